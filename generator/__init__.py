@@ -1,0 +1,3 @@
+"""gongkai — a static-site generator for government information disclosure sites."""
+
+__version__ = "0.1.0"

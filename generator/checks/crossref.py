@@ -1,0 +1,189 @@
+"""Rules that need the whole catalogue: identifiers, references, validity, attachments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from generator.checks.diagnostics import Diagnostic, diag
+from generator.config import SiteConfig
+from generator.model.entry import Entry, Interpretation, Item
+from generator.model.identifiers import parse_index_no
+from generator.model.vocab import INITIAL_VALIDITY, NORMATIVE_TYPES, did_you_mean
+from generator.source.files import safe_join
+from generator.source.frontmatter import KeyPath, SourceFile
+
+
+class CrossChecker:
+    def __init__(
+        self,
+        root: Path,
+        config: SiteConfig,
+        entries: list[Entry],
+        interps: list[Interpretation],
+        sources: dict[str, SourceFile],
+        build_date: dt.date,
+        known: set[str] | None = None,
+    ) -> None:
+        self.root = root
+        self.config = config
+        self.entries = entries
+        self.interps = interps
+        self.sources = sources
+        self.build_date = build_date
+        self.diags: list[Diagnostic] = []
+        self.entry_ids = {e.index_no: e for e in entries}
+        # index numbers of files that failed their own checks: not reported again as missing
+        self.known = (known or set()) - {i.index_no for i in interps}
+
+    def add(self, item: Item, path: KeyPath, code: str, **params: Any) -> None:
+        src = self.sources[item.source]
+        self.diags.append(diag(item.source, src.pos(path), code, **params))
+
+    def run(self) -> list[Diagnostic]:
+        items: list[Item] = [*self.entries, *self.interps]
+        self.identifiers(items)
+        for entry in self.entries:
+            self.dates(entry)
+            self.validity(entry)
+            self.relations(entry)
+            self.attachments(entry, entry.attachments, "catalogue", ("attachments",))
+        for interp in self.interps:
+            self.interpretation(interp)
+        self.cycles()
+        self.interpreted()
+        return self.diags
+
+    # 索引号: prefix = publisher's code, year = published year, unique.
+    def identifiers(self, items: Iterable[Item]) -> None:
+        seen: dict[str, Item] = {}
+        for item in sorted(items, key=lambda i: i.source):
+            agency_id = item.publisher if isinstance(item, Entry) else item.interpreter_org  # type: ignore[attr-defined]
+            agency = self.config.agency(agency_id)
+            parsed = parse_index_no(item.index_no, self.config.index_pattern)
+            if parsed and agency and parsed.prefix != agency.code:
+                suggestion = agency.code + item.index_no[len(parsed.prefix):]
+                self.add(item, ("index_no",), "E302", prefix=parsed.prefix, agency=agency.name, code=agency.code,
+                         suggestion=suggestion)
+            if parsed and parsed.year and parsed.year != item.published_date.year:
+                self.add(item, ("index_no",), "E303", year=parsed.year, date=item.published_date.isoformat(),
+                         date_label="公开日期", date_key="published_date")
+            if item.index_no in seen:
+                self.add(item, ("index_no",), "E304", value=item.index_no, other=seen[item.index_no].source)
+            else:
+                seen[item.index_no] = item
+
+    def dates(self, entry: Entry) -> None:
+        if entry.written_date > entry.published_date:
+            self.add(entry, ("written_date",), "E203", written=entry.written_date.isoformat(),
+                     published=entry.published_date.isoformat())
+
+    def validity(self, entry: Entry) -> None:
+        history = entry.validity_history
+        if not history:
+            return
+        transitions = self.config.vocab.transitions
+        if history[0].status not in INITIAL_VALIDITY:
+            self.add(entry, ("validity_history", 0, "status"), "E502", old="（无）", new=history[0].status,
+                     allowed=" 或 ".join(INITIAL_VALIDITY))
+        for i in range(1, len(history)):
+            old, new = history[i - 1].status, history[i].status
+            allowed = transitions.get(old, ())
+            if new not in allowed:
+                self.add(entry, ("validity_history", i, "status"), "E502", old=old, new=new,
+                         allowed=f"{old} → {'、'.join(allowed)}" if allowed else f"{old} 为最终状态")
+        for i, event in enumerate(history):
+            if event.by and event.by not in self.entry_ids and event.by not in self.known:
+                self.unresolved(entry, ("validity_history", i, "by"), event.by)
+        if entry.validity and history[-1].status != entry.validity:
+            self.add(entry, ("validity",), "E503", validity=entry.validity, last=history[-1].status)
+        if entry.expires and entry.validity == "有效" and entry.expires < self.build_date:
+            self.add(entry, ("expires",), "E507", expires=entry.expires.isoformat())
+
+    def relations(self, entry: Entry) -> None:
+        for rel, targets in entry.relations.items():
+            for i, target in enumerate(targets):
+                if target == entry.index_no:
+                    self.add(entry, ("relations", rel, i), "E506")
+                elif target not in self.entry_ids:
+                    self.unresolved(entry, ("relations", rel, i), target)
+                else:
+                    self.public_target(entry, ("relations", rel, i), self.entry_ids[target])
+
+    def interpretation(self, interp: Interpretation) -> None:
+        for i, target in enumerate(interp.interprets):
+            entry = self.entry_ids.get(target)
+            if entry is None:
+                self.unresolved(interp, ("interprets", i), target)
+                continue
+            self.public_target(interp, ("interprets", i), entry)
+            days = (interp.published_date - entry.published_date).days
+            if days > 5:  # 3 working days, allowing one weekend
+                self.add(interp, ("published_date",), "W103", days=days)
+        if interp.media:
+            self.attachments(interp, ({"file": interp.media["file"]},), "content", ("media",))
+
+    def unresolved(self, item: Item, path: KeyPath, target: str) -> None:
+        if target in self.known:
+            return
+        suggestion = did_you_mean(target, self.entry_ids)
+        hint = f"您是不是要写 {suggestion}？" if suggestion else "填写目录中已有条目的索引号"
+        self.add(item, path, "E501", value=target, hint=hint)
+
+    def public_target(self, item: Item, path: KeyPath, target: Entry) -> None:
+        if item.is_published(self.build_date) and not target.is_published(self.build_date):
+            self.add(item, path, "W102", value=target.index_no)
+
+    def attachments(self, item: Item, attachments: Iterable[Any], base: str, path: KeyPath) -> None:
+        for i, att in enumerate(attachments):
+            file = att["file"] if isinstance(att, dict) else att.file
+            sha = None if isinstance(att, dict) else att.sha256
+            where: KeyPath = (*path, "file") if isinstance(att, dict) else (*path, i, "file")
+            target = safe_join(self.root, base, file)
+            if target is None:
+                self.add(item, where, "E603", file=file)
+            elif not target.is_file():
+                self.add(item, where, "E601", file=file, base=base)
+            elif sha:
+                actual = hashlib.sha256(target.read_bytes()).hexdigest()
+                if actual != sha:
+                    self.add(item, (*path, i, "sha256"), "E602", file=file, actual=actual)
+
+    def cycles(self) -> None:
+        graph = {e.index_no: [t for ts in e.relations.values() for t in ts if t in self.entry_ids] for e in self.entries}
+        state: dict[str, int] = {}
+        reported: set[frozenset[str]] = set()
+        for start in sorted(graph):
+            stack: list[tuple[str, int]] = [(start, 0)]
+            trail: list[str] = []
+            while stack:
+                node, i = stack.pop()
+                if i == 0:
+                    if state.get(node) == 2:
+                        continue
+                    state[node] = 1
+                    trail.append(node)
+                children = graph[node]
+                if i < len(children):
+                    stack.append((node, i + 1))
+                    child = children[i]
+                    if state.get(child) == 1:
+                        cycle = trail[trail.index(child):]
+                        if frozenset(cycle) not in reported:
+                            reported.add(frozenset(cycle))
+                            first = self.entry_ids[cycle[0]]
+                            self.add(first, ("relations",), "E505", cycle=" → ".join([*cycle, child]))
+                    elif state.get(child) != 2:
+                        stack.append((child, 0))
+                else:
+                    state[node] = 2
+                    trail.pop()
+
+    def interpreted(self) -> None:
+        targets = {t for i in self.interps for t in i.interprets}
+        for entry in self.entries:
+            if entry.info_type in NORMATIVE_TYPES and entry.index_no not in targets and not entry.draft:
+                self.add(entry, ("info_type",), "W101", doc_type=entry.info_type)

@@ -1,0 +1,395 @@
+"""Diagnostics: one record per problem, a stable code, bilingual messages.
+
+Every stage (reading, checking, building) reports problems as :class:`Diagnostic`
+values; nothing raises for a content problem. Messages live in :data:`MESSAGES`,
+keyed by code, so that the documentation can list every code and tests can
+assert exact text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Message:
+    zh: str
+    en: str
+    hint_zh: str = ""
+    hint_en: str = ""
+
+
+# code -> message templates. Parameters are filled with str.format(**params).
+MESSAGES: dict[str, Message] = {
+    # --- reading (E0xx) ---
+    "E001": Message(
+        "文件不是有效的 UTF-8 编码（第 {byte} 字节附近）",
+        "file is not valid UTF-8 (near byte {byte})",
+        "请用 UTF-8 编码另存此文件",
+        "save the file as UTF-8",
+    ),
+    "E002": Message(
+        "文件含有 NUL 字节，可能是二进制文件",
+        "file contains NUL bytes; it looks binary",
+        "目录与内容目录中只应放置 Markdown 文本文件",
+        "only Markdown text files belong in catalogue/ and content/",
+    ),
+    "E003": Message("文件为空", "file is empty", "以 --- 开头写入元数据，可用 gongkai new 生成模板", "start with --- front matter; `gongkai new` writes a template"),
+    "E004": Message(
+        "缺少元数据（YAML front matter）",
+        "missing front matter",
+        "文件第一行应为 ---，随后是元数据，再以 --- 结束",
+        "the first line must be ---, followed by the metadata and a closing ---",
+    ),
+    "E005": Message(
+        "元数据没有结束标记 ---",
+        "front matter is not closed",
+        "在元数据最后一行之后加一行 ---",
+        "add a line --- after the last metadata line",
+    ),
+    "E006": Message("YAML 语法错误：{problem}", "YAML syntax error: {problem}", "{hint}", "{hint}"),
+    "E007": Message(
+        "元数据应为“字段: 值”的映射，实际是{actual}",
+        "front matter must be a mapping of field: value, got {actual}",
+        "每行写一个字段，例如 title: 某某通知",
+        "write one field per line, e.g. title: …",
+    ),
+    "E008": Message(
+        "字段 {key} 重复出现（首次在第 {first_line} 行）",
+        "duplicate key {key} (first on line {first_line})",
+        "删除重复的一行",
+        "remove the duplicate line",
+    ),
+    "E009": Message(
+        "不支持 YAML 锚点和别名（&、*）",
+        "YAML anchors and aliases (&, *) are not supported",
+        "请直接写出完整的值",
+        "write the value out in full",
+    ),
+    "E010": Message(
+        "不支持的 YAML 标签 {tag}",
+        "unsupported YAML tag {tag}",
+        "删除标签，直接写值",
+        "remove the tag and write the plain value",
+    ),
+    "E011": Message(
+        "文件编码为 UTF-16",
+        "file is encoded as UTF-16",
+        "请用 UTF-8 编码另存此文件",
+        "save the file as UTF-8",
+    ),
+    "E012": Message(
+        "元数据嵌套过深或过大",
+        "front matter is nested too deeply or is too large",
+        "元数据只需两三层结构",
+        "front matter needs two or three levels at most",
+    ),
+    "E013": Message(
+        "字段名必须是文字，实际是 {actual}",
+        "keys must be text, got {actual}",
+        "例如 title: …",
+        "e.g. title: …",
+    ),
+    "E014": Message(
+        "文件是指向仓库外的符号链接",
+        "file is a symbolic link pointing outside the repository",
+        "请把文件本身放入仓库",
+        "put the file itself into the repository",
+    ),
+    "E015": Message(
+        "文件过大（{size} 字节，上限 {limit} 字节）",
+        "file is too large ({size} bytes, limit {limit})",
+        "拆分为多个文件，或把大段数据放入附件",
+        "split it, or move bulk data into an attachment",
+    ),
+    # --- schema (E1xx) ---
+    "E101": Message("缺少必填字段 {key}（{label}）", "missing required field {key} ({label})", "{hint}", "{hint}"),
+    "E102": Message("未知字段 {key}", "unknown field {key}", "{hint}", "{hint}"),
+    "E103": Message(
+        "字段 {key} 应为{expected}，实际是{actual}",
+        "field {key} must be {expected_en}, got {actual_en}",
+        "{hint}",
+        "{hint}",
+    ),
+    "E104": Message("字段 {key} 不能为空", "field {key} must not be empty", "填写内容或删除此行", "fill it in or delete the line"),
+    "E105": Message(
+        "{label}为{doc_type}时必须填写 {key}",
+        "{key} is required when {label} is {doc_type}",
+        "{hint}",
+        "{hint}",
+    ),
+    # --- dates (E2xx) ---
+    "E201": Message(
+        "{key} 不是有效日期：{value}",
+        "{key} is not a valid date: {value}",
+        "日期格式为 YYYY-MM-DD，例如 2024-03-05",
+        "use YYYY-MM-DD, e.g. 2024-03-05",
+    ),
+    "E202": Message(
+        "日期 {value} 不存在",
+        "date {value} does not exist",
+        "检查月份和日期，例如 2 月最多 29 天",
+        "check month and day; February has at most 29 days",
+    ),
+    "E203": Message(
+        "成文日期 {written} 晚于公开日期 {published}",
+        "written_date {written} is after published_date {published}",
+        "成文日期（written_date）应不晚于公开日期（published_date）",
+        "written_date must not be later than published_date",
+    ),
+    "E204": Message(
+        "{key} 的日期 {value} 早于前一条记录 {previous}",
+        "{key} date {value} is earlier than the previous event {previous}",
+        "按时间先后顺序排列",
+        "list events in chronological order",
+    ),
+    # --- identifiers (E3xx) ---
+    "E301": Message(
+        "索引号 {value} 不符合本站格式",
+        "index_no {value} does not match the site pattern",
+        "格式示例：{example}",
+        "example: {example}",
+    ),
+    "E302": Message(
+        "索引号前段码 {prefix} 与发布机构 {agency} 的代码 {code} 不一致",
+        "index_no prefix {prefix} does not match the code {code} of {agency}",
+        "改为 {suggestion}",
+        "use {suggestion}",
+    ),
+    "E303": Message(
+        "索引号年份 {year} 与{date_label} {date} 不一致",
+        "index_no year {year} does not match {date_key} {date}",
+        "索引号年份应取{date_label}所在年份",
+        "the year in index_no is the year of {date_key}",
+    ),
+    "E304": Message(
+        "索引号 {value} 重复，已用于 {other}",
+        "index_no {value} is already used by {other}",
+        "索引号必须唯一且永不复用，请分配新的序号",
+        "index numbers are unique and never reused; allocate a new serial",
+    ),
+    "E311": Message(
+        "文号 {value} 格式不规范",
+        "doc_number {value} is malformed",
+        "{hint}",
+        "{hint_en}",
+    ),
+    "E312": Message(
+        "文号 {value} 的年份应使用六角括号〔〕",
+        "doc_number {value} must wrap the year in 〔〕",
+        "改为 {suggestion}",
+        "use {suggestion}",
+    ),
+    # --- vocabularies (E4xx) ---
+    "E401": Message(
+        "{label} {value} 不在词表中",
+        "{key} value {value} is not in the vocabulary",
+        "{hint}",
+        "{hint}",
+    ),
+    "E402": Message(
+        "未知机构 {value}",
+        "unknown agency {value}",
+        "{hint}",
+        "{hint}",
+    ),
+    # --- references and validity (E5xx) ---
+    "E501": Message(
+        "引用的索引号 {value} 不存在",
+        "referenced index_no {value} does not exist",
+        "{hint}",
+        "{hint}",
+    ),
+    "E502": Message(
+        "效力状况不能从 {old} 变为 {new}",
+        "validity cannot change from {old} to {new}",
+        "允许的变化：{allowed}",
+        "allowed: {allowed}",
+    ),
+    "E503": Message(
+        "效力状况 {validity} 与效力记录最后一条 {last} 不一致",
+        "validity {validity} differs from the last validity_history status {last}",
+        "在 validity_history 末尾补记一条 {{date: …, status: {validity}}}",
+        "append {{date: …, status: {validity}}} to validity_history",
+    ),
+    "E504": Message(
+        "填写了效力状况 {validity}，但缺少 validity_history",
+        "validity {validity} is set but validity_history is missing",
+        "补充带日期的效力记录，例如 - {{date: 2024-01-01, status: 有效}}",
+        "add dated events, e.g. - {{date: 2024-01-01, status: 有效}}",
+    ),
+    "E505": Message(
+        "关系引用形成循环：{cycle}",
+        "relations form a cycle: {cycle}",
+        "修改、废止、替代关系只能指向更早的文件",
+        "amends/repeals/replaces may only point at earlier documents",
+    ),
+    "E506": Message(
+        "条目不能引用自身",
+        "an entry cannot refer to itself",
+        "删除此引用",
+        "remove this reference",
+    ),
+    "E507": Message(
+        "有效期至 {expires} 已过，但效力状况仍为 有效",
+        "expires {expires} has passed but validity is still 有效",
+        "在 validity_history 中补记 {{date: {expires}, status: 失效}} 并把 validity 改为 失效",
+        "append {{date: {expires}, status: 失效}} and set validity to 失效",
+    ),
+    # --- attachments (E6xx) ---
+    "E601": Message(
+        "附件文件 {file} 不存在",
+        "attachment {file} does not exist",
+        "路径相对于 {base}/ 目录",
+        "paths are relative to {base}/",
+    ),
+    "E602": Message(
+        "附件 {file} 的 sha256 与文件内容不符",
+        "sha256 of attachment {file} does not match its content",
+        "实际为 {actual}",
+        "actual: {actual}",
+    ),
+    "E603": Message(
+        "附件路径 {file} 不安全",
+        "attachment path {file} is not allowed",
+        "只能使用仓库内的相对路径，不能含 ..、绝对路径或网址",
+        "use a relative path inside the repository: no .., absolute paths or URLs",
+    ),
+    "E604": Message(
+        "sha256 应为 64 位十六进制数",
+        "sha256 must be 64 hexadecimal digits",
+        "可用 sha256sum 命令计算",
+        "compute it with sha256sum",
+    ),
+    # --- configuration (E7xx) ---
+    "E701": Message("找不到站点配置文件 {file}", "site configuration {file} not found", "在仓库根目录创建 site_config.yml", "create site_config.yml at the repository root"),
+    "E702": Message("站点配置项 {key} 无效：{problem}", "invalid site configuration {key}: {problem}", "{hint}", "{hint}"),
+    # --- warnings (W) ---
+    "W101": Message(
+        "{doc_type}尚无政策解读",
+        "{doc_type} has no interpretation",
+        "规章和行政规范性文件应同步发布解读（content/interpretations/），可用 gongkai new interpretation",
+        "规章 and 行政规范性文件 must be interpreted; try `gongkai new interpretation`",
+    ),
+    "W102": Message(
+        "引用了未公开的条目 {value}",
+        "refers to non-public entry {value}",
+        "草稿或尚未到公开时间的条目不会出现在网站上，链接将显示为纯文本",
+        "drafts and embargoed entries are not published; the link renders as plain text",
+    ),
+    "W103": Message(
+        "解读发布于原文件公开 {days} 天后",
+        "interpretation published {days} days after its document",
+        "政策解读应与文件同步发布，最迟不超过 3 个工作日",
+        "interpretations are due with the document, at most 3 working days later",
+    ),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place. ``line``/``col`` are 1-based; 0 means unknown."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    params: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.WARNING if self.code.startswith("W") else Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def message(self, lang: str = "zh") -> str:
+        tpl = MESSAGES[self.code]
+        return _fill(tpl.en if lang == "en" else tpl.zh, self.params)
+
+    def hint(self, lang: str = "zh") -> str:
+        tpl = MESSAGES[self.code]
+        return _fill(tpl.hint_en if lang == "en" else tpl.hint_zh, self.params)
+
+    def location(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.col}"
+        return self.path
+
+    def format(self, lang: str = "zh") -> str:
+        word = _SEVERITY_WORD[lang][self.severity]
+        text = f"{self.location()}: {word}[{self.code}]: {self.message(lang)}"
+        hint = self.hint(lang)
+        if hint:
+            text += f"\n  {_HINT_WORD[lang]}{hint}"
+        return text
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message(lang),
+            "hint": self.hint(lang),
+        }
+
+
+_SEVERITY_WORD = {
+    "zh": {Severity.ERROR: "错误", Severity.WARNING: "警告"},
+    "en": {Severity.ERROR: "error", Severity.WARNING: "warning"},
+}
+_HINT_WORD = {"zh": "提示：", "en": "hint: "}
+
+
+class _Missing(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _fill(template: str, params: tuple[tuple[str, Any], ...]) -> str:
+    return template.format_map(_Missing(params))
+
+
+def diag(path: str, pos: tuple[int, int] | None, code: str, **params: Any) -> Diagnostic:
+    """Build a diagnostic; ``pos`` is ``(line, col)`` or ``None``."""
+    if code not in MESSAGES:  # programming error, not content error
+        raise KeyError(code)
+    line, col = pos if pos else (0, 0)
+    return Diagnostic(path, line, col, code, tuple(sorted(params.items())))
+
+
+def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(set(diags), key=lambda d: (d.path, d.line, d.col, d.code, d.params))
+
+
+def summary(diags: list[Diagnostic], lang: str = "zh") -> str:
+    errors = sum(1 for d in diags if d.is_error)
+    warnings = len(diags) - errors
+    if lang == "en":
+        return f"{errors} error(s), {warnings} warning(s)"
+    return f"共 {errors} 个错误，{warnings} 个警告"
+
+
+def render_text(diags: list[Diagnostic], lang: str = "zh") -> str:
+    return "\n".join(d.format(lang) for d in diags)
+
+
+def render_json(diags: list[Diagnostic], lang: str = "zh", extra: Mapping[str, Any] | None = None) -> str:
+    payload: dict[str, Any] = {"diagnostics": [d.to_json(lang) for d in diags]}
+    payload["errors"] = sum(1 for d in diags if d.is_error)
+    payload["warnings"] = len(diags) - payload["errors"]
+    if extra:
+        payload.update(extra)
+    return json.dumps(payload, ensure_ascii=False, indent=2)

@@ -1,0 +1,158 @@
+"""The ``gongkai`` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from generator.checks.diagnostics import Diagnostic, render_json, render_text, summary
+from generator.project import Project, find_root, load_project
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                    help="Language of messages / 提示语言")
+BUILD_DATE = click.option("--build-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                          help="Date the build is made for (embargoes, expiry); default SOURCE_DATE_EPOCH or today.")
+
+
+def _echo_err(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _resolve_root(path: Path, lang: str) -> tuple[Path, list[Path]]:
+    """Project root for ``path`` and the paths to report on (empty: everything)."""
+    root = find_root(path if path.is_dir() else path.parent)
+    if root is None:
+        msg = (f"{path}: error: no site_config.yml found here or above" if lang == "en"
+               else f"{path}: 错误：在此目录及上级目录中找不到 site_config.yml")
+        _echo_err(msg)
+        sys.exit(2)
+    if path.resolve() == root:
+        return root, []
+    return root, [path.resolve()]
+
+
+def _select(project: Project, only: list[Path]) -> list[Diagnostic]:
+    if not only:
+        return project.diagnostics
+    rels = [p.relative_to(project.root).as_posix() for p in only]
+    return [d for d in project.diagnostics
+            if d.path == "site_config.yml" or any(d.path == r or d.path.startswith(r.rstrip("/") + "/") for r in rels)]
+
+
+def _load(path: Path, lang: str, build_date: dt.datetime | None) -> tuple[Project, list[Path]]:
+    root, only = _resolve_root(path, lang)
+    return load_project(root, build_date.date() if build_date else None), only
+
+
+def _report(diags: list[Diagnostic], lang: str, fmt: str, quiet: bool = False) -> None:
+    if fmt == "json":
+        click.echo(render_json(diags, lang))
+        return
+    if diags:
+        _echo_err(render_text(diags, lang))
+    if diags or not quiet:
+        _echo_err(summary(diags, lang))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gongkai")
+def main() -> None:
+    """gongkai — 政府信息公开目录与政策解读站点生成器."""
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path), default=".")
+@LANG
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@BUILD_DATE
+def check(path: Path, lang: str, fmt: str, strict: bool, build_date: dt.datetime | None) -> None:
+    """Check every catalogue entry and content file; report all problems at once."""
+    project, only = _load(path, lang, build_date)
+    diags = _select(project, only)
+    _report(diags, lang, fmt)
+    failed = any(d.is_error for d in diags) or (strict and bool(diags))
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Output folder (default: site/).")
+@LANG
+@click.option("--strict", is_flag=True, help="Warnings fail the build too.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@BUILD_DATE
+def build(path: Path, site_dir: Path | None, lang: str, strict: bool, quiet: bool,
+          build_date: dt.datetime | None) -> None:
+    """Check, then build the site into site/ (swapped in only on success)."""
+    from generator.site.build import BuildError, build_site
+
+    started = time.monotonic()
+    project, _ = _load(path, lang, build_date)
+    failed = bool(project.errors) or (strict and bool(project.diagnostics))
+    if project.diagnostics and (failed or not quiet):
+        _report(project.diagnostics, lang, "text", quiet)
+    if failed:
+        _echo_err("构建已取消，原有网站未改动。" if lang == "zh" else "build aborted; the previous site is untouched.")
+        sys.exit(1)
+    target = site_dir or project.root / "site"
+    try:
+        stats = build_site(project, target)
+    except BuildError as exc:
+        _echo_err(f"{'错误' if lang == 'zh' else 'error'}: {exc}")
+        _echo_err("构建失败，原有网站未改动。" if lang == "zh" else "build failed; the previous site is untouched.")
+        sys.exit(1)
+    if not quiet:
+        elapsed = time.monotonic() - started
+        if lang == "en":
+            click.echo(f"built {stats.entries} entries, {stats.interpretations} interpretations, "
+                       f"{stats.pages} pages into {target} in {elapsed:.1f} s")
+        else:
+            click.echo(f"已构建 {stats.entries} 条目录、{stats.interpretations} 篇解读、共 {stats.pages} 个页面 → "
+                       f"{target}（{elapsed:.1f} 秒）")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@BUILD_DATE
+def serve(path: Path, dev_addr: str, build_date: dt.datetime | None) -> None:
+    """Build and serve the site locally, rebuilding when sources change."""
+    from generator.site.serve import serve as run_server
+
+    root, _ = _resolve_root(path, "zh")
+    run_server(root, dev_addr, build_date.date() if build_date else None)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["entry", "interpretation", "page"]))
+@click.option("--agency", "agency_id", default=None, help="Agency id (publisher / interpreter_org).")
+@click.option("--interprets", default=None, help="index_no of the document an interpretation explains.")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date (default: today).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: printed).")
+@click.option("--path", "root_path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+def new(kind: str, agency_id: str | None, interprets: str | None, on: dt.datetime | None, output: Path | None,
+        root_path: Path) -> None:
+    """Scaffold a new entry, interpretation or page with every field explained in Chinese."""
+    from generator.scaffold import ScaffoldError, scaffold
+
+    root, _ = _resolve_root(root_path, "zh")
+    try:
+        text, suggested = scaffold(root, kind, agency_id, interprets, on.date() if on else None)
+    except ScaffoldError as exc:
+        _echo_err(f"错误：{exc}")
+        sys.exit(2)
+    if output is None:
+        click.echo(text, nl=False)
+        _echo_err(f"建议保存为：{suggested}")
+        return
+    if output.exists():
+        _echo_err(f"错误：{output} 已存在，未覆盖")
+        sys.exit(2)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"已创建 {output}")

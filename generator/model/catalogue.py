@@ -1,0 +1,143 @@
+"""The immutable catalogue: items by 索引号, relations in both directions, indexes.
+
+:meth:`Catalogue.public` is the only way the site layer gets a catalogue: it
+drops drafts and embargoed items and strips the body of 依申请公开 entries, so
+nothing downstream (pages, search index, feeds, exports) can leak them — even
+as a reverse link on another page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from generator.config import SiteConfig
+from generator.model.entry import Entry, Interpretation, Item, Page, without_body
+
+# relation key on the acting entry -> name of the reverse relation on its target
+REVERSE = {"amends": "amended_by", "repeals": "repealed_by", "replaces": "replaced_by"}
+
+
+def _newest_first(items: Iterable[Item]) -> list[Item]:
+    return sorted(items, key=lambda i: (i.published_date, i.index_no), reverse=True)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    config: SiteConfig
+    entries: dict[str, Entry]
+    interpretations: dict[str, Interpretation]
+    pages: tuple[Page, ...] = ()
+    build_date: dt.date | None = None
+    # derived
+    interpreted_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reverse: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        config: SiteConfig,
+        entries: Iterable[Entry],
+        interpretations: Iterable[Interpretation],
+        pages: Iterable[Page] = (),
+        build_date: dt.date | None = None,
+    ) -> Catalogue:
+        by_id = {e.index_no: e for e in sorted(entries, key=lambda e: e.index_no)}
+        interps = {i.index_no: i for i in sorted(interpretations, key=lambda i: i.index_no)}
+        interpreted: dict[str, list[str]] = defaultdict(list)
+        for interp in _newest_first(interps.values()):
+            assert isinstance(interp, Interpretation)
+            for target in interp.interprets:
+                if target in by_id:
+                    interpreted[target].append(interp.index_no)
+        reverse: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for entry in _newest_first(by_id.values()):
+            assert isinstance(entry, Entry)
+            for rel, targets in entry.relations.items():
+                for target in targets:
+                    if target in by_id:
+                        reverse[target][REVERSE[rel]].append(entry.index_no)
+        return cls(
+            config=config,
+            entries=by_id,
+            interpretations=interps,
+            pages=tuple(sorted(pages, key=lambda p: ((p.nav_order is None), p.nav_order or 0, p.slug))),
+            build_date=build_date,
+            interpreted_by={k: tuple(v) for k, v in sorted(interpreted.items())},
+            reverse={k: {r: tuple(ids) for r, ids in sorted(v.items())} for k, v in sorted(reverse.items())},
+        )
+
+    def public(self, build_date: dt.date) -> Catalogue:
+        """The catalogue as the public may see it on ``build_date``."""
+        entries = [
+            e if e.body_public else without_body(e) for e in self.entries.values() if e.is_published(build_date)
+        ]
+        interps = [i for i in self.interpretations.values() if i.is_published(build_date)]
+        pages = [p for p in self.pages if not p.draft]
+        return Catalogue.build(self.config, entries, interps, pages, build_date)
+
+    # --- lookups -----------------------------------------------------------
+    def get(self, index_no: str) -> Item | None:
+        return self.entries.get(index_no) or self.interpretations.get(index_no)
+
+    def interpretations_of(self, index_no: str) -> list[Interpretation]:
+        return [self.interpretations[i] for i in self.interpreted_by.get(index_no, ())]
+
+    def related(self, index_no: str, relation: str) -> list[Entry]:
+        """Entries linked by ``relation``: amends/repeals/replaces or their *_by reverses."""
+        entry = self.entries.get(index_no)
+        if relation in REVERSE:
+            ids = entry.relations.get(relation, ()) if entry else ()
+        else:
+            ids = self.reverse.get(index_no, {}).get(relation, ())
+        return [self.entries[i] for i in ids if i in self.entries]
+
+    def sources_of(self, interp: Interpretation) -> list[Entry]:
+        return [self.entries[i] for i in interp.interprets if i in self.entries]
+
+    # --- indexes -----------------------------------------------------------
+    def newest_entries(self) -> list[Entry]:
+        return _newest_first(self.entries.values())  # type: ignore[return-value]
+
+    def newest_interpretations(self) -> list[Interpretation]:
+        return _newest_first(self.interpretations.values())  # type: ignore[return-value]
+
+    def by_topic(self) -> dict[tuple[str, str | None], list[Entry]]:
+        """(一级, None) collects every entry of the class; (一级, 二级) the subclass."""
+        out: dict[tuple[str, str | None], list[Entry]] = defaultdict(list)
+        for entry in self.newest_entries():
+            seen: set[tuple[str, str | None]] = set()
+            for first, second in entry.topics:
+                for key in ((first, None), (first, second)):
+                    if key not in seen:
+                        seen.add(key)
+                        out[key].append(entry)
+        return dict(out)
+
+    def by_agency(self) -> dict[str, list[Entry]]:
+        return _group(self.newest_entries(), lambda e: e.publisher)
+
+    def by_year(self) -> dict[int, list[Entry]]:
+        return _group(self.newest_entries(), lambda e: e.year)
+
+    def by_info_type(self) -> dict[str, list[Entry]]:
+        return _group(self.newest_entries(), lambda e: e.info_type)
+
+    def current_normative(self) -> list[Entry]:
+        """现行有效 规章 and 行政规范性文件 (the library view)."""
+        return [e for e in self.newest_entries() if e.info_type in ("规章", "行政规范性文件") and e.validity == "有效"]
+
+    def repealed_normative(self) -> list[Entry]:
+        return [
+            e for e in self.newest_entries()
+            if e.info_type in ("规章", "行政规范性文件") and e.validity in ("废止", "失效", "已修改")
+        ]
+
+
+def _group(entries: list[Entry], key: object) -> dict:  # type: ignore[type-arg]
+    out: dict = defaultdict(list)  # type: ignore[type-arg]
+    for entry in entries:
+        out[key(entry)].append(entry)  # type: ignore[operator]
+    return dict(out)

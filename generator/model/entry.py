@@ -1,0 +1,147 @@
+"""Catalogue items: entries, interpretations and plain pages. Pure data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from generator.model.identifiers import slugify_index_no
+
+Topic = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
+class ValidityEvent:
+    date: dt.date
+    status: str
+    by: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    date: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    title: str
+    file: str
+    sha256: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """What entries and interpretations share: both are catalogue items with a 索引号."""
+
+    source: str
+    index_no: str
+    title: str
+    published_date: dt.date
+    topics: tuple[Topic, ...] = ()
+    keywords: tuple[str, ...] = ()
+    abstract: str = ""
+    draft: bool = False
+    embargo_until: dt.date | None = None
+    history: tuple[Note, ...] = ()
+    body: str = ""
+    body_line: int = 1
+
+    kind = "item"
+
+    @property
+    def slug(self) -> str:
+        return slugify_index_no(self.index_no)
+
+    @property
+    def year(self) -> int:
+        return self.published_date.year
+
+    def is_published(self, build_date: dt.date) -> bool:
+        """Drafts and embargoed items are not published anywhere."""
+        if self.draft:
+            return False
+        return self.embargo_until is None or self.embargo_until <= build_date
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry(Item):
+    publisher: str
+    written_date: dt.date
+    info_type: str
+    disclosure: str
+    issuers: tuple[str, ...] = ()
+    doc_number: str | None = None
+    registration_no: str | None = None
+    effective_date: dt.date | None = None
+    expires: dt.date | None = None
+    genre: str | None = None
+    validity: str | None = None
+    validity_history: tuple[ValidityEvent, ...] = ()
+    scope: str | None = None
+    period: str | None = None
+    channel: tuple[str, ...] = ()
+    procedure: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    relations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    kind = "entry"
+
+    @property
+    def body_public(self) -> bool:
+        """依申请公开 entries publish their catalogue metadata only."""
+        return self.disclosure == "主动公开"
+
+    def status_on(self, day: dt.date) -> str | None:
+        """Validity on a given day, from the dated history (None before the first event)."""
+        status = None
+        for event in self.validity_history:
+            if event.date <= day:
+                status = event.status
+        return status
+
+    def event(self, status: str) -> ValidityEvent | None:
+        return next((e for e in reversed(self.validity_history) if e.status == status), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Interpretation(Item):
+    interprets: tuple[str, ...]
+    form: str
+    interpreter_org: str
+    interpreter: str | None = None
+    contact: str | None = None
+    media: dict[str, str] | None = None
+
+    kind = "interpretation"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Page:
+    source: str
+    slug: str
+    title: str
+    nav_order: int | None = None
+    draft: bool = False
+    body: str = ""
+
+
+def entry_from(values: dict[str, Any], source: str, body: str, body_line: int) -> Entry:
+    v = dict(values)
+    v["validity_history"] = tuple(ValidityEvent(**e) for e in v.get("validity_history", ()))
+    v["history"] = tuple(Note(**n) for n in v.get("history", ()))
+    v["attachments"] = tuple(Attachment(**a) for a in v.get("attachments", ()))
+    v["relations"] = {k: tuple(x) for k, x in sorted(v.get("relations", {}).items())}
+    return Entry(source=source, body=body, body_line=body_line, **v)
+
+
+def interpretation_from(values: dict[str, Any], source: str, body: str, body_line: int) -> Interpretation:
+    v = dict(values)
+    v["history"] = tuple(Note(**n) for n in v.get("history", ()))
+    return Interpretation(source=source, body=body, body_line=body_line, **v)
+
+
+def without_body(entry: Entry) -> Entry:
+    return replace(entry, body="", attachments=())

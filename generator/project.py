@@ -1,0 +1,88 @@
+"""Load a gongkai project: read → check → model, in one pass, never raising for content."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.checks.crossref import CrossChecker
+from generator.checks.diagnostics import Diagnostic, diag, sort_diagnostics
+from generator.checks.schema import validate
+from generator.config import SiteConfig, load_config
+from generator.model.catalogue import Catalogue
+from generator.model.entry import Entry, Interpretation, Page, entry_from, interpretation_from
+from generator.source.files import CONFIG_FILE, PAGES_DIR, discover
+from generator.source.frontmatter import SourceFile, parse
+
+
+@dataclass
+class Project:
+    root: Path
+    config: SiteConfig
+    catalogue: Catalogue
+    build_date: dt.date
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    def public(self) -> Catalogue:
+        return self.catalogue.public(self.build_date)
+
+
+def default_build_date() -> dt.date:
+    """The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC+8)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone(dt.timedelta(hours=8))).date()
+    return dt.datetime.now(tz=dt.timezone(dt.timedelta(hours=8))).date()
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding site_config.yml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
+
+
+def load_project(root: Path, build_date: dt.date | None = None) -> Project:
+    build_date = build_date or default_build_date()
+    config, diags = load_config(root)
+    entries: list[Entry] = []
+    interps: list[Interpretation] = []
+    pages: list[Page] = []
+    sources: dict[str, SourceFile] = {}
+    for ref in discover(root):
+        if ref.outside:
+            diags.append(diag(ref.rel, (1, 1), "E014"))
+            continue
+        try:
+            raw = (root / ref.rel).read_bytes()
+        except OSError:
+            diags.append(diag(ref.rel, (1, 1), "E014"))
+            continue
+        src = parse(ref.rel, raw)
+        sources[ref.rel] = src
+        diags.extend(src.diagnostics)
+        checked = validate(src, ref.kind, config)
+        diags.extend(checked.diagnostics)
+        if src.data is None or any(d.is_error for d in checked.diagnostics):
+            continue
+        values = checked.values
+        if ref.kind == "entry":
+            entries.append(entry_from(values, ref.rel, src.body, src.body_line))
+        elif ref.kind == "interpretation":
+            interps.append(interpretation_from(values, ref.rel, src.body, src.body_line))
+        else:
+            slug = ref.rel[len(PAGES_DIR) + 1 : -3] if ref.rel.startswith(PAGES_DIR + "/") else ref.rel[8:-3]
+            pages.append(Page(source=ref.rel, slug=slug, body=src.body, **values))
+    known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
+    diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
+    catalogue = Catalogue.build(config, entries, interps, pages, build_date)
+    return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources)
