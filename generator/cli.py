@@ -12,10 +12,15 @@ import click
 from generator.checks.diagnostics import Diagnostic, render_json, render_text, summary
 from generator.project import Project, find_root, load_project
 
-LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                    help="Language of messages / 提示语言")
-BUILD_DATE = click.option("--build-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                          help="Date the build is made for (embargoes, expiry); default SOURCE_DATE_EPOCH or today.")
+LANG = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of messages / 提示语言"
+)
+BUILD_DATE = click.option(
+    "--build-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date the build is made for (embargoes, expiry); default SOURCE_DATE_EPOCH or today.",
+)
 
 
 def _echo_err(text: str) -> None:
@@ -26,8 +31,11 @@ def _resolve_root(path: Path, lang: str) -> tuple[Path, list[Path]]:
     """Project root for ``path`` and the paths to report on (empty: everything)."""
     root = find_root(path if path.is_dir() else path.parent)
     if root is None:
-        msg = (f"{path}: error: no site_config.yml found here or above" if lang == "en"
-               else f"{path}: 错误：在此目录及上级目录中找不到 site_config.yml")
+        msg = (
+            f"{path}: error: no site_config.yml found here or above"
+            if lang == "en"
+            else f"{path}: 错误：在此目录及上级目录中找不到 site_config.yml"
+        )
         _echo_err(msg)
         sys.exit(2)
     if path.resolve() == root:
@@ -39,8 +47,11 @@ def _select(project: Project, only: list[Path]) -> list[Diagnostic]:
     if not only:
         return project.diagnostics
     rels = [p.relative_to(project.root).as_posix() for p in only]
-    return [d for d in project.diagnostics
-            if d.path == "site_config.yml" or any(d.path == r or d.path.startswith(r.rstrip("/") + "/") for r in rels)]
+    return [
+        d
+        for d in project.diagnostics
+        if d.path == "site_config.yml" or any(d.path == r or d.path.startswith(r.rstrip("/") + "/") for r in rels)
+    ]
 
 
 def _load(path: Path, lang: str, build_date: dt.datetime | None) -> tuple[Project, list[Path]]:
@@ -86,8 +97,9 @@ def check(path: Path, lang: str, fmt: str, strict: bool, build_date: dt.datetime
 @click.option("--strict", is_flag=True, help="Warnings fail the build too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @BUILD_DATE
-def build(path: Path, site_dir: Path | None, lang: str, strict: bool, quiet: bool,
-          build_date: dt.datetime | None) -> None:
+def build(
+    path: Path, site_dir: Path | None, lang: str, strict: bool, quiet: bool, build_date: dt.datetime | None
+) -> None:
     """Check, then build the site into site/ (swapped in only on success)."""
     from generator.site.build import BuildError, build_site
 
@@ -109,11 +121,15 @@ def build(path: Path, site_dir: Path | None, lang: str, strict: bool, quiet: boo
     if not quiet:
         elapsed = time.monotonic() - started
         if lang == "en":
-            click.echo(f"built {stats.entries} entries, {stats.interpretations} interpretations, "
-                       f"{stats.pages} pages into {target} in {elapsed:.1f} s")
+            click.echo(
+                f"built {stats.entries} entries, {stats.interpretations} interpretations, "
+                f"{stats.pages} pages into {target} in {elapsed:.1f} s"
+            )
         else:
-            click.echo(f"已构建 {stats.entries} 条目录、{stats.interpretations} 篇解读、共 {stats.pages} 个页面 → "
-                       f"{target}（{elapsed:.1f} 秒）")
+            click.echo(
+                f"已构建 {stats.entries} 条目录、{stats.interpretations} 篇解读、共 {stats.pages} 个页面 → "
+                f"{target}（{elapsed:.1f} 秒）"
+            )
 
 
 @main.command()
@@ -135,8 +151,14 @@ def serve(path: Path, dev_addr: str, build_date: dt.datetime | None) -> None:
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date (default: today).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: printed).")
 @click.option("--path", "root_path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
-def new(kind: str, agency_id: str | None, interprets: str | None, on: dt.datetime | None, output: Path | None,
-        root_path: Path) -> None:
+def new(
+    kind: str,
+    agency_id: str | None,
+    interprets: str | None,
+    on: dt.datetime | None,
+    output: Path | None,
+    root_path: Path,
+) -> None:
     """Scaffold a new entry, interpretation or page with every field explained in Chinese."""
     from generator.scaffold import ScaffoldError, scaffold
 

@@ -136,8 +136,14 @@ class _Builder:
         for key in data:
             if key not in known_top:
                 self.diags.append(
-                    diag(self.src.path, self.src.key_pos((key,)), "E702", key=key, problem="未知配置项",
-                         hint=f"可用的配置项：{'、'.join(sorted(known_top))}")
+                    diag(
+                        self.src.path,
+                        self.src.key_pos((key,)),
+                        "E702",
+                        key=key,
+                        problem="未知配置项",
+                        hint=f"可用的配置项：{'、'.join(sorted(known_top))}",
+                    )
                 )
         site = self.section("site")
         footer_raw = self.section("footer")
@@ -216,7 +222,9 @@ class _Builder:
             if agency_id in seen:
                 self.error((*path, "id"), f"机构 id {agency_id} 重复")
             seen.add(agency_id)
-            out.append(Agency(agency_id, str(values["name"] or ""), str(values["code"] or ""), str(values["short_name"] or "")))
+            out.append(
+                Agency(agency_id, str(values["name"] or ""), str(values["code"] or ""), str(values["short_name"] or ""))
+            )
         return tuple(out)
 
     def _vocab(self) -> V.Vocabularies:
@@ -240,8 +248,15 @@ class _Builder:
                     self.error(path, "应为 {状态: [后续状态…]} 映射")
             else:
                 if isinstance(value, list) and value and all(isinstance(x, str) for x in value):
-                    attr = {"genres": "genre", "validity": "validity", "disclosure": "disclosure", "forms": "form",
-                            "scopes": "scope", "periods": "period", "channels": "channel"}[key]
+                    attr = {
+                        "genres": "genre",
+                        "validity": "validity",
+                        "disclosure": "disclosure",
+                        "forms": "form",
+                        "scopes": "scope",
+                        "periods": "period",
+                        "channels": "channel",
+                    }[key]
                     changes[key] = V.simple(attr, value)
                 else:
                     self.error(path, "应为非空的文字列表")

@@ -65,12 +65,26 @@ class CrossChecker:
             agency = self.config.agency(agency_id)
             parsed = parse_index_no(item.index_no, self.config.index_pattern)
             if parsed and agency and parsed.prefix != agency.code:
-                suggestion = agency.code + item.index_no[len(parsed.prefix):]
-                self.add(item, ("index_no",), "E302", prefix=parsed.prefix, agency=agency.name, code=agency.code,
-                         suggestion=suggestion)
+                suggestion = agency.code + item.index_no[len(parsed.prefix) :]
+                self.add(
+                    item,
+                    ("index_no",),
+                    "E302",
+                    prefix=parsed.prefix,
+                    agency=agency.name,
+                    agency_code=agency.code,
+                    suggestion=suggestion,
+                )
             if parsed and parsed.year and parsed.year != item.published_date.year:
-                self.add(item, ("index_no",), "E303", year=parsed.year, date=item.published_date.isoformat(),
-                         date_label="公开日期", date_key="published_date")
+                self.add(
+                    item,
+                    ("index_no",),
+                    "E303",
+                    year=parsed.year,
+                    date=item.published_date.isoformat(),
+                    date_label="公开日期",
+                    date_key="published_date",
+                )
             if item.index_no in seen:
                 self.add(item, ("index_no",), "E304", value=item.index_no, other=seen[item.index_no].source)
             else:
@@ -78,8 +92,13 @@ class CrossChecker:
 
     def dates(self, entry: Entry) -> None:
         if entry.written_date > entry.published_date:
-            self.add(entry, ("written_date",), "E203", written=entry.written_date.isoformat(),
-                     published=entry.published_date.isoformat())
+            self.add(
+                entry,
+                ("written_date",),
+                "E203",
+                written=entry.written_date.isoformat(),
+                published=entry.published_date.isoformat(),
+            )
 
     def validity(self, entry: Entry) -> None:
         history = entry.validity_history
@@ -87,14 +106,26 @@ class CrossChecker:
             return
         transitions = self.config.vocab.transitions
         if history[0].status not in INITIAL_VALIDITY:
-            self.add(entry, ("validity_history", 0, "status"), "E502", old="（无）", new=history[0].status,
-                     allowed=" 或 ".join(INITIAL_VALIDITY))
+            self.add(
+                entry,
+                ("validity_history", 0, "status"),
+                "E502",
+                old="（无）",
+                new=history[0].status,
+                allowed=" 或 ".join(INITIAL_VALIDITY),
+            )
         for i in range(1, len(history)):
             old, new = history[i - 1].status, history[i].status
             allowed = transitions.get(old, ())
             if new not in allowed:
-                self.add(entry, ("validity_history", i, "status"), "E502", old=old, new=new,
-                         allowed=f"{old} → {'、'.join(allowed)}" if allowed else f"{old} 为最终状态")
+                self.add(
+                    entry,
+                    ("validity_history", i, "status"),
+                    "E502",
+                    old=old,
+                    new=new,
+                    allowed=f"{old} → {'、'.join(allowed)}" if allowed else f"{old} 为最终状态",
+                )
         for i, event in enumerate(history):
             if event.by and event.by not in self.entry_ids and event.by not in self.known:
                 self.unresolved(entry, ("validity_history", i, "by"), event.by)
@@ -153,7 +184,9 @@ class CrossChecker:
                     self.add(item, (*path, i, "sha256"), "E602", file=file, actual=actual)
 
     def cycles(self) -> None:
-        graph = {e.index_no: [t for ts in e.relations.values() for t in ts if t in self.entry_ids] for e in self.entries}
+        graph = {
+            e.index_no: [t for ts in e.relations.values() for t in ts if t in self.entry_ids] for e in self.entries
+        }
         state: dict[str, int] = {}
         reported: set[frozenset[str]] = set()
         for start in sorted(graph):
@@ -171,7 +204,7 @@ class CrossChecker:
                     stack.append((node, i + 1))
                     child = children[i]
                     if state.get(child) == 1:
-                        cycle = trail[trail.index(child):]
+                        cycle = trail[trail.index(child) :]
                         if frozenset(cycle) not in reported:
                             reported.add(frozenset(cycle))
                             first = self.entry_ids[cycle[0]]

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -43,7 +43,12 @@ MESSAGES: dict[str, Message] = {
         "目录与内容目录中只应放置 Markdown 文本文件",
         "only Markdown text files belong in catalogue/ and content/",
     ),
-    "E003": Message("文件为空", "file is empty", "以 --- 开头写入元数据，可用 gongkai new 生成模板", "start with --- front matter; `gongkai new` writes a template"),
+    "E003": Message(
+        "文件为空",
+        "file is empty",
+        "以 --- 开头写入元数据，可用 gongkai new 生成模板",
+        "start with --- front matter; `gongkai new` writes a template",
+    ),
     "E004": Message(
         "缺少元数据（YAML front matter）",
         "missing front matter",
@@ -120,7 +125,9 @@ MESSAGES: dict[str, Message] = {
         "{hint}",
         "{hint}",
     ),
-    "E104": Message("字段 {key} 不能为空", "field {key} must not be empty", "填写内容或删除此行", "fill it in or delete the line"),
+    "E104": Message(
+        "字段 {key} 不能为空", "field {key} must not be empty", "填写内容或删除此行", "fill it in or delete the line"
+    ),
     "E105": Message(
         "{label}为{doc_type}时必须填写 {key}",
         "{key} is required when {label} is {doc_type}",
@@ -160,8 +167,8 @@ MESSAGES: dict[str, Message] = {
         "example: {example}",
     ),
     "E302": Message(
-        "索引号前段码 {prefix} 与发布机构 {agency} 的代码 {code} 不一致",
-        "index_no prefix {prefix} does not match the code {code} of {agency}",
+        "索引号前段码 {prefix} 与发布机构 {agency} 的代码 {agency_code} 不一致",
+        "index_no prefix {prefix} does not match the code {agency_code} of {agency}",
         "改为 {suggestion}",
         "use {suggestion}",
     ),
@@ -271,8 +278,15 @@ MESSAGES: dict[str, Message] = {
         "compute it with sha256sum",
     ),
     # --- configuration (E7xx) ---
-    "E701": Message("找不到站点配置文件 {file}", "site configuration {file} not found", "在仓库根目录创建 site_config.yml", "create site_config.yml at the repository root"),
-    "E702": Message("站点配置项 {key} 无效：{problem}", "invalid site configuration {key}: {problem}", "{hint}", "{hint}"),
+    "E701": Message(
+        "找不到站点配置文件 {file}",
+        "site configuration {file} not found",
+        "在仓库根目录创建 site_config.yml",
+        "create site_config.yml at the repository root",
+    ),
+    "E702": Message(
+        "站点配置项 {key} 无效：{problem}", "invalid site configuration {key}: {problem}", "{hint}", "{hint}"
+    ),
     # --- warnings (W) ---
     "W101": Message(
         "{doc_type}尚无政策解读",

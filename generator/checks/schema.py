@@ -55,7 +55,9 @@ def validate(src: SourceFile, kind: str, config: SiteConfig) -> Checked:
         fld = spec.get(key)
         if fld is None:
             suggestion = did_you_mean(key, spec)
-            hint = f"您是不是要写 {suggestion}？" if suggestion else "可用字段见 docs/schema.md，或用 gongkai new 生成模板"
+            hint = (
+                f"您是不是要写 {suggestion}？" if suggestion else "可用字段见 docs/schema.md，或用 gongkai new 生成模板"
+            )
             ctx.add(src.key_pos((key,)), "E102", key=key, hint=hint)
             continue
         if value is None or value == "" or value == []:
@@ -67,8 +69,13 @@ def validate(src: SourceFile, kind: str, config: SiteConfig) -> Checked:
             out.values[key] = typed
     for fld in spec.values():
         if fld.required == "yes" and fld.name not in src.data:
-            ctx.add((src.positions.get((), (1, 1))[0], 1), "E101", key=fld.name, label=fld.label,
-                    hint=f"加入一行：{fld.name}: …（{fld.help}）")
+            ctx.add(
+                (src.positions.get((), (1, 1))[0], 1),
+                "E101",
+                key=fld.name,
+                label=fld.label,
+                hint=f"加入一行：{fld.name}: …（{fld.help}）",
+            )
     if kind == "entry":
         _conditional(ctx, out.values)
     return out
@@ -102,8 +109,16 @@ class _Ctx:
     def type_error(self, path: KeyPath, expected: str, value: Any, hint: str = "") -> object:
         zh, en = F.TYPE_NAMES.get(expected, (expected, expected))
         actual_zh, actual_en = _describe(value)
-        self.add(self.src.pos(path), "E103", key=_dotted(path), expected=zh, expected_en=en,
-                 actual=actual_zh, actual_en=actual_en, hint=hint)
+        self.add(
+            self.src.pos(path),
+            "E103",
+            key=_dotted(path),
+            expected=zh,
+            expected_en=en,
+            actual=actual_zh,
+            actual_en=actual_en,
+            hint=hint,
+        )
         return _INVALID
 
     # -- dispatch -------------------------------------------------------
@@ -172,7 +187,11 @@ class _Ctx:
             hint = f"这里填写机构 id：{by_name}"
         else:
             suggestion = did_you_mean(text, ids)
-            hint = f"您是不是要写 {suggestion}？" if suggestion else f"可用的机构 id：{'、'.join(ids)}（见 site_config.yml）"
+            hint = (
+                f"您是不是要写 {suggestion}？"
+                if suggestion
+                else f"可用的机构 id：{'、'.join(ids)}（见 site_config.yml）"
+            )
         self.add(self.src.pos(path), "E402", value=text, hint=hint)
         return _INVALID
 
@@ -207,9 +226,9 @@ class _Ctx:
             return resolved
         suggestion = tree.suggest(text)
         if suggestion:
-            hint = f"您是不是要写 \"{suggestion.replace(chr(92), chr(92) * 2)}\"？（一级与二级之间用 \\\\ 分隔）"
+            hint = f'您是不是要写 "{suggestion.replace(chr(92), chr(92) * 2)}"？（一级与二级之间用 \\\\ 分隔）'
         else:
-            hint = "格式为 \"一级\\\\二级\"，取自主题分类表（docs/schema.md）"
+            hint = '格式为 "一级\\\\二级"，取自主题分类表（docs/schema.md）'
         self.add(self.src.pos(path), "E401", key="topics", label="主题分类", value=text, hint=hint)
         return _INVALID
 
@@ -244,8 +263,9 @@ class _Ctx:
     def _mapping(self, value: Any, path: KeyPath, name: str) -> Any:
         spec = F.SUBFIELDS[name]
         if not isinstance(value, dict):
-            return self.type_error(path, "media" if name == "media" else "relations", value,
-                                   f"写成 {{{', '.join(spec)}}} 的形式")
+            return self.type_error(
+                path, "media" if name == "media" else "relations", value, f"写成 {{{', '.join(spec)}}} 的形式"
+            )
         out: dict[str, Any] = {}
         for key, sub in value.items():
             if key not in spec:
@@ -274,8 +294,13 @@ class _Ctx:
         previous: dt.date | None = None
         for i, item in enumerate(items):
             if previous and item["date"] < previous:
-                self.add(self.src.pos((*path, i, "date")), "E204", key=name, value=item["date"].isoformat(),
-                         previous=previous.isoformat())
+                self.add(
+                    self.src.pos((*path, i, "date")),
+                    "E204",
+                    key=name,
+                    value=item["date"].isoformat(),
+                    previous=previous.isoformat(),
+                )
             previous = item["date"]
         return tuple(items)
 

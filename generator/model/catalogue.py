@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from generator.config import SiteConfig
 from generator.model.entry import Entry, Interpretation, Item, Page, without_body
 
 # relation key on the acting entry -> name of the reverse relation on its target
+K = TypeVar("K")
+
 REVERSE = {"amends": "amended_by", "repeals": "repealed_by", "replaces": "replaced_by"}
 
 
@@ -71,9 +74,7 @@ class Catalogue:
 
     def public(self, build_date: dt.date) -> Catalogue:
         """The catalogue as the public may see it on ``build_date``."""
-        entries = [
-            e if e.body_public else without_body(e) for e in self.entries.values() if e.is_published(build_date)
-        ]
+        entries = [e if e.body_public else without_body(e) for e in self.entries.values() if e.is_published(build_date)]
         interps = [i for i in self.interpretations.values() if i.is_published(build_date)]
         pages = [p for p in self.pages if not p.draft]
         return Catalogue.build(self.config, entries, interps, pages, build_date)
@@ -131,13 +132,14 @@ class Catalogue:
 
     def repealed_normative(self) -> list[Entry]:
         return [
-            e for e in self.newest_entries()
+            e
+            for e in self.newest_entries()
             if e.info_type in ("规章", "行政规范性文件") and e.validity in ("废止", "失效", "已修改")
         ]
 
 
-def _group(entries: list[Entry], key: object) -> dict:  # type: ignore[type-arg]
-    out: dict = defaultdict(list)  # type: ignore[type-arg]
+def _group(entries: list[Entry], key: Callable[[Entry], K]) -> dict[K, list[Entry]]:
+    out: dict[K, list[Entry]] = defaultdict(list)
     for entry in entries:
-        out[key(entry)].append(entry)  # type: ignore[operator]
+        out[key(entry)].append(entry)
     return dict(out)

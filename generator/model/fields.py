@@ -45,7 +45,9 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
 COMMON_TAIL = (
     Field("draft", "草稿", "bool", "no", "true 表示草稿：不发布到网站的任何位置", "false"),
     Field("embargo_until", "公开时间", "date", "no", "在此日期之前不发布（构建日期早于此日期时完全不出现）"),
-    Field("history", "变更记录", "events", "no", "变更说明列表，每项 {date: 日期, note: 说明}", subfields=("date", "note")),
+    Field(
+        "history", "变更记录", "events", "no", "变更说明列表，每项 {date: 日期, note: 说明}", subfields=("date", "note")
+    ),
 )
 
 ENTRY_FIELDS: tuple[Field, ...] = (
@@ -53,29 +55,90 @@ ENTRY_FIELDS: tuple[Field, ...] = (
     Field("title", "名称", "text", "yes", "信息名称：完整正式标题，不用简称", "请在此填写信息名称"),
     Field("publisher", "发布机构", "agency", "yes", "发布机构：site_config.yml 中的机构 id", "{agency}"),
     Field("issuers", "发文机关", "agency_list", "no", "发文机关：机构 id 列表，主办机关在前", "[{agency}]"),
-    Field("doc_number", "文号", "doc_number", "cond", "文号：规章、行政规范性文件必填，如 澜政办发〔2024〕12号；规章用令号"),
+    Field(
+        "doc_number",
+        "文号",
+        "doc_number",
+        "cond",
+        "文号：规章、行政规范性文件必填，如 澜政办发〔2024〕12号；规章用令号",
+    ),
     Field("registration_no", "登记号", "text", "no", "规范性文件登记号（三统一）"),
     Field("written_date", "生成日期", "date", "yes", "成文日期（生成日期），不晚于公开日期", "{date}"),
     Field("published_date", "公开日期", "date", "yes", "公开日期：在本站发布的日期", "{date}"),
     Field("effective_date", "施行日期", "date", "no", "施行日期"),
     Field("expires", "有效期至", "date", "no", "有效期至（规范性文件）"),
-    Field("genre", "体裁", "vocab", "no", "体裁（文种）：决议 决定 命令 公报 公告 通告 意见 通知 通报 报告 请示 批复 议案 函 纪要 其他", "通知"),
-    Field("info_type", "信息类别", "vocab", "yes", "信息类别：规章 行政规范性文件 其他文件 规划计划 统计信息 …（见 docs/schema.md）", "其他文件"),
-    Field("topics", "主题分类", "topics", "yes", "主题分类：\"一级\\\\二级\" 列表，取自主题分类表", '["综合政务\\\\政务公开"]'),
+    Field(
+        "genre",
+        "体裁",
+        "vocab",
+        "no",
+        "体裁（文种）：决议 决定 命令 公报 公告 通告 意见 通知 通报 报告 请示 批复 议案 函 纪要 其他",
+        "通知",
+    ),
+    Field(
+        "info_type",
+        "信息类别",
+        "vocab",
+        "yes",
+        "信息类别：规章 行政规范性文件 其他文件 规划计划 统计信息 …（见 docs/schema.md）",
+        "其他文件",
+    ),
+    Field(
+        "topics",
+        "主题分类",
+        "topics",
+        "yes",
+        '主题分类："一级\\\\二级" 列表，取自主题分类表',
+        '["综合政务\\\\政务公开"]',
+    ),
     Field("keywords", "关键词", "text_list", "no", "关键词列表", "[]"),
     Field("abstract", "内容概述", "text", "no", "内容概述：一两句话，不重复其他字段"),
-    Field("validity", "效力状况", "vocab", "cond", "效力状况：尚未生效 有效 已修改 失效 废止；规章、行政规范性文件必填"),
-    Field("validity_history", "效力记录", "events", "cond", "效力记录：按时间排列的 {date, status, by, note}，最后一条与效力状况一致",
-          subfields=("date", "status", "by", "note")),
-    Field("disclosure", "公开方式", "vocab", "yes", "公开方式：主动公开 或 依申请公开（依申请公开只发布目录信息，不发布正文）", "主动公开"),
+    Field(
+        "validity", "效力状况", "vocab", "cond", "效力状况：尚未生效 有效 已修改 失效 废止；规章、行政规范性文件必填"
+    ),
+    Field(
+        "validity_history",
+        "效力记录",
+        "events",
+        "cond",
+        "效力记录：按时间排列的 {date, status, by, note}，最后一条与效力状况一致",
+        subfields=("date", "status", "by", "note"),
+    ),
+    Field(
+        "disclosure",
+        "公开方式",
+        "vocab",
+        "yes",
+        "公开方式：主动公开 或 依申请公开（依申请公开只发布目录信息，不发布正文）",
+        "主动公开",
+    ),
     Field("scope", "公开范围", "vocab", "no", "公开范围：面向社会 或 面向特定群体", "面向社会"),
     Field("period", "公开时限", "vocab", "no", "公开时限：长期公开 或 限时公开", "长期公开"),
-    Field("channel", "公开形式", "vocab_list", "no", "公开形式：网站 政府公报 新闻发布会 公示栏 政务新媒体 报刊广播电视", "[网站]"),
+    Field(
+        "channel",
+        "公开形式",
+        "vocab_list",
+        "no",
+        "公开形式：网站 政府公报 新闻发布会 公示栏 政务新媒体 报刊广播电视",
+        "[网站]",
+    ),
     Field("procedure", "公开程序", "text", "no", "公开程序：由谁编制、经谁审核"),
-    Field("attachments", "附件", "attachments", "no", "附件列表，每项 {title: 名称, file: 相对 catalogue/ 的路径, sha256: 校验值}",
-          subfields=("title", "file", "sha256")),
-    Field("relations", "关联文件", "relations", "no", "关系：amends（修改）、repeals（废止）、replaces（替代）各为索引号列表",
-          subfields=("amends", "repeals", "replaces")),
+    Field(
+        "attachments",
+        "附件",
+        "attachments",
+        "no",
+        "附件列表，每项 {title: 名称, file: 相对 catalogue/ 的路径, sha256: 校验值}",
+        subfields=("title", "file", "sha256"),
+    ),
+    Field(
+        "relations",
+        "关联文件",
+        "relations",
+        "no",
+        "关系：amends（修改）、repeals（废止）、replaces（替代）各为索引号列表",
+        subfields=("amends", "repeals", "replaces"),
+    ),
     *COMMON_TAIL,
 )
 
@@ -91,8 +154,14 @@ INTERPRETATION_FIELDS: tuple[Field, ...] = (
     Field("topics", "主题分类", "topics", "no", "主题分类，省略时沿用原文件"),
     Field("keywords", "关键词", "text_list", "no", "关键词列表", "[]"),
     Field("abstract", "内容概述", "text", "no", "内容概述"),
-    Field("media", "媒体文件", "media", "no", "音频/视频解读的媒体文件 {file: 相对 content/ 的路径, title: 说明}",
-          subfields=("file", "title")),
+    Field(
+        "media",
+        "媒体文件",
+        "media",
+        "no",
+        "音频/视频解读的媒体文件 {file: 相对 content/ 的路径, title: 说明}",
+        subfields=("file", "title"),
+    ),
     *COMMON_TAIL,
 )
 
@@ -110,10 +179,19 @@ FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {
 
 # Sub-fields of structured values: name -> (required, type)
 SUBFIELDS: dict[str, dict[str, tuple[bool, str]]] = {
-    "validity_history": {"date": (True, "date"), "status": (True, "vocab"), "by": (False, "index_no"), "note": (False, "text")},
+    "validity_history": {
+        "date": (True, "date"),
+        "status": (True, "vocab"),
+        "by": (False, "index_no"),
+        "note": (False, "text"),
+    },
     "history": {"date": (True, "date"), "note": (True, "text")},
     "attachments": {"title": (True, "text"), "file": (True, "text"), "sha256": (False, "text")},
-    "relations": {"amends": (False, "index_no_list"), "repeals": (False, "index_no_list"), "replaces": (False, "index_no_list")},
+    "relations": {
+        "amends": (False, "index_no_list"),
+        "repeals": (False, "index_no_list"),
+        "replaces": (False, "index_no_list"),
+    },
     "media": {"file": (True, "text"), "title": (False, "text")},
 }
 

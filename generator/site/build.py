@@ -15,7 +15,10 @@ from pathlib import Path
 
 from generator.project import Project
 from generator.site import urls as U
+import itertools
+
 from generator.site.engine import EngineError, engine_config, run_engine, write_docs
+from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
 from generator.site.pages import PageBuilder
 
 
@@ -42,10 +45,13 @@ def build_site(project: Project, target: Path) -> BuildStats:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
         builder = PageBuilder(catalogue)
-        count = write_docs(builder.all_pages(), docs, project.root)
+        extra = (source(catalogue) for source in PAGE_SOURCES)
+        count = write_docs(itertools.chain(builder.all_pages(), *extra), docs, project.root)
         nav_pages = [(p.title, U.page_url(p.slug)) for p in catalogue.pages if p.nav_order is not None]
         settings = engine_config(project.config, docs, out, nav_pages)
         warnings = run_engine(settings, work / "mkdocs.yml")
+        for writer in OUTPUT_WRITERS:
+            writer(catalogue, out)
         _swap(out, target, work)
     except EngineError as exc:
         raise BuildError(str(exc)) from exc

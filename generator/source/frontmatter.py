@@ -85,7 +85,7 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._nodes = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _RefusedNode("E009", event.start_mark)
@@ -196,6 +196,7 @@ class _Converter:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return _scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
@@ -203,7 +204,7 @@ class _Converter:
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key_pos = self.at(key_node.start_mark)
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else key_node
+            key: Any = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else key_node
             if key_node.tag not in _SAFE_TAGS:
                 self.src.diagnostics.append(diag(self.src.path, key_pos, "E010", tag=key_node.tag))
                 continue

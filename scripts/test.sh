@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Python packages, Debian Chromium) and run them all:
+# lint, types, unit, build and browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+fi
+
+python3 -m ruff check generator tests bench
+python3 -m ruff format --check generator tests bench
+python3 -m mypy
+python3 -m pytest -q -p no:cacheprovider "$@"
