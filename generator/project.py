@@ -72,16 +72,21 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
         diags.extend(src.diagnostics)
         checked = validate(src, ref.kind, config)
         diags.extend(checked.diagnostics)
-        if src.data is None or any(d.is_error for d in checked.diagnostics):
+        if src.data is None:
             continue
+        # A file with errors in optional fields still takes part in the cross-file
+        # checks (every problem at once); one missing a required field cannot.
         values = checked.values
-        if ref.kind == "entry":
-            entries.append(entry_from(values, ref.rel, src.body, src.body_line))
-        elif ref.kind == "interpretation":
-            interps.append(interpretation_from(values, ref.rel, src.body, src.body_line))
-        else:
-            slug = ref.rel[len(PAGES_DIR) + 1 : -3] if ref.rel.startswith(PAGES_DIR + "/") else ref.rel[8:-3]
-            pages.append(Page(source=ref.rel, slug=slug, body=src.body, **values))
+        try:
+            if ref.kind == "entry":
+                entries.append(entry_from(values, ref.rel, src.body, src.body_line))
+            elif ref.kind == "interpretation":
+                interps.append(interpretation_from(values, ref.rel, src.body, src.body_line))
+            else:
+                slug = ref.rel[len(PAGES_DIR) + 1 : -3] if ref.rel.startswith(PAGES_DIR + "/") else ref.rel[8:-3]
+                pages.append(Page(source=ref.rel, slug=slug, body=src.body, **values))
+        except TypeError:
+            continue
     known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
     diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)

@@ -162,7 +162,15 @@ class CrossChecker:
             return
         suggestion = did_you_mean(target, self.entry_ids)
         hint = f"您是不是要写 {suggestion}？" if suggestion else "填写目录中已有条目的索引号"
-        self.add(item, path, "E501", value=target, hint=hint)
+        self.add(
+            item,
+            path,
+            "E501",
+            value=target,
+            hint=hint,
+            suggestion=suggestion or "",
+            hint_en="" if suggestion else "use the index_no of an existing catalogue entry",
+        )
 
     def public_target(self, item: Item, path: KeyPath, target: Entry) -> None:
         if item.is_published(self.build_date) and not target.is_published(self.build_date):
@@ -185,7 +193,8 @@ class CrossChecker:
 
     def cycles(self) -> None:
         graph = {
-            e.index_no: [t for ts in e.relations.values() for t in ts if t in self.entry_ids] for e in self.entries
+            e.index_no: [t for ts in e.relations.values() for t in ts if t in self.entry_ids and t != e.index_no]
+            for e in self.entries
         }
         state: dict[str, int] = {}
         reported: set[frozenset[str]] = set()

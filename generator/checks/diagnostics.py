@@ -130,7 +130,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "E105": Message(
         "{label}为{doc_type}时必须填写 {key}",
-        "{key} is required when {label} is {doc_type}",
+        "{key} is required when info_type is {doc_type}",
         "{hint}",
         "{hint}",
     ),
@@ -317,7 +317,7 @@ class Diagnostic:
     line: int
     col: int
     code: str
-    params: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+    params: tuple[tuple[str, Any], ...] = ()
 
     @property
     def severity(self) -> Severity:
@@ -333,7 +333,9 @@ class Diagnostic:
 
     def hint(self, lang: str = "zh") -> str:
         tpl = MESSAGES[self.code]
-        return _fill(tpl.hint_en if lang == "en" else tpl.hint_zh, self.params)
+        if lang == "en":
+            return _fill_hint_en(tpl.hint_en, self.params)
+        return _fill(tpl.hint_zh, self.params)
 
     def location(self) -> str:
         if self.line:
@@ -376,6 +378,15 @@ def _fill(template: str, params: tuple[tuple[str, Any], ...]) -> str:
     return template.format_map(_Missing(params))
 
 
+def _fill_hint_en(template: str, params: tuple[tuple[str, Any], ...]) -> str:
+    values = dict(params)
+    if template == "{hint}" and values.get("hint_en"):
+        return str(values["hint_en"])
+    if template == "{hint}" and values.get("suggestion"):
+        return f"did you mean {values['suggestion']}?"
+    return _fill(template, params)
+
+
 def diag(path: str, pos: tuple[int, int] | None, code: str, **params: Any) -> Diagnostic:
     """Build a diagnostic; ``pos`` is ``(line, col)`` or ``None``."""
     if code not in MESSAGES:  # programming error, not content error
@@ -397,7 +408,17 @@ def summary(diags: list[Diagnostic], lang: str = "zh") -> str:
 
 
 def render_text(diags: list[Diagnostic], lang: str = "zh") -> str:
-    return "\n".join(d.format(lang) for d in diags)
+    """All diagnostics; a hint already shown for the same code is not repeated."""
+    shown: set[tuple[str, str]] = set()
+    lines: list[str] = []
+    for d in diags:
+        key = (d.code, d.hint(lang))
+        text = d.format(lang)
+        if key in shown:
+            text = text.split("\n", 1)[0]
+        shown.add(key)
+        lines.append(text)
+    return "\n".join(lines)
 
 
 def render_json(diags: list[Diagnostic], lang: str = "zh", extra: Mapping[str, Any] | None = None) -> str:

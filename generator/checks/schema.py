@@ -58,7 +58,8 @@ def validate(src: SourceFile, kind: str, config: SiteConfig) -> Checked:
             hint = (
                 f"您是不是要写 {suggestion}？" if suggestion else "可用字段见 docs/schema.md，或用 gongkai new 生成模板"
             )
-            ctx.add(src.key_pos((key,)), "E102", key=key, hint=hint)
+            hint_en = "" if suggestion else "see docs/schema.md for the fields, or run `gongkai new`"
+            ctx.add(src.key_pos((key,)), "E102", key=key, hint=hint, suggestion=suggestion or "", hint_en=hint_en)
             continue
         if value is None or value == "" or value == []:
             if fld.required == "yes":
@@ -87,12 +88,12 @@ def _conditional(ctx: _Ctx, values: dict[str, Any]) -> None:
     data = src.data or {}
     if info_type in NORMATIVE_TYPES:
         pos = src.pos(("info_type",))
-        for key, hint in (
-            ("doc_number", "加入 doc_number: 澜政规〔2024〕1号（规章用令号）"),
-            ("validity", "加入 validity: 有效，以及 validity_history"),
+        for key, hint, hint_en in (
+            ("doc_number", "加入 doc_number: 澜政规〔2024〕1号（规章用令号）", "add doc_number: 澜政规〔2024〕1号"),
+            ("validity", "加入 validity: 有效，以及 validity_history", "add validity: 有效 and validity_history"),
         ):
             if key not in data:
-                ctx.add(pos, "E105", key=key, label="信息类别", doc_type=info_type, hint=hint)
+                ctx.add(pos, "E105", key=key, label="信息类别", doc_type=info_type, hint=hint, hint_en=hint_en)
     if "validity" in values and "validity_history" not in data:
         ctx.add(src.pos(("validity",)), "E504", validity=values["validity"])
 
@@ -183,6 +184,7 @@ class _Ctx:
             return text
         by_name = next((a.id for a in self.config.agencies if text in (a.name, a.short_name)), None)
         ids = [a.id for a in self.config.agencies]
+        suggestion = None
         if by_name:
             hint = f"这里填写机构 id：{by_name}"
         else:
@@ -192,7 +194,8 @@ class _Ctx:
                 if suggestion
                 else f"可用的机构 id：{'、'.join(ids)}（见 site_config.yml）"
             )
-        self.add(self.src.pos(path), "E402", value=text, hint=hint)
+        en = f"use the agency id {by_name}" if by_name else ("" if suggestion else f"agency ids: {', '.join(ids)}")
+        self.add(self.src.pos(path), "E402", value=text, hint=hint, suggestion=suggestion or "", hint_en=en)
         return _INVALID
 
     def _agency_list(self, value: Any, path: KeyPath) -> Any:
@@ -210,7 +213,16 @@ class _Ctx:
         suggestion = vocab.suggest(text)
         hint = f"您是不是要写 {suggestion}？" if suggestion else f"可选值：{' '.join(vocab.names())}"
         label = F.field_map("entry").get(key) or F.field_map("interpretation").get(key)
-        self.add(self.src.pos(path), "E401", key=key, label=label.label if label else "效力状况", value=text, hint=hint)
+        self.add(
+            self.src.pos(path),
+            "E401",
+            key=key,
+            label=label.label if label else "效力状况",
+            value=text,
+            hint=hint,
+            suggestion=suggestion or "",
+            hint_en="" if suggestion else f"allowed: {' '.join(vocab.names())}",
+        )
         return _INVALID
 
     def _vocab_list(self, value: Any, path: KeyPath) -> Any:
@@ -229,7 +241,17 @@ class _Ctx:
             hint = f'您是不是要写 "{suggestion.replace(chr(92), chr(92) * 2)}"？（一级与二级之间用 \\\\ 分隔）'
         else:
             hint = '格式为 "一级\\\\二级"，取自主题分类表（docs/schema.md）'
-        self.add(self.src.pos(path), "E401", key="topics", label="主题分类", value=text, hint=hint)
+        self.add(
+            self.src.pos(path),
+            "E401",
+            key="topics",
+            label="主题分类",
+            value=text,
+            hint=hint,
+            hint_en=f'did you mean "{suggestion}"?'
+            if suggestion
+            else "use a path from the topic tree (docs/schema.md)",
+        )
         return _INVALID
 
     def _topics(self, value: Any, path: KeyPath) -> Any:
@@ -271,7 +293,14 @@ class _Ctx:
             if key not in spec:
                 suggestion = did_you_mean(key, spec)
                 hint = f"您是不是要写 {suggestion}？" if suggestion else f"可用：{'、'.join(spec)}"
-                self.add(self.src.key_pos((*path, key)), "E102", key=_dotted((*path, key)), hint=hint)
+                self.add(
+                    self.src.key_pos((*path, key)),
+                    "E102",
+                    key=_dotted((*path, key)),
+                    hint=hint,
+                    suggestion=suggestion or "",
+                    hint_en="" if suggestion else f"allowed: {', '.join(spec)}",
+                )
                 continue
             if sub is None or sub == [] or sub == "":
                 continue

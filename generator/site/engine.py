@@ -60,7 +60,15 @@ def _no_blank_lines(html: str) -> str:
     return "\n".join(line for line in html.split("\n") if line.strip()) if "<pre" not in html else html
 
 
-def engine_config(cfg: SiteConfig, docs: Path, out: Path, nav_pages: list[tuple[str, str]]) -> dict[str, Any]:
+def theme_dir(root: Path) -> Path:
+    """The project's own theme/ overrides when present, else the ones shipped with gongkai."""
+    own = root / "theme"
+    return own if (own / "main.html").is_file() else THEME_DIR
+
+
+def engine_config(
+    cfg: SiteConfig, docs: Path, out: Path, nav_pages: list[tuple[str, str]], theme: Path = THEME_DIR
+) -> dict[str, Any]:
     nav: list[Any] = [
         {"首页": "index.md"},
         {"信息公开目录": [
@@ -83,7 +91,7 @@ def engine_config(cfg: SiteConfig, docs: Path, out: Path, nav_pages: list[tuple[
         "use_directory_urls": True,
         "theme": {
             "name": "material",
-            "custom_dir": str(THEME_DIR),
+            "custom_dir": str(theme),
             "language": "zh",
             "font": False,
             "features": ["navigation.tabs", "navigation.top", "navigation.indexes", "content.tooltips"],
