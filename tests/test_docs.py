@@ -1,0 +1,56 @@
+"""The schema reference cannot drift: every field, config key, vocabulary term and code is documented."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.checks.diagnostics import MESSAGES
+from generator.config import CONFIG_KEYS
+from generator.model import fields as F
+from generator.model.vocab import Vocabularies
+from tests.conftest import REPO
+
+DOC = (REPO / "docs" / "schema.md").read_text(encoding="utf-8")
+
+
+def table_rows(doc: str) -> set[str]:
+    return set(re.findall(r"^\| `([^`]+)` \|", doc, re.MULTILINE))
+
+
+@pytest.mark.parametrize("kind", sorted(F.FIELDS_BY_KIND))
+def test_every_field_is_documented(kind: str) -> None:
+    rows = table_rows(DOC)
+    missing = [f.name for f in F.FIELDS_BY_KIND[kind] if f.name not in rows]
+    assert missing == []
+
+
+def test_every_subfield_is_documented() -> None:
+    rows = set(re.findall(r"^\| `([^`]+)` \| `([^`]+)` \|", DOC, re.MULTILINE))
+    missing = [(k, s) for k, sub in F.SUBFIELDS.items() for s in sub if (k, s) not in rows]
+    assert missing == []
+
+
+def test_every_config_key_is_documented() -> None:
+    rows = table_rows(DOC)
+    assert [k for k in CONFIG_KEYS if k not in rows] == []
+
+
+def test_every_vocabulary_term_is_documented() -> None:
+    v = Vocabularies.defaults()
+    terms = [t.name for t in v.topics.top] + [c.name for kids in v.topics.children.values() for c in kids]
+    for vocab in (v.genres, v.info_types, v.validity, v.disclosure, v.forms, v.scopes, v.periods, v.channels):
+        terms += vocab.names()
+    assert [t for t in terms if t not in DOC] == []
+
+
+def test_every_diagnostic_code_is_documented() -> None:
+    assert [c for c in MESSAGES if f"| {c} |" not in DOC] == []
+
+
+def test_readme_states_the_two_commands() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "python3 -m pip install -e . && gongkai build" in readme
+    assert "bash scripts/test.sh" in readme
+    assert (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().endswith("exec bash scripts/test.sh")
