@@ -41,9 +41,8 @@ def write_docs(pages: Iterable[StagedPage], docs: Path, root: Path) -> int:
         path = docs / U.to_file(page.url)
         path.parent.mkdir(parents=True, exist_ok=True)
         front = {"title": esc(page.title), "gk": page.meta}
-        if page.url.startswith((U.CATALOGUE, U.INTERPRETATIONS)) and page.url.count("/") == 2 \
-                and not page.url.endswith(("/page/",)):
-            front["hide"] = ["navigation"]
+        if page.url == U.HOME or (page.url.startswith((U.CATALOGUE, U.INTERPRETATIONS)) and page.url.count("/") == 2):
+            front["hide"] = ["navigation"]  # item pages and the home page use the full width
         text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=True) + "---\n\n" \
             + '<div class="gk-page" markdown="0">\n' + _no_blank_lines(page.html) + "\n</div>\n"
         path.write_text(text, encoding="utf-8")
