@@ -1,0 +1,54 @@
+"""`gongkai serve` builds, serves on loopback and rebuilds after an edit."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import Any
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return str(resp.read().decode("utf-8"))
+    except OSError:
+        return None
+
+
+def wait_for(predicate: Any, attempts: int = 120) -> Any:
+    for _ in range(attempts):  # a hang guard, not a performance assertion
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    return None
+
+
+def test_serve_builds_and_rebuilds(make_project: Any) -> None:
+    p = make_project()
+    p.entry(title="第一版标题")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", str(p.root), "-a", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/catalogue/000000002-2024-00001/"
+    try:
+        first = wait_for(lambda: fetch(url))
+        assert first and "第一版标题" in first
+        p.entry(title="第二版标题")
+        assert wait_for(lambda: (fetch(url) or "").count("第二版标题"))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
