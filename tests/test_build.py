@@ -209,3 +209,20 @@ def test_a_failed_build_leaves_the_previous_site(make_project: Any) -> None:
     after = {x: x.read_bytes() for x in site.rglob("*") if x.is_file()}
     assert after == before
     assert [x.name for x in site.parent.iterdir() if x.name.startswith(".site.build-")] == []
+
+
+def test_atom_feeds_list_public_items_newest_first(built: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(built / "feeds" / "catalogue.xml").getroot()
+    titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert titles[0] == "教育局第7号通知"
+    assert "依申请公开的会议纪要" in titles  # metadata of on-request entries is public
+    assert feed.findtext("a:updated", namespaces=ns) == "2025-04-07T00:00:00+08:00"
+    ids = [e.findtext("a:id", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert "https://www.example.gov.cn/xxgk/catalogue/000000003-2025-00007/" in ids
+    interps = ET.parse(built / "feeds" / "interpretations.xml").getroot()
+    assert len(interps.findall("a:entry", ns)) == 2
+    home = read(built, "")
+    assert 'type="application/atom+xml"' in home and "feeds/catalogue.xml" in home

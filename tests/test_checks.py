@@ -249,3 +249,18 @@ def test_config_problems_are_positioned(make_project: Any) -> None:
         "site_config.yml:4:11: 错误[E702]: 站点配置项 agencies 无效：应为非空列表",
         "site_config.yml:5:1: 错误[E702]: 站点配置项 colour 无效：未知配置项",
     ]
+
+
+def test_pending_document_past_its_effective_date_warns(make_project: Any) -> None:
+    p = make_project()
+    p.entry(
+        validity="尚未生效",
+        effective_date=dt.date(2026, 1, 1),
+        validity_history=[{"date": dt.date(2024, 3, 5), "status": "尚未生效"}],
+    )
+    assert p.diagnostics(build_date=dt.date(2025, 12, 31)) == []
+    (d,) = p.diagnostics(build_date=dt.date(2026, 1, 1))
+    assert d.format() == (
+        "catalogue/e1.md:13:11: 警告[W104]: 施行日期 2026-01-01 已到，但效力状况仍为 尚未生效\n"
+        "  提示：在 validity_history 中补记 {date: 2026-01-01, status: 有效} 并把 validity 改为 有效"
+    )

@@ -131,6 +131,8 @@ class CrossChecker:
                 self.unresolved(entry, ("validity_history", i, "by"), event.by)
         if entry.validity and history[-1].status != entry.validity:
             self.add(entry, ("validity",), "E503", validity=entry.validity, last=history[-1].status)
+        if entry.effective_date and entry.validity == "尚未生效" and entry.effective_date <= self.build_date:
+            self.add(entry, ("validity",), "W104", effective=entry.effective_date.isoformat())
         if entry.expires and entry.validity == "有效" and entry.expires < self.build_date:
             self.add(entry, ("expires",), "E507", expires=entry.expires.isoformat())
 

@@ -300,6 +300,12 @@ MESSAGES: dict[str, Message] = {
         "草稿或尚未到公开时间的条目不会出现在网站上，链接将显示为纯文本",
         "drafts and embargoed entries are not published; the link renders as plain text",
     ),
+    "W104": Message(
+        "施行日期 {effective} 已到，但效力状况仍为 尚未生效",
+        "effective_date {effective} has come but validity is still 尚未生效",
+        "在 validity_history 中补记 {{date: {effective}, status: 有效}} 并把 validity 改为 有效",
+        "append {{date: {effective}, status: 有效}} and set validity to 有效",
+    ),
     "W103": Message(
         "解读发布于原文件公开 {days} 天后",
         "interpretation published {days} days after its document",

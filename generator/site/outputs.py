@@ -16,10 +16,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.model.catalogue import Catalogue
+from generator.site.feeds import write_feeds
 from generator.site.pages import StagedPage
 
 PageSource = Callable[[Catalogue], Iterable[StagedPage]]
 OutputWriter = Callable[[Catalogue, Path], None]
 
 PAGE_SOURCES: list[PageSource] = []
-OUTPUT_WRITERS: list[OutputWriter] = []
+OUTPUT_WRITERS: list[OutputWriter] = [
+    write_feeds,
+]
