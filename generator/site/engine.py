@@ -44,7 +44,7 @@ def write_docs(pages: Iterable[StagedPage], docs: Path, root: Path) -> int:
         if page.url == U.HOME or (page.url.startswith((U.CATALOGUE, U.INTERPRETATIONS)) and page.url.count("/") == 2):
             front["hide"] = ["navigation"]  # item pages and the home page use the full width
         text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=True) + "---\n\n" \
-            + '<div class="gk-page" markdown="0">\n' + _no_blank_lines(page.html) + "\n</div>\n"
+            + '<div class="gk-page" id="gk-content" tabindex="-1" markdown="0">\n' + _no_blank_lines(page.html) + "\n</div>\n"
         path.write_text(text, encoding="utf-8")
         for source, target in page.files:
             dest = docs / target
