@@ -43,9 +43,9 @@ CONFIG_KEYS: dict[str, tuple[bool, str]] = {
     "agencies[].code": (True, "索引号前段码（组织机构代码或统一社会信用代码）"),
     "agencies[].short_name": (False, "机构简称"),
     "vocabularies": (False, "词表覆盖；省略的词表使用内置默认值"),
-    "vocabularies.topics": (False, "主题分类树：[{name, slug, children: [{name, slug}]}]"),
+    "vocabularies.topics": (False, "主题分类树：[{name, slug, aliases, children: [{name, slug, aliases}]}]"),
     "vocabularies.genres": (False, "体裁（文种）列表"),
-    "vocabularies.info_types": (False, "信息类别：[{name, slug}]"),
+    "vocabularies.info_types": (False, "信息类别：[{name, slug, aliases}]；slug 用于网址"),
     "vocabularies.validity": (False, "效力状况列表"),
     "vocabularies.transitions": (False, "效力状况允许的变化：{状态: [后续状态…]}"),
     "vocabularies.disclosure": (False, "公开方式列表"),
@@ -56,6 +56,18 @@ CONFIG_KEYS: dict[str, tuple[bool, str]] = {
     "listing": (False, "列表页设置"),
     "listing.page_size": (False, "每页条数，默认 50"),
     "listing.home_items": (False, "首页“最新公开”条数，默认 10"),
+}
+
+
+_VOCAB_KEYS = {
+    "genres": "genre",
+    "info_types": "info_type",
+    "validity": "validity",
+    "disclosure": "disclosure",
+    "forms": "form",
+    "scopes": "scope",
+    "periods": "period",
+    "channels": "channel",
 }
 
 
@@ -238,57 +250,51 @@ class _Builder:
                 continue
             if key == "topics":
                 changes["topics"] = self._topic_tree(value, path) or base.topics
-            elif key == "info_types":
-                pairs = self._named_list(value, path)
-                changes["info_types"] = V.info_types(pairs) if pairs else base.info_types
             elif key == "transitions":
                 if isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):
                     changes["transitions"] = {str(k): tuple(str(x) for x in v) for k, v in value.items()}
                 else:
                     self.error(path, "应为 {状态: [后续状态…]} 映射")
             else:
-                if isinstance(value, list) and value and all(isinstance(x, str) for x in value):
-                    attr = {
-                        "genres": "genre",
-                        "validity": "validity",
-                        "disclosure": "disclosure",
-                        "forms": "form",
-                        "scopes": "scope",
-                        "periods": "period",
-                        "channels": "channel",
-                    }[key]
-                    changes[key] = V.simple(attr, value)
-                else:
-                    self.error(path, "应为非空的文字列表")
+                terms = self._terms(value, path, need_slug=key == "info_types")
+                if terms:
+                    changes[key] = V.Vocabulary(_VOCAB_KEYS[key], terms)
         if not changes:
             return base
         merged = {f: getattr(base, f) for f in base.__dataclass_fields__}
         merged.update(changes)
         return V.Vocabularies(**merged)
 
-    def _named_list(self, value: Any, path: tuple[str | int, ...]) -> list[tuple[str, str]]:
-        if not isinstance(value, list):
-            self.error(path, "应为 [{name, slug}] 列表")
-            return []
-        pairs: list[tuple[str, str]] = []
-        for i, item in enumerate(value):
-            if isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("slug"), str):
-                pairs.append((item["name"], item["slug"]))
-            else:
-                self.error((*path, i), "每项应为 {name: 名称, slug: 英文标识}")
-        return pairs
+    def _terms(self, value: Any, path: tuple[str | int, ...], need_slug: bool = False) -> tuple[V.Term, ...]:
+        """Terms written as ``名称`` or ``{name, slug, aliases}``; aliases keep renamed values valid."""
+        if not isinstance(value, list) or not value:
+            self.error(path, "应为非空列表", "每项写 名称，或 {name: 名称, slug: 英文标识, aliases: [旧名称]}")
+            return ()
+        terms: list[V.Term] = []
+        for i, item in enumerate(value, start=1):
+            if isinstance(item, str) and not need_slug:
+                terms.append(V.Term(item, f"{i:02d}"))
+                continue
+            aliases = item.get("aliases", []) if isinstance(item, dict) else None
+            slug = item.get("slug", f"{i:02d}" if not need_slug else None) if isinstance(item, dict) else None
+            if not (
+                isinstance(item, dict)
+                and isinstance(item.get("name"), str)
+                and isinstance(slug, str)
+                and isinstance(aliases, list)
+                and all(isinstance(a, str) for a in aliases)
+            ):
+                self.error((*path, i - 1), "每项应为 名称，或 {name: 名称, slug: 英文标识, aliases: [旧名称]}")
+                continue
+            terms.append(V.Term(item["name"], slug, tuple(aliases)))
+        return tuple(terms)
 
     def _topic_tree(self, value: Any, path: tuple[str | int, ...]) -> V.TopicTree | None:
-        if not isinstance(value, list):
-            self.error(path, "应为 [{name, slug, children}] 列表")
+        tops = self._terms(value, path, need_slug=True)
+        if not tops:
             return None
-        top: list[V.Term] = []
         children: dict[str, tuple[V.Term, ...]] = {}
-        for i, item in enumerate(value):
-            if not (isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("slug"), str)):
-                self.error((*path, i), "每项应为 {name, slug, children}")
-                continue
-            top.append(V.Term(item["name"], item["slug"], tuple(item.get("aliases") or ())))
-            kids = self._named_list(item.get("children") or [], (*path, i, "children"))
-            children[item["name"]] = tuple(V.Term(n, s) for n, s in kids)
-        return V.TopicTree(tuple(top), children) if top else None
+        for i, (item, top) in enumerate(zip(value, tops, strict=False)):
+            kids = item.get("children") if isinstance(item, dict) else None
+            children[top.name] = self._terms(kids, (*path, i, "children")) if kids else ()
+        return V.TopicTree(tops, children)

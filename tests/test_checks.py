@@ -264,3 +264,41 @@ def test_pending_document_past_its_effective_date_warns(make_project: Any) -> No
         "catalogue/e1.md:13:11: 警告[W104]: 施行日期 2026-01-01 已到，但效力状况仍为 尚未生效\n"
         "  提示：在 validity_history 中补记 {date: 2026-01-01, status: 有效} 并把 validity 改为 有效"
     )
+
+
+ALIAS_CONFIG = """\
+site: {name: 测试, url: "https://example.gov.cn/"}
+agencies:
+  - {id: office, name: 测试市人民政府办公室, code: "000000002"}
+index_no: {pattern: '^(?P<prefix>[0-9A-Z]{9})/(?P<year>\\d{4})-(?P<serial>\\d{5})$'}
+vocabularies:
+  info_types:
+    - {name: 其他文件, slug: qita}
+    - {name: 部门文件, slug: bumen, aliases: [部门发文]}
+  genres: [通知, {name: 纪要, aliases: [会议纪要]}]
+  topics:
+    - name: 政务
+      slug: zw
+      aliases: [综合政务]
+      children: [{name: 政务公开, slug: gk}]
+"""
+
+
+def test_renamed_vocabulary_values_keep_resolving_through_aliases(make_project: Any) -> None:
+    p = make_project(config=ALIAS_CONFIG)
+    p.entry(info_type="部门发文", genre="会议纪要", topics=["综合政务\\政务公开"])
+    project = p.load()
+    assert project.diagnostics == []
+    (entry,) = project.catalogue.entries.values()
+    assert (entry.info_type, entry.genre, entry.topics) == ("部门文件", "纪要", (("政务", "政务公开"),))
+    p.entry(info_type="其它", genre="通报")
+    assert [d.code for d in p.diagnostics()] == ["E401", "E401"]
+
+
+def test_bad_vocabulary_config_is_positioned(make_project: Any) -> None:
+    p = make_project(config=ALIAS_CONFIG.replace("- {name: 其他文件, slug: qita}", "- 其他文件"))
+    (d,) = p.diagnostics()
+    assert d.format().split("\n")[0] == (
+        "site_config.yml:7:7: 错误[E702]: 站点配置项 vocabularies.info_types.0 无效："
+        "每项应为 名称，或 {name: 名称, slug: 英文标识, aliases: [旧名称]}"
+    )
