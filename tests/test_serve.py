@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -33,12 +34,15 @@ def wait_for(predicate: Any, attempts: int = 120) -> Any:
     return None
 
 
-def test_serve_builds_and_rebuilds(make_project: Any) -> None:
+def test_serve_builds_and_rebuilds(make_project: Any, tmp_path: Any) -> None:
     p = make_project()
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     p.entry(title="第一版标题")
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", str(p.root), "-a", f"127.0.0.1:{port}"],
+        env={**os.environ, "TMPDIR": str(scratch)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -52,3 +56,4 @@ def test_serve_builds_and_rebuilds(make_project: Any) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    assert list(scratch.iterdir()) == []  # the temporary build folder is removed on SIGTERM

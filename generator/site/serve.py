@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -56,6 +57,11 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
         if path.exists():
             server.watch(str(path))
     click.echo(f"预览地址：http://{host or '127.0.0.1'}:{port}/  （按 Ctrl+C 停止）", err=True)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # stopped by a supervisor: clean up like Ctrl+C
     try:
         server.serve()
     except KeyboardInterrupt:
