@@ -2,20 +2,53 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from pathlib import Path
+
 import markdown
 
+from generator.site.cache import BuildCache, digest
 from generator.site.sanitize import sanitize
 
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "toc", "sane_lists", "def_list", "abbr", "admonition"]
+EXTENSION_CONFIGS = {"toc": {"toc_depth": "2-4"}}
+
+
+def renderer_fingerprint() -> str:
+    """What besides the text decides a body's HTML: this code, the sanitizer's, Markdown's version."""
+    here = Path(__file__).resolve().parent
+    return digest(
+        (here / "body.py").read_bytes(),
+        (here / "sanitize.py").read_bytes(),
+        version("markdown"),
+        repr((EXTENSIONS, EXTENSION_CONFIGS)),
+    )
 
 
 class BodyRenderer:
-    """Renders Markdown with a fixed set of extensions, then sanitizes the HTML."""
+    """Renders Markdown with a fixed set of extensions, then sanitizes the HTML.
 
-    def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"toc_depth": "2-4"}})
+    With a :class:`BuildCache`, a body already rendered by the same code is read back
+    instead of rendered again (the key covers the text and the renderer's fingerprint).
+    """
+
+    def __init__(self, cache: BuildCache | None = None) -> None:
+        self._md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+        self.cache = cache
+        self._fingerprint = renderer_fingerprint() if cache else ""
 
     def render(self, text: str) -> str:
+        if self.cache is None:
+            return self._render(text)
+        key = digest(self._fingerprint, text)
+        hit = self.cache.get("body", key)
+        if hit is not None:
+            return hit.decode("utf-8")
+        html = self._render(text)
+        self.cache.put("body", key, html.encode("utf-8"))
+        return html
+
+    def _render(self, text: str) -> str:
         self._md.reset()
         html = self._md.convert(text)
         # headings inside a body start at h2: the page title is the only h1

@@ -1,25 +1,53 @@
-"""Build orchestration: public catalogue → staging tree → engine → atomic swap into site/.
+"""Build orchestration: public catalogue → staged pages → engine → atomic swap into site/.
 
 The engine writes into a fresh folder beside the target. Only when everything
 succeeded is the old site renamed away and the new one renamed into place, so
 an interrupted or failed build leaves the previous site exactly as it was.
+
+Scale: every page is a :class:`~generator.site.pages.PageJob` whose URL is known
+before it is built. The few pages in the navigation or in Material's search index
+are built in this process; the bulk (entry, interpretation and listing pages) is
+built and rendered by worker processes forked once the engine is prepared, each
+writing its pages straight into the new site folder. With the build cache
+(``.gongkai-cache/``), rendered bodies and finished pages are reused when nothing
+that decides their bytes has changed (see :mod:`generator.site.cache`).
 """
 
 from __future__ import annotations
 
+import gc
+import json
+import multiprocessing
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.progress import Progress
 from generator.project import Project
 from generator.site import urls as U
-import itertools
-
-from generator.site.engine import EngineError, engine_config, run_engine, theme_dir, write_docs
+from generator.site.cache import CACHE_DIR, BuildCache, digest
+from generator.site.engine import (
+    Engine,
+    EngineError,
+    build_reference,
+    copy_page_files,
+    engine_config,
+    fingerprint,
+    front_matter,
+    page_content,
+    theme_dir,
+    write_docs,
+    write_file,
+)
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
-from generator.site.pages import PageBuilder
+from generator.site.pages import PageBuilder, PageJob, StagedPage
+
+# Below this many bulk pages, forking workers costs more than it saves.
+PARALLEL_MIN_PAGES = 300
+CHUNK = 40
 
 
 class BuildError(Exception):
@@ -32,24 +60,99 @@ class BuildStats:
     interpretations: int
     pages: int
     warnings: tuple[str, ...] = ()
+    reused: int = 0  # pages copied from the build cache
 
 
-def build_site(project: Project, target: Path) -> BuildStats:
+def default_workers() -> int:
+    env = os.environ.get("GONGKAI_WORKERS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def build_site(
+    project: Project,
+    target: Path,
+    *,
+    workers: int | None = None,
+    cache: bool = True,
+    progress: Progress | None = None,
+    reference: bool = False,
+) -> BuildStats:
+    """Build ``project`` into ``target``.
+
+    ``reference=True`` renders through one plain ``mkdocs build`` of a docs tree
+    instead (slow; no workers, no cache): the output the fast path must equal.
+    """
     if project.errors:
         raise BuildError("内容检查未通过")
+    if reference:
+        return _build_reference(project, target)
+    progress = progress or Progress()
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    catalogue = project.public()
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+    engine: Engine | None = None
+    try:
+        docs, out = work / "docs", work / "site"
+        docs.mkdir()
+        store = BuildCache(project.root / CACHE_DIR) if cache else None
+        jobs = PageBuilder(catalogue, store).jobs()
+        for source in PAGE_SOURCES:
+            jobs.extend(PageJob.ready(page) for page in source(catalogue))
+        _no_duplicates(jobs)
+        nav_pages = [(p.title, U.page_url(p.slug)) for p in catalogue.pages if p.nav_order is not None]
+        settings = engine_config(project.config, docs, out, nav_pages, theme_dir(project.root))
+        engine = prepared = Engine(settings, work / "mkdocs.yml", [job.url for job in jobs])
+        state = _Work(jobs, engine, project.root, out, store, fingerprint(settings) if store else "")
+        # pages feeding Material's search index, in MkDocs' order (the index keeps that order)
+        parent = sorted((i for i, job in enumerate(jobs) if job.search or job.url in engine.nav_urls),
+                        key=lambda i: prepared.order(jobs[i].url))
+        bulk = sorted(set(range(len(jobs))) - set(parent))
+        progress.phase("生成页面", len(jobs))
+        for i in parent:
+            page = jobs[i].build()
+            copy_page_files(page, out, project.root)
+            engine.write(page)
+            progress.advance()
+        engine.templates()
+        reused, used, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
+        warnings = engine.finish() + warnings
+        engine = None
+        for writer in OUTPUT_WRITERS:
+            writer(catalogue, out)
+        _swap(out, target, work)
+        if store:
+            for kind, keys in store.used.items():
+                used.setdefault(kind, set()).update(keys)
+            store.prune(used)
+    except EngineError as exc:
+        raise BuildError(str(exc)) from exc
+    finally:
+        if engine is not None:
+            engine.abort()
+        progress.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return BuildStats(len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused)
+
+
+def _build_reference(project: Project, target: Path) -> BuildStats:
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     catalogue = project.public()
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
     try:
         docs, out = work / "docs", work / "site"
-        docs.mkdir()
-        builder = PageBuilder(catalogue)
-        extra = (source(catalogue) for source in PAGE_SOURCES)
-        count = write_docs(itertools.chain(builder.all_pages(), *extra), docs, project.root)
+        pages = [job.build() for job in PageBuilder(catalogue).jobs()]
+        pages += [page for source in PAGE_SOURCES for page in source(catalogue)]
+        count = write_docs(pages, docs, project.root)
         nav_pages = [(p.title, U.page_url(p.slug)) for p in catalogue.pages if p.nav_order is not None]
         settings = engine_config(project.config, docs, out, nav_pages, theme_dir(project.root))
-        warnings = run_engine(settings, work / "mkdocs.yml")
+        warnings = build_reference(settings, work / "mkdocs.yml")
         for writer in OUTPUT_WRITERS:
             writer(catalogue, out)
         _swap(out, target, work)
@@ -58,6 +161,109 @@ def build_site(project: Project, target: Path) -> BuildStats:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BuildStats(len(catalogue.entries), len(catalogue.interpretations), count, tuple(warnings))
+
+
+def _no_duplicates(jobs: list[PageJob]) -> None:
+    seen: set[str] = set()
+    for job in jobs:
+        if job.url in seen:
+            raise BuildError(f"两个页面使用同一网址 /{job.url}")
+        seen.add(job.url)
+
+
+# ------------------------------------------------------------------ bulk pages
+@dataclass
+class _Work:
+    """What a worker needs; set as a module global before forking, so nothing is pickled."""
+
+    jobs: list[PageJob]
+    engine: Engine
+    root: Path
+    out: Path
+    cache: BuildCache | None
+    fingerprint: str
+
+
+_WORK: _Work | None = None
+
+
+def page_key(fp: str, page: StagedPage) -> str:
+    """The build-cache key of a finished page: everything its HTML is made from."""
+    front = json.dumps(front_matter(page), ensure_ascii=False, sort_keys=True)
+    return digest(fp, page.url, front, page_content(page))
+
+
+def _run(indices: list[int]) -> tuple[int, int, dict[str, set[str]], list[str]]:
+    """Build, render and write the given pages; return (count, reused, cache keys used, warnings)."""
+    w = _WORK
+    assert w is not None
+    reused = 0
+    for i in indices:
+        job = w.jobs[i]
+        page = job.build()
+        if page.url != job.url or w.engine.in_parent(page):
+            raise BuildError(f"page job {job.url} built {page.url} (search={page.search})")
+        copy_page_files(page, w.out, w.root)
+        if w.cache is None:
+            w.engine.write(page)
+            continue
+        key = page_key(w.fingerprint, page)
+        dest = w.engine.path_of(page.url)
+        if w.cache.copy("page", key, dest):
+            reused += 1
+            continue
+        data = w.engine.render(page)
+        if data:  # MkDocs writes nothing for an empty page; neither does the cache
+            write_file(dest, data)
+            w.cache.put("page", key, data)
+    used: dict[str, set[str]] = {}
+    if w.cache is not None:
+        used, w.cache.used = w.cache.used, {}
+    warnings = w.engine.records.records[:]
+    w.engine.records.records.clear()
+    return len(indices), reused, used, warnings
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _render_bulk(
+    state: _Work, bulk: list[int], workers: int, progress: Progress
+) -> tuple[int, dict[str, set[str]], list[str]]:
+    global _WORK
+    _WORK = state
+    reused = 0
+    used: dict[str, set[str]] = {}
+    warnings: list[str] = []
+
+    def take(result: tuple[int, int, dict[str, set[str]], list[str]]) -> None:
+        nonlocal reused
+        count, hits, keys, notes = result
+        reused += hits
+        for kind, found in keys.items():
+            used.setdefault(kind, set()).update(found)
+        warnings.extend(notes)
+        progress.advance(count)
+
+    try:
+        if workers <= 1 or len(bulk) < PARALLEL_MIN_PAGES:
+            for chunk in _chunks(bulk, CHUNK):
+                take(_run(chunk))
+            return reused, used, warnings
+        # Fork after the engine is prepared; freeze the heap first so that the
+        # workers' garbage collector does not copy every shared page.
+        gc.freeze()
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for result in pool.imap_unordered(_run, _chunks(bulk, CHUNK)):
+                    take(result)
+        finally:
+            gc.unfreeze()
+        return reused, used, warnings
+    finally:
+        _WORK = None
 
 
 def _swap(new: Path, target: Path, work: Path) -> None:

@@ -1,19 +1,35 @@
 """The HTML engine adapter — the only module that imports MkDocs.
 
-Staged pages are written as a plain docs tree (Markdown files whose content is
-an HTML block), the engine configuration is derived in memory from
-``site_config.yml``, and MkDocs + Material render it with ``theme/`` as
-``custom_dir``. Swapping the engine (Zensical, ProperDocs) means rewriting this
-module and the theme, nothing else.
+Staged pages become MkDocs pages whose content is an HTML block; the engine
+configuration is derived in memory from ``site_config.yml``, and MkDocs +
+Material render it with ``theme/`` as ``custom_dir``. Swapping the engine
+(Zensical, ProperDocs) means rewriting this module and the theme, nothing else.
+
+Two ways to run the same build:
+
+* :func:`build_reference` — one plain ``mkdocs build`` over a docs tree holding every
+  staged page as a Markdown file (front matter + the HTML block). A five-line plugin
+  (:class:`_StagedHtml`) hands the HTML block to MkDocs as the page content, so
+  Python-Markdown does not re-parse HTML that gongkai already rendered.
+* :class:`Engine` — the same steps as ``mkdocs.commands.build.build`` (MkDocs 1.6.1,
+  the last 1.x release: this code follows a frozen target), but each page is given
+  to MkDocs' own template environment as it is staged, from memory, and pages can be
+  rendered in worker processes forked after the shared state (config, files, nav,
+  Jinja environment) exists. Pages that feed a plugin's state (Material's search
+  index) and pages in the navigation are rendered in the parent.
+
+``tests/test_engine.py`` builds fixtures both ways and compares every byte.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,31 +50,51 @@ class EngineError(Exception):
     pass
 
 
+# ------------------------------------------------------------------ staged pages
+def front_matter(page: StagedPage) -> dict[str, Any]:
+    """The page's MkDocs metadata (what its Markdown file's front matter holds)."""
+    front: dict[str, Any] = {"title": esc(page.title), "gk": dict(page.meta)}
+    if page.url == U.HOME or (page.url.startswith((U.CATALOGUE, U.INTERPRETATIONS)) and page.url.count("/") == 2):
+        front["hide"] = ["navigation"]  # item pages and the home page use the full width
+    if not page.search:
+        # Item and listing pages stay out of Material's in-browser index: at 10k entries it
+        # would be ~190 MB of JSON. The catalogue search has its own index (generator.search).
+        front["search"] = {"exclude": True}
+    return front
+
+
+def page_content(page: StagedPage) -> str:
+    """The HTML MkDocs receives as the page content."""
+    return f'<div class="gk-page" id="gk-content" tabindex="-1">\n{page.html}\n</div>\n'
+
+
+def staged_markdown(page: StagedPage) -> str:
+    """The page as a Markdown file of a plain MkDocs docs tree."""
+    front = yaml.safe_dump(front_matter(page), allow_unicode=True, sort_keys=True)
+    return f"---\n{front}---\n\n{page_content(page)}"
+
+
 def write_docs(pages: Iterable[StagedPage], docs: Path, root: Path) -> int:
-    """Write the staging docs tree; return the number of pages."""
+    """Write a plain MkDocs docs tree (used by :func:`build_reference`); return the page count."""
     count = 0
     for page in pages:
         path = docs / U.to_file(page.url)
         path.parent.mkdir(parents=True, exist_ok=True)
-        front = {"title": esc(page.title), "gk": page.meta}
-        if page.url == U.HOME or (page.url.startswith((U.CATALOGUE, U.INTERPRETATIONS)) and page.url.count("/") == 2):
-            front["hide"] = ["navigation"]  # item pages and the home page use the full width
-        text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=True) + "---\n\n" \
-            + '<div class="gk-page" id="gk-content" tabindex="-1" markdown="0">\n' + _no_blank_lines(page.html) + "\n</div>\n"
-        path.write_text(text, encoding="utf-8")
-        for source, target in page.files:
-            dest = docs / target
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / source, dest)
+        path.write_text(staged_markdown(page), encoding="utf-8")
+        copy_page_files(page, docs, root)
         count += 1
     return count
 
 
-def _no_blank_lines(html: str) -> str:
-    # A blank line would end Markdown's raw HTML block; keep the block contiguous.
-    return "\n".join(line for line in html.split("\n") if line.strip()) if "<pre" not in html else html
+def copy_page_files(page: StagedPage, dest: Path, root: Path) -> None:
+    """Copy the page's attachments and media (``page.files``) below ``dest``."""
+    for source, target in page.files:
+        path = dest / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / source, path)
 
 
+# ------------------------------------------------------------------ configuration
 def theme_dir(root: Path) -> Path:
     """The project's own theme/ overrides when present, else the ones shipped with gongkai."""
     own = root / "theme"
@@ -112,6 +148,28 @@ def engine_config(
     }
 
 
+def fingerprint(settings: dict[str, Any]) -> str:
+    """What, besides a page's own content and URL, decides its HTML: for the build cache.
+
+    The engine settings (without the build's temporary folders), the versions of the
+    engine packages, this module's code and every file of the theme overrides.
+    """
+    from importlib.metadata import version
+
+    h = hashlib.sha256()
+    stable = {k: v for k, v in settings.items() if k not in ("docs_dir", "site_dir")}
+    h.update(yaml.safe_dump(stable, allow_unicode=True, sort_keys=True).encode())
+    for package in ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pyyaml"):
+        h.update(f"{package}={version(package)}\n".encode())
+    h.update(Path(__file__).read_bytes())
+    theme = Path(settings["theme"]["custom_dir"])
+    for path in sorted(theme.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(theme).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------ logging
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -121,29 +179,241 @@ class _Collect(logging.Handler):
         self.records.append(record.getMessage())
 
 
-def run_engine(settings: dict[str, Any], config_path: Path) -> list[str]:
-    """Build with MkDocs; return the engine's warnings. Raises EngineError on failure."""
-    from mkdocs import exceptions
-    from mkdocs.commands.build import build
+class _MkDocsLog:
+    """Collect MkDocs' warnings instead of printing them, for the duration of a build."""
+
+    def __init__(self) -> None:
+        self.handler = _Collect()
+        self.logger = logging.getLogger("mkdocs")
+
+    def __enter__(self) -> _Collect:
+        self.saved = (self.logger.handlers[:], self.logger.level, self.logger.propagate)
+        self.logger.handlers = [self.handler]
+        self.logger.setLevel(logging.WARNING)
+        self.logger.propagate = False
+        return self.handler
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.handlers, level, self.logger.propagate = self.saved[0], self.saved[1], self.saved[2]
+        self.logger.setLevel(level)
+
+
+def _load(settings: dict[str, Any], config_path: Path) -> Any:
     from mkdocs.config import load_config
 
-    logger = logging.getLogger("mkdocs")
-    handler = _Collect()
-    saved = (logger.handlers[:], logger.level, logger.propagate)
-    logger.handlers = [handler]
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
-    try:
-        text = yaml.safe_dump(settings, allow_unicode=True, sort_keys=True)
-        config = load_config(io.StringIO(text), config_file_path=str(config_path))
-        config.plugins.on_startup(command="build", dirty=False)
+    text = yaml.safe_dump(settings, allow_unicode=True, sort_keys=True)
+    config = load_config(io.StringIO(text), config_file_path=str(config_path))
+    config.plugins["gongkai-staged-html"] = _StagedHtml()
+    return config
+
+
+def _staged_html_plugin() -> type:
+    from mkdocs.plugins import BasePlugin
+
+    class StagedHtml(BasePlugin):
+        """The staged page's HTML block is the page content: Markdown gets an empty string."""
+
+        def __init__(self) -> None:
+            self.html: dict[str, str] = {}
+
+        def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Any) -> str:
+            self.html[page.file.src_uri] = markdown
+            return ""
+
+        def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Any) -> str:
+            return self.html.pop(page.file.src_uri, html)
+
+    return StagedHtml
+
+
+def _StagedHtml() -> Any:  # noqa: N802 - reads like the class it makes
+    return _staged_html_plugin()()
+
+
+def _engine_errors() -> tuple[type[BaseException], ...]:
+    from mkdocs import exceptions
+
+    return (exceptions.MkDocsException, exceptions.Abort, OSError)
+
+
+# ------------------------------------------------------------------ reference build
+def build_reference(settings: dict[str, Any], config_path: Path) -> list[str]:
+    """One plain MkDocs build of the docs tree in ``settings["docs_dir"]``; return its warnings."""
+    from mkdocs.commands.build import build
+
+    with _MkDocsLog() as log:
         try:
-            build(config)
+            config = _load(settings, config_path)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except _engine_errors() as exc:
+            raise EngineError(f"MkDocs: {exc}; {'; '.join(log.records)}") from exc
+    return log.records
+
+
+run_engine = build_reference  # the name the foundation used
+
+
+# ------------------------------------------------------------------ fast build
+@dataclass
+class _Shared:
+    config: Any
+    files: Any
+    doc_files: Any
+    nav: Any
+    env: Any
+    by_url: dict[str, Any]
+
+
+class Engine:
+    """``mkdocs build`` taken apart: prepare once, render pages one by one, finish.
+
+    ``urls`` are every page the site will have (so that navigation, sitemap and the
+    pages' own URLs are known before any page is rendered). Use as::
+
+        engine = Engine(settings, config_path, urls)      # clean site_dir, files, nav, env
+        engine.render(page) -> bytes                       # any page, in any process
+        engine.write(page)                                 # render + write into site_dir
+        engine.templates()                                 # 404.html, sitemap.xml(.gz)
+        engine.finish()                                    # post_build (search index) and shutdown
+    """
+
+    def __init__(self, settings: dict[str, Any], config_path: Path, urls: list[str]) -> None:
+        self.log = _MkDocsLog()
+        self.records = self.log.__enter__()
+        try:
+            self.shared = self._prepare(settings, config_path, urls)
+        except _engine_errors() as exc:
+            self.log.__exit__()
+            raise EngineError(f"MkDocs: {exc}; {'; '.join(self.records.records)}") from exc
+        self.site_dir = Path(self.shared.config.site_dir)
+        self.nav_urls = {p.url for p in self.shared.nav.pages}
+        self._order = {file.page.url: i for i, file in enumerate(self.shared.doc_files)}
+
+    @staticmethod
+    def _prepare(settings: dict[str, Any], config_path: Path, urls: list[str]) -> _Shared:
+        from mkdocs import utils
+        from mkdocs.structure.files import File, get_files, set_exclusions
+        from mkdocs.structure.nav import get_navigation
+        from mkdocs.structure.pages import Page
+
+        config = _load(settings, config_path)
+        config.plugins.on_startup(command="build", dirty=False)
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        utils.clean_directory(config.site_dir)
+        files = get_files(config)  # static files below docs_dir (none are pages)
+        for src in sorted((U.to_file(url) for url in urls), key=walk_order):
+            files.append(File(src, config.docs_dir, config.site_dir, config.use_directory_urls))
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+        doc_files = files.documentation_pages()
+        for file in doc_files:
+            if file.page is None:
+                Page(None, file, config)
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files()
+        by_url = {file.page.url: file.page for file in doc_files}
+        return _Shared(config, files, doc_files, nav, env, by_url)
+
+    def order(self, url: str) -> int:
+        """The page's position in MkDocs' own order (the docs tree walked top-down, sorted)."""
+        return self._order[url]
+
+    def in_parent(self, page: StagedPage) -> bool:
+        """Pages that must be rendered in the parent: in the navigation, or feeding a plugin's state."""
+        return page.search or page.url in self.nav_urls
+
+    def render(self, staged: StagedPage) -> bytes:
+        """The page's HTML, exactly as ``_populate_page`` + ``_build_page`` of MkDocs make it."""
+        from mkdocs.commands.build import get_context
+        from mkdocs.structure.toc import get_toc
+
+        s = self.shared
+        config, files, plugins = s.config, s.files, s.config.plugins
+        page = s.by_url[staged.url]
+        config._current_page = page
+        try:
+            page = plugins.on_pre_page(page, config=config, files=files)
+            # Page.read_source: the file's front matter and Markdown text
+            source = plugins.on_page_read_source(page=page, config=config)
+            if source is not None:  # pragma: no cover - no such plugin is configured
+                raise EngineError("on_page_read_source plugins are not supported")
+            page.meta = front_matter(staged)
+            page.markdown = plugins.on_page_markdown(page_content(staged), page=page, config=config, files=files)
+            if page.markdown:  # pragma: no cover - the staged-html plugin always empties it
+                raise EngineError("a plugin changed the staged page's Markdown")
+            # Page.render of an empty string
+            page.content, page.toc, page._title_from_render = "", get_toc([]), None
+            page.present_anchor_ids, page.links_to_anchors = set(), {}
+            page.content = plugins.on_page_content(page.content, page=page, config=config, files=files)
+            # _build_page
+            page.active = True
+            context = get_context(s.nav, s.doc_files, config, page)
+            template = s.env.get_template(page.meta.get("template", "main.html"))
+            context = plugins.on_page_context(context, page=page, config=config, nav=s.nav)
+            output = template.render(context)
+            output = plugins.on_post_page(output, page=page, config=config)
+            page.active = False
+            return output.encode("utf-8", errors="xmlcharrefreplace") if output.strip() else b""
         finally:
+            config._current_page = None
+            if not self.in_parent(staged):
+                page.content = page.markdown = None  # keep memory flat: nothing reads them again
+
+    def path_of(self, url: str) -> Path:
+        return Path(self.shared.by_url[url].file.abs_dest_path)
+
+    def write(self, staged: StagedPage) -> int:
+        data = self.render(staged)
+        if data:
+            write_file(self.path_of(staged.url), data)
+        return len(data)
+
+    def templates(self) -> None:
+        """404.html and sitemap.xml(.gz), as MkDocs renders them after reading every page."""
+        from mkdocs.commands.build import _build_extra_template, _build_theme_template
+
+        s = self.shared
+        for name in s.config.theme.static_templates:
+            _build_theme_template(name, s.env, s.files, s.config, s.nav)
+        for name in s.config.extra_templates:  # pragma: no cover - none configured
+            _build_extra_template(name, s.files, s.config, s.nav)
+
+    def finish(self) -> list[str]:
+        """Run post_build (Material writes its search index) and shutdown; return MkDocs' warnings."""
+        config = self.shared.config
+        try:
+            config.plugins.on_post_build(config=config)
             config.plugins.on_shutdown()
-    except (exceptions.MkDocsException, exceptions.Abort, OSError) as exc:
-        raise EngineError(f"MkDocs: {exc}; {'; '.join(handler.records)}") from exc
-    finally:
-        logger.handlers, level, logger.propagate = saved[0], saved[1], saved[2]
-        logger.setLevel(level)
-    return handler.records
+        except _engine_errors() as exc:
+            raise EngineError(f"MkDocs: {exc}; {'; '.join(self.records.records)}") from exc
+        finally:
+            self.log.__exit__()
+        return self.records.records
+
+    def abort(self) -> None:
+        self.log.__exit__()
+
+
+def walk_order(src_uri: str) -> tuple[tuple[int, Any], ...]:
+    """Sort key giving ``mkdocs.structure.files.get_files``' order: ``os.walk`` top-down,
+    folders sorted by name, a folder's files (``index`` first) before its subfolders."""
+    *folders, name = src_uri.split("/")
+    stem = name.rsplit(".", 1)[0]
+    return (*((1, folder) for folder in folders), (0, (stem not in ("index", "README"), name)))
+
+
+def write_file(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)

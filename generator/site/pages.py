@@ -8,13 +8,15 @@ editor-written bodies, rendered by :mod:`generator.site.body` and sanitized.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from generator.model.catalogue import Catalogue
-from generator.model.entry import Entry, Interpretation, Item
+from generator.model.entry import Entry, Interpretation, Item, Page
 from generator.site import urls as U
 from generator.site.body import BodyRenderer
+from generator.site.cache import BuildCache
 from generator.site.htmlkit import a, cn_date, esc, iso, join, rel
 
 VALIDITY_CLASS = {"有效": "valid", "尚未生效": "pending", "已修改": "amended", "失效": "expired", "废止": "repealed"}
@@ -27,32 +29,49 @@ class StagedPage:
     html: str
     meta: dict[str, str] = field(default_factory=dict)
     files: tuple[tuple[str, str], ...] = ()  # (source path relative to root, target path in site)
+    search: bool = True  # False: left out of the engine's own search index (item and listing pages)
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """A page whose URL is known before it is built: builds may run later, in another process."""
+
+    url: str
+    build: Callable[[], StagedPage]
+    search: bool = False  # the page's StagedPage.search, known before it is built
+
+    @classmethod
+    def ready(cls, page: StagedPage) -> PageJob:
+        return cls(page.url, lambda: page, page.search)
 
 
 class PageBuilder:
-    def __init__(self, cat: Catalogue) -> None:
+    def __init__(self, cat: Catalogue, cache: BuildCache | None = None) -> None:
         self.cat = cat
         self.cfg = cat.config
-        self.body = BodyRenderer()
+        self.body = BodyRenderer(cache)
 
     # ------------------------------------------------------------------ all
     def all_pages(self) -> Iterator[StagedPage]:
-        yield self.site_home()
-        yield self.catalogue_home()
-        yield from self.topic_pages()
-        yield from self.agency_pages()
-        yield from self.year_pages()
-        yield from self.type_pages()
-        yield from self.library_pages()
-        yield from self.interpretation_listing()
+        return (job.build() for job in self.jobs())
+
+    def jobs(self) -> list[PageJob]:
+        """Every page of the site, in a stable order, each built only when asked."""
+        jobs = [PageJob.ready(self.site_home()), PageJob.ready(self.catalogue_home())]
+        for section in (self.topic_pages, self.agency_pages, self.year_pages, self.type_pages, self.library_pages,
+                        self.interpretation_listing):
+            jobs.extend(section())
         for page in self.cat.pages:
-            yield StagedPage(U.page_url(page.slug), page.title,
-                             f"<h1>{esc(page.title)}</h1>\n{self.body.render(page.body)}",
-                             {"ColumnName": page.title})
+            jobs.append(PageJob(U.page_url(page.slug), partial(self.content_page, page), search=True))
         for entry in self.cat.entries.values():
-            yield self.entry_page(entry)
+            jobs.append(PageJob(U.item_url(entry), partial(self.entry_page, entry)))
         for interp in self.cat.interpretations.values():
-            yield self.interpretation_page(interp)
+            jobs.append(PageJob(U.item_url(interp), partial(self.interpretation_page, interp)))
+        return jobs
+
+    def content_page(self, page: Page) -> StagedPage:
+        return StagedPage(U.page_url(page.slug), page.title, f"<h1>{esc(page.title)}</h1>\n{self.body.render(page.body)}",
+                          {"ColumnName": page.title})
 
     # ----------------------------------------------------------- item pages
     def link_to(self, here: str, item: Item) -> str:
@@ -85,7 +104,7 @@ class PageBuilder:
         meta = {"ArticleTitle": e.title, "PubDate": iso(e.published_date), "ColumnName": "政府信息公开目录",
                 "ContentSource": self.cfg.agency_name(e.publisher), "Keywords": ",".join(e.keywords),
                 "Description": e.abstract, "index_no": e.index_no}
-        return StagedPage(here, e.title, join(parts), meta, tuple(files))
+        return StagedPage(here, e.title, join(parts), meta, tuple(files), search=False)
 
     def banner(self, e: Entry, here: str) -> str:
         if e.validity in (None, "有效"):
@@ -236,22 +255,27 @@ class PageBuilder:
         meta = {"ArticleTitle": i.title, "PubDate": iso(i.published_date), "ColumnName": "政策解读",
                 "ContentSource": self.cfg.agency_name(i.interpreter_org), "Keywords": ",".join(i.keywords),
                 "Description": i.abstract, "index_no": i.index_no}
-        return StagedPage(here, i.title, join(parts), meta, tuple(files))
+        return StagedPage(here, i.title, join(parts), meta, tuple(files), search=False)
 
     # -------------------------------------------------------------- listings
     def listing(self, url: str, title: str, entries: Sequence[Entry], intro: str = "",
-                column: str = "政府信息公开目录") -> Iterator[StagedPage]:
+                column: str = "政府信息公开目录") -> Iterator[PageJob]:
         size = self.cfg.page_size
         pages = max(1, math.ceil(len(entries) / size))
         for n in range(1, pages + 1):
-            here = U.paged(url, n)
-            chunk = entries[(n - 1) * size : n * size]
-            heading = title if n == 1 else f"{title}（第 {n} 页）"
-            parts = [f"<h1>{esc(heading)}</h1>", intro,
-                     f'<p class="gk-count">共 {len(entries)} 条</p>',
-                     self.entry_table(here, chunk) if chunk else '<p class="gk-empty">暂无信息。</p>',
-                     self.pager(url, here, n, pages)]
-            yield StagedPage(here, heading, join(parts), {"ColumnName": column})
+            yield PageJob(U.paged(url, n), partial(self.listing_page, url, title, entries, intro, column, n, pages))
+
+    def listing_page(self, url: str, title: str, entries: Sequence[Entry], intro: str, column: str, n: int,
+                     pages: int) -> StagedPage:
+        size = self.cfg.page_size
+        here = U.paged(url, n)
+        chunk = entries[(n - 1) * size : n * size]
+        heading = title if n == 1 else f"{title}（第 {n} 页）"
+        parts = [f"<h1>{esc(heading)}</h1>", intro,
+                 f'<p class="gk-count">共 {len(entries)} 条</p>',
+                 self.entry_table(here, chunk) if chunk else '<p class="gk-empty">暂无信息。</p>',
+                 self.pager(url, here, n, pages)]
+        return StagedPage(here, heading, join(parts), {"ColumnName": column}, search=False)
 
     def entry_table(self, here: str, entries: Sequence[Entry]) -> str:
         rows = []
@@ -297,7 +321,7 @@ class PageBuilder:
                 items.append(f'<li class="gk-zero">{esc(label)} <span class="gk-n">0</span></li>')
         return f'<ul class="gk-index">{"".join(items)}</ul>'
 
-    def topic_pages(self) -> Iterator[StagedPage]:
+    def topic_pages(self) -> Iterator[PageJob]:
         tree = self.cfg.vocab.topics
         groups = self.cat.by_topic()
         blocks = []
@@ -308,17 +332,19 @@ class PageBuilder:
             sub = self.index_list(U.TOPICS, [(U.topic_url(tree.slug(top.name, k.name)), k.name,
                                               len(groups.get((top.name, k.name), []))) for k in kids]) if kids else ""
             blocks.append(f'<section class="gk-topic"><h2>{head}</h2>{sub}</section>')
-        yield StagedPage(U.TOPICS, "按主题分类浏览", f"<h1>按主题分类浏览</h1>{''.join(blocks)}", {"ColumnName": "主题分类"})
+        yield PageJob.ready(StagedPage(U.TOPICS, "按主题分类浏览", f"<h1>按主题分类浏览</h1>{''.join(blocks)}",
+                                       {"ColumnName": "主题分类"}))
         for (first, second), entries in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
             slug = tree.slug(first, second)
             title = f"主题分类：{first}" + (f" \\ {second}" if second else "")
             yield from self.listing(U.topic_url(slug), title, entries, column="主题分类")
 
-    def agency_pages(self) -> Iterator[StagedPage]:
+    def agency_pages(self) -> Iterator[PageJob]:
         groups = self.cat.by_agency()
         rows = [(U.agency_url(ag.id), ag.name, len(groups.get(ag.id, []))) for ag in self.cfg.agencies]
-        yield StagedPage(U.AGENCIES, "按发布机构浏览", f"<h1>按发布机构浏览</h1>{self.index_list(U.AGENCIES, rows)}",
-                         {"ColumnName": "发布机构"})
+        yield PageJob.ready(StagedPage(U.AGENCIES, "按发布机构浏览",
+                                       f"<h1>按发布机构浏览</h1>{self.index_list(U.AGENCIES, rows)}",
+                                       {"ColumnName": "发布机构"}))
         for ag in self.cfg.agencies:
             entries = groups.get(ag.id, [])
             interps = [i for i in self.cat.newest_interpretations() if i.interpreter_org == ag.id]
@@ -328,10 +354,11 @@ class PageBuilder:
                 intro = f'<p>本机构发布政策解读 {len(interps)} 篇，见{a(rel(here, U.INTERPRETATIONS), "政策解读")}。</p>'
             yield from self.listing(U.agency_url(ag.id), ag.name, entries, intro, column="发布机构")
 
-    def year_pages(self) -> Iterator[StagedPage]:
+    def year_pages(self) -> Iterator[PageJob]:
         groups = self.cat.by_year()
         rows = [(U.year_url(y), f"{y} 年", len(groups[y])) for y in sorted(groups, reverse=True)]
-        yield StagedPage(U.YEARS, "按年份浏览", f"<h1>按年份浏览</h1>{self.index_list(U.YEARS, rows)}", {"ColumnName": "年份"})
+        yield PageJob.ready(StagedPage(U.YEARS, "按年份浏览", f"<h1>按年份浏览</h1>{self.index_list(U.YEARS, rows)}",
+                                       {"ColumnName": "年份"}))
         for year in sorted(groups, reverse=True):
             yield from self.listing(U.year_url(year), f"{year} 年公开的信息", groups[year], column="年份")
 
@@ -339,16 +366,16 @@ class PageBuilder:
         term = self.cfg.vocab.info_types.get(name)
         return term.slug if term else "other"
 
-    def type_pages(self) -> Iterator[StagedPage]:
+    def type_pages(self) -> Iterator[PageJob]:
         groups = self.cat.by_info_type()
         terms = self.cfg.vocab.info_types.terms
         rows = [(U.type_url(t.slug), t.name, len(groups.get(t.name, []))) for t in terms]
-        yield StagedPage(U.TYPES, "按信息类别浏览", f"<h1>按信息类别浏览</h1>{self.index_list(U.TYPES, rows)}",
-                         {"ColumnName": "信息类别"})
+        yield PageJob.ready(StagedPage(U.TYPES, "按信息类别浏览", f"<h1>按信息类别浏览</h1>{self.index_list(U.TYPES, rows)}",
+                                       {"ColumnName": "信息类别"}))
         for t in terms:
             yield from self.listing(U.type_url(t.slug), t.name, groups.get(t.name, []), column="信息类别")
 
-    def library_pages(self) -> Iterator[StagedPage]:
+    def library_pages(self) -> Iterator[PageJob]:
         intro = (f'<p>现行有效的规章和行政规范性文件，集中公开、动态更新。已失效、废止或修改的文件见'
                  f'{a(rel(U.LIBRARY, U.LIBRARY_REPEALED), "失效、废止和修改文件目录")}。</p>')
         yield from self.listing(U.LIBRARY, "现行有效规章和行政规范性文件库", self.cat.current_normative(), intro,
@@ -356,25 +383,28 @@ class PageBuilder:
         yield from self.listing(U.LIBRARY_REPEALED, "失效、废止和修改文件目录", self.cat.repealed_normative(),
                                 column="现行有效规范性文件库")
 
-    def interpretation_listing(self) -> Iterator[StagedPage]:
+    def interpretation_listing(self) -> Iterator[PageJob]:
         interps = self.cat.newest_interpretations()
-        size = self.cfg.page_size
-        pages = max(1, math.ceil(len(interps) / size))
+        pages = max(1, math.ceil(len(interps) / self.cfg.page_size))
         for n in range(1, pages + 1):
-            here = U.paged(U.INTERPRETATIONS, n)
-            rows = []
-            for i in interps[(n - 1) * size : n * size]:
-                sources = "；".join(self.link_to(here, s) for s in self.cat.sources_of(i))
-                rows.append(f"<tr><td>{self.link_to(here, i)}</td><td>{esc(i.form)}</td>"
-                            f"<td>{esc(self.cfg.agency_name(i.interpreter_org))}</td>"
-                            f'<td data-sort="{iso(i.published_date)}">{iso(i.published_date)}</td><td>{sources}</td></tr>')
-            head = "".join(f'<th scope="col">{h}</th>' for h in ("标题", "形式", "解读机构", "发布日期", "原文件"))
-            table = (f'<div class="gk-table-wrap"><table class="gk-list" data-gk-sortable><thead><tr>{head}</tr></thead>'
-                     f'<tbody>{"".join(rows)}</tbody></table></div>') if rows else '<p class="gk-empty">暂无解读。</p>'
-            title = "政策解读" if n == 1 else f"政策解读（第 {n} 页）"
-            yield StagedPage(here, title, join([f"<h1>{title}</h1>", f'<p class="gk-count">共 {len(interps)} 篇</p>',
-                                                table, self.pager(U.INTERPRETATIONS, here, n, pages)]),
-                             {"ColumnName": "政策解读"})
+            yield PageJob(U.paged(U.INTERPRETATIONS, n), partial(self.interpretation_listing_page, interps, n, pages))
+
+    def interpretation_listing_page(self, interps: Sequence[Interpretation], n: int, pages: int) -> StagedPage:
+        size = self.cfg.page_size
+        here = U.paged(U.INTERPRETATIONS, n)
+        rows = []
+        for i in interps[(n - 1) * size : n * size]:
+            sources = "；".join(self.link_to(here, s) for s in self.cat.sources_of(i))
+            rows.append(f"<tr><td>{self.link_to(here, i)}</td><td>{esc(i.form)}</td>"
+                        f"<td>{esc(self.cfg.agency_name(i.interpreter_org))}</td>"
+                        f'<td data-sort="{iso(i.published_date)}">{iso(i.published_date)}</td><td>{sources}</td></tr>')
+        head = "".join(f'<th scope="col">{h}</th>' for h in ("标题", "形式", "解读机构", "发布日期", "原文件"))
+        table = (f'<div class="gk-table-wrap"><table class="gk-list" data-gk-sortable><thead><tr>{head}</tr></thead>'
+                 f'<tbody>{"".join(rows)}</tbody></table></div>') if rows else '<p class="gk-empty">暂无解读。</p>'
+        title = "政策解读" if n == 1 else f"政策解读（第 {n} 页）"
+        return StagedPage(here, title, join([f"<h1>{title}</h1>", f'<p class="gk-count">共 {len(interps)} 篇</p>',
+                                            table, self.pager(U.INTERPRETATIONS, here, n, pages)]),
+                          {"ColumnName": "政策解读"}, search=False)
 
     # ----------------------------------------------------------------- homes
     def newest_list(self, here: str, items: Sequence[Item]) -> str:
