@@ -62,3 +62,29 @@ def test_generated_corpus_builds_the_same_both_ways(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(B, "PARALLEL_MIN_PAGES", 0)
     B.build_site(project, tmp_path / "fast", workers=2)
     assert differences(tree(tmp_path / "fast"), tree(tmp_path / "ref")) == []
+
+
+def test_templates_that_transform_page_strings_fall_back_to_full_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site.engine import THEME_DIR
+
+    generate(60, tmp_path / "c", seed=9)
+    theme = tmp_path / "c" / "theme"
+    shutil.copytree(THEME_DIR, theme)
+    main = theme / "main.html"
+    main.write_text(
+        main.read_text(encoding="utf-8").replace(
+            "{% block extrahead %}",
+            '{% block extrahead %}{% if page and page.meta %}\n  <meta name="gk-test" content="'
+            "{{ page.meta.title | length }} {{ (page.meta.gk.ArticleTitle or '') | upper | truncate(12) }}\">"
+            "{% endif %}",
+        ),
+        encoding="utf-8",
+    )
+    project = load_project(tmp_path / "c", dt.date(2026, 1, 15))
+    B.build_site(project, tmp_path / "ref", reference=True)
+    monkeypatch.setattr(B, "PARALLEL_MIN_PAGES", 0)
+    B.build_site(project, tmp_path / "fast", workers=2, cache=False)
+    assert differences(tree(tmp_path / "fast"), tree(tmp_path / "ref")) == []
+    assert 'name="gk-test"' in (tmp_path / "fast" / "index.html").read_text(encoding="utf-8")

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -281,7 +283,11 @@ class Engine:
         engine.finish()                                    # post_build (search index) and shutdown
     """
 
-    def __init__(self, settings: dict[str, Any], config_path: Path, urls: list[str]) -> None:
+    def __init__(
+        self, settings: dict[str, Any], config_path: Path, urls: list[str], skeletons: bool | None = None
+    ) -> None:
+        if skeletons is None:
+            skeletons = os.environ.get("GONGKAI_SKELETONS", "1") != "0"
         self.log = _MkDocsLog()
         self.records = self.log.__enter__()
         try:
@@ -292,6 +298,11 @@ class Engine:
         self.site_dir = Path(self.shared.config.site_dir)
         self.nav_urls = {p.url for p in self.shared.nav.pages}
         self._order = {file.page.url: i for i, file in enumerate(self.shared.doc_files)}
+        folders: dict[str, int] = {}
+        for url in urls:
+            folders[_folder(url)] = folders.get(_folder(url), 0) + 1
+        crowded = {folder for folder, n in folders.items() if n >= SKELETON_MIN_PAGES}
+        self.skeletons = _Skeletons(self.shared, crowded) if skeletons and crowded else None
 
     @staticmethod
     def _prepare(settings: dict[str, Any], config_path: Path, urls: list[str]) -> _Shared:
@@ -359,7 +370,11 @@ class Engine:
             context = get_context(s.nav, s.doc_files, config, page)
             template = s.env.get_template(page.meta.get("template", "main.html"))
             context = plugins.on_page_context(context, page=page, config=config, nav=s.nav)
-            output = template.render(context)
+            output = None
+            if self.skeletons is not None and not self.in_parent(staged):
+                output = self.skeletons.render(page, template, lambda: template.render(context))
+            if output is None:
+                output = template.render(context)
             output = plugins.on_post_page(output, page=page, config=config)
             page.active = False
             return output.encode("utf-8", errors="xmlcharrefreplace") if output.strip() else b""
@@ -401,6 +416,172 @@ class Engine:
 
     def abort(self) -> None:
         self.log.__exit__()
+
+
+# ------------------------------------------------------------------ skeletons
+# Rendering Material's base.html costs ~3 ms a page; for the thousands of entry
+# pages that share a folder, the output differs only where the page's own strings
+# (title, metadata values, URL, content) are printed. _Skeletons renders the
+# template once per *shape* of page (folder, the structure and truthiness of its
+# metadata, whether the content has an <h1>) with marker strings in those places,
+# learns where each marker is printed and whether escaped, and fills the markers
+# in for each page. The first page of each shape and every SKELETON_CHECK_EVERY-th
+# one are also rendered in full and compared: a template that uses a page string
+# in any other way (a filter, a length test) makes the shape fall back to full
+# rendering, or, if noticed only later, fails the build.
+SKELETON_MIN_PAGES = 50
+SKELETON_CHECK_EVERY = 250
+_MARK = "gkq7z"
+_SPECIAL = "<&\"'>"
+
+
+def _folder(url: str) -> str:
+    """``catalogue/A/`` → ``catalogue/``; relative links from pages of one folder are the same."""
+    return url.rsplit("/", 2)[0] + "/" if url.count("/") >= 2 else ""
+
+
+def _escape(value: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(value))
+
+
+@dataclass
+class _Skeleton:
+    parts: list[str | tuple[str, bool]]  # literal text, or (slot, escaped)
+    rendered: int = 0
+
+
+class _Skeletons:
+    def __init__(self, shared: _Shared, folders: set[str]) -> None:
+        self.shared = shared
+        self.folders = folders
+        self.shapes: dict[tuple[str, str, bool], _Skeleton | None] = {}
+
+    @staticmethod
+    def slots(page: Any) -> dict[str, str]:
+        meta = page.meta
+        values = {"title": meta.get("title")}
+        values.update({f"gk.{k}": v for k, v in (meta.get("gk") or {}).items()})
+        out = {k: v for k, v in values.items() if isinstance(v, str) and v}
+        out["content"] = page.content or ""
+        out["seg"] = page.url.rsplit("/", 2)[-2] if page.url.count("/") >= 1 else ""
+        return out
+
+    def shape(self, page: Any) -> tuple[str, str, bool]:
+        meta = dict(page.meta)
+        structure = {k: v for k, v in meta.items() if k not in ("title", "gk")}
+        structure["title?"] = bool(meta.get("title"))
+        structure["gk?"] = {k: (v if not isinstance(v, str) else bool(v)) for k, v in (meta.get("gk") or {}).items()}
+        text = json.dumps(structure, ensure_ascii=False, sort_keys=True, default=repr)
+        return (_folder(page.url), text, "<h1" in (page.content or ""))
+
+    def render(self, page: Any, template: Any, full: Any) -> str | None:
+        """The page's template output via its shape's skeleton, or ``None`` to render in full."""
+        folder = _folder(page.url)
+        if folder not in self.folders or not page.url:
+            return None
+        key = self.shape(page)
+        if key not in self.shapes:
+            self.shapes[key] = self._learn(page, template)
+            if self.shapes[key] is not None and self._fill(self.shapes[key], page) != full():  # type: ignore[arg-type]
+                self.shapes[key] = None
+        skeleton = self.shapes[key]
+        if skeleton is None:
+            return None
+        skeleton.rendered += 1
+        output = self._fill(skeleton, page)
+        if skeleton.rendered % SKELETON_CHECK_EVERY == 0 and output != full():
+            raise EngineError(
+                f"the page template prints /{page.url} differently from its skeleton; "
+                "set GONGKAI_SKELETONS=0 to render every page in full"
+            )
+        return output
+
+    def _fill(self, skeleton: _Skeleton, page: Any) -> str:
+        values = self.slots(page)
+        out = []
+        for part in skeleton.parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                value = values.get(part[0], "")
+                out.append(_escape(value) if part[1] else value)
+        return "".join(out)
+
+    def _probe(self, page: Any, template: Any, values: dict[str, str]) -> tuple[str, Any]:
+        from mkdocs.commands.build import get_context
+        from mkdocs.structure.files import File
+        from mkdocs.structure.pages import Page
+        from mkdocs.structure.toc import get_toc
+
+        s = self.shared
+        config = s.config
+        folder, seg = _folder(page.url), values["seg"]
+        probe = Page(None, File(f"{folder}{seg}/index.md", config.docs_dir, config.site_dir, True), config)
+        meta = dict(page.meta)
+        if "title" in values:
+            meta["title"] = values["title"]
+        if isinstance(meta.get("gk"), dict):
+            meta["gk"] = {k: values.get(f"gk.{k}", v) for k, v in meta["gk"].items()}
+        probe.meta, probe.markdown, probe.content = meta, "", values["content"]
+        probe.toc, probe._title_from_render = get_toc([]), None
+        probe.present_anchor_ids, probe.links_to_anchors = set(), {}
+        previous = config._current_page
+        config._current_page = probe
+        try:
+            probe.active = True
+            context = get_context(s.nav, s.doc_files, config, probe)
+            context = config.plugins.on_page_context(context, page=probe, config=config, nav=s.nav)
+            return template.render(context), probe
+        finally:
+            probe.active = False
+            config._current_page = previous
+
+    def _learn(self, page: Any, template: Any) -> _Skeleton | None:
+        real = self.slots(page)
+        h1 = "<h1" in real["content"]
+
+        def markers(special: str) -> dict[str, str]:
+            out = {}
+            for n, name in enumerate(real):
+                if name == "seg":
+                    out[name] = f"{_MARK}{n}s"
+                elif name == "content":
+                    body = f"{_MARK}{n}c{special}"
+                    out[name] = f"<h1>{body}</h1>" if h1 else body
+                else:
+                    out[name] = f"{_MARK}{n}v{special}"
+            return out
+
+        plain, marked = markers(""), markers(_SPECIAL)
+        rendered_plain, _ = self._probe(page, template, plain)
+        rendered_marked, probe = self._probe(page, template, marked)
+        if probe.content != marked["content"]:  # a plugin rewrote the content: not a pure slot
+            return None
+        forms: list[tuple[str, str, bool]] = []
+        for name, value in marked.items():
+            forms.append((value, name, False))
+            escaped = _escape(value)
+            if escaped != value:
+                forms.append((escaped, name, True))
+        forms.sort(key=lambda f: -len(f[0]))
+        lookup = {text: (name, esc_) for text, name, esc_ in forms}
+        pattern = re.compile("|".join(re.escape(text) for text, _, _ in forms))
+        parts: list[str | tuple[str, bool]] = []
+        last = 0
+        for m in pattern.finditer(rendered_marked):
+            parts.append(rendered_marked[last : m.start()])
+            parts.append(lookup[m.group(0)])
+            last = m.end()
+        parts.append(rendered_marked[last:])
+        if any(isinstance(p, str) and _MARK in p for p in parts):
+            return None  # a marker printed in a form we do not model
+        skeleton = _Skeleton(parts)
+        check = "".join(
+            p if isinstance(p, str) else (_escape(plain[p[0]]) if p[1] else plain[p[0]]) for p in parts
+        )
+        return skeleton if check == rendered_plain else None
 
 
 def walk_order(src_uri: str) -> tuple[tuple[int, Any], ...]:
