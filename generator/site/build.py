@@ -40,7 +40,6 @@ from generator.site.engine import (
     page_content,
     theme_dir,
     write_docs,
-    write_file,
 )
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
 from generator.site.pages import PageBuilder, PageJob, StagedPage
@@ -120,7 +119,7 @@ def build_site(
             engine.write(page)
             progress.advance()
         engine.templates()
-        reused, used, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
+        reused, used, stamps, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
         warnings = engine.finish() + warnings
         engine = None
         for writer in OUTPUT_WRITERS:
@@ -130,6 +129,7 @@ def build_site(
             for kind, keys in store.used.items():
                 used.setdefault(kind, set()).update(keys)
             store.prune(used)
+            store.save_stamps(stamps)
     except EngineError as exc:
         raise BuildError(str(exc)) from exc
     finally:
@@ -193,8 +193,11 @@ def page_key(fp: str, page: StagedPage) -> str:
     return digest(fp, page.url, front, page_content(page))
 
 
-def _run(indices: list[int]) -> tuple[int, int, dict[str, set[str]], list[str]]:
-    """Build, render and write the given pages; return (count, reused, cache keys used, warnings)."""
+_Result = tuple[int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]
+
+
+def _run(indices: list[int]) -> _Result:
+    """Build, render and write the given pages; return (count, reused, cache keys used, stamps, warnings)."""
     w = _WORK
     assert w is not None
     reused = 0
@@ -209,19 +212,20 @@ def _run(indices: list[int]) -> tuple[int, int, dict[str, set[str]], list[str]]:
             continue
         key = page_key(w.fingerprint, page)
         dest = w.engine.path_of(page.url)
-        if w.cache.copy("page", key, dest):
+        if w.cache.place("page", key, dest):
             reused += 1
             continue
         data = w.engine.render(page)
         if data:  # MkDocs writes nothing for an empty page; neither does the cache
-            write_file(dest, data)
-            w.cache.put("page", key, data)
+            w.cache.publish("page", key, data, dest)
     used: dict[str, set[str]] = {}
+    stamps: dict[str, tuple[int, int]] = {}
     if w.cache is not None:
         used, w.cache.used = w.cache.used, {}
+        stamps, w.cache.new_stamps = w.cache.new_stamps, {}
     warnings = w.engine.records.records[:]
     w.engine.records.records.clear()
-    return len(indices), reused, used, warnings
+    return len(indices), reused, used, stamps, warnings
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
@@ -231,19 +235,21 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
 
 def _render_bulk(
     state: _Work, bulk: list[int], workers: int, progress: Progress
-) -> tuple[int, dict[str, set[str]], list[str]]:
+) -> tuple[int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]:
     global _WORK
     _WORK = state
     reused = 0
     used: dict[str, set[str]] = {}
+    stamps: dict[str, tuple[int, int]] = {}
     warnings: list[str] = []
 
-    def take(result: tuple[int, int, dict[str, set[str]], list[str]]) -> None:
+    def take(result: _Result) -> None:
         nonlocal reused
-        count, hits, keys, notes = result
+        count, hits, keys, new_stamps, notes = result
         reused += hits
         for kind, found in keys.items():
             used.setdefault(kind, set()).update(found)
+        stamps.update(new_stamps)
         warnings.extend(notes)
         progress.advance(count)
 
@@ -251,7 +257,7 @@ def _render_bulk(
         if workers <= 1 or len(bulk) < PARALLEL_MIN_PAGES:
             for chunk in _chunks(bulk, CHUNK):
                 take(_run(chunk))
-            return reused, used, warnings
+            return reused, used, stamps, warnings
         # Fork after the engine is prepared; freeze the heap first so that the
         # workers' garbage collector does not copy every shared page.
         gc.freeze()
@@ -261,7 +267,7 @@ def _render_bulk(
                     take(result)
         finally:
             gc.unfreeze()
-        return reused, used, warnings
+        return reused, used, stamps, warnings
     finally:
         _WORK = None
 

@@ -7,11 +7,17 @@ fingerprint (settings, package versions, engine code, theme files). A hit can
 therefore only return what rendering would have produced; a stale entry is never
 looked up again and is pruned after the next successful build. Deleting the folder
 is always safe.
+
+Finished pages are hard-linked into the new site folder (a copy when linking is not
+possible). Each stored page's size and modification time are recorded in an index;
+an entry whose file no longer matches (say, a published page edited in place, which
+edits the cache through the link) is treated as missing and rendered again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -35,6 +41,13 @@ class BuildCache:
     def __init__(self, root: Path) -> None:
         self.root = root / LAYOUT
         self.used: dict[str, set[str]] = {}
+        self.stamps: dict[str, tuple[int, int]] = {}  # linked entries: key -> (size, mtime_ns)
+        self.new_stamps: dict[str, tuple[int, int]] = {}
+        try:
+            raw = json.loads((self.root / "stamps.json").read_text(encoding="utf-8"))
+            self.stamps = {k: (int(v[0]), int(v[1])) for k, v in raw.items()}
+        except (OSError, ValueError, TypeError, IndexError):
+            self.stamps = {}
 
     def path(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / key
@@ -46,7 +59,7 @@ class BuildCache:
         except OSError:
             return None
 
-    def put(self, kind: str, key: str, data: bytes) -> None:
+    def put(self, kind: str, key: str, data: bytes) -> Path:
         self.used.setdefault(kind, set()).add(key)
         path = self.path(kind, key)
         tmp = path.with_name(f".{key}.{os.getpid()}.tmp")
@@ -56,18 +69,35 @@ class BuildCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(data)
         os.replace(tmp, path)
+        return path
 
-    def copy(self, kind: str, key: str, dest: Path) -> bool:
-        """Copy a stored entry to ``dest``; ``False`` when there is none."""
+    def publish(self, kind: str, key: str, data: bytes, dest: Path) -> None:
+        """Store ``data`` and place it at ``dest`` (a hard link to the stored file)."""
+        stored = self.put(kind, key, data)
+        _place(stored, dest)
+        st = stored.stat()
+        self.new_stamps[key] = (st.st_size, st.st_mtime_ns)
+
+    def place(self, kind: str, key: str, dest: Path) -> bool:
+        """Put a stored entry at ``dest``; ``False`` when there is none or it was altered."""
         self.used.setdefault(kind, set()).add(key)
+        stored = self.path(kind, key)
         try:
-            shutil.copyfile(self.path(kind, key), dest)
-        except FileNotFoundError:
-            if not self.path(kind, key).is_file():
-                return False
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.path(kind, key), dest)
+            st = stored.stat()
+        except OSError:
+            return False
+        if self.stamps.get(key) != (st.st_size, st.st_mtime_ns):
+            return False
+        _place(stored, dest)
+        self.new_stamps[key] = (st.st_size, st.st_mtime_ns)
         return True
+
+    def save_stamps(self, stamps: dict[str, tuple[int, int]]) -> None:
+        path = self.root / "stamps.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".stamps.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(stamps, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
 
     def prune(self, used: dict[str, set[str]]) -> int:
         """Delete entries of the given kinds that the last build did not use; return how many."""
@@ -82,3 +112,17 @@ class BuildCache:
                         path.unlink(missing_ok=True)
                         removed += 1
         return removed
+
+
+def _place(stored: Path, dest: Path) -> None:
+    for attempt in (1, 2):
+        try:
+            os.link(stored, dest)
+            return
+        except FileNotFoundError:
+            if attempt == 2:
+                raise
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:  # another filesystem, or links not allowed: copy
+            shutil.copyfile(stored, dest)
+            return

@@ -1,0 +1,107 @@
+"""The build cache can never make output differ from a clean build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.make_corpus import generate
+from generator.project import load_project
+from generator.site import build as B
+from generator.site.cache import CACHE_DIR
+from generator.site.engine import THEME_DIR
+
+DAY = dt.date(2026, 1, 15)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+
+class Repo:
+    def __init__(self, root: Path, scratch: Path) -> None:
+        self.root, self.scratch, self.n = root, scratch, 0
+
+    def cached(self) -> B.BuildStats:
+        return B.build_site(load_project(self.root, DAY), self.root / "site", workers=2)
+
+    def assert_same_as_clean(self) -> None:
+        self.n += 1
+        clean = self.scratch / f"clean{self.n}"
+        B.build_site(load_project(self.root, DAY), clean, cache=False, workers=1)
+        assert differences(tree(self.root / "site"), tree(clean)) == []
+
+    def entry(self, index: int) -> Path:
+        return sorted((self.root / "catalogue").rglob("*.md"))[index]
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    monkeypatch.setattr(B, "PARALLEL_MIN_PAGES", 0)
+    generate(80, tmp_path / "repo", seed=11)
+    return Repo(tmp_path / "repo", tmp_path)
+
+
+def test_cold_warm_and_edited_builds_equal_clean_builds(repo: Repo) -> None:
+    first = repo.cached()
+    assert first.reused == 0
+    repo.assert_same_as_clean()
+    again = repo.cached()
+    assert again.reused > 60  # every bulk page came from the cache
+    repo.assert_same_as_clean()
+
+    # one body edited
+    path = repo.entry(10)
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充一句正文。\n", encoding="utf-8")
+    edited = repo.cached()
+    assert again.reused - edited.reused < 10  # the edit invalidates that page and the listings it is on
+    repo.assert_same_as_clean()
+
+    # a title that other pages print (listings, interpretations, relations)
+    interp = sorted((repo.root / "content" / "interpretations").rglob("*.md"))[0]
+    target = next(
+        line.split("[", 1)[1].split("]")[0] for line in interp.read_text().splitlines() if "interprets" in line
+    )
+    source = next(p for p in (repo.root / "catalogue").rglob("*.md") if f"index_no: {target}\n" in p.read_text())
+    text = source.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title: "))
+    source.write_text(text.replace(title, title + "（修订）"), encoding="utf-8")
+    repo.cached()
+    repo.assert_same_as_clean()
+
+
+def test_configuration_and_theme_changes_invalidate(repo: Repo) -> None:
+    repo.cached()
+    config = repo.root / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("青禾市教育局", "青禾市教育委员会"), encoding="utf-8")
+    repo.cached()
+    repo.assert_same_as_clean()
+    shutil.copytree(THEME_DIR, repo.root / "theme")
+    partial = repo.root / "theme" / "partials" / "copyright.html"
+    partial.write_text(partial.read_text(encoding="utf-8") + "<p>新增页脚</p>\n", encoding="utf-8")
+    stats = repo.cached()
+    assert stats.reused == 0
+    repo.assert_same_as_clean()
+
+
+def test_a_published_page_edited_in_place_is_not_reused(repo: Repo) -> None:
+    repo.cached()
+    page = next((repo.root / "site" / "catalogue").glob("*/index.html"))
+    with page.open("r+b") as fh:  # edits the cache entry too, through the hard link
+        fh.write(b"<!-- tampered -->")
+    repo.cached()
+    repo.assert_same_as_clean()
+
+
+def test_deleting_the_cache_is_safe(repo: Repo) -> None:
+    repo.cached()
+    shutil.rmtree(repo.root / CACHE_DIR)
+    assert repo.cached().reused == 0
+    repo.assert_same_as_clean()
