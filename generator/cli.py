@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from generator.checks.diagnostics import Diagnostic, render_json, render_text, summary
+from generator.progress import Progress
 from generator.project import Project, find_root, load_project
 
 LANG = click.option(
@@ -54,9 +55,11 @@ def _select(project: Project, only: list[Path]) -> list[Diagnostic]:
     ]
 
 
-def _load(path: Path, lang: str, build_date: dt.datetime | None) -> tuple[Project, list[Path]]:
+def _load(
+    path: Path, lang: str, build_date: dt.datetime | None, progress: Progress | None = None
+) -> tuple[Project, list[Path]]:
     root, only = _resolve_root(path, lang)
-    return load_project(root, build_date.date() if build_date else None), only
+    return load_project(root, build_date.date() if build_date else None, progress), only
 
 
 def _report(diags: list[Diagnostic], lang: str, fmt: str, quiet: bool = False) -> None:
@@ -104,7 +107,9 @@ def build(
     from generator.site.build import BuildError, build_site
 
     started = time.monotonic()
-    project, _ = _load(path, lang, build_date)
+    progress = Progress.for_terminal(quiet, lang)
+    project, _ = _load(path, lang, build_date, progress)
+    progress.close()
     failed = bool(project.errors) or (strict and bool(project.diagnostics))
     if project.diagnostics and (failed or not quiet):
         _report(project.diagnostics, lang, "text", quiet)
@@ -113,7 +118,7 @@ def build(
         sys.exit(1)
     target = site_dir or project.root / "site"
     try:
-        stats = build_site(project, target)
+        stats = build_site(project, target, progress=progress)
     except BuildError as exc:
         _echo_err(f"{'错误' if lang == 'zh' else 'error'}: {exc}")
         _echo_err("构建失败，原有网站未改动。" if lang == "zh" else "build failed; the previous site is untouched.")
@@ -121,13 +126,23 @@ def build(
     if not quiet:
         elapsed = time.monotonic() - started
         if lang == "en":
+            cached = (
+                " (unchanged: site left as it was)"
+                if stats.unchanged
+                else (f", {stats.reused} from the build cache" if stats.reused else "")
+            )
             click.echo(
                 f"built {stats.entries} entries, {stats.interpretations} interpretations, "
-                f"{stats.pages} pages into {target} in {elapsed:.1f} s"
+                f"{stats.pages} pages{cached} into {target} in {elapsed:.1f} s"
             )
         else:
+            cached = (
+                "（内容未变，网站保持原样）"
+                if stats.unchanged
+                else (f"（其中 {stats.reused} 个取自构建缓存）" if stats.reused else "")
+            )
             click.echo(
-                f"已构建 {stats.entries} 条目录、{stats.interpretations} 篇解读、共 {stats.pages} 个页面 → "
+                f"已构建 {stats.entries} 条目录、{stats.interpretations} 篇解读、共 {stats.pages} 个页面{cached} → "
                 f"{target}（{elapsed:.1f} 秒）"
             )
 

@@ -13,6 +13,7 @@ from generator.checks.schema import validate
 from generator.config import SiteConfig, load_config
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Page, entry_from, interpretation_from
+from generator.progress import Progress
 from generator.source.files import CONFIG_FILE, PAGES_DIR, discover
 from generator.source.frontmatter import SourceFile, parse
 
@@ -51,14 +52,19 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def load_project(root: Path, build_date: dt.date | None = None) -> Project:
+def load_project(root: Path, build_date: dt.date | None = None, progress: Progress | None = None) -> Project:
     build_date = build_date or default_build_date()
     config, diags = load_config(root)
     entries: list[Entry] = []
     interps: list[Interpretation] = []
     pages: list[Page] = []
     sources: dict[str, SourceFile] = {}
-    for ref in discover(root):
+    refs = discover(root)
+    if progress:
+        progress.phase("读取与检查", len(refs))
+    for ref in refs:
+        if progress:
+            progress.advance()
         if ref.outside:
             diags.append(diag(ref.rel, (1, 1), "E014"))
             continue

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.model.catalogue import Catalogue
 from generator.progress import Progress
 from generator.project import Project
 from generator.site import urls as U
@@ -35,6 +36,7 @@ from generator.site.engine import (
     build_reference,
     copy_page_files,
     engine_config,
+    engine_date,
     fingerprint,
     front_matter,
     page_content,
@@ -59,7 +61,8 @@ class BuildStats:
     interpretations: int
     pages: int
     warnings: tuple[str, ...] = ()
-    reused: int = 0  # pages copied from the build cache
+    reused: int = 0  # pages taken from the build cache
+    unchanged: bool = False  # the inputs were those of the site already in place: nothing was written
 
 
 def default_workers() -> int:
@@ -94,18 +97,25 @@ def build_site(
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     catalogue = project.public()
+    store = BuildCache(project.root / CACHE_DIR) if cache else None
+    inputs = ""
+    if store is not None:
+        probe = engine_config(project.config, Path("docs"), Path("site"), _nav_pages(catalogue), theme_dir(project.root))
+        inputs = inputs_key(project, fingerprint(probe), target)
+        done = store.up_to_date(inputs, target)
+        if done is not None:
+            entries, interpretations, pages, notes = done
+            return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
     engine: Engine | None = None
     try:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
-        store = BuildCache(project.root / CACHE_DIR) if cache else None
         jobs = PageBuilder(catalogue, store).jobs()
         for source in PAGE_SOURCES:
             jobs.extend(PageJob.ready(page) for page in source(catalogue))
         _no_duplicates(jobs)
-        nav_pages = [(p.title, U.page_url(p.slug)) for p in catalogue.pages if p.nav_order is not None]
-        settings = engine_config(project.config, docs, out, nav_pages, theme_dir(project.root))
+        settings = engine_config(project.config, docs, out, _nav_pages(catalogue), theme_dir(project.root))
         engine = prepared = Engine(settings, work / "mkdocs.yml", [job.url for job in jobs])
         state = _Work(jobs, engine, project.root, out, store, fingerprint(settings) if store else "")
         # pages feeding Material's search index, in MkDocs' order (the index keeps that order)
@@ -137,7 +147,36 @@ def build_site(
             engine.abort()
         progress.close()
         shutil.rmtree(work, ignore_errors=True)
-    return BuildStats(len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused)
+    stats = BuildStats(len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused)
+    if store is not None:
+        store.record(inputs, target, [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)])
+    return stats
+
+
+def _nav_pages(catalogue: Catalogue) -> list[tuple[str, str]]:
+    return [(p.title, U.page_url(p.slug)) for p in catalogue.pages if p.nav_order is not None]
+
+
+def inputs_key(project: Project, engine_fp: str, target: Path) -> str:
+    """Everything a build's output is made from: when it equals the last build's, so does the output.
+
+    gongkai's own code, the engine fingerprint, the build dates, the target, the
+    configuration, every source (front matter and body) and every other file below
+    catalogue/ and content/ (attachments, media).
+    """
+    package = Path(__file__).resolve().parents[1]
+    parts: list[str | bytes] = ["gongkai-build-1", engine_fp, project.build_date.isoformat(), engine_date()]
+    parts.append(str(target))
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    parts.append((project.root / "site_config.yml").read_bytes())
+    for rel, src in sorted(project.sources.items()):
+        parts += [rel, src.raw_front_matter, src.body]
+    for top in ("catalogue", "content"):
+        for path in sorted((project.root / top).rglob("*")):
+            if path.is_file() and path.suffix != ".md":
+                parts += [path.relative_to(project.root).as_posix(), path.read_bytes()]
+    return digest(*parts)
 
 
 def _build_reference(project: Project, target: Path) -> BuildStats:

@@ -99,6 +99,28 @@ class BuildCache:
         tmp.write_text(json.dumps(stamps, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)
 
+    # -- the whole site ------------------------------------------------------
+    def record(self, inputs: str, target: Path, stats: list[object]) -> None:
+        """Remember the inputs of the build now in ``target`` and its files' sizes and times."""
+        data = {"inputs": inputs, "target": str(target), "stats": stats, "files": _listing(target)}
+        path = self.root / "last-build.json"
+        tmp = path.with_name(f".last-build.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def up_to_date(self, inputs: str, target: Path) -> tuple[int, int, int, tuple[str, ...]] | None:
+        """The last build's stats when ``target`` holds its untouched output of the same inputs."""
+        try:
+            data = json.loads((self.root / "last-build.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("inputs") != inputs or data.get("target") != str(target) or not target.is_dir():
+            return None
+        if _listing(target) != data.get("files"):
+            return None
+        entries, interpretations, pages, warnings = data["stats"]
+        return int(entries), int(interpretations), int(pages), tuple(str(w) for w in warnings)
+
     def prune(self, used: dict[str, set[str]]) -> int:
         """Delete entries of the given kinds that the last build did not use; return how many."""
         removed = 0
@@ -112,6 +134,22 @@ class BuildCache:
                         path.unlink(missing_ok=True)
                         removed += 1
         return removed
+
+
+def _listing(root: Path) -> dict[str, list[int]]:
+    """Every file below ``root``: relative path → [size, mtime in ns]."""
+    out: dict[str, list[int]] = {}
+    todo = [(root, "")]
+    while todo:
+        folder, prefix = todo.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    out[prefix + entry.name] = [st.st_size, st.st_mtime_ns]
+    return out
 
 
 def _place(stored: Path, dest: Path) -> None:

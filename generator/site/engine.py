@@ -171,6 +171,13 @@ def fingerprint(settings: dict[str, Any]) -> str:
     return h.hexdigest()
 
 
+def engine_date() -> str:
+    """The date MkDocs stamps on pages (sitemap ``lastmod``): SOURCE_DATE_EPOCH or today."""
+    from mkdocs.utils import get_build_date
+
+    return str(get_build_date())
+
+
 # ------------------------------------------------------------------ logging
 class _Collect(logging.Handler):
     def __init__(self) -> None:
