@@ -52,6 +52,8 @@ SEARCH_QUERIES = ["政府信息公开", "最低生活保障", "青政规〔2024�
 @dataclass
 class Run:
     seconds: float | None = None
+    cpu_seconds: float | None = None  # user + system time of the whole process tree
+    load: tuple[float, float] | None = None  # 1-minute load average before and after (others' work)
     max_rss_mb: float | None = None  # largest single process
     tree_pss_mb: float | None = None  # peak of the summed PSS of the process tree
     ok: bool = True
@@ -121,6 +123,7 @@ def _pss_kb(pid: int) -> int:
 def measure(cmd: list[str], cwd: Path | None = None, timeout: float | None = None) -> Run:
     """Run ``cmd``; wall time, peak RSS of the largest process, peak PSS of the tree."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "CI": "true", "SOURCE_DATE_EPOCH": "1768435200"}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryFile() as err:
         start = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
@@ -151,7 +154,9 @@ def measure(cmd: list[str], cwd: Path | None = None, timeout: float | None = Non
         lines = err.read().decode("utf-8", "replace").strip().splitlines()
     ok = proc.returncode == 0 and not timed_out.is_set()
     note = f"timeout after {timeout:.0f} s" if timed_out.is_set() else (lines[-1] if lines and not ok else "")
-    return Run(round(elapsed, 2), round(usage.ru_maxrss / 1024, 1), round(peak / 1024, 1), ok, note)
+    cpu = round(usage.ru_utime + usage.ru_stime, 2)
+    load = (round(load_before, 2), round(os.getloadavg()[0], 2))
+    return Run(round(elapsed, 2), cpu, load, round(usage.ru_maxrss / 1024, 1), round(peak / 1024, 1), ok, note)
 
 
 def search_stats(site: Path, out: Output) -> None:
@@ -330,7 +335,8 @@ def exponent(a: float | None, b: float | None, n1: int, n2: int) -> float | None
 def fmt_s(run: Run) -> str:
     if run.seconds is None:
         return run.note or "—"
-    return f"{run.seconds:.1f} s" + ("" if run.ok else f" ({run.note})")
+    cpu = f" / {run.cpu_seconds:.0f} s CPU" if run.cpu_seconds is not None else ""
+    return f"{run.seconds:.1f} s{cpu}" + ("" if run.ok else f" ({run.note})")
 
 
 def fmt_mb(value: float | None) -> str:
@@ -358,8 +364,12 @@ def markdown(sizes: list[Size], info: dict[str, Any]) -> str:
         rows.append([label, *cells])
 
     row("entries + interpretations", [f"{s.entries:,} + {s.interpretations:,}" for s in sizes])
-    row("`gongkai check`", [fmt_s(s.check) for s in sizes])
-    row("`gongkai build` (clean)", [fmt_s(s.build) for s in sizes])
+    row(
+        "load average during the build (before → after)",
+        [f"{s.build.load[0]} → {s.build.load[1]}" if s.build.load else "—" for s in sizes],
+    )
+    row("`gongkai check` (wall / CPU)", [fmt_s(s.check) for s in sizes])
+    row("`gongkai build`, clean (wall / CPU)", [fmt_s(s.build) for s in sizes])
     row("peak RSS, largest process", [fmt_mb(s.build.max_rss_mb) for s in sizes])
     row("peak PSS, whole process tree", [fmt_mb(s.build.tree_pss_mb) for s in sizes])
     row("output size (files)", [f"{fmt_bytes(s.output.bytes)} ({s.output.files:,})" for s in sizes])
@@ -392,10 +402,12 @@ def markdown(sizes: list[Size], info: dict[str, Any]) -> str:
         a, b = sizes[0], sizes[1]
         fits = {
             "check time": exponent(a.check.seconds, b.check.seconds, a.n, b.n),
-            "build time": exponent(a.build.seconds, b.build.seconds, a.n, b.n),
+            "build time (wall)": exponent(a.build.seconds, b.build.seconds, a.n, b.n),
+            "build time (CPU)": exponent(a.build.cpu_seconds, b.build.cpu_seconds, a.n, b.n),
             "peak PSS": exponent(a.build.tree_pss_mb, b.build.tree_pss_mb, a.n, b.n),
             "output bytes": exponent(a.output.bytes, b.output.bytes, a.n, b.n),
-            "plain Material build (no nav)": exponent(a.ref_nonav.seconds, b.ref_nonav.seconds, a.n, b.n),
+            "plain Material build (no nav, wall)": exponent(a.ref_nonav.seconds, b.ref_nonav.seconds, a.n, b.n),
+            "plain Material build (no nav, CPU)": exponent(a.ref_nonav.cpu_seconds, b.ref_nonav.cpu_seconds, a.n, b.n),
         }
         lines += ["", f"Growth exponent N = {a.n:,} → {b.n:,} (t ∝ N^k):", ""]
         lines += [f"- {k}: {'—' if v is None else v}" for k, v in fits.items()]

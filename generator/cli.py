@@ -6,12 +6,16 @@ import datetime as dt
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from generator.checks.diagnostics import Diagnostic, render_json, render_text, summary
 from generator.progress import Progress
 from generator.project import Project, find_root, load_project
+
+if TYPE_CHECKING:
+    from generator.site.build import BuildStats
 
 LANG = click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of messages / 提示语言"
@@ -104,9 +108,17 @@ def build(
     path: Path, site_dir: Path | None, lang: str, strict: bool, quiet: bool, build_date: dt.datetime | None
 ) -> None:
     """Check, then build the site into site/ (swapped in only on success)."""
-    from generator.site.build import BuildError, build_site
+    from generator.project import default_build_date
+    from generator.site.build import BuildError, build_site, unchanged_site
 
     started = time.monotonic()
+    root, _ = _resolve_root(path, lang)
+    day = build_date.date() if build_date else default_build_date()
+    stats = unchanged_site(root, site_dir or root / "site", day)  # inputs as at the last clean build
+    if stats is not None:
+        if not quiet:
+            _summary(stats, site_dir or root / "site", lang, time.monotonic() - started)
+        return
     progress = Progress.for_terminal(quiet, lang)
     project, _ = _load(path, lang, build_date, progress)
     progress.close()
@@ -124,27 +136,30 @@ def build(
         _echo_err("构建失败，原有网站未改动。" if lang == "zh" else "build failed; the previous site is untouched.")
         sys.exit(1)
     if not quiet:
-        elapsed = time.monotonic() - started
-        if lang == "en":
-            cached = (
-                " (unchanged: site left as it was)"
-                if stats.unchanged
-                else (f", {stats.reused} from the build cache" if stats.reused else "")
-            )
-            click.echo(
-                f"built {stats.entries} entries, {stats.interpretations} interpretations, "
-                f"{stats.pages} pages{cached} into {target} in {elapsed:.1f} s"
-            )
-        else:
-            cached = (
-                "（内容未变，网站保持原样）"
-                if stats.unchanged
-                else (f"（其中 {stats.reused} 个取自构建缓存）" if stats.reused else "")
-            )
-            click.echo(
-                f"已构建 {stats.entries} 条目录、{stats.interpretations} 篇解读、共 {stats.pages} 个页面{cached} → "
-                f"{target}（{elapsed:.1f} 秒）"
-            )
+        _summary(stats, target, lang, time.monotonic() - started)
+
+
+def _summary(stats: BuildStats, target: Path, lang: str, elapsed: float) -> None:
+    if lang == "en":
+        cached = (
+            " (unchanged: site left as it was)"
+            if stats.unchanged
+            else (f", {stats.reused} from the build cache" if stats.reused else "")
+        )
+        click.echo(
+            f"built {stats.entries} entries, {stats.interpretations} interpretations, "
+            f"{stats.pages} pages{cached} into {target} in {elapsed:.1f} s"
+        )
+    else:
+        cached = (
+            "（内容未变，网站保持原样）"
+            if stats.unchanged
+            else (f"（其中 {stats.reused} 个取自构建缓存）" if stats.reused else "")
+        )
+        click.echo(
+            f"已构建 {stats.entries} 条目录、{stats.interpretations} 篇解读、共 {stats.pages} 个页面{cached} → "
+            f"{target}（{elapsed:.1f} 秒）"
+        )
 
 
 @main.command()

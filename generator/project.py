@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ class Project:
     build_date: dt.date
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
+    inputs: str = ""  # SHA-256 of site_config.yml and every source file read (see source_digest)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -60,6 +62,7 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
     pages: list[Page] = []
     sources: dict[str, SourceFile] = {}
     refs = discover(root)
+    inputs = source_digest(root)
     if progress:
         progress.phase("读取与检查", len(refs))
     for ref in refs:
@@ -73,6 +76,7 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
         except OSError:
             diags.append(diag(ref.rel, (1, 1), "E014"))
             continue
+        inputs.update(ref.rel, raw)
         src = parse(ref.rel, raw)
         sources[ref.rel] = src
         diags.extend(src.diagnostics)
@@ -96,4 +100,36 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
     known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
     diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
-    return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources)
+    return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources, inputs.hexdigest())
+
+
+class source_digest:
+    """SHA-256 over site_config.yml and each source read (path and bytes), in discovery order."""
+
+    def __init__(self, root: Path) -> None:
+        self._h = hashlib.sha256()
+        try:
+            self.update(CONFIG_FILE, (root / CONFIG_FILE).read_bytes())
+        except OSError:
+            self.update(CONFIG_FILE, b"")
+
+    def update(self, rel: str, raw: bytes) -> None:
+        for part in (rel.encode("utf-8"), raw):
+            self._h.update(len(part).to_bytes(8, "little"))
+            self._h.update(part)
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()
+
+
+def read_inputs(root: Path) -> str | None:
+    """The ``inputs`` digest load_project would compute, without parsing anything."""
+    inputs = source_digest(root)
+    for ref in discover(root):
+        if ref.outside:
+            return None
+        try:
+            inputs.update(ref.rel, (root / ref.rel).read_bytes())
+        except OSError:
+            return None
+    return inputs.hexdigest()

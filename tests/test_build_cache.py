@@ -120,3 +120,32 @@ def test_an_unchanged_project_leaves_the_site_in_place(repo: Repo) -> None:
     # and so does a different build date
     stats = B.build_site(load_project(repo.root, dt.date(2026, 2, 1)), repo.root / "site")
     assert not stats.unchanged
+
+
+def test_the_command_skips_an_unchanged_project_before_checking_it(repo: Repo) -> None:
+    from tests.conftest import run_cli
+
+    args = ("build", str(repo.root), "--build-date", DAY.isoformat())
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr
+    second = run_cli(*args)
+    assert second.returncode == 0 and "内容未变，网站保持原样" in second.stdout
+    path = repo.entry(3)
+    path.write_text(path.read_text(encoding="utf-8") + "\n又一句。\n", encoding="utf-8")
+    third = run_cli(*args)
+    assert "内容未变" not in third.stdout and "取自构建缓存" in third.stdout
+    repo.assert_same_as_clean()
+
+
+def test_builds_with_warnings_are_not_remembered(make_project: object) -> None:
+    from tests.conftest import ProjectFactory
+
+    assert callable(make_project)
+    p: ProjectFactory = make_project()
+    p.entry(
+        info_type="行政规范性文件", validity="有效", validity_history=[{"date": dt.date(2024, 3, 5), "status": "有效"}]
+    )
+    project = p.load()
+    assert [d.code for d in project.diagnostics] == ["W101"]
+    B.build_site(project, p.root / "site")
+    assert not B.build_site(p.load(), p.root / "site").unchanged

@@ -15,6 +15,7 @@ that decides their bytes has changed (see :mod:`generator.site.cache`).
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import multiprocessing
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from generator.model.catalogue import Catalogue
 from generator.progress import Progress
-from generator.project import Project
+from generator.project import Project, read_inputs
 from generator.site import urls as U
 from generator.site.cache import CACHE_DIR, BuildCache, digest
 from generator.site.engine import (
@@ -98,11 +99,10 @@ def build_site(
     target.parent.mkdir(parents=True, exist_ok=True)
     catalogue = project.public()
     store = BuildCache(project.root / CACHE_DIR) if cache else None
-    inputs = ""
-    if store is not None:
-        probe = engine_config(project.config, Path("docs"), Path("site"), _nav_pages(catalogue), theme_dir(project.root))
-        inputs = inputs_key(project, fingerprint(probe), target)
-        done = store.up_to_date(inputs, target)
+    key = ""
+    if store is not None and project.inputs:
+        key = inputs_key(project.root, project.inputs, project.build_date, target)
+        done = store.up_to_date(key, target)
         if done is not None:
             entries, interpretations, pages, notes = done
             return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
@@ -148,8 +148,8 @@ def build_site(
         progress.close()
         shutil.rmtree(work, ignore_errors=True)
     stats = BuildStats(len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused)
-    if store is not None:
-        store.record(inputs, target, [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)])
+    if store is not None and key and not project.diagnostics:
+        store.record(key, target, [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)])
     return stats
 
 
@@ -157,26 +157,46 @@ def _nav_pages(catalogue: Catalogue) -> list[tuple[str, str]]:
     return [(p.title, U.page_url(p.slug)) for p in catalogue.pages if p.nav_order is not None]
 
 
-def inputs_key(project: Project, engine_fp: str, target: Path) -> str:
+def inputs_key(root: Path, inputs: str, build_date: dt.date, target: Path) -> str:
     """Everything a build's output is made from: when it equals the last build's, so does the output.
 
-    gongkai's own code, the engine fingerprint, the build dates, the target, the
-    configuration, every source (front matter and body) and every other file below
-    catalogue/ and content/ (attachments, media).
+    ``inputs`` (site_config.yml and every source, see :func:`generator.project.source_digest`),
+    every other file below catalogue/ and content/ (attachments, media), the theme
+    overrides, gongkai's own code, the engine packages' versions, the build dates and
+    the target folder.
     """
+    from importlib.metadata import version
+
     package = Path(__file__).resolve().parents[1]
-    parts: list[str | bytes] = ["gongkai-build-1", engine_fp, project.build_date.isoformat(), engine_date()]
-    parts.append(str(target))
-    for path in sorted(package.rglob("*.py")):
-        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
-    parts.append((project.root / "site_config.yml").read_bytes())
-    for rel, src in sorted(project.sources.items()):
-        parts += [rel, src.raw_front_matter, src.body]
+    theme = theme_dir(root)
+    parts: list[str | bytes] = ["gongkai-build-2", inputs, build_date.isoformat(), engine_date(), str(target)]
+    parts += [f"{p}={version(p)}" for p in ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pyyaml")]
+    for base, files in ((package, package.rglob("*.py")), (theme, theme.rglob("*"))):
+        for path in sorted(files):
+            if path.is_file():
+                parts += [path.relative_to(base).as_posix(), path.read_bytes()]
     for top in ("catalogue", "content"):
-        for path in sorted((project.root / top).rglob("*")):
+        for path in sorted((root / top).rglob("*")):
             if path.is_file() and path.suffix != ".md":
-                parts += [path.relative_to(project.root).as_posix(), path.read_bytes()]
+                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
     return digest(*parts)
+
+
+def unchanged_site(root: Path, target: Path, build_date: dt.date) -> BuildStats | None:
+    """The last build's stats if ``target`` still holds its output and no input has changed since.
+
+    Only builds without any diagnostic are remembered, so skipping the check here
+    never hides a warning. Costs one read of the sources and a ``stat`` of the output.
+    """
+    target = target.resolve()
+    inputs = read_inputs(root)
+    if inputs is None:
+        return None
+    done = BuildCache(root / CACHE_DIR).up_to_date(inputs_key(root, inputs, build_date, target), target)
+    if done is None:
+        return None
+    entries, interpretations, pages, notes = done
+    return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
 
 
 def _build_reference(project: Project, target: Path) -> BuildStats:
