@@ -129,6 +129,7 @@ def build(
         _echo_err("构建已取消，原有网站未改动。" if lang == "zh" else "build aborted; the previous site is untouched.")
         sys.exit(1)
     target = site_dir or project.root / "site"
+    project.sources.clear()  # node positions serve diagnostics only: ~1 GB at 100k entries
     try:
         stats = build_site(project, target, progress=progress)
     except BuildError as exc:

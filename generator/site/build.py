@@ -21,6 +21,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ from generator.site.engine import (
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
 from generator.site.pages import PageBuilder, PageJob, StagedPage
 
+# Deleting the previous site (one folder and one file per page) takes seconds at 10k
+# pages; from this many pages on it is left to a background process.
+BACKGROUND_DELETE_PAGES = 2000
 # Below this many bulk pages, forking workers costs more than it saves.
 PARALLEL_MIN_PAGES = 300
 CHUNK = 40
@@ -108,6 +112,7 @@ def build_site(
             return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
     engine: Engine | None = None
+    jobs: list[PageJob] = []
     try:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
@@ -146,7 +151,7 @@ def build_site(
         if engine is not None:
             engine.abort()
         progress.close()
-        shutil.rmtree(work, ignore_errors=True)
+        _discard(work, background=len(jobs) >= BACKGROUND_DELETE_PAGES and (work / "previous").exists())
     stats = BuildStats(len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused)
     if store is not None and key and not project.diagnostics:
         store.record(key, target, [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)])
@@ -329,6 +334,26 @@ def _render_bulk(
         return reused, used, stamps, warnings
     finally:
         _WORK = None
+
+
+def _discard(work: Path, background: bool) -> None:
+    """Delete the build's scratch folder (holding the previous site after a swap)."""
+    rm = shutil.which("rm")
+    if background and rm:
+        trash = work.with_name(work.name.replace(".build-", ".trash-", 1))
+        try:
+            os.rename(work, trash)
+            subprocess.Popen(
+                [rm, "-rf", "--", str(trash)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            return
+        except OSError:
+            pass
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def _swap(new: Path, target: Path, work: Path) -> None:
