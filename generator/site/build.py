@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -318,7 +319,9 @@ def _render_bulk(
         progress.advance(count)
 
     try:
-        if workers <= 1 or len(bulk) < PARALLEL_MIN_PAGES:
+        # fork() copies only the calling thread: with other threads alive (gongkai serve's
+        # watcher and server) a lock they hold could never be released in a worker.
+        if workers <= 1 or len(bulk) < PARALLEL_MIN_PAGES or threading.active_count() > 1:
             for chunk in _chunks(bulk, CHUNK):
                 take(_run(chunk))
             return reused, used, stamps, warnings
