@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -398,10 +399,9 @@ def markdown(sizes: list[Size], info: dict[str, Any]) -> str:
     row("gongkai build ÷ plain Material (default nav)", [ratio(s.build.seconds, s.ref_nav.seconds) for s in sizes])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
-    if len(sizes) >= 2:
-        a, b = sizes[0], sizes[1]
+    for a, b in itertools.pairwise(sizes):
         fits = {
-            "check time": exponent(a.check.seconds, b.check.seconds, a.n, b.n),
+            "check time (CPU)": exponent(a.check.cpu_seconds, b.check.cpu_seconds, a.n, b.n),
             "build time (wall)": exponent(a.build.seconds, b.build.seconds, a.n, b.n),
             "build time (CPU)": exponent(a.build.cpu_seconds, b.build.cpu_seconds, a.n, b.n),
             "peak PSS": exponent(a.build.tree_pss_mb, b.build.tree_pss_mb, a.n, b.n),
@@ -409,10 +409,37 @@ def markdown(sizes: list[Size], info: dict[str, Any]) -> str:
             "plain Material build (no nav, wall)": exponent(a.ref_nonav.seconds, b.ref_nonav.seconds, a.n, b.n),
             "plain Material build (no nav, CPU)": exponent(a.ref_nonav.cpu_seconds, b.ref_nonav.cpu_seconds, a.n, b.n),
         }
-        lines += ["", f"Growth exponent N = {a.n:,} → {b.n:,} (t ∝ N^k):", ""]
-        lines += [f"- {k}: {'—' if v is None else v}" for k, v in fits.items()]
+        shown = ", ".join(f"{k} **{v}**" for k, v in fits.items() if v is not None)
+        lines += ["", f"Growth exponent N = {a.n:,} → {b.n:,} (t ∝ N^k): {shown}"]
     lines += ["", "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items())]
     return "\n".join(lines) + "\n"
+
+
+def load_sizes(path: Path) -> tuple[dict[str, Any], list[Size]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    sizes = []
+    for raw in data["sizes"]:
+        size = Size(raw["n"])
+        for key, value in raw.items():
+            current = getattr(size, key)
+            if isinstance(current, Run):
+                value = Run(**{**value, "load": tuple(value["load"]) if value.get("load") else None})
+            elif isinstance(current, Output):
+                value = Output(**value)
+            setattr(size, key, value)
+        sizes.append(size)
+    return data["machine"], sizes
+
+
+def report(paths: list[Path]) -> int:
+    """One table from several runs (say 1k and 10k in one, 100k in another)."""
+    info: dict[str, Any] = {}
+    sizes: list[Size] = []
+    for path in paths:
+        info, more = load_sizes(path)
+        sizes += more
+    print(markdown(sorted(sizes, key=lambda s: s.n), info))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -426,7 +453,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference-nav-max", type=int, default=1000, help="largest N for the default-nav reference")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed for one command")
     parser.add_argument("--realdata", action="store_true", help="bodies from ../shared/realdata sentences")
+    parser.add_argument("--report", type=Path, nargs="+", help="only print the table of earlier results.json files")
     args = parser.parse_args(argv)
+    if args.report:
+        return report(args.report)
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
     info = machine()
