@@ -1,0 +1,154 @@
+"""Auditors' commands: ``gongkai fmt``, ``gongkai diff`` and ``gongkai stats``.
+
+Registered in :mod:`generator.cli` with one ``main.add_command`` line each.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from generator.project import find_root
+from generator.source.files import discover, kind_of
+
+LANG = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of messages / 提示语言"
+)
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _err(text: str) -> None:
+    click.echo(text, err=True)
+
+
+# ------------------------------------------------------------------------ fmt
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _walk(folder: Path) -> list[Path]:
+    root = find_root(folder)
+    if root is not None and root == folder.resolve():
+        return [root / ref.rel for ref in discover(root) if not ref.outside]
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath) / n for n in sorted(filenames) if n.endswith(".md") and not n.startswith("."))
+    return found
+
+
+def _kind(path: Path) -> str | None:
+    root = find_root(path.parent)
+    if root is None:
+        return None
+    try:
+        return kind_of(path.resolve().relative_to(root).as_posix())
+    except ValueError:
+        return None
+
+
+def fmt_targets(paths: tuple[Path, ...], lang: str) -> list[Path]:
+    if not paths:
+        root = find_root(Path.cwd())
+        if root is None:
+            _err(
+                _t(
+                    lang,
+                    "错误：在当前目录及上级目录中找不到 site_config.yml；请指定要格式化的文件或目录",
+                    "error: no site_config.yml here or above; name the files or folders to format",
+                )
+            )
+            sys.exit(2)
+        paths = (root,)
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        for file in _walk(path) if path.is_dir() else [path]:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(file)
+    return out
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".fmt", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 listing the files that would change.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of each change.")
+@LANG
+def fmt(paths: tuple[Path, ...], check: bool, show_diff: bool, lang: str) -> None:
+    """Rewrite front matter into the canonical form (docs/fmt.md); bodies and comments are kept."""
+    from generator.audit.fmt import format_bytes
+
+    files = fmt_targets(paths, lang)
+    changed = refused = 0
+    for path in files:
+        shown = _display(path)
+        result = format_bytes(path.read_bytes(), shown, _kind(path))
+        if not result.ok:
+            refused += 1
+            for d in result.diagnostics:
+                _err(d.format(lang))
+            if result.problem:
+                _err(
+                    _t(
+                        lang,
+                        f"{shown}: 错误：无法在不改变内容的前提下格式化（{result.problem}）",
+                        f"{shown}: error: {result.problem}",
+                    )
+                )
+            _err(_t(lang, f"未格式化（无法解析）：{shown}", f"not formatted (cannot be parsed): {shown}"))
+            continue
+        if not result.changed:
+            continue
+        changed += 1
+        assert result.formatted is not None
+        if show_diff:
+            old = result.original.decode("utf-8", errors="replace").splitlines(keepends=True)
+            new = result.formatted.decode("utf-8").splitlines(keepends=True)
+            click.echo("".join(difflib.unified_diff(old, new, f"a/{shown}", f"b/{shown}")), nl=False)
+        if check:
+            click.echo(_t(lang, f"需要格式化：{shown}", f"would reformat: {shown}"))
+        else:
+            _write_atomically(path, result.formatted)
+            click.echo(_t(lang, f"已格式化：{shown}", f"reformatted: {shown}"))
+    if check:
+        _err(
+            _t(
+                lang,
+                f"共检查 {len(files)} 个文件：{changed} 个需要格式化，{refused} 个无法解析",
+                f"{len(files)} file(s) checked: {changed} would be reformatted, {refused} could not be parsed",
+            )
+        )
+    else:
+        _err(
+            _t(
+                lang,
+                f"共 {len(files)} 个文件：已格式化 {changed} 个，{refused} 个无法解析",
+                f"{len(files)} file(s): {changed} reformatted, {refused} could not be parsed",
+            )
+        )
+    sys.exit(1 if refused or (check and changed) else 0)
