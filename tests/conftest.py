@@ -70,8 +70,15 @@ def interpretation_fields(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Write a value used twice (e.g. one date object) twice, not as an alias the reader refuses."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def front_matter(fields: dict[str, Any], body: str = "正文。\n") -> str:
-    return "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False) + "---\n" + body
+    return "---\n" + yaml.dump(fields, Dumper=_NoAliases, allow_unicode=True, sort_keys=False) + "---\n" + body
 
 
 class ProjectFactory:
