@@ -182,3 +182,4 @@ def new(
 
 
 main.add_command(audit_cli.fmt)
+main.add_command(audit_cli.stats)

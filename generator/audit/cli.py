@@ -5,6 +5,7 @@ Registered in :mod:`generator.cli` with one ``main.add_command`` line each.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import sys
@@ -152,3 +153,67 @@ def fmt(paths: tuple[Path, ...], check: bool, show_diff: bool, lang: str) -> Non
             )
         )
     sys.exit(1 if refused or (check and changed) else 0)
+
+
+# ------------------------------------------------------------------------ stats
+@click.command("stats")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@click.option("--year", type=int, default=None, help="Only this year.")
+@click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--build-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Cut-off date for the year not yet over (default: SOURCE_DATE_EPOCH or today).",
+)
+@LANG
+def stats(path: Path, year: int | None, fmt_: str, build_date: dt.datetime | None, lang: str) -> None:
+    """Annual-report statistics for 规章 and 行政规范性文件 (第二十条第（一）项), with the identity check."""
+    import json
+
+    from generator.project import load_project
+    from generator.site.stats import COLUMNS, SECTION, annual_json, identity_text, stats_of
+
+    root = find_root(path)
+    if root is None:
+        _err(
+            _t(
+                lang,
+                f"{path}: 错误：在此目录及上级目录中找不到 site_config.yml",
+                f"{path}: error: no site_config.yml found",
+            )
+        )
+        sys.exit(2)
+    project = load_project(root, build_date.date() if build_date else None)
+    if project.errors:
+        _err(
+            _t(
+                lang,
+                f"警告：内容检查发现 {len(project.errors)} 个错误，有错误的条目不计入统计（运行 gongkai check 查看）",
+                f"warning: {len(project.errors)} error(s) in the content; entries with errors are not counted",
+            )
+        )
+    cat = project.public()
+    if fmt_ == "json":
+        data = annual_json(cat)
+        if year is not None:
+            data["years"] = [y for y in data["years"] if y["year"] == year]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    years = [ys for ys in stats_of(cat) if year is None or ys.year == year]
+    if not years:
+        click.echo(_t(lang, "没有可统计的规章和行政规范性文件。", "no 规章 or 行政规范性文件 to count."))
+        return
+    for n, ys in enumerate(years):
+        if n:
+            click.echo("")
+        label = f"{ys.year} 年" if ys.complete else f"{ys.year} 年（截至 {ys.as_of.isoformat()}）"
+        click.echo(f"{label} {SECTION}")
+        click.echo("\t".join(("信息内容", *COLUMNS)))
+        for row in ys.rows:
+            click.echo(f"{row.info_type}\t{len(row.made)}\t{len(row.repealed)}\t{row.in_force}")
+        for row in ys.rows:
+            click.echo(identity_text(row, lang))
+            if not row.balanced:
+                for c in row.causes:
+                    click.echo(f"  - {c.index_no} {c.title}（{c.effect:+d}）：{c.reason}")

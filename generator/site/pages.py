@@ -394,6 +394,7 @@ class PageBuilder:
                  (U.TYPES, "按信息类别"), (U.LIBRARY, "现行有效规范性文件库"), (U.INTERPRETATIONS, "政策解读")]
         if any(p.slug == "guide" for p in self.cat.pages):
             views.append((U.page_url("guide"), "政府信息公开指南"))
+        views += [(U.STATS, "年度报告统计"), (U.DATA, "开放数据")]
         links = "".join(f"<li>{a(rel(here, u), label)}</li>" for u, label in views)
         return f'<nav class="gk-views" aria-label="目录导航"><ul>{links}</ul></nav>'
 
