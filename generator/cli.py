@@ -183,3 +183,4 @@ def new(
 
 main.add_command(audit_cli.fmt)
 main.add_command(audit_cli.stats)
+main.add_command(audit_cli.diff)

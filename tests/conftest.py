@@ -248,6 +248,43 @@ def write_rich_catalogue(p: ProjectFactory) -> None:
     p.page("guide", "政府信息公开指南", nav_order=1)
 
 
+class GitProject(ProjectFactory):
+    """A project in its own git repository; :meth:`commit` records the files as they are."""
+
+    def __init__(self, root: Path, config: str = CONFIG) -> None:
+        super().__init__(root, config)
+        self.git("init", "-q")
+        for key, value in (
+            ("user.name", "测试编辑"),
+            ("user.email", "editor@example.invalid"),
+            ("commit.gpgsign", "false"),
+            ("core.autocrlf", "false"),
+            ("core.hooksPath", "/dev/null"),
+        ):
+            self.git("config", key, value)
+
+    def git(self, *args: str) -> str:
+        result = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def commit(self, message: str) -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def make_git_project(tmp_path: Path) -> Any:
+    """``make_git_project()`` → a fresh :class:`GitProject` in its own temp folder."""
+    counter = iter(range(1000))
+
+    def factory(config: str = CONFIG) -> GitProject:
+        return GitProject(tmp_path / f"g{next(counter)}", config)
+
+    return factory
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> Any:
     """``make_project()`` → a fresh :class:`ProjectFactory` in its own temp folder."""

@@ -217,3 +217,46 @@ def stats(path: Path, year: int | None, fmt_: str, build_date: dt.datetime | Non
             if not row.balanced:
                 for c in row.causes:
                     click.echo(f"  - {c.index_no} {c.title}（{c.effect:+d}）：{c.reason}")
+
+
+# ------------------------------------------------------------------------ diff
+@click.command("diff")
+@click.argument("rev_a")
+@click.argument("rev_b", required=False)
+@click.option(
+    "--path",
+    "root_path",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=".",
+    help="Project folder (default: the one holding the current folder).",
+)
+@click.option("--format", "fmt_", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report here."
+)
+@LANG
+def diff(rev_a: str, rev_b: str | None, root_path: Path, fmt_: str, output: Path | None, lang: str) -> None:
+    """Report catalogue changes between git revisions REV_A and REV_B (default: the working tree), keyed by 索引号."""
+    from generator.audit.changelog import compare, to_json, to_markdown
+    from generator.audit.gitdiff import GitError, snapshot
+
+    root = find_root(root_path)
+    if root is None:
+        _err(
+            _t(
+                lang,
+                f"{root_path}: 错误：在此目录及上级目录中找不到 site_config.yml",
+                f"{root_path}: error: no site_config.yml found",
+            )
+        )
+        sys.exit(2)
+    try:
+        log = compare(snapshot(root, rev_a), snapshot(root, rev_b))
+    except GitError as exc:
+        _err(_t(lang, f"错误：{exc}", f"error: {exc}"))
+        sys.exit(2)
+    text = to_json(log) if fmt_ == "json" else to_markdown(log)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
