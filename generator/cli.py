@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from generator.audit import cli as audit_cli
 from generator.checks.diagnostics import Diagnostic, render_json, render_text, summary
 from generator.project import Project, find_root, load_project
 
@@ -178,3 +179,8 @@ def new(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"已创建 {output}")
+
+
+main.add_command(audit_cli.fmt)
+main.add_command(audit_cli.stats)
+main.add_command(audit_cli.diff)

@@ -20,6 +20,7 @@ import itertools
 from generator.site.engine import EngineError, engine_config, run_engine, theme_dir, write_docs
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
 from generator.site.pages import PageBuilder
+from generator.site.reproducible import engine_clock
 
 
 class BuildError(Exception):
@@ -49,7 +50,8 @@ def build_site(project: Project, target: Path) -> BuildStats:
         count = write_docs(itertools.chain(builder.all_pages(), *extra), docs, project.root)
         nav_pages = [(p.title, U.page_url(p.slug)) for p in catalogue.pages if p.nav_order is not None]
         settings = engine_config(project.config, docs, out, nav_pages, theme_dir(project.root))
-        warnings = run_engine(settings, work / "mkdocs.yml")
+        with engine_clock(catalogue):
+            warnings = run_engine(settings, work / "mkdocs.yml")
         for writer in OUTPUT_WRITERS:
             writer(catalogue, out)
         _swap(out, target, work)

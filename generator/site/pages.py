@@ -80,7 +80,7 @@ class PageBuilder:
             )
         parts.append(self.related_interpretations(e, here))
         parts.append(self.relations_section(e, here))
-        parts.append(self.timeline(e))
+        parts.append(self.timeline(e, here))
         parts.append(self.history(e))
         meta = {"ArticleTitle": e.title, "PubDate": iso(e.published_date), "ColumnName": "政府信息公开目录",
                 "ContentSource": self.cfg.agency_name(e.publisher), "Keywords": ",".join(e.keywords),
@@ -184,20 +184,25 @@ class PageBuilder:
                 rows.append(f"<li>{label}：{links}</li>")
         return f'<section class="gk-relations"><h2>关联文件</h2><ul>{"".join(rows)}</ul></section>' if rows else ""
 
-    def timeline(self, e: Entry) -> str:
+    def timeline(self, e: Entry, here: str) -> str:
+        """效力状况记录: dated events, oldest first, naming the deciding document when it is public."""
         if not e.validity_history:
             return ""
         items = []
         for ev in e.validity_history:
             note = f" {esc(ev.note)}" if ev.note else ""
-            items.append(f'<li><time datetime="{iso(ev.date)}">{iso(ev.date)}</time> {self.validity_badge(ev.status)}{note}</li>')
-        return f'<section class="gk-timeline"><h2>效力状况记录</h2><ol>{"".join(items)}</ol></section>'
+            target = self.cat.entries.get(ev.by) if ev.by else None
+            by = f'<span class="gk-by">（依据：{self.link_to(here, target)}）</span>' if target else ""
+            items.append(f'<li><time datetime="{iso(ev.date)}">{iso(ev.date)}</time> {self.validity_badge(ev.status)}{by}{note}</li>')
+        return (f'<section class="gk-timeline" aria-labelledby="gk-timeline-h"><h2 id="gk-timeline-h">效力状况记录</h2>'
+                f'<ol>{"".join(items)}</ol></section>')
 
     def history(self, item: Item) -> str:
         if not item.history:
             return ""
         items = "".join(f'<li><time datetime="{iso(n.date)}">{iso(n.date)}</time> {esc(n.note)}</li>' for n in item.history)
-        return f'<section class="gk-history"><h2>变更记录</h2><ol>{items}</ol></section>'
+        return (f'<section class="gk-history" aria-labelledby="gk-history-h"><h2 id="gk-history-h">变更记录</h2>'
+                f"<ol>{items}</ol></section>")
 
     def interpretation_page(self, i: Interpretation) -> StagedPage:
         here = U.item_url(i)
@@ -389,6 +394,7 @@ class PageBuilder:
                  (U.TYPES, "按信息类别"), (U.LIBRARY, "现行有效规范性文件库"), (U.INTERPRETATIONS, "政策解读")]
         if any(p.slug == "guide" for p in self.cat.pages):
             views.append((U.page_url("guide"), "政府信息公开指南"))
+        views += [(U.STATS, "年度报告统计"), (U.DATA, "开放数据")]
         links = "".join(f"<li>{a(rel(here, u), label)}</li>" for u, label in views)
         return f'<nav class="gk-views" aria-label="目录导航"><ul>{links}</ul></nav>'
 
