@@ -18,11 +18,15 @@ from pathlib import Path
 from generator.model.catalogue import Catalogue
 from generator.site.feeds import write_feeds
 from generator.site.pages import StagedPage
+from generator.site.search import search_pages, write_search
 
 PageSource = Callable[[Catalogue], Iterable[StagedPage]]
 OutputWriter = Callable[[Catalogue, Path], None]
 
-PAGE_SOURCES: list[PageSource] = []
+PAGE_SOURCES: list[PageSource] = [
+    search_pages,
+]
 OUTPUT_WRITERS: list[OutputWriter] = [
     write_feeds,
+    write_search,
 ]
