@@ -272,8 +272,9 @@
         renderEmpty(result);
         return;
       }
-      setStatus(describe(result));
-      return renderResults(result, gen);
+      return renderResults(result, gen).then(function () {
+        if (gen === generation) { setStatus(describe(result)); }  // announced once visible
+      });
     }).catch(function (err) {
       if (gen !== generation) { return; }
       setStatus("检索索引加载失败，请稍后重试。");
