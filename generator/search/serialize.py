@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,14 +93,14 @@ class Scorer:
 
     def weights(self, packed: Iterable[int], idf: float) -> list[tuple[int, int, float]]:
         """(doc, field, weight) for each posting of one term."""
-        out = []
-        kd, boosts = self.kd, self.boosts
+        return [(doc, f, w) for doc, f, w in self.iter_weights(packed, idf)]
+
+    def iter_weights(self, packed: Iterable[int], idf: float) -> Iterator[tuple[int, int, float]]:
+        # The same float operations in the same order as lunr.py: (idf * ((k1 + 1) * tf)) / (kd + tf) * boost.
+        kd, boosts, k1p1 = self.kd, self.boosts, K1 + 1
         for value in packed:
             doc, f, tf = value >> _DOC_SHIFT, (value >> _FIELD_SHIFT) & 0xF, value & _TF_MASK
-            score = idf * ((K1 + 1) * tf) / (kd[f][doc] + tf)
-            score *= boosts[f]
-            out.append((doc, f, round(score, 3)))
-        return out
+            yield doc, f, round(idf * (k1p1 * tf) / (kd[f][doc] + tf) * boosts[f], 3)
 
 
 def js_order(term: str) -> bytes:
@@ -118,25 +118,33 @@ def serialize(
     """The lunr.js index of ``p`` restricted to ``term_ids`` (default: every term)."""
     ids = sorted(term_ids) if term_ids is not None else range(len(p.terms))
     scorer = p.scorer()
-    vectors: dict[tuple[int, int], list[float]] = {}
+    nfields = len(p.fields)
+    vectors: dict[int, list[float]] = {}  # doc * nfields + field → [index, weight, …]
     if not drop_empty:
-        for doc in range(len(p.refs)):
-            for f in range(len(p.fields)):
-                vectors[(doc, f)] = []
+        vectors = {k: [] for k in range(len(p.refs) * nfields)}
     inverted: list[list[Any]] = []
+    refs, names = p.refs, p.fields
     for local, tid in enumerate(ids):
         packed = p.postings[tid]
-        posting: dict[str, Any] = {name: {} for name in p.fields}
-        for doc, f, weight in scorer.weights(packed, scorer.idf(len(packed))):
-            posting[p.fields[f]][p.refs[doc]] = {}
-            vectors.setdefault((doc, f), []).extend((local, weight))
+        per_field: list[dict[str, Any]] = [{} for _ in names]
+        for doc, f, weight in scorer.iter_weights(packed, scorer.idf(len(packed))):
+            per_field[f][refs[doc]] = {}
+            key = doc * nfields + f
+            vector = vectors.get(key)
+            if vector is None:
+                vectors[key] = [local, weight]
+            else:
+                vector += (local, weight)
+        posting: dict[str, Any] = dict(zip(names, per_field, strict=True))
         posting["_index"] = local
         inverted.append([p.terms[tid], posting])
     inverted.sort(key=(lambda e: js_order(e[0])) if js_sort else (lambda e: e[0]))
     return {
         "version": LUNR_VERSION,
         "fields": list(p.fields),
-        "fieldVectors": [[f"{p.fields[f]}/{p.refs[doc]}", vec] for (doc, f), vec in sorted(vectors.items())],
+        "fieldVectors": [
+            [f"{names[key % nfields]}/{refs[key // nfields]}", vec] for key, vec in sorted(vectors.items())
+        ],
         "invertedIndex": inverted,
         "pipeline": list(pipeline),
     }

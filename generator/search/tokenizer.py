@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from operator import add
 from typing import Any
 
 from generator.model.identifiers import normalise_doc_number, normalise_index_no
@@ -48,7 +49,7 @@ def fold(text: str) -> str:
 def _cjk_terms(run: str, unigrams: bool) -> list[str]:
     if len(run) == 1:
         return [run]
-    bigrams = [run[i : i + 2] for i in range(len(run) - 1)]
+    bigrams = list(map(add, run, run[1:]))
     if not unigrams:
         return bigrams
     out: list[str] = []
