@@ -73,7 +73,7 @@ def _write_shards(names: Sequence[str]) -> list[tuple[str, str]]:
     folder: Path = _SHARED["folder"]
     digests = []
     for name in names:
-        text = dumps(serialize(p, layout[name], QUERY_PIPELINE))
+        text = dumps(serialize(p, layout[name], QUERY_PIPELINE, scorer=_SHARED["scorer"]))
         (folder / f"{name}.json").write_text(text, encoding="utf-8")
         digests.append((name, hashlib.sha256(text.encode()).hexdigest()))
     return digests
@@ -82,7 +82,7 @@ def _write_shards(names: Sequence[str]) -> list[tuple[str, str]]:
 def write_shards(p: Postings, layout: dict[str, list[int]], folder: Path, workers: int) -> list[str]:
     """Serialize every shard (in parallel when it pays); return their digests in name order."""
     folder.mkdir(parents=True, exist_ok=True)
-    _SHARED.update(postings=p, layout=layout, folder=folder)
+    _SHARED.update(postings=p, layout=layout, folder=folder, scorer=p.scorer())
     names = sorted(layout)
     try:
         if workers > 1 and len(p.refs) >= 500 and "fork" in _start_methods():

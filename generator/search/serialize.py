@@ -114,10 +114,14 @@ def serialize(
     pipeline: Sequence[str] = (),
     drop_empty: bool = True,
     js_sort: bool = True,
+    scorer: Scorer | None = None,
 ) -> dict[str, Any]:
-    """The lunr.js index of ``p`` restricted to ``term_ids`` (default: every term)."""
+    """The lunr.js index of ``p`` restricted to ``term_ids`` (default: every term).
+
+    Pass one ``scorer`` for all shards of a corpus: building it is O(documents).
+    """
     ids = sorted(term_ids) if term_ids is not None else range(len(p.terms))
-    scorer = p.scorer()
+    scorer = scorer or p.scorer()
     nfields = len(p.fields)
     vectors: dict[int, list[float]] = {}  # doc * nfields + field → [index, weight, …]
     if not drop_empty:
