@@ -34,6 +34,16 @@ class EngineError(Exception):
     pass
 
 
+def lunr_js_path() -> Path:
+    """lunr.js as shipped inside the installed MkDocs package (the project carries no copy)."""
+    import mkdocs
+
+    path = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
+    if not path.is_file():
+        raise EngineError(f"lunr.js not found in the installed MkDocs package: {path}")
+    return path
+
+
 def write_docs(pages: Iterable[StagedPage], docs: Path, root: Path) -> int:
     """Write the staging docs tree; return the number of pages."""
     count = 0
@@ -43,6 +53,8 @@ def write_docs(pages: Iterable[StagedPage], docs: Path, root: Path) -> int:
         front = {"title": esc(page.title), "gk": page.meta}
         if page.url == U.HOME or (page.url.startswith((U.CATALOGUE, U.INTERPRETATIONS)) and page.url.count("/") == 2):
             front["hide"] = ["navigation"]  # item pages and the home page use the full width
+        if page.meta.get("layout") == "wide":
+            front["hide"] = ["navigation", "toc"]
         text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=True) + "---\n\n" \
             + '<div class="gk-page" id="gk-content" tabindex="-1" markdown="0">\n' + _no_blank_lines(page.html) + "\n</div>\n"
         path.write_text(text, encoding="utf-8")
@@ -102,9 +114,10 @@ def engine_config(
             ],
         },
         "nav": nav,
-        "plugins": ["search"],
+        # No engine search: the catalogue search (generator/search, theme/partials/search.html) is the only one.
+        "plugins": [],
         "markdown_extensions": ["md_in_html"],
-        "extra_css": ["assets/stylesheets/gongkai.css"],
+        "extra_css": ["assets/stylesheets/gongkai.css", "assets/stylesheets/search.css"],
         "extra_javascript": ["assets/javascripts/gongkai.js"],
         "extra": {"gongkai": {**cfg.footer, "site_name": cfg.name}, "generator": False},
         "validation": {"nav": {"omitted_files": "ignore", "not_found": "warn"},

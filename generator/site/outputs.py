@@ -20,6 +20,7 @@ from generator.site.exports import data_pages, write_exports
 from generator.site.feeds import write_feeds
 from generator.site.pages import StagedPage
 from generator.site.stats import stats_pages, write_annual_json
+from generator.site.search import search_pages, write_search
 
 PageSource = Callable[[Catalogue], Iterable[StagedPage]]
 OutputWriter = Callable[[Catalogue, Path], None]
@@ -27,9 +28,11 @@ OutputWriter = Callable[[Catalogue, Path], None]
 PAGE_SOURCES: list[PageSource] = [
     stats_pages,
     data_pages,
+    search_pages,
 ]
 OUTPUT_WRITERS: list[OutputWriter] = [
     write_annual_json,
     write_exports,
     write_feeds,
+    write_search,
 ]

@@ -62,3 +62,28 @@ def page(chromium: Any) -> Iterator[Any]:
     pg.js_errors = errors
     yield pg
     context.close()
+
+
+CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+
+
+@pytest.fixture
+def csp_page(chromium: Any) -> Iterator[Any]:
+    """A page whose every response carries the site's strict Content-Security-Policy."""
+    context = chromium.new_context(locale="zh-CN")
+
+    def with_csp(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    context.route("**/*", with_csp)
+    pg = context.new_page()
+    errors: list[str] = []
+    violations: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    pg.js_errors = errors
+    pg.csp_violations = violations
+    yield pg
+    context.unroute_all(behavior="ignoreErrors")
+    context.close()
