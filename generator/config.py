@@ -14,8 +14,8 @@ from typing import Any
 
 from generator.checks.diagnostics import Diagnostic, diag
 from generator.model import vocab as V
-from generator.source.files import CONFIG_FILE
-from generator.source.frontmatter import SourceFile, parse_yaml_file
+from generator.source.files import CONFIG_FILE, read_bounded
+from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse_yaml_file
 
 DEFAULT_INDEX_PATTERN = r"^(?P<prefix>[0-9A-Z]{9}|[0-9A-Z]{18})/(?P<year>\d{4})-(?P<serial>\d{5})$"
 
@@ -106,7 +106,11 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:
     path = root / CONFIG_FILE
     if not path.is_file():
         return SiteConfig(), [diag(CONFIG_FILE, None, "E701", file=CONFIG_FILE)]
-    src = parse_yaml_file(CONFIG_FILE, path.read_bytes())
+    try:
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except OSError as exc:
+        return SiteConfig(), [diag(CONFIG_FILE, None, "E016", reason=str(exc), reason_en=str(exc))]
+    src = parse_yaml_file(CONFIG_FILE, raw)
     if src.data is None:
         return SiteConfig(), src.diagnostics
     return _Builder(src).build()
