@@ -10,10 +10,11 @@ from pathlib import Path
 from generator.checks.crossref import CrossChecker
 from generator.checks.diagnostics import Diagnostic, diag, sort_diagnostics
 from generator.checks.markup import check_body
+from generator.checks.privacy import PrivacyChecker
 from generator.checks.schema import validate
 from generator.config import SiteConfig, load_config
 from generator.model.catalogue import Catalogue
-from generator.model.entry import Entry, Interpretation, Page, entry_from, interpretation_from
+from generator.model.entry import Entry, Interpretation, Page, entry_from, interpretation_from, page_from
 from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, discover, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse
 
@@ -103,10 +104,11 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
                 interps.append(interpretation_from(values, ref.rel, src.body, src.body_line))
             else:
                 slug = ref.rel[len(PAGES_DIR) + 1 : -3] if ref.rel.startswith(PAGES_DIR + "/") else ref.rel[8:-3]
-                pages.append(Page(source=ref.rel, slug=slug, body=src.body, **values))
+                pages.append(page_from(values, ref.rel, slug, src.body, src.body_line))
         except TypeError:
             continue
     known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
     diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
+    diags.extend(PrivacyChecker(root, entries, interps, pages, sources).run())
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
     return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources)
