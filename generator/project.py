@@ -9,12 +9,14 @@ from pathlib import Path
 
 from generator.checks.crossref import CrossChecker
 from generator.checks.diagnostics import Diagnostic, diag, sort_diagnostics
+from generator.checks.markup import check_body
+from generator.checks.privacy import PrivacyChecker
 from generator.checks.schema import validate
 from generator.config import SiteConfig, load_config
 from generator.model.catalogue import Catalogue
-from generator.model.entry import Entry, Interpretation, Page, entry_from, interpretation_from
-from generator.source.files import CONFIG_FILE, PAGES_DIR, discover
-from generator.source.frontmatter import SourceFile, parse
+from generator.model.entry import Entry, Interpretation, Page, entry_from, interpretation_from, page_from
+from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, discover, read_bounded
+from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse
 
 
 @dataclass
@@ -51,6 +53,26 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+def _read(root: Path, ref: SourceRef) -> tuple[bytes | None, Diagnostic]:
+    """The bytes of a source, or the diagnostic saying why it is not read."""
+    if ref.problem == "outside":
+        return None, diag(ref.rel, (1, 1), "E014")
+    if ref.problem is None:
+        try:
+            size = (root / ref.rel).stat().st_size
+            if size > MAX_FILE_BYTES:
+                return None, diag(ref.rel, (1, 1), "E015", size=size, limit=MAX_FILE_BYTES)
+            return read_bounded(root / ref.rel, MAX_FILE_BYTES), diag(ref.rel, None, "E016")
+        except PermissionError:
+            problem = "unreadable"
+        except OSError:
+            problem = "dangling"
+    else:
+        problem = ref.problem
+    zh, en = PROBLEMS[problem]
+    return None, diag(ref.rel, (1, 1), "E016", reason=zh, reason_en=en)
+
+
 def load_project(root: Path, build_date: dt.date | None = None) -> Project:
     build_date = build_date or default_build_date()
     config, diags = load_config(root)
@@ -59,17 +81,15 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
     pages: list[Page] = []
     sources: dict[str, SourceFile] = {}
     for ref in discover(root):
-        if ref.outside:
-            diags.append(diag(ref.rel, (1, 1), "E014"))
-            continue
-        try:
-            raw = (root / ref.rel).read_bytes()
-        except OSError:
-            diags.append(diag(ref.rel, (1, 1), "E014"))
+        raw, problem = _read(root, ref)
+        if raw is None:
+            diags.append(problem)
             continue
         src = parse(ref.rel, raw)
         sources[ref.rel] = src
         diags.extend(src.diagnostics)
+        if src.data is not None:
+            diags.extend(check_body(src))
         checked = validate(src, ref.kind, config)
         diags.extend(checked.diagnostics)
         if src.data is None:
@@ -84,10 +104,11 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
                 interps.append(interpretation_from(values, ref.rel, src.body, src.body_line))
             else:
                 slug = ref.rel[len(PAGES_DIR) + 1 : -3] if ref.rel.startswith(PAGES_DIR + "/") else ref.rel[8:-3]
-                pages.append(Page(source=ref.rel, slug=slug, body=src.body, **values))
+                pages.append(page_from(values, ref.rel, slug, src.body, src.body_line))
         except TypeError:
             continue
     known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
     diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
+    diags.extend(PrivacyChecker(root, entries, interps, pages, sources).run())
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
     return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources)

@@ -30,6 +30,27 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "true")
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 
 
+# Only the site's own scripts, styles, fonts and data; no inline script or style, no plugins,
+# no frames, no third-party requests. data: images are Material's CSS icons. Browsers ignore
+# frame-ancestors in a <meta>; set it as an HTTP header on the server (docs/safety.md).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "media-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "frame-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
+
+
 class EngineError(Exception):
     pass
 
@@ -48,7 +69,7 @@ def write_docs(pages: Iterable[StagedPage], docs: Path, root: Path) -> int:
     """Write the staging docs tree; return the number of pages."""
     count = 0
     for page in pages:
-        path = docs / U.to_file(page.url)
+        path = _inside(docs, U.to_file(page.url))
         path.parent.mkdir(parents=True, exist_ok=True)
         front = {"title": esc(page.title), "gk": page.meta}
         if page.url == U.HOME or (page.url.startswith((U.CATALOGUE, U.INTERPRETATIONS)) and page.url.count("/") == 2):
@@ -59,11 +80,19 @@ def write_docs(pages: Iterable[StagedPage], docs: Path, root: Path) -> int:
             + '<div class="gk-page" id="gk-content" tabindex="-1" markdown="0">\n' + _no_blank_lines(page.html) + "\n</div>\n"
         path.write_text(text, encoding="utf-8")
         for source, target in page.files:
-            dest = docs / target
+            dest = _inside(docs, target)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / source, dest)
         count += 1
     return count
+
+
+def _inside(docs: Path, rel: str) -> Path:
+    """``docs/rel``, refusing anything that would land outside the staging tree."""
+    path = docs / rel
+    if ".." in Path(rel).parts or Path(rel).is_absolute() or not path.resolve().is_relative_to(docs.resolve()):
+        raise EngineError(f"页面或附件地址 {rel!r} 超出网站目录")
+    return path
 
 
 def _no_blank_lines(html: str) -> str:
@@ -91,12 +120,13 @@ def engine_config(
             {"现行有效规范性文件库": U.to_file(U.LIBRARY)},
         ]},
         {"政策解读": U.to_file(U.INTERPRETATIONS)},
-        *({title: U.to_file(url)} for title, url in nav_pages),
+        *({esc(title): U.to_file(url)} for title, url in nav_pages),
     ]
     return {
-        "site_name": cfg.name,
+        # Material prints these without escaping; they are HTML here.
+        "site_name": esc(cfg.name),
         "site_url": cfg.url,
-        "site_description": cfg.description,
+        "site_description": esc(cfg.description),
         "docs_dir": str(docs),
         "site_dir": str(out),
         "use_directory_urls": True,
@@ -119,7 +149,11 @@ def engine_config(
         "markdown_extensions": ["md_in_html"],
         "extra_css": ["assets/stylesheets/gongkai.css", "assets/stylesheets/search.css"],
         "extra_javascript": ["assets/javascripts/gongkai.js"],
-        "extra": {"gongkai": {**cfg.footer, "site_name": cfg.name}, "generator": False},
+        "extra": {
+            "gongkai": {**cfg.footer, "site_name": cfg.name},
+            "generator": False,
+            "csp": CONTENT_SECURITY_POLICY,
+        },
         "validation": {"nav": {"omitted_files": "ignore", "not_found": "warn"},
                        "links": {"not_found": "ignore", "absolute_links": "ignore", "unrecognized_links": "ignore"}},
     }

@@ -47,7 +47,7 @@ class PageBuilder:
         yield from self.interpretation_listing()
         for page in self.cat.pages:
             yield StagedPage(U.page_url(page.slug), page.title,
-                             f"<h1>{esc(page.title)}</h1>\n{self.body.render(page.body)}",
+                             f"<h1>{esc(page.title)}</h1>\n{self.body.render(page.body, page.source, 1)}",
                              {"ColumnName": page.title})
         for entry in self.cat.entries.values():
             yield self.entry_page(entry)
@@ -63,7 +63,7 @@ class PageBuilder:
         parts = [f"<h1>{esc(e.title)}</h1>", self.banner(e, here), self.meta_table(e, here)]
         files: list[tuple[str, str]] = []
         if e.body_public:
-            parts.append(f'<div class="gk-body">\n{self.body.render(e.body)}\n</div>')
+            parts.append(f'<div class="gk-body">\n{self.body.render(e.body, e.source, e.body_line)}\n</div>')
             if e.attachments:
                 items = []
                 for att in e.attachments:
@@ -235,7 +235,7 @@ class PageBuilder:
             if sources else "",
             f'<table class="gk-meta gk-meta--narrow"><tbody>{table}</tbody></table>',
             media,
-            f'<div class="gk-body">\n{self.body.render(i.body)}\n</div>',
+            f'<div class="gk-body">\n{self.body.render(i.body, i.source, i.body_line)}\n</div>',
             self.history(i),
         ]
         meta = {"ArticleTitle": i.title, "PubDate": iso(i.published_date), "ColumnName": "政策解读",

@@ -10,6 +10,7 @@ so an impossible date such as ``2023-02-30`` becomes a diagnostic, not a crash.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +23,10 @@ KeyPath = tuple[str | int, ...]
 Pos = tuple[int, int]
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_LINE_CHARS = 100_000
 MAX_DEPTH = 20
 MAX_NODES = 50_000
+MAX_CONTROL_REPORTS = 5
 
 _BOM = b"\xef\xbb\xbf"
 _SAFE_TAGS = {
@@ -78,12 +81,25 @@ class _RefusedNode(Exception):
         self.params = params
 
 
+def _too_deep() -> dict[str, str]:
+    return {"detail": f"嵌套超过 {MAX_DEPTH} 层", "detail_en": f"more than {MAX_DEPTH} levels"}
+
+
+def _too_many() -> dict[str, str]:
+    return {"detail": f"超过 {MAX_NODES} 个值", "detail_en": f"more than {MAX_NODES} values"}
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors/aliases and bounds node count."""
+    """SafeLoader that refuses anchors/aliases and bounds node count and depth.
+
+    The bounds are checked while composing, before any recursion gets deep, so a
+    hostile document is refused at the position where it crosses the limit.
+    """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._nodes = 0
+        self._depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
@@ -91,16 +107,27 @@ class _Loader(yaml.SafeLoader):
             raise _RefusedNode("E009", event.start_mark)
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise _RefusedNode("E012", event.start_mark)
-        return super().compose_node(parent, index)
+            raise _RefusedNode("E012", event.start_mark, **_too_many())
+        if self._depth >= MAX_DEPTH:
+            raise _RefusedNode("E012", event.start_mark, **_too_deep())
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
-    """Decode bytes as UTF-8 (BOM and CRLF tolerated); report anything else."""
+    """Decode bytes as UTF-8 (BOM and CRLF tolerated); report anything else.
+
+    Returns the text with ``\n`` line ends, or ``None`` and the reason. Invisible
+    control characters are reported but do not stop decoding.
+    """
     if len(raw) > MAX_FILE_BYTES:
         return None, [diag(path, (1, 1), "E015", size=len(raw), limit=MAX_FILE_BYTES)]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [diag(path, (1, 1), "E011")]
+    wide = _wide_encoding(raw)
+    if wide:
+        return None, [diag(path, (1, 1), "E011", encoding=wide)]
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
     if b"\x00" in raw:
@@ -111,21 +138,63 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [diag(path, (line, col), "E001", byte=exc.start)]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+        return None, [diag(path, (line, col), "E001", byte=exc.start, hint=_legacy_hint(raw))]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, control_characters(path, text)
+
+
+# C0 controls except tab and line feed, DEL, C1 controls, line/paragraph separators,
+# a byte-order mark in mid-file, bidirectional overrides ("Trojan source") and the
+# two non-characters. None belongs in a catalogue entry; all are invisible in editors.
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
+def control_characters(path: str, text: str, first_line: int = 1) -> list[Diagnostic]:
+    """E019 for the first few invisible control characters in ``text``."""
+    out: list[Diagnostic] = []
+    if not CONTROL_RE.search(text):
+        return out
+    for n, line in enumerate(text.split("\n")):
+        for m in CONTROL_RE.finditer(line):
+            out.append(diag(path, (first_line + n, m.start() + 1), "E019", char=f"U+{ord(m.group()):04X}"))
+            if len(out) >= MAX_CONTROL_REPORTS:
+                return out
+    return out
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16/UTF-32, with or without a byte-order mark."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = raw[:400]
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):
+        # ASCII text in UTF-16 has a NUL in every other byte (UTF-32: three in four).
+        return "UTF-32" if head.count(0) * 4 >= len(head) * 3 else "UTF-16"
+    return None
+
+
+def _legacy_hint(raw: bytes) -> str:
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return "请用 UTF-8 编码另存此文件"
+    return "文件似乎是 GBK/GB18030 编码（Windows 记事本、Excel 的常见默认值），请另存为 UTF-8"
 
 
 def parse(path: str, raw: bytes) -> SourceFile:
     """Parse one file. Never raises for content problems: see ``.diagnostics``."""
     src = SourceFile(path)
     text, problems = decode(path, raw)
+    src.diagnostics.extend(problems)
     if text is None:
-        src.diagnostics.extend(problems)
         return src
     if not text.strip():
         src.diagnostics.append(diag(path, (1, 1), "E003"))
         return src
     lines = text.split("\n")
+    src.diagnostics.extend(_long_lines(path, lines))
     if lines[0].rstrip() != "---":
         src.diagnostics.append(diag(path, (1, 1), "E004"))
         return src
@@ -136,8 +205,35 @@ def parse(path: str, raw: bytes) -> SourceFile:
     src.raw_front_matter = "\n".join(lines[1:end])
     src.body = "\n".join(lines[end + 1 :])
     src.body_line = end + 2
-    _load_yaml(src, line_offset=1)
+    src.diagnostics.extend(_second_front_matter(path, lines, end + 1))
+    if not any(d.code in ("E018", "E019") and d.line <= end for d in src.diagnostics):
+        _load_yaml(src, line_offset=1)
     return src
+
+
+def _long_lines(path: str, lines: list[str]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for n, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            out.append(diag(path, (n, MAX_LINE_CHARS + 1), "E018", length=len(line), limit=MAX_LINE_CHARS))
+    return out
+
+
+# A line that starts a second entry: the "---" of a thematic break followed by a field.
+_FIELD_LINE = re.compile(r"^(index_no|title|publisher|interprets)\s*:")
+
+
+def _second_front_matter(path: str, lines: list[str], start: int) -> list[Diagnostic]:
+    """E017 when entries were pasted one after another into a single file."""
+    count = 0
+    first: int | None = None
+    for i in range(start, len(lines) - 1):
+        if lines[i].rstrip() == "---" and _FIELD_LINE.match(lines[i + 1]):
+            count += 1
+            first = first or i + 1
+    if first is None:
+        return []
+    return [diag(path, (first, 1), "E017", count=count + 1)]
 
 
 def _load_yaml(src: SourceFile, line_offset: int) -> None:
@@ -146,27 +242,40 @@ def _load_yaml(src: SourceFile, line_offset: int) -> None:
             return (line_offset + 1, 1)
         return (mark.line + line_offset + 1, mark.column + 1)
 
-    loader = _Loader(src.raw_front_matter)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(src.raw_front_matter)
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        # Control characters: already reported as E019 by decode(); keep one message.
+        before = src.raw_front_matter[: exc.position]
+        line = before.count("\n")
+        col = exc.position - (before.rfind("\n") + 1)
+        src.diagnostics.append(
+            diag(src.path, (line + line_offset + 1, col + 1), "E019", char=f"U+{exc.character:04X}")
+            if isinstance(exc.character, int)
+            else diag(src.path, at(None), "E006", problem="含有不允许的字符", hint="", problem_en=str(exc))
+        )
+        return
     except _RefusedNode as exc:
         src.diagnostics.append(diag(src.path, at(exc.mark), exc.code, **exc.params))
         return
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "").strip()
-        src.diagnostics.append(
-            diag(src.path, at(mark), "E006", problem=_translate_problem(problem), hint=_yaml_hint(problem))
-        )
+        english = (exc.problem or exc.context or "").strip()
+        problem, hint = _translate(english)
+        src.diagnostics.append(diag(src.path, at(mark), "E006", problem=problem, hint=hint, problem_en=english))
         return
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        src.diagnostics.append(diag(src.path, at(None), "E006", problem=str(exc), hint=""))
+        problem, hint = _translate(str(exc))
+        src.diagnostics.append(diag(src.path, at(None), "E006", problem=problem, hint=hint, problem_en=str(exc)))
         return
-    except RecursionError:
-        src.diagnostics.append(diag(src.path, at(None), "E012"))
+    except RecursionError:  # pragma: no cover - the depth bound comes first
+        src.diagnostics.append(diag(src.path, at(None), "E012", **_too_deep()))
         return
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         src.data = {}
         src.positions[()] = (line_offset + 1, 1)
@@ -187,7 +296,7 @@ class _Converter:
     def convert(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
         self.src.positions[path] = self.at(node.start_mark)
         if depth > MAX_DEPTH:
-            self.src.diagnostics.append(diag(self.src.path, self.at(node.start_mark), "E012"))
+            self.src.diagnostics.append(diag(self.src.path, self.at(node.start_mark), "E012", **_too_deep()))
             return None
         if node.tag not in _SAFE_TAGS:
             self.src.diagnostics.append(diag(self.src.path, self.at(node.start_mark), "E010", tag=node.tag))
@@ -268,43 +377,113 @@ def _kind_zh(value: Any) -> str:
     return "文字"
 
 
-_PROBLEMS = {
-    "found character '\\t' that cannot start any token": "制表符（Tab）不能用于缩进",
-    "mapping values are not allowed here": "此处不能出现冒号加空格（: ）",
-    "could not find expected ':'": "缺少冒号（:）",
-    "found undefined alias": "未定义的别名",
-    "expected <block end>, but found '-'": "列表缩进不一致",
-    "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
-    "found unexpected ':'": "多余的冒号",
-    "expected ',' or ']', but got '<stream end>'": "方括号 [ ] 未闭合",
-    "expected ',' or '}', but got '<stream end>'": "花括号 { } 未闭合",
-}
+_QUOTE_HINT = "检查引号、方括号和花括号是否成对"
+_INDENT_HINT = "检查这一行及上一行的缩进：同一层的字段要对齐，列表项“- ”比字段多缩进两格"
+_TAG_HINT = "元数据不支持 YAML 标签、锚点（&）和别名（*），请直接写值"
+
+# PyYAML problem texts (regular expressions) -> Chinese problem, hint. First match wins.
+_PROBLEMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(pattern), zh, hint)
+    for pattern, zh, hint in (
+        (r"^found character '\\t' that cannot start any token", "制表符（Tab）不能用于缩进", "用空格代替 Tab 缩进"),
+        (
+            r"^found character (.+) that cannot start any token",
+            "字符 {0} 不能出现在值的开头",
+            "以 @、`、% 等符号开头的值请用引号括起来",
+        ),
+        (
+            r"^mapping values are not allowed here",
+            "此处不能出现冒号加空格（: ）",
+            "值中含有“: ”时请用引号把整个值括起来",
+        ),
+        (
+            r"^could not find expected ':'",
+            "缺少冒号（:）",
+            "每个字段写成“字段: 值”，冒号后有一个空格；或检查引号是否成对",
+        ),
+        (r"^found undefined alias", "未定义的别名", _TAG_HINT),
+        (r"^expected <block end>, but found '-'", "列表缩进不一致", _INDENT_HINT),
+        (r"^expected <block end>, but found '<block sequence start>'", "列表缩进不一致", _INDENT_HINT),
+        (r"^expected <block end>, but found '<scalar>'", "引号结束后还有多余的文字，或缩进不一致", _QUOTE_HINT),
+        (r"^expected <block end>, but found", "缩进不一致", _INDENT_HINT),
+        (r"^found unexpected end of stream", "文件意外结束（引号或括号未闭合）", _QUOTE_HINT),
+        (r"^found unexpected ':'", "多余的冒号", "值中含有冒号时请用引号把整个值括起来"),
+        (r"^expected ',' or '\]', but got '<stream end>'", "方括号 [ ] 未闭合", _QUOTE_HINT),
+        (r"^expected ',' or '\}', but got '<stream end>'", "花括号 { } 未闭合", _QUOTE_HINT),
+        (
+            r"^expected ',' or '\]', but got",
+            "方括号 [ ] 中缺少逗号或括号未闭合",
+            "列表写成 [值1, 值2]；值中含有逗号或冒号时请加引号",
+        ),
+        (
+            r"^expected ',' or '\}', but got",
+            "花括号 { } 中缺少逗号或括号未闭合",
+            "写成 {字段: 值, 字段: 值}；值中含有逗号或冒号时请加引号",
+        ),
+        (
+            r"^found unknown escape character (.+)",
+            "双引号中的反斜杠转义 \\{0} 无效",
+            '在双引号中反斜杠要写成 \\\\，例如 "综合政务\\\\政务公开"；或改用单引号',
+        ),
+        (
+            r"^expected escape sequence of (\d+) hexadecimal numbers",
+            "双引号中的转义序列后应为 {0} 位十六进制数",
+            "反斜杠要写成 \\\\，或改用单引号",
+        ),
+        (r"^invalid indentation or unclosed '\[' or '\{'", "缩进有误，或方括号、花括号未闭合", _QUOTE_HINT),
+        (r"^mapping keys are not allowed here", "此处不能出现问号加空格（? ）", "以“? ”开头的值请用引号括起来"),
+        (r"^sequence entries are not allowed here", "此处不能出现列表项（- ）", _INDENT_HINT),
+        (r"^expected the node content, but found", "此处缺少值", "在冒号后写值，或检查括号是否成对"),
+        (r"^expected '<document start>', but found", "元数据结构有误（不支持 % 开头的指令）", "删除以 % 开头的行"),
+        (
+            r"^(expected a single document|but found another document)",
+            "文件中只能有一个 YAML 文档",
+            "删除多余的 --- 行",
+        ),
+        (
+            r"^expected a comment or a line break, but found (.+)",
+            "此处应换行，却出现了 {0}",
+            "引号、| 或 > 之后不能再写文字；值中含有 # 时请加引号",
+        ),
+        (
+            r"^expected (chomping|indentation) ind",
+            "多行文字（| 或 >）的写法有误",
+            "| 或 > 之后直接换行，下一行起缩进书写",
+        ),
+        (r"^expected alphabetic or numeric character", "锚点（&）或别名（*）写法有误", _TAG_HINT),
+        (
+            r"^(expected '!'|expected '>'|expected URI|found undefined tag handle|found non-specific tag)",
+            "YAML 标签写法有误",
+            _TAG_HINT,
+        ),
+        (
+            r"^(found duplicate YAML directive|found incompatible YAML document|duplicate tag handle)",
+            "不支持的 YAML 指令",
+            "删除以 % 开头的行",
+        ),
+        (r"^expected ' ', but found", "缺少空格", "冒号、“- ”之后要有一个空格"),
+    )
+)
 
 
-def _translate_problem(problem: str) -> str:
-    for english, chinese in _PROBLEMS.items():
-        if problem.startswith(english):
-            return chinese
-    return problem
-
-
-def _yaml_hint(problem: str) -> str:
-    if "\\t" in problem:
-        return "用空格代替 Tab 缩进"
-    if "mapping values" in problem:
-        return "值中含有“: ”时请用引号把整个值括起来"
-    if "end of stream" in problem or "stream end" in problem:
-        return "检查引号、方括号和花括号是否成对"
-    return "检查这一行及上一行的缩进、冒号和引号"
+def _translate(problem: str) -> tuple[str, str]:
+    """The Chinese problem and hint for a PyYAML problem text."""
+    for pattern, chinese, hint in _PROBLEMS:
+        m = pattern.match(problem)
+        if m:
+            return chinese.format(*(g.strip("'\"") for g in m.groups())), hint
+    return f"格式有误（{problem}）", "检查这一行及上一行的缩进、冒号和引号"
 
 
 def parse_yaml_file(path: str, raw: bytes) -> SourceFile:
     """Parse a whole YAML file (such as site_config.yml) with positions."""
     src = SourceFile(path)
     text, problems = decode(path, raw)
+    src.diagnostics.extend(problems)
     if text is None:
-        src.diagnostics.extend(problems)
         return src
     src.raw_front_matter = text
-    _load_yaml(src, line_offset=0)
+    src.diagnostics.extend(_long_lines(path, text.split("\n")))
+    if not any(d.code in ("E018", "E019") for d in src.diagnostics):
+        _load_yaml(src, line_offset=0)
     return src
