@@ -74,6 +74,7 @@ def test_two_builds_at_different_times_are_byte_identical(make_project: Any, tmp
 @pytest.mark.skipif(not (REPO / "catalogue").is_dir(), reason="no sample catalogue in this checkout")
 def test_sample_site_builds_are_byte_identical(tmp_path: Path) -> None:
     work = tmp_path / "sample"
+    work.mkdir()
     for name in ("site_config.yml", "catalogue", "content"):
         src = REPO / name
         if src.is_dir():
