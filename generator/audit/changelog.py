@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -451,7 +452,11 @@ def show(value: Any) -> str:
 
 
 def _flow(value: Any) -> str:
-    return show(value) if isinstance(value, (dict, list)) else scalar(value, True)
+    if isinstance(value, (dict, list)):
+        return show(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value  # a date reads best unquoted, as gongkai fmt writes it in date fields
+    return scalar(value, True)
 
 
 def md(text: str) -> str:

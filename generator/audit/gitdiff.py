@@ -8,6 +8,7 @@ touched, so ``gongkai diff`` is safe to run in an editor's clone or in CI.
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -95,7 +96,9 @@ def revision(root: Path, rev: str) -> Snapshot:
         sha = blobs.get(rel)
         return cat_blobs(root, [sha])[sha] if sha else None
 
-    return Snapshot(f"{rev}（{commit[:7]}）", rev, commit, sources, reader, blobs)
+    named_by_id = re.fullmatch(r"[0-9a-fA-F]{7,40}", rev) and commit.startswith(rev.lower())
+    label = commit[:7] if named_by_id else f"{rev}（{commit[:7]}）"
+    return Snapshot(label, rev, commit, sources, reader, blobs)
 
 
 def cat_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
