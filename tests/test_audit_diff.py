@@ -329,7 +329,8 @@ def test_whole_history_at_once(history: Any) -> None:
 def test_markdown_report(history: Any) -> None:
     p, revs = history
     text = to_markdown(compare(revision(p.root, revs["c0"]), revision(p.root, revs["c7"])))
-    assert text.startswith(MARKER + "\n## 目录变更报告\n\n对比：")
+    assert text.startswith(f"{MARKER}\n## 目录变更报告\n\n对比：{revs['c0'][:7]} → {revs['c7'][:7]}\n")
+    assert "\\[{date: 2022-01-12, status: 有效}\\]" in text
     assert (
         "| 新增 | 删除 | 重命名 | 修改 | 高风险变更 | 新增断链 |\n|---|---|---|---|---|---|\n| 3 | 1 | 0 | 2 |" in text
     )

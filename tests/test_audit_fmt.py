@@ -126,6 +126,8 @@ relations: {repeals: [000000002/2020-00001]}
         "title: 2024-03-05\n---\n"
     ).encode(),
     "empty_front_matter": b"---\n# only a comment\n---\nbody\n",
+    "multiline_last": b'---\ntitle: x\nabstract: "line1\\nline2\\n"\n---\n',
+    "literal_last": b"---\ntitle: x\nabstract: |\n  a\n  b\n---\nbody\n",
     "delimiter_spaces": b"---   \ntitle: x\n---  \nbody\n",
     "lone_cr": b"---\rtitle: x\rkeywords: [a]\r---\rbody\rline\r",
     "tabs_in_body": b"---\ntitle: x\n---\n\tcode\n  \t \n",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -219,19 +220,33 @@ class _Loaded:
     problems: dict[str, str] = field(default_factory=dict)  # path -> message
 
 
-def load(snap: Snapshot) -> _Loaded:
+_Parsed = tuple[dict[str, Any] | None, str, str]  # (plain data, problem, body)
+
+
+def _parse(raw: bytes) -> _Parsed:
+    src = parse("", raw)
+    if src.diagnostics or src.data is None:
+        d = src.diagnostics[0]
+        return None, f"无法解析：第 {d.line} 行 {d.message()}", ""
+    return plain(src.data), "", src.body
+
+
+def load(snap: Snapshot, cache: dict[bytes, _Parsed] | None = None) -> _Loaded:
+    """Parse a snapshot's items; ``cache`` shares the work for files identical in both revisions."""
+    cache = {} if cache is None else cache
     out = _Loaded()
     for path, raw in sorted(snap.sources.items()):
         kind = kind_of(path)
         if kind == "page":
             out.pages[path] = raw
             continue
-        src = parse(path, raw)
-        if src.diagnostics or src.data is None:
-            d = src.diagnostics[0]
-            out.problems[path] = f"无法解析：第 {d.line} 行 {d.message()}"
+        if raw not in cache:
+            cache[raw] = _parse(raw)
+        data, problem, body = cache[raw]
+        if data is None:
+            out.problems[path] = problem
             continue
-        index_no = src.data.get("index_no")
+        index_no = data.get("index_no")
         if not isinstance(index_no, (str, int)) or isinstance(index_no, bool) or str(index_no) == "":
             out.problems[path] = "缺少索引号（index_no）"
             continue
@@ -240,12 +255,14 @@ def load(snap: Snapshot) -> _Loaded:
             out.problems[path] = f"索引号 {key} 重复（已用于 {out.items[key].path}）"
             continue
         item_kind = "interpretation" if path.startswith(INTERPRETATIONS_DIR + "/") else "entry"
-        out.items[key] = ItemState(path, item_kind, key, plain(src.data), src.body)
+        out.items[key] = ItemState(path, item_kind, key, data, body)
     return out
 
 
 # ------------------------------------------------------------------ comparing
 def _line_counts(old: str, new: str) -> tuple[int, int]:
+    if old == new:
+        return 0, 0
     a, b = old.splitlines(), new.splitlines()
     added = removed = 0
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -284,7 +301,10 @@ def _compare_pair(a: ItemState, b: ItemState, base: Snapshot, head: Snapshot) ->
         change.fields.append(FieldChange("url", "网址", a.url, b.url, "index_no"))
     change.body_added, change.body_removed = _line_counts(a.body, b.body)
     for file in dict.fromkeys(_attachment_files(a) + _attachment_files(b)):
-        old_sha, new_sha = base.sha256(f"catalogue/{file}"), head.sha256(f"catalogue/{file}")
+        rel = f"catalogue/{file}"
+        if base.blob_id(rel) == head.blob_id(rel) is not None:
+            continue  # same git object: same content, nothing to read
+        old_sha, new_sha = base.sha256(rel), head.sha256(rel)
         if old_sha != new_sha:
             change.attachments.append(AttachmentChange(file, old_sha, new_sha))
     return change
@@ -317,7 +337,8 @@ def _broken(loaded: _Loaded) -> set[tuple[str, str, str]]:
 
 
 def compare(base: Snapshot, head: Snapshot) -> Changelog:
-    a, b = load(base), load(head)
+    cache: dict[bytes, _Parsed] = {}
+    a, b = load(base, cache), load(head, cache)
     pairs: list[tuple[ItemState, ItemState]] = [
         (a.items[k], b.items[k]) for k in sorted(a.items.keys() & b.items.keys())
     ]
@@ -431,7 +452,11 @@ def show(value: Any) -> str:
 
 
 def _flow(value: Any) -> str:
-    return show(value) if isinstance(value, (dict, list)) else scalar(value, True)
+    if isinstance(value, (dict, list)):
+        return show(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value  # a date reads best unquoted, as gongkai fmt writes it in date fields
+    return scalar(value, True)
 
 
 def md(text: str) -> str:

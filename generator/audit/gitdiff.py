@@ -8,6 +8,7 @@ touched, so ``gongkai diff`` is safe to run in an editor's clone or in CI.
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class Snapshot:
     commit: str | None  # full commit id; None for the working tree
     sources: dict[str, bytes]
     reader: Callable[[str], bytes | None] = field(repr=False)
+    blobs: dict[str, str] | None = field(default=None, repr=False)  # path -> git object id, for revisions
     _cache: dict[str, bytes | None] = field(default_factory=dict, repr=False)
 
     def read(self, rel: str) -> bytes | None:
@@ -36,6 +38,13 @@ class Snapshot:
         if rel not in self._cache:
             self._cache[rel] = self.reader(rel)
         return self._cache[rel]
+
+    def blob_id(self, rel: str) -> str | None:
+        """git's object id of a file (computed for the working tree); ``None`` when it is missing."""
+        if self.blobs is not None:
+            return self.blobs.get(rel)
+        data = self.read(rel)
+        return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() if data is not None else None
 
     def sha256(self, rel: str) -> str | None:
         data = self.read(rel)
@@ -87,7 +96,9 @@ def revision(root: Path, rev: str) -> Snapshot:
         sha = blobs.get(rel)
         return cat_blobs(root, [sha])[sha] if sha else None
 
-    return Snapshot(f"{rev}（{commit[:7]}）", rev, commit, sources, reader)
+    named_by_id = re.fullmatch(r"[0-9a-fA-F]{7,40}", rev) and commit.startswith(rev.lower())
+    label = commit[:7] if named_by_id else f"{rev}（{commit[:7]}）"
+    return Snapshot(label, rev, commit, sources, reader, blobs)
 
 
 def cat_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:

@@ -9,7 +9,9 @@ to items that are themselves public — the exports say exactly what the site sh
 * ``catalogue.json`` — the same rows and columns as a JSON array, lists as arrays.
 * ``datapackage.json`` — a Frictionless Data Package describing both files.
 * ``catalogue/<slug>/index.json`` and ``interpretations/<slug>/index.json`` — one
-  item each, next to its page, including the body as the site renders it.
+  item's metadata each, next to its page. Bodies are not exported: they are on the
+  page, and rendering every body a second time would double the cost of the
+  slowest step of a large build.
 
 The column table is data: the data package schema, the ``data/`` page and
 docs/exports.md are all derived from it (a test keeps the docs in step).
@@ -28,7 +30,6 @@ from typing import Any
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item
 from generator.site import urls as U
-from generator.site.body import BodyRenderer
 from generator.site.htmlkit import a, esc, iso, rel
 from generator.site.pages import StagedPage
 
@@ -249,13 +250,11 @@ def datapackage(cat: Catalogue) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ per item
-def entry_json(e: Entry, cat: Catalogue, body: BodyRenderer) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": "entry", **row(e, cat)}
-    out["body_html"] = body.render(e.body) if e.body_public else None
-    return out
+def entry_json(e: Entry, cat: Catalogue) -> dict[str, Any]:
+    return {"kind": "entry", **row(e, cat)}
 
 
-def interpretation_json(i: Interpretation, cat: Catalogue, body: BodyRenderer) -> dict[str, Any]:
+def interpretation_json(i: Interpretation, cat: Catalogue) -> dict[str, Any]:
     return {
         "kind": "interpretation",
         "index_no": i.index_no,
@@ -277,7 +276,6 @@ def interpretation_json(i: Interpretation, cat: Catalogue, body: BodyRenderer) -
         if i.media
         else None,
         "history": _notes(i, cat),
-        "body_html": body.render(i.body),
     }
 
 
@@ -291,9 +289,8 @@ def write_exports(cat: Catalogue, site_dir: Path) -> None:
     (site_dir / CSV_NAME).write_bytes(catalogue_csv(table))
     (site_dir / JSON_NAME).write_bytes(catalogue_json(table))
     (site_dir / PACKAGE_NAME).write_bytes(_dump(datapackage(cat)))
-    body = BodyRenderer()
-    items: list[tuple[Item, dict[str, Any]]] = [(e, entry_json(e, cat, body)) for e in cat.entries.values()]
-    items += [(i, interpretation_json(i, cat, body)) for i in cat.interpretations.values()]
+    items: list[tuple[Item, dict[str, Any]]] = [(e, entry_json(e, cat)) for e in cat.entries.values()]
+    items += [(i, interpretation_json(i, cat)) for i in cat.interpretations.values()]
     for item, data in items:
         folder = site_dir / U.item_url(item)
         folder.mkdir(parents=True, exist_ok=True)
@@ -319,8 +316,8 @@ def data_pages(cat: Catalogue) -> Iterator[StagedPage]:
         f"<p>本站目录中全部公开条目（共 {len(cat.entries)} 条）的元数据可整体下载。数据随网站每次更新同步生成，"
         "只包含网站公开展示的内容：不含草稿、未到公开时间的条目，依申请公开信息不含正文和附件。</p>"
         f'<ul class="gk-downloads">{links}</ul>'
-        f"<p>每个条目和政策解读页面旁另有同名 JSON 文件（页面网址后加 <code>{ITEM_JSON}</code>），"
-        "含网站显示的正文。</p>"
+        f"<p>每个条目和政策解读页面旁另有该条目元数据的 JSON 文件（页面网址后加 <code>{ITEM_JSON}</code>）；"
+        "正文请查看页面本身。</p>"
         "<h2>字段说明</h2>"
         f"<p>CSV 文件为 UTF-8 编码（带 BOM），多项内容以“{LIST_SEPARATOR}”分隔；JSON 文件中多项内容为数组。"
         "为防止电子表格把内容当作公式执行，CSV 中以 =、+、-、@ 开头的内容前加了一个英文单引号。</p>"
