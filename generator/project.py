@@ -76,6 +76,9 @@ def _read(root: Path, ref: SourceRef) -> tuple[bytes | None, Diagnostic]:
 def load_project(root: Path, build_date: dt.date | None = None) -> Project:
     build_date = build_date or default_build_date()
     config, diags = load_config(root)
+    # Without a readable site_config.yml every entry would fail the agency and vocabulary
+    # checks; report the config and the files' own reading problems only.
+    config_ok = not any(d.path == CONFIG_FILE and (d.code < "E1" or d.code == "E701") for d in diags)
     entries: list[Entry] = []
     interps: list[Interpretation] = []
     pages: list[Page] = []
@@ -90,6 +93,8 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
         diags.extend(src.diagnostics)
         if src.data is not None:
             diags.extend(check_body(src))
+        if not config_ok:
+            continue
         checked = validate(src, ref.kind, config)
         diags.extend(checked.diagnostics)
         if src.data is None:
@@ -108,7 +113,8 @@ def load_project(root: Path, build_date: dt.date | None = None) -> Project:
         except TypeError:
             continue
     known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
-    diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
-    diags.extend(PrivacyChecker(root, entries, interps, pages, sources).run())
+    if config_ok:
+        diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
+        diags.extend(PrivacyChecker(root, entries, interps, pages, sources).run())
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
     return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources)

@@ -311,10 +311,31 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work / "site"
 
 
-def run_cli(*args: str, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``gongkai`` as a user would, in a subprocess."""
+MEMORY_LIMIT = 2 * 1024**3  # address space for a limited run: a hostile input must not need more
+
+
+def _limit_memory() -> None:  # pragma: no cover - runs in the child
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, input: str | None = None, limited: bool = False, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run ``gongkai`` as a user would, in a subprocess.
+
+    ``limited`` caps the child's address space at :data:`MEMORY_LIMIT`; ``timeout``
+    is a hang guard (the run fails with TimeoutExpired), not a performance assertion.
+    """
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=cwd, input=input, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_limit_memory if limited else None,
     )
 
 

@@ -56,12 +56,14 @@ def check_body(src: SourceFile) -> list[Diagnostic]:
     block_cost = 0
     biggest = (0, 0)  # (lines, index of the first line)
     scan_at: int | None = None
+    nested = False
     for start, block in _blocks(lines):
         block_cost += len(block) ** 2
         biggest = max(biggest, (len(block), start))
         for offset, line in enumerate(block):
-            problem = _nesting(line)
-            if problem:
+            problem = None if nested else _nesting(line)
+            if problem:  # the first line that is too deep; the lines below it usually are too
+                nested = True
                 out.append(diag(src.path, (first + start + offset, 1), "E020", limit=MAX_LEVELS, **problem))
             run = _RUN.search(line)
             if run:

@@ -190,6 +190,8 @@ def run_engine(settings: dict[str, Any], config_path: Path) -> list[str]:
             config.plugins.on_shutdown()
     except (exceptions.MkDocsException, exceptions.Abort, OSError) as exc:
         raise EngineError(f"MkDocs: {exc}; {'; '.join(handler.records)}") from exc
+    except Exception as exc:  # a broken theme template, a plugin bug: still an engine failure
+        raise EngineError(f"MkDocs: {type(exc).__name__}: {exc}; {'; '.join(handler.records)}") from exc
     finally:
         logger.handlers, level, logger.propagate = saved[0], saved[1], saved[2]
         logger.setLevel(level)

@@ -25,7 +25,7 @@ Pos = tuple[int, int]
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_LINE_CHARS = 100_000
 MAX_DEPTH = 20
-MAX_NODES = 50_000
+MAX_NODES = 10_000
 MAX_CONTROL_REPORTS = 5
 
 _BOM = b"\xef\xbb\xbf"
@@ -79,6 +79,37 @@ class _RefusedNode(Exception):
         self.code = code
         self.mark = mark
         self.params = params
+
+
+# PyYAML contexts whose mark is the opening quote or bracket.
+_OPENED = ("while scanning a quoted scalar", "while parsing a flow sequence", "while parsing a flow mapping")
+_QUOTE_SYMPTOMS = (
+    "expected <block end>, but found '<scalar>'",
+    "found unexpected end of stream",
+    "could not find expected ':'",
+)
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?[^\s#'"][^:#]*:\s+(["'])|^\s*-\s+(["'])""")
+
+
+def _unclosed_quote(text: str, error_line: int) -> tuple[int, int] | None:
+    """(line, column), 0-based, of a value whose opening quote is not closed on its own line.
+
+    Looks at the lines up to and including ``error_line`` (0-based).
+
+    PyYAML reads such a value on until the next quote, possibly many lines further
+    down, and reports a confusing error there.
+    """
+    for n, line in enumerate(text.split("\n")[: error_line + 1]):
+        m = _QUOTED_VALUE.match(line)
+        if not m:
+            continue
+        quote = m.group(1) or m.group(2)
+        start = m.end() - 1
+        rest = line[start + 1 :]
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        if not closed:
+            return (n, start)
+    return None
 
 
 def _too_deep() -> dict[str, str]:
@@ -261,10 +292,19 @@ def _load_yaml(src: SourceFile, line_offset: int) -> None:
         src.diagnostics.append(diag(src.path, at(exc.mark), exc.code, **exc.params))
         return
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         english = (exc.problem or exc.context or "").strip()
         problem, hint = _translate(english)
-        src.diagnostics.append(diag(src.path, at(mark), "E006", problem=problem, hint=hint, problem_en=english))
+        pos = at(exc.problem_mark or exc.context_mark)
+        if exc.context_mark and exc.context and exc.context.startswith(_OPENED):
+            # An unclosed quote or bracket: point at where it was opened, not where the file ended.
+            pos = at(exc.context_mark)
+        unclosed = (
+            _unclosed_quote(src.raw_front_matter, pos[0] - line_offset) if english.startswith(_QUOTE_SYMPTOMS) else None
+        )
+        if unclosed is not None:
+            problem, hint = "引号未闭合", "在这个值的末尾补上引号，或去掉开头的引号"
+            pos = (unclosed[0] + line_offset + 1, unclosed[1] + 1)
+        src.diagnostics.append(diag(src.path, pos, "E006", problem=problem, hint=hint, problem_en=english))
         return
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         problem, hint = _translate(str(exc))
@@ -299,7 +339,7 @@ class _Converter:
             self.src.diagnostics.append(diag(self.src.path, self.at(node.start_mark), "E012", **_too_deep()))
             return None
         if node.tag not in _SAFE_TAGS:
-            self.src.diagnostics.append(diag(self.src.path, self.at(node.start_mark), "E010", tag=node.tag))
+            self.src.diagnostics.append(diag(self.src.path, self.at(node.start_mark), "E010", tag=_tag_name(node.tag)))
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -315,7 +355,7 @@ class _Converter:
             key_pos = self.at(key_node.start_mark)
             key: Any = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else key_node
             if key_node.tag not in _SAFE_TAGS:
-                self.src.diagnostics.append(diag(self.src.path, key_pos, "E010", tag=key_node.tag))
+                self.src.diagnostics.append(diag(self.src.path, key_pos, "E010", tag=_tag_name(key_node.tag)))
                 continue
             if not isinstance(key, str):
                 self.src.diagnostics.append(diag(self.src.path, key_pos, "E013", actual=_kind_zh(key)))
@@ -327,6 +367,15 @@ class _Converter:
             self.src.key_positions[(*path, key)] = key_pos
             out[key] = self.convert(value_node, (*path, key), depth + 1)
         return out
+
+
+def _tag_name(tag: str) -> str:
+    """A tag as it was written: !!python/object:os.system, or << for a merge key."""
+    if tag == "tag:yaml.org,2002:merge":
+        return "<<（合并键）"
+    if tag.startswith("tag:yaml.org,2002:"):
+        return "!!" + tag[len("tag:yaml.org,2002:") :]
+    return tag
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
@@ -471,7 +520,9 @@ def _translate(problem: str) -> tuple[str, str]:
     for pattern, chinese, hint in _PROBLEMS:
         m = pattern.match(problem)
         if m:
-            return chinese.format(*(g.strip("'\"") for g in m.groups())), hint
+            for n, group in enumerate(m.groups()):
+                chinese = chinese.replace("{%d}" % n, group.strip("'\""))
+            return chinese, hint
     return f"格式有误（{problem}）", "检查这一行及上一行的缩进、冒号和引号"
 
 
