@@ -343,7 +343,7 @@ def test_cli_check_lists_files_and_changes_nothing(tmp_path: Path) -> None:
     result = run_cli("fmt", "--check", cwd=root)
     assert result.returncode == 1
     assert result.stdout == "需要格式化：catalogue/a.md\n"
-    assert "catalogue/bad.md:2:17: 错误[E006]" in result.stderr
+    assert "catalogue/bad.md:2:8: 错误[E006]" in result.stderr
     assert "未格式化（无法解析）：catalogue/bad.md" in result.stderr
     assert result.stderr.endswith("共检查 3 个文件：1 个需要格式化，1 个无法解析\n")
     assert {p.name: p.read_bytes() for p in (root / "catalogue").iterdir()} == before
