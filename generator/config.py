@@ -305,7 +305,9 @@ class _Builder:
                 self.error((*path, i - 1), "每项应为 名称，或 {name: 名称, slug: 英文标识, aliases: [旧名称]}")
                 continue
             if not _SLUG.match(slug):
-                self.error((*path, i - 1, "slug"), "只能使用小写字母、数字、连字符和下划线", "slug 用于网址，例如 guifanxing")
+                self.error(
+                    (*path, i - 1, "slug"), "只能使用小写字母、数字、连字符和下划线", "slug 用于网址，例如 guifanxing"
+                )
                 continue
             terms.append(V.Term(item["name"], slug, tuple(aliases)))
         return tuple(terms)

@@ -521,7 +521,7 @@ def _translate(problem: str) -> tuple[str, str]:
         m = pattern.match(problem)
         if m:
             for n, group in enumerate(m.groups()):
-                chinese = chinese.replace("{%d}" % n, group.strip("'\""))
+                chinese = chinese.replace(f"{{{n}}}", group.strip("'\""))
             return chinese, hint
     return f"格式有误（{problem}）", "检查这一行及上一行的缩进、冒号和引号"
 

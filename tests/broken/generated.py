@@ -82,7 +82,9 @@ def named_pipe(root: Path) -> None:
 
 
 def _attaching(file: str) -> str:
-    return VALID.replace("disclosure: 主动公开\n", f"disclosure: 主动公开\nattachments:\n  - {{title: 附件, file: {file}}}\n")
+    return VALID.replace(
+        "disclosure: 主动公开\n", f"disclosure: 主动公开\nattachments:\n  - {{title: 附件, file: {file}}}\n"
+    )
 
 
 def attachment_symlink_outside(root: Path) -> None:
