@@ -82,6 +82,13 @@ def test_english_messages() -> None:
         "front matter is too complex: more than 20 levels"
     )
     assert first("---\ntitle: a\n---\n\x0b\n").message("en") == "invisible control character U+000B"
+    assert first('---\ntitle: "关于\nx: 1\n---\n').format("en") == (
+        "x.md:2:8: error[E006]: YAML syntax error: unclosed quote\n"
+        "  hint: close the quote at the end of the value, or remove the opening one"
+    )
+    assert first("---\ntitle: a: b\n---\n").hint("en") == (
+        "check indentation, colons, quotes and brackets on this line and the one above"
+    )
     assert first("---\ntitle: a\n---\n".encode("utf-16")).message("en") == "file is encoded as UTF-16, not UTF-8"
 
 
