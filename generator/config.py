@@ -243,7 +243,6 @@ class _Builder:
                 shown = values[k]
                 if isinstance(shown, str) and _MARKUP.search(shown):
                     self.error((*path, k), "不能包含 < > 或控制字符", "这里只写机构名称")
-                    values[k] = ""
             for k in ("id", "name", "code"):
                 if not isinstance(values[k], (str, int)) or isinstance(values[k], bool) or values[k] == "":
                     self.error((*path, k), "必须填写文字")

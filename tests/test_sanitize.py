@@ -124,3 +124,15 @@ def test_only_allowed_tags_survive_a_tag_soup() -> None:
     tags = set(re.findall(r"<([a-z0-9-]+)", sanitize(soup)))
     assert tags <= ALLOWED_TAGS
     assert "onclick" not in sanitize(soup)
+
+
+def test_the_allow_list_is_documented() -> None:
+    """docs/schema.md "允许的 HTML" lists exactly the tags the sanitizer keeps."""
+    import re
+
+    from tests.conftest import REPO
+
+    doc = (REPO / "docs" / "schema.md").read_text(encoding="utf-8")
+    section = doc.split("## 允许的 HTML", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z0-9]+)` \|", section, re.MULTILINE))
+    assert documented == ALLOWED_TAGS

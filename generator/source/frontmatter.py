@@ -301,14 +301,20 @@ def _load_yaml(src: SourceFile, line_offset: int) -> None:
         unclosed = (
             _unclosed_quote(src.raw_front_matter, pos[0] - line_offset) if english.startswith(_QUOTE_SYMPTOMS) else None
         )
+        hint_en = _HINT_EN
         if unclosed is not None:
             problem, hint = "引号未闭合", "在这个值的末尾补上引号，或去掉开头的引号"
+            english, hint_en = "unclosed quote", "close the quote at the end of the value, or remove the opening one"
             pos = (unclosed[0] + line_offset + 1, unclosed[1] + 1)
-        src.diagnostics.append(diag(src.path, pos, "E006", problem=problem, hint=hint, problem_en=english))
+        src.diagnostics.append(
+            diag(src.path, pos, "E006", problem=problem, hint=hint, problem_en=english, hint_en=hint_en)
+        )
         return
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         problem, hint = _translate(str(exc))
-        src.diagnostics.append(diag(src.path, at(None), "E006", problem=problem, hint=hint, problem_en=str(exc)))
+        src.diagnostics.append(
+            diag(src.path, at(None), "E006", problem=problem, hint=hint, problem_en=str(exc), hint_en=_HINT_EN)
+        )
         return
     except RecursionError:  # pragma: no cover - the depth bound comes first
         src.diagnostics.append(diag(src.path, at(None), "E012", **_too_deep()))
@@ -426,6 +432,7 @@ def _kind_zh(value: Any) -> str:
     return "文字"
 
 
+_HINT_EN = "check indentation, colons, quotes and brackets on this line and the one above"
 _QUOTE_HINT = "检查引号、方括号和花括号是否成对"
 _INDENT_HINT = "检查这一行及上一行的缩进：同一层的字段要对齐，列表项“- ”比字段多缩进两格"
 _TAG_HINT = "元数据不支持 YAML 标签、锚点（&）和别名（*），请直接写值"
