@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from generator.audit import cli as audit_cli
 from generator.checks.diagnostics import Diagnostic, render_json, render_text, summary
 from generator.progress import Progress
 from generator.project import Project, find_root, load_project
@@ -90,9 +95,10 @@ def main() -> None:
 @BUILD_DATE
 def check(path: Path, lang: str, fmt: str, strict: bool, build_date: dt.datetime | None) -> None:
     """Check every catalogue entry and content file; report all problems at once."""
-    project, only = _load(path, lang, build_date)
-    diags = _select(project, only)
-    _report(diags, lang, fmt)
+    with _no_traceback(lang):
+        project, only = _load(path, lang, build_date)
+        diags = _select(project, only)
+        _report(diags, lang, fmt)
     failed = any(d.is_error for d in diags) or (strict and bool(diags))
     sys.exit(1 if failed else 0)
 
@@ -108,6 +114,31 @@ def build(
     path: Path, site_dir: Path | None, lang: str, strict: bool, quiet: bool, build_date: dt.datetime | None
 ) -> None:
     """Check, then build the site into site/ (swapped in only on success)."""
+    from generator.site.build import BuildInterrupted, interruptible
+
+    try:
+        with interruptible(), _no_traceback(lang):
+            _build(path, site_dir, lang, strict, quiet, build_date)
+    except BuildInterrupted as exc:
+        name = signal.Signals(exc.signum).name
+        if exc.swapped:
+            _echo_err(
+                f"收到 {name} 信号：新网站已替换完成，随后中止。"
+                if lang == "zh"
+                else f"{name}: stopped after the new site was swapped in."
+            )
+        else:
+            _echo_err(
+                f"收到 {name} 信号，构建已中止，原有网站未改动。"
+                if lang == "zh"
+                else f"{name}: build stopped; the previous site is untouched."
+            )
+        sys.exit(128 + exc.signum)
+
+
+def _build(
+    path: Path, site_dir: Path | None, lang: str, strict: bool, quiet: bool, build_date: dt.datetime | None
+) -> None:
     from generator.project import default_build_date
     from generator.site.build import BuildError, build_site, unchanged_site
 
@@ -133,6 +164,8 @@ def build(
     try:
         stats = build_site(project, target, progress=progress)
     except BuildError as exc:
+        if exc.diagnostics:
+            _echo_err(render_text(list(exc.diagnostics), lang))
         _echo_err(f"{'错误' if lang == 'zh' else 'error'}: {exc}")
         _echo_err("构建失败，原有网站未改动。" if lang == "zh" else "build failed; the previous site is untouched.")
         sys.exit(1)
@@ -161,6 +194,23 @@ def _summary(stats: BuildStats, target: Path, lang: str, elapsed: float) -> None
             f"已构建 {stats.entries} 条目录、{stats.interpretations} 篇解读、共 {stats.pages} 个页面{cached} → "
             f"{target}（{elapsed:.1f} 秒）"
         )
+
+
+@contextmanager
+def _no_traceback(lang: str) -> Iterator[None]:
+    """An unexpected error (a bug) is reported in one readable line; GONGKAI_DEBUG=1 shows the traceback."""
+    try:
+        yield
+    except Exception as exc:
+        if os.environ.get("GONGKAI_DEBUG"):
+            raise
+        if lang == "en":
+            _echo_err(f"internal error: {type(exc).__name__}: {exc}")
+            _echo_err("nothing was published; the previous site is untouched. Set GONGKAI_DEBUG=1 for details.")
+        else:
+            _echo_err(f"内部错误：{type(exc).__name__}: {exc}")
+            _echo_err("未发布任何内容，原有网站未改动。设置环境变量 GONGKAI_DEBUG=1 可查看详细信息，请报告此问题。")
+        sys.exit(3)
 
 
 @main.command()
@@ -209,3 +259,8 @@ def new(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"已创建 {output}")
+
+
+main.add_command(audit_cli.fmt)
+main.add_command(audit_cli.stats)
+main.add_command(audit_cli.diff)

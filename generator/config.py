@@ -14,8 +14,13 @@ from typing import Any
 
 from generator.checks.diagnostics import Diagnostic, diag
 from generator.model import vocab as V
-from generator.source.files import CONFIG_FILE
-from generator.source.frontmatter import SourceFile, parse_yaml_file
+from generator.source.files import CONFIG_FILE, read_bounded
+from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse_yaml_file
+
+# Characters a display value (site name, footer, agency name) may not contain.
+_MARKUP = re.compile("[<>\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~!$&()*+,;=:@%/\-]*)?$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
 
 DEFAULT_INDEX_PATTERN = r"^(?P<prefix>[0-9A-Z]{9}|[0-9A-Z]{18})/(?P<year>\d{4})-(?P<serial>\d{5})$"
 
@@ -106,7 +111,11 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:
     path = root / CONFIG_FILE
     if not path.is_file():
         return SiteConfig(), [diag(CONFIG_FILE, None, "E701", file=CONFIG_FILE)]
-    src = parse_yaml_file(CONFIG_FILE, path.read_bytes())
+    try:
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except OSError as exc:
+        return SiteConfig(), [diag(CONFIG_FILE, None, "E016", reason=str(exc), reason_en=str(exc))]
+    src = parse_yaml_file(CONFIG_FILE, raw)
     if src.data is None:
         return SiteConfig(), src.diagnostics
     return _Builder(src).build()
@@ -140,7 +149,12 @@ class _Builder:
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             self.error(path, "应为文字")
             return ""
-        return str(value)
+        text = str(value)
+        if path[0] in ("site", "footer") and _MARKUP.search(text):
+            # Shown on every page (header, footer, <title>): no markup, no invisible characters.
+            self.error(path, "不能包含 < > 或控制字符", "这里只写纯文字")
+            return ""
+        return text
 
     def build(self) -> tuple[SiteConfig, list[Diagnostic]]:
         data = self.src.data or {}
@@ -184,8 +198,8 @@ class _Builder:
 
     def _url(self, site: dict[str, Any]) -> str:
         url = self.text(site, ("site", "url"), required=True) or "https://example.gov.cn/"
-        if not re.match(r"^https?://[^/\s]+(/.*)?$", url):
-            self.error(("site", "url"), "应为 http:// 或 https:// 开头的网址")
+        if not _URL.match(url):
+            self.error(("site", "url"), "应为 http:// 或 https:// 开头的网址", "网址中不能有空格、引号、尖括号或反斜杠")
             return "https://example.gov.cn/"
         return url if url.endswith("/") else url + "/"
 
@@ -225,6 +239,10 @@ class _Builder:
                 if f"agencies[].{key}" not in CONFIG_KEYS:
                     self.error((*path, key), "未知配置项", "可用：id、name、code、short_name")
             values = {k: item.get(k) for k in ("id", "name", "code", "short_name")}
+            for k in ("name", "short_name"):
+                shown = values[k]
+                if isinstance(shown, str) and _MARKUP.search(shown):
+                    self.error((*path, k), "不能包含 < > 或控制字符", "这里只写机构名称")
             for k in ("id", "name", "code"):
                 if not isinstance(values[k], (str, int)) or isinstance(values[k], bool) or values[k] == "":
                     self.error((*path, k), "必须填写文字")
@@ -285,6 +303,11 @@ class _Builder:
                 and all(isinstance(a, str) for a in aliases)
             ):
                 self.error((*path, i - 1), "每项应为 名称，或 {name: 名称, slug: 英文标识, aliases: [旧名称]}")
+                continue
+            if not _SLUG.match(slug):
+                self.error(
+                    (*path, i - 1, "slug"), "只能使用小写字母、数字、连字符和下划线", "slug 用于网址，例如 guifanxing"
+                )
                 continue
             terms.append(V.Term(item["name"], slug, tuple(aliases)))
         return tuple(terms)

@@ -10,13 +10,15 @@ from pathlib import Path
 
 from generator.checks.crossref import CrossChecker
 from generator.checks.diagnostics import Diagnostic, diag, sort_diagnostics
+from generator.checks.markup import check_body
+from generator.checks.privacy import PrivacyChecker
 from generator.checks.schema import validate
 from generator.config import SiteConfig, load_config
 from generator.model.catalogue import Catalogue
-from generator.model.entry import Entry, Interpretation, Page, entry_from, interpretation_from
+from generator.model.entry import Entry, Interpretation, Page, entry_from, interpretation_from, page_from
 from generator.progress import Progress
-from generator.source.files import CONFIG_FILE, PAGES_DIR, discover
-from generator.source.frontmatter import SourceFile, parse
+from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, discover, read_bounded
+from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse
 
 
 @dataclass
@@ -54,9 +56,32 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+def _read(root: Path, ref: SourceRef) -> tuple[bytes | None, Diagnostic]:
+    """The bytes of a source, or the diagnostic saying why it is not read."""
+    if ref.problem == "outside":
+        return None, diag(ref.rel, (1, 1), "E014")
+    if ref.problem is None:
+        try:
+            size = (root / ref.rel).stat().st_size
+            if size > MAX_FILE_BYTES:
+                return None, diag(ref.rel, (1, 1), "E015", size=size, limit=MAX_FILE_BYTES)
+            return read_bounded(root / ref.rel, MAX_FILE_BYTES), diag(ref.rel, None, "E016")
+        except PermissionError:
+            problem = "unreadable"
+        except OSError:
+            problem = "dangling"
+    else:
+        problem = ref.problem
+    zh, en = PROBLEMS[problem]
+    return None, diag(ref.rel, (1, 1), "E016", reason=zh, reason_en=en)
+
+
 def load_project(root: Path, build_date: dt.date | None = None, progress: Progress | None = None) -> Project:
     build_date = build_date or default_build_date()
     config, diags = load_config(root)
+    # Without a readable site_config.yml every entry would fail the agency and vocabulary
+    # checks; report the config and the files' own reading problems only.
+    config_ok = not any(d.path == CONFIG_FILE and (d.code < "E1" or d.code == "E701") for d in diags)
     entries: list[Entry] = []
     interps: list[Interpretation] = []
     pages: list[Page] = []
@@ -68,18 +93,18 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
     for ref in refs:
         if progress:
             progress.advance()
-        if ref.outside:
-            diags.append(diag(ref.rel, (1, 1), "E014"))
-            continue
-        try:
-            raw = (root / ref.rel).read_bytes()
-        except OSError:
-            diags.append(diag(ref.rel, (1, 1), "E014"))
+        raw, problem = _read(root, ref)
+        if raw is None:
+            diags.append(problem)
             continue
         inputs.update(ref.rel, raw)
         src = parse(ref.rel, raw)
         sources[ref.rel] = src
         diags.extend(src.diagnostics)
+        if src.data is not None:
+            diags.extend(check_body(src))
+        if not config_ok:
+            continue
         checked = validate(src, ref.kind, config)
         diags.extend(checked.diagnostics)
         if src.data is None:
@@ -94,11 +119,13 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
                 interps.append(interpretation_from(values, ref.rel, src.body, src.body_line))
             else:
                 slug = ref.rel[len(PAGES_DIR) + 1 : -3] if ref.rel.startswith(PAGES_DIR + "/") else ref.rel[8:-3]
-                pages.append(Page(source=ref.rel, slug=slug, body=src.body, **values))
+                pages.append(page_from(values, ref.rel, slug, src.body, src.body_line))
         except TypeError:
             continue
     known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
-    diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
+    if config_ok:
+        diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
+        diags.extend(PrivacyChecker(root, entries, interps, pages, sources).run())
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
     return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources, inputs.hexdigest())
 
@@ -126,10 +153,10 @@ def read_inputs(root: Path) -> str | None:
     """The ``inputs`` digest load_project would compute, without parsing anything."""
     inputs = source_digest(root)
     for ref in discover(root):
-        if ref.outside:
+        if ref.problem is not None:
             return None
-        try:
-            inputs.update(ref.rel, (root / ref.rel).read_bytes())
-        except OSError:
+        raw, _ = _read(root, ref)
+        if raw is None:
             return None
+        inputs.update(ref.rel, raw)
     return inputs.hexdigest()

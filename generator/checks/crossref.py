@@ -194,7 +194,7 @@ class CrossChecker:
             elif not target.is_file():
                 self.add(item, where, "E601", file=file, base=base)
             elif sha:
-                actual = hashlib.sha256(target.read_bytes()).hexdigest()
+                actual = _sha256(target)
                 if actual != sha:
                     self.add(item, (*path, i, "sha256"), "E602", file=file, actual=actual)
 
@@ -236,3 +236,12 @@ class CrossChecker:
         for entry in self.entries:
             if entry.info_type in NORMATIVE_TYPES and entry.index_no not in targets and not entry.draft:
                 self.add(entry, ("info_type",), "W101", doc_type=entry.info_type)
+
+
+def _sha256(path: Path) -> str:
+    """Hash in chunks: an attachment may be far larger than memory allows."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

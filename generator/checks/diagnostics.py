@@ -34,7 +34,7 @@ MESSAGES: dict[str, Message] = {
     "E001": Message(
         "文件不是有效的 UTF-8 编码（第 {byte} 字节附近）",
         "file is not valid UTF-8 (near byte {byte})",
-        "请用 UTF-8 编码另存此文件",
+        "{hint}",
         "save the file as UTF-8",
     ),
     "E002": Message(
@@ -61,7 +61,7 @@ MESSAGES: dict[str, Message] = {
         "在元数据最后一行之后加一行 ---",
         "add a line --- after the last metadata line",
     ),
-    "E006": Message("YAML 语法错误：{problem}", "YAML syntax error: {problem}", "{hint}", "{hint}"),
+    "E006": Message("YAML 语法错误：{problem}", "YAML syntax error: {problem_en}", "{hint}", "{hint}"),
     "E007": Message(
         "元数据应为“字段: 值”的映射，实际是{actual}",
         "front matter must be a mapping of field: value, got {actual}",
@@ -87,14 +87,14 @@ MESSAGES: dict[str, Message] = {
         "remove the tag and write the plain value",
     ),
     "E011": Message(
-        "文件编码为 UTF-16",
-        "file is encoded as UTF-16",
+        "文件编码为 {encoding}，应为 UTF-8",
+        "file is encoded as {encoding}, not UTF-8",
         "请用 UTF-8 编码另存此文件",
         "save the file as UTF-8",
     ),
     "E012": Message(
-        "元数据嵌套过深或过大",
-        "front matter is nested too deeply or is too large",
+        "元数据过于复杂：{detail}",
+        "front matter is too complex: {detail_en}",
         "元数据只需两三层结构",
         "front matter needs two or three levels at most",
     ),
@@ -105,9 +105,9 @@ MESSAGES: dict[str, Message] = {
         "e.g. title: …",
     ),
     "E014": Message(
-        "文件是指向仓库外的符号链接",
-        "file is a symbolic link pointing outside the repository",
-        "请把文件本身放入仓库",
+        "符号链接指向仓库之外",
+        "symbolic link points outside the repository",
+        "请把文件本身放入仓库，不要链接到仓库外",
         "put the file itself into the repository",
     ),
     "E015": Message(
@@ -115,6 +115,48 @@ MESSAGES: dict[str, Message] = {
         "file is too large ({size} bytes, limit {limit})",
         "拆分为多个文件，或把大段数据放入附件",
         "split it, or move bulk data into an attachment",
+    ),
+    "E016": Message(
+        "无法读取文件：{reason}",
+        "cannot read the file: {reason_en}",
+        "目录和内容目录中只应放置普通的 Markdown 文件",
+        "only regular Markdown files belong in catalogue/ and content/",
+    ),
+    "E017": Message(
+        "一个文件中写了 {count} 条信息，第二条从这里开始",
+        "{count} entries in one file; the second starts here",
+        "每条信息单独保存为一个文件",
+        "save each entry as a file of its own",
+    ),
+    "E018": Message(
+        "这一行过长（{length} 个字符，上限 {limit}）",
+        "line too long ({length} characters, limit {limit})",
+        "在段落之间换行；图片和大段数据请作为附件",
+        "break the text into paragraphs; put images and bulk data into attachments",
+    ),
+    "E019": Message(
+        "含有不可见的控制字符 {char}",
+        "invisible control character {char}",
+        "删除该字符（常见于从 Word 或网页复制的文字）",
+        "delete the character (it often comes with text copied from Word or web pages)",
+    ),
+    "E020": Message(
+        "正文嵌套过深：{detail}",
+        "body is nested too deeply: {detail_en}",
+        "列表、引用和提示框最多嵌套 {limit} 层",
+        "lists, quotes and admonitions nest at most {limit} levels",
+    ),
+    "E021": Message(
+        "正文过于复杂，无法安全排版：{detail}",
+        "body is too complex to render safely: {detail_en}",
+        "{hint}",
+        "{hint_en}",
+    ),
+    "E022": Message(
+        "正文无法排版：{detail}",
+        "the body cannot be rendered: {detail}",
+        "简化这段正文的格式（嵌套的列表、引用、强调）",
+        "simplify the formatting of this body (nested lists, quotes, emphasis)",
     ),
     # --- schema (E1xx) ---
     "E101": Message("缺少必填字段 {key}（{label}）", "missing required field {key} ({label})", "{hint}", "{hint}"),
@@ -277,6 +319,25 @@ MESSAGES: dict[str, Message] = {
         "可用 sha256sum 命令计算",
         "compute it with sha256sum",
     ),
+    # --- privacy (E8xx) ---
+    "E801": Message(
+        "疑似居民身份证号码 {masked}（{excerpt}）",
+        "looks like a resident ID number {masked} ({excerpt})",
+        "{hint}",
+        "{hint_en}",
+    ),
+    "E802": Message(
+        "疑似手机号码 {masked}（{excerpt}）",
+        "looks like a mobile phone number {masked} ({excerpt})",
+        "{hint}",
+        "{hint_en}",
+    ),
+    "E803": Message(
+        "疑似银行卡号 {masked}（{excerpt}）",
+        "looks like a bank card number {masked} ({excerpt})",
+        "{hint}",
+        "{hint_en}",
+    ),
     # --- configuration (E7xx) ---
     "E701": Message(
         "找不到站点配置文件 {file}",
@@ -305,6 +366,18 @@ MESSAGES: dict[str, Message] = {
         "effective_date {effective} has come but validity is still 尚未生效",
         "在 validity_history 中补记 {{date: {effective}, status: 有效}} 并把 validity 改为 有效",
         "append {{date: {effective}, status: 有效}} and set validity to 有效",
+    ),
+    "W801": Message(
+        "privacy_ack 登记的号码 {masked} 未在本条信息中出现",
+        "privacy_ack value {masked} does not occur in this item",
+        "删除这条登记，或检查号码是否写错",
+        "remove the acknowledgement or correct the number",
+    ),
+    "W802": Message(
+        "privacy_ack 登记的 {masked} 不是身份证号、手机号或银行卡号，隐私检查不会报告它，无需登记",
+        "privacy_ack value {masked} is not an ID, mobile or bank card number; the check never reports it",
+        '删除这条登记；value 只写号码本身，例如 value: "13800000000"',
+        'remove the acknowledgement; value is the number only, e.g. value: "13800000000"',
     ),
     "W103": Message(
         "解读发布于原文件公开 {days} 天后",

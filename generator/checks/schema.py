@@ -18,7 +18,7 @@ from generator.config import SiteConfig
 from generator.model import fields as F
 from generator.model.identifiers import check_doc_number
 from generator.model.vocab import NORMATIVE_TYPES, Vocabulary, did_you_mean
-from generator.source.frontmatter import KeyPath, SourceFile, YamlDate, parse_date
+from generator.source.frontmatter import CONTROL_RE, KeyPath, SourceFile, YamlDate, parse_date
 
 _INVALID = object()
 _ISO_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -136,6 +136,10 @@ class _Ctx:
         text = str(value).strip()
         if not text:
             self.add(self.src.pos(path), "E104", key=_dotted(path))
+            return _INVALID
+        control = CONTROL_RE.search(text)
+        if control:  # written as an escape such as "\x1b" inside double quotes
+            self.add(self.src.pos(path), "E019", char=f"U+{ord(control.group()):04X}")
             return _INVALID
         return text
 
@@ -286,7 +290,7 @@ class _Ctx:
         spec = F.SUBFIELDS[name]
         if not isinstance(value, dict):
             return self.type_error(
-                path, "media" if name == "media" else "relations", value, f"写成 {{{', '.join(spec)}}} 的形式"
+                path, name if name in ("media", "relations") else "mapping", value, f"写成 {{{', '.join(spec)}}} 的形式"
             )
         out: dict[str, Any] = {}
         for key, sub in value.items():
@@ -340,6 +344,12 @@ class _Ctx:
         for i, item in enumerate(items):
             if item is not _INVALID and "sha256" in item and not re.fullmatch(r"[0-9a-f]{64}", item["sha256"]):
                 self.add(self.src.pos((*path, i, "sha256")), "E604")
+        return tuple(x for x in items if x is not _INVALID)
+
+    def _acks(self, value: Any, path: KeyPath) -> Any:
+        if not isinstance(value, list):
+            return self.type_error(path, "acks", value, '每项一行：- {value: "号码", reason: 理由}')
+        items = [self._mapping(item, (*path, i), "privacy_ack") for i, item in enumerate(value)]
         return tuple(x for x in items if x is not _INVALID)
 
     def _relations(self, value: Any, path: KeyPath) -> Any:

@@ -26,6 +26,14 @@ class Note:
 
 
 @dataclass(frozen=True)
+class PrivacyAck:
+    """A reviewed number that may be published (e.g. a public service hotline)."""
+
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Attachment:
     title: str
     file: str
@@ -46,6 +54,7 @@ class Item:
     draft: bool = False
     embargo_until: dt.date | None = None
     history: tuple[Note, ...] = ()
+    privacy_ack: tuple[PrivacyAck, ...] = ()
     body: str = ""
     body_line: int = 1
 
@@ -125,7 +134,9 @@ class Page:
     title: str
     nav_order: int | None = None
     draft: bool = False
+    privacy_ack: tuple[PrivacyAck, ...] = ()
     body: str = ""
+    body_line: int = 1
 
 
 def entry_from(values: dict[str, Any], source: str, body: str, body_line: int) -> Entry:
@@ -134,13 +145,25 @@ def entry_from(values: dict[str, Any], source: str, body: str, body_line: int) -
     v["history"] = tuple(Note(**n) for n in v.get("history", ()))
     v["attachments"] = tuple(Attachment(**a) for a in v.get("attachments", ()))
     v["relations"] = {k: tuple(x) for k, x in sorted(v.get("relations", {}).items())}
+    v["privacy_ack"] = acks(v)
     return Entry(source=source, body=body, body_line=body_line, **v)
 
 
 def interpretation_from(values: dict[str, Any], source: str, body: str, body_line: int) -> Interpretation:
     v = dict(values)
     v["history"] = tuple(Note(**n) for n in v.get("history", ()))
+    v["privacy_ack"] = acks(v)
     return Interpretation(source=source, body=body, body_line=body_line, **v)
+
+
+def page_from(values: dict[str, Any], source: str, slug: str, body: str, body_line: int) -> Page:
+    v = dict(values)
+    v["privacy_ack"] = acks(v)
+    return Page(source=source, slug=slug, body=body, body_line=body_line, **v)
+
+
+def acks(values: dict[str, Any]) -> tuple[PrivacyAck, ...]:
+    return tuple(PrivacyAck(**a) for a in values.get("privacy_ack", ()))
 
 
 def without_body(entry: Entry) -> Entry:

@@ -40,9 +40,21 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
     "relations": ("关系映射", "a mapping of relations"),
     "media": ("媒体映射", "a media mapping"),
     "int": ("整数", "an integer"),
+    "acks": ("登记列表", "a list of acknowledgements"),
+    "mapping": ("映射", "a mapping"),
 }
 
+PRIVACY_ACK = Field(
+    "privacy_ack",
+    "隐私核对",
+    "acks",
+    "no",
+    "经核对可以公开的号码（如公开的服务热线），每项 {value: 号码, reason: 理由}；隐私检查不再报告这些号码",
+    subfields=("value", "reason"),
+)
+
 COMMON_TAIL = (
+    PRIVACY_ACK,
     Field("draft", "草稿", "bool", "no", "true 表示草稿：不发布到网站的任何位置", "false"),
     Field("embargo_until", "公开时间", "date", "no", "在此日期之前不发布（构建日期早于此日期时完全不出现）"),
     Field(
@@ -169,6 +181,7 @@ PAGE_FIELDS: tuple[Field, ...] = (
     Field("title", "标题", "text", "yes", "页面标题", "请在此填写页面标题"),
     Field("nav_order", "导航顺序", "int", "no", "在导航中的顺序（整数，越小越靠前）；省略则不进导航"),
     Field("draft", "草稿", "bool", "no", "true 表示草稿：不发布", "false"),
+    PRIVACY_ACK,
 )
 
 FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {
@@ -193,6 +206,7 @@ SUBFIELDS: dict[str, dict[str, tuple[bool, str]]] = {
         "replaces": (False, "index_no_list"),
     },
     "media": {"file": (True, "text"), "title": (False, "text")},
+    "privacy_ack": {"value": (True, "text"), "reason": (True, "text")},
 }
 
 

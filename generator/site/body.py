@@ -7,6 +7,7 @@ from pathlib import Path
 
 import markdown
 
+from generator.checks.diagnostics import Diagnostic, diag
 from generator.site.cache import BuildCache, digest
 from generator.site.sanitize import sanitize
 
@@ -25,8 +26,24 @@ def renderer_fingerprint() -> str:
     )
 
 
+class BodyError(Exception):
+    """A body the renderer could not handle; carries a positioned diagnostic (E022)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.format())
+        self.diagnostic = diagnostic
+
+    def __reduce__(self) -> tuple[type[BodyError], tuple[Diagnostic]]:
+        # raised in a worker process, it reaches the parent pickled
+        return (BodyError, (self.diagnostic,))
+
+
 class BodyRenderer:
     """Renders Markdown with a fixed set of extensions, then sanitizes the HTML.
+
+    checks/markup.py keeps bodies that would crash or stall Python-Markdown out of
+    the build; should one still fail, :class:`BodyError` names the file instead of
+    a traceback.
 
     With a :class:`BuildCache`, a body already rendered by the same code is read back
     instead of rendered again (the key covers the text and the renderer's fingerprint).
@@ -37,20 +54,25 @@ class BodyRenderer:
         self.cache = cache
         self._fingerprint = renderer_fingerprint() if cache else ""
 
-    def render(self, text: str) -> str:
+    def render(self, text: str, source: str = "", line: int = 1) -> str:
         if self.cache is None:
-            return self._render(text)
+            return self._render(text, source, line)
         key = digest(self._fingerprint, text)
         hit = self.cache.get("body", key)
         if hit is not None:
             return hit.decode("utf-8")
-        html = self._render(text)
+        html = self._render(text, source, line)
         self.cache.put("body", key, html.encode("utf-8"))
         return html
 
-    def _render(self, text: str) -> str:
+    def _render(self, text: str, source: str, line: int) -> str:
         self._md.reset()
-        html = self._md.convert(text)
+        try:
+            html = self._md.convert(text)
+        except RecursionError:
+            raise BodyError(diag(source, (line, 1), "E022", detail="嵌套过深")) from None
+        except Exception as exc:  # a renderer bug must not lose the diagnostic's position
+            raise BodyError(diag(source, (line, 1), "E022", detail=f"{type(exc).__name__}: {exc}")) from exc
         # headings inside a body start at h2: the page title is the only h1
         html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
         return sanitize(html)

@@ -1,37 +1,51 @@
 """Build orchestration: public catalogue → staged pages → engine → atomic swap into site/.
 
-The engine writes into a fresh folder beside the target. Only when everything
-succeeded is the old site renamed away and the new one renamed into place, so
-an interrupted or failed build leaves the previous site exactly as it was.
+The engine writes into a fresh folder beside the target (``.site.build-*``). Only
+when everything succeeded is the new site swapped in, so a failed or interrupted
+build leaves the previous site byte for byte as it was:
+
+* the swap is one ``renameat2(RENAME_EXCHANGE)`` on Linux — at every instant
+  ``site/`` is either the complete old site or the complete new one; elsewhere
+  (or on file systems without it) two renames, with recovery on the next build;
+* SIGINT/SIGTERM arriving during the swap are held back until it is done;
+* a lock on the parent folder keeps two builds of the same target apart, and
+  the next build removes temporary folders left by a build that was killed
+  (SIGKILL, power loss), restoring the old site if it was caught mid-swap.
 
 Scale: every page is a :class:`~generator.site.pages.PageJob` whose URL is known
-before it is built. The few pages in the navigation or in Material's search index
-are built in this process; the bulk (entry, interpretation and listing pages) is
-built and rendered by worker processes forked once the engine is prepared, each
-writing its pages straight into the new site folder. With the build cache
-(``.gongkai-cache/``), rendered bodies and finished pages are reused when nothing
-that decides their bytes has changed (see :mod:`generator.site.cache`).
+before it is built. The few pages in the navigation are built in this process; the
+bulk (entry, interpretation and listing pages) is built and rendered by worker
+processes forked once the engine is prepared, each writing its pages straight into
+the new site folder. With the build cache (``.gongkai-cache/``), rendered bodies
+and finished pages are reused when nothing that decides their bytes has changed
+(see :mod:`generator.site.cache`).
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import gc
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
+from generator.checks.diagnostics import Diagnostic
 from generator.model.catalogue import Catalogue
 from generator.progress import Progress
 from generator.project import Project, read_inputs
 from generator.site import urls as U
+from generator.site.body import BodyError
 from generator.site.cache import CACHE_DIR, BuildCache, digest
 from generator.site.engine import (
     Engine,
@@ -48,6 +62,12 @@ from generator.site.engine import (
 )
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
 from generator.site.pages import PageBuilder, PageJob, StagedPage
+from generator.site.reproducible import engine_clock
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no locking
+    fcntl = None  # type: ignore[assignment]
 
 # Deleting the previous site (one folder and one file per page) takes seconds at 10k
 # pages; from this many pages on it is left to a background process.
@@ -58,7 +78,20 @@ CHUNK = 40
 
 
 class BuildError(Exception):
-    pass
+    """The build failed; the previous site is untouched. May carry positioned diagnostics."""
+
+    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics
+
+
+class BuildInterrupted(BaseException):
+    """A signal stopped the build. ``swapped`` tells whether the new site was already in place."""
+
+    def __init__(self, signum: int, swapped: bool = False) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.swapped = swapped
 
 
 @dataclass(frozen=True)
@@ -81,6 +114,10 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def temp_prefix(target: Path) -> str:
+    return f".{target.name}.build-"
+
+
 def build_site(
     project: Project,
     target: Path,
@@ -97,11 +134,16 @@ def build_site(
     """
     if project.errors:
         raise BuildError("内容检查未通过")
-    if reference:
-        return _build_reference(project, target)
-    progress = progress or Progress()
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(target):
+        clean_stale(target)
+        if reference:
+            return _build_reference(project, target)
+        return _build(project, target, workers, cache, progress or Progress())
+
+
+def _build(project: Project, target: Path, workers: int | None, cache: bool, progress: Progress) -> BuildStats:
     catalogue = project.public()
     store = BuildCache(project.root / CACHE_DIR) if cache else None
     key = ""
@@ -111,9 +153,10 @@ def build_site(
         if done is not None:
             entries, interpretations, pages, notes = done
             return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+    work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
     engine: Engine | None = None
     jobs: list[PageJob] = []
+    swapped = False
     try:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
@@ -122,37 +165,55 @@ def build_site(
             jobs.extend(PageJob.ready(page) for page in source(catalogue))
         _no_duplicates(jobs)
         settings = engine_config(project.config, docs, out, _nav_pages(catalogue), theme_dir(project.root))
-        engine = prepared = Engine(settings, work / "mkdocs.yml", [job.url for job in jobs])
-        state = _Work(jobs, engine, project.root, out, store, fingerprint(settings) if store else "")
-        # pages feeding Material's search index, in MkDocs' order (the index keeps that order)
-        parent = sorted((i for i, job in enumerate(jobs) if job.search or job.url in engine.nav_urls),
-                        key=lambda i: prepared.order(jobs[i].url))
-        bulk = sorted(set(range(len(jobs))) - set(parent))
-        progress.phase("生成页面", len(jobs))
-        for i in parent:
-            page = jobs[i].build()
-            copy_page_files(page, out, project.root)
-            engine.write(page)
-            progress.advance()
-        engine.templates()
-        reused, used, stamps, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
-        warnings = engine.finish() + warnings
-        engine = None
+        with engine_clock(catalogue) as epoch:
+            engine = prepared = Engine(settings, work / "mkdocs.yml", [job.url for job in jobs])
+            # the engine's clock is part of what a cached page was rendered with
+            fp = digest(fingerprint(settings), str(epoch)) if store else ""
+            state = _Work(jobs, engine, project.root, out, store, fp)
+            # pages in the navigation (and content pages) are rendered here, in MkDocs' order
+            parent = sorted(
+                (i for i, job in enumerate(jobs) if job.search or job.url in engine.nav_urls),
+                key=lambda i: prepared.order(jobs[i].url),
+            )
+            bulk = sorted(set(range(len(jobs))) - set(parent))
+            progress.phase("生成页面", len(jobs))
+            for i in parent:
+                page = jobs[i].build()
+                copy_page_files(page, out, project.root)
+                engine.write(page)
+                progress.advance()
+            engine.templates()
+            reused, used, stamps, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
+            warnings = engine.finish() + warnings
+            engine = None
         for writer in OUTPUT_WRITERS:
-            writer(catalogue, out)
-        _swap(out, target, work)
+            try:
+                writer(catalogue, out)
+            except BuildError:
+                raise
+            except Exception as exc:
+                name = getattr(writer, "__name__", repr(writer))
+                raise BuildError(f"生成 {name} 时出错：{type(exc).__name__}: {exc}") from exc
+        with deferred_signals():
+            _swap(out, target, work)
+            swapped = True
         if store:
             for kind, keys in store.used.items():
                 used.setdefault(kind, set()).update(keys)
             store.prune(used)
             store.save_stamps(stamps)
+    except BodyError as exc:
+        raise BuildError("正文无法排版", (exc.diagnostic,)) from exc
     except EngineError as exc:
         raise BuildError(str(exc)) from exc
+    except BuildInterrupted as exc:
+        exc.swapped = swapped
+        raise
     finally:
         if engine is not None:
             engine.abort()
         progress.close()
-        _discard(work, background=len(jobs) >= BACKGROUND_DELETE_PAGES and (work / "previous").exists())
+        _discard(work, background=swapped and len(jobs) >= BACKGROUND_DELETE_PAGES)
     stats = BuildStats(len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused)
     if store is not None and key and not project.diagnostics:
         store.record(key, target, [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)])
@@ -206,21 +267,23 @@ def unchanged_site(root: Path, target: Path, build_date: dt.date) -> BuildStats 
 
 
 def _build_reference(project: Project, target: Path) -> BuildStats:
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
     catalogue = project.public()
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+    work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
     try:
         docs, out = work / "docs", work / "site"
-        pages = [job.build() for job in PageBuilder(catalogue).jobs()]
+        try:
+            pages = [job.build() for job in PageBuilder(catalogue).jobs()]
+        except BodyError as exc:
+            raise BuildError("正文无法排版", (exc.diagnostic,)) from exc
         pages += [page for source in PAGE_SOURCES for page in source(catalogue)]
         count = write_docs(pages, docs, project.root)
-        nav_pages = [(p.title, U.page_url(p.slug)) for p in catalogue.pages if p.nav_order is not None]
-        settings = engine_config(project.config, docs, out, nav_pages, theme_dir(project.root))
-        warnings = build_reference(settings, work / "mkdocs.yml")
+        settings = engine_config(project.config, docs, out, _nav_pages(catalogue), theme_dir(project.root))
+        with engine_clock(catalogue):
+            warnings = build_reference(settings, work / "mkdocs.yml")
         for writer in OUTPUT_WRITERS:
             writer(catalogue, out)
-        _swap(out, target, work)
+        with deferred_signals():
+            _swap(out, target, work)
     except EngineError as exc:
         raise BuildError(str(exc)) from exc
     finally:
@@ -359,8 +422,11 @@ def _discard(work: Path, background: bool) -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
+# ---------------------------------------------------------------- the swap
 def _swap(new: Path, target: Path, work: Path) -> None:
-    """Replace ``target`` by ``new`` with two renames on the same filesystem."""
+    """Put ``new`` in place of ``target``; the old site ends up inside ``work``."""
+    if target.exists() and _exchange(new, target):
+        return
     old = work / "previous"
     if target.exists():
         os.rename(target, old)
@@ -370,3 +436,84 @@ def _swap(new: Path, target: Path, work: Path) -> None:
         if old.exists():
             os.rename(old, target)
         raise
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
+
+
+def clean_stale(target: Path) -> list[Path]:
+    """Remove temporary folders of killed builds; restore the old site if a swap was cut short."""
+    removed: list[Path] = []
+    for stale in sorted(target.parent.glob(temp_prefix(target) + "*")):
+        if not stale.is_dir() or stale.is_symlink():
+            continue
+        previous = stale / "previous"
+        if not target.exists() and previous.is_dir():
+            os.rename(previous, target)
+        shutil.rmtree(stale, ignore_errors=True)
+        removed.append(stale)
+    return removed
+
+
+@contextmanager
+def _exclusive(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the target's parent folder for the whole build."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"另一个构建正在写入 {target}，请等它完成后再试") from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+# ------------------------------------------------------------------ signals
+_HANDLED = (signal.SIGINT, signal.SIGTERM)
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise BuildInterrupted(signum)
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`BuildInterrupted` (so ``finally`` blocks clean up)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {s: signal.signal(s, _raise_interrupted) for s in _HANDLED}
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+
+
+@contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM back while the block runs; deliver them afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    saved = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in _HANDLED}
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+        for signum in pending[:1]:
+            signal.raise_signal(signum)

@@ -48,8 +48,39 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "true")
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 
 
+# Only the site's own scripts, styles, fonts and data; no inline script or style, no plugins,
+# no frames, no third-party requests. data: images are Material's CSS icons. Browsers ignore
+# frame-ancestors in a <meta>; set it as an HTTP header on the server (docs/safety.md).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "media-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "frame-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
+
+
 class EngineError(Exception):
     pass
+
+
+def lunr_js_path() -> Path:
+    """lunr.js as shipped inside the installed MkDocs package (the project carries no copy)."""
+    import mkdocs
+
+    path = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
+    if not path.is_file():
+        raise EngineError(f"lunr.js not found in the installed MkDocs package: {path}")
+    return path
 
 
 # ------------------------------------------------------------------ staged pages
@@ -58,10 +89,8 @@ def front_matter(page: StagedPage) -> dict[str, Any]:
     front: dict[str, Any] = {"title": esc(page.title), "gk": dict(page.meta)}
     if page.url == U.HOME or (page.url.startswith((U.CATALOGUE, U.INTERPRETATIONS)) and page.url.count("/") == 2):
         front["hide"] = ["navigation"]  # item pages and the home page use the full width
-    if not page.search:
-        # Item and listing pages stay out of Material's in-browser index: at 10k entries it
-        # would be ~190 MB of JSON. The catalogue search has its own index (generator.search).
-        front["search"] = {"exclude": True}
+    if page.meta.get("layout") == "wide":
+        front["hide"] = ["navigation", "toc"]
     return front
 
 
@@ -80,7 +109,7 @@ def write_docs(pages: Iterable[StagedPage], docs: Path, root: Path) -> int:
     """Write a plain MkDocs docs tree (used by :func:`build_reference`); return the page count."""
     count = 0
     for page in pages:
-        path = docs / U.to_file(page.url)
+        path = _inside(docs, U.to_file(page.url))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(staged_markdown(page), encoding="utf-8")
         copy_page_files(page, docs, root)
@@ -91,9 +120,17 @@ def write_docs(pages: Iterable[StagedPage], docs: Path, root: Path) -> int:
 def copy_page_files(page: StagedPage, dest: Path, root: Path) -> None:
     """Copy the page's attachments and media (``page.files``) below ``dest``."""
     for source, target in page.files:
-        path = dest / target
+        path = _inside(dest, target)
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / source, path)
+
+
+def _inside(docs: Path, rel: str) -> Path:
+    """``docs/rel``, refusing anything that would land outside the staging tree."""
+    path = docs / rel
+    if ".." in Path(rel).parts or Path(rel).is_absolute() or not path.resolve().is_relative_to(docs.resolve()):
+        raise EngineError(f"页面或附件地址 {rel!r} 超出网站目录")
+    return path
 
 
 # ------------------------------------------------------------------ configuration
@@ -108,21 +145,24 @@ def engine_config(
 ) -> dict[str, Any]:
     nav: list[Any] = [
         {"首页": "index.md"},
-        {"信息公开目录": [
-            {"目录首页": U.to_file(U.CATALOGUE)},
-            {"按主题分类": U.to_file(U.TOPICS)},
-            {"按发布机构": U.to_file(U.AGENCIES)},
-            {"按年份": U.to_file(U.YEARS)},
-            {"按信息类别": U.to_file(U.TYPES)},
-            {"现行有效规范性文件库": U.to_file(U.LIBRARY)},
-        ]},
+        {
+            "信息公开目录": [
+                {"目录首页": U.to_file(U.CATALOGUE)},
+                {"按主题分类": U.to_file(U.TOPICS)},
+                {"按发布机构": U.to_file(U.AGENCIES)},
+                {"按年份": U.to_file(U.YEARS)},
+                {"按信息类别": U.to_file(U.TYPES)},
+                {"现行有效规范性文件库": U.to_file(U.LIBRARY)},
+            ]
+        },
         {"政策解读": U.to_file(U.INTERPRETATIONS)},
-        *({title: U.to_file(url)} for title, url in nav_pages),
+        *({esc(title): U.to_file(url)} for title, url in nav_pages),
     ]
     return {
-        "site_name": cfg.name,
+        # Material prints these without escaping; they are HTML here.
+        "site_name": esc(cfg.name),
         "site_url": cfg.url,
-        "site_description": cfg.description,
+        "site_description": esc(cfg.description),
         "docs_dir": str(docs),
         "site_dir": str(out),
         "use_directory_urls": True,
@@ -133,20 +173,35 @@ def engine_config(
             "font": False,
             "features": ["navigation.tabs", "navigation.top", "navigation.indexes", "content.tooltips"],
             "palette": [
-                {"scheme": "default", "primary": "red", "accent": "red",
-                 "toggle": {"icon": "material/contrast-box", "name": "切换为高对比度模式"}},
-                {"scheme": "slate", "primary": "black", "accent": "yellow",
-                 "toggle": {"icon": "material/contrast-box", "name": "切换为普通模式"}},
+                {
+                    "scheme": "default",
+                    "primary": "red",
+                    "accent": "red",
+                    "toggle": {"icon": "material/contrast-box", "name": "切换为高对比度模式"},
+                },
+                {
+                    "scheme": "slate",
+                    "primary": "black",
+                    "accent": "yellow",
+                    "toggle": {"icon": "material/contrast-box", "name": "切换为普通模式"},
+                },
             ],
         },
         "nav": nav,
-        "plugins": ["search"],
+        # No engine search: the catalogue search (generator/search, theme/partials/search.html) is the only one.
+        "plugins": [],
         "markdown_extensions": ["md_in_html"],
-        "extra_css": ["assets/stylesheets/gongkai.css"],
+        "extra_css": ["assets/stylesheets/gongkai.css", "assets/stylesheets/search.css"],
         "extra_javascript": ["assets/javascripts/gongkai.js"],
-        "extra": {"gongkai": {**cfg.footer, "site_name": cfg.name}, "generator": False},
-        "validation": {"nav": {"omitted_files": "ignore", "not_found": "warn"},
-                       "links": {"not_found": "ignore", "absolute_links": "ignore", "unrecognized_links": "ignore"}},
+        "extra": {
+            "gongkai": {**cfg.footer, "site_name": cfg.name},
+            "generator": False,
+            "csp": CONTENT_SECURITY_POLICY,
+        },
+        "validation": {
+            "nav": {"omitted_files": "ignore", "not_found": "warn"},
+            "links": {"not_found": "ignore", "absolute_links": "ignore", "unrecognized_links": "ignore"},
+        },
     }
 
 
@@ -240,9 +295,17 @@ def _StagedHtml() -> Any:  # noqa: N802 - reads like the class it makes
 
 
 def _engine_errors() -> tuple[type[BaseException], ...]:
+    """What a failing engine raises: MkDocs' own errors, I/O, and any other exception
+    (a broken theme template, a plugin bug) — still an engine failure, never a traceback."""
+    return (Exception,)
+
+
+def _describe(exc: BaseException) -> str:
     from mkdocs import exceptions
 
-    return (exceptions.MkDocsException, exceptions.Abort, OSError)
+    if isinstance(exc, (exceptions.MkDocsException, exceptions.Abort, OSError)):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 # ------------------------------------------------------------------ reference build
@@ -259,7 +322,7 @@ def build_reference(settings: dict[str, Any], config_path: Path) -> list[str]:
             finally:
                 config.plugins.on_shutdown()
         except _engine_errors() as exc:
-            raise EngineError(f"MkDocs: {exc}; {'; '.join(log.records)}") from exc
+            raise EngineError(f"MkDocs: {_describe(exc)}; {'; '.join(log.records)}") from exc
     return log.records
 
 
@@ -301,7 +364,7 @@ class Engine:
             self.shared = self._prepare(settings, config_path, urls)
         except _engine_errors() as exc:
             self.log.__exit__()
-            raise EngineError(f"MkDocs: {exc}; {'; '.join(self.records.records)}") from exc
+            raise EngineError(f"MkDocs: {_describe(exc)}; {'; '.join(self.records.records)}") from exc
         self.site_dir = Path(self.shared.config.site_dir)
         self.nav_urls = {p.url for p in self.shared.nav.pages}
         self._order = {file.page.url: i for i, file in enumerate(self.shared.doc_files)}
@@ -351,6 +414,14 @@ class Engine:
 
     def render(self, staged: StagedPage) -> bytes:
         """The page's HTML, exactly as ``_populate_page`` + ``_build_page`` of MkDocs make it."""
+        try:
+            return self._render(staged)
+        except EngineError:
+            raise
+        except _engine_errors() as exc:  # a broken theme template: name the page, no traceback
+            raise EngineError(f"MkDocs: /{staged.url}: {_describe(exc)}") from exc
+
+    def _render(self, staged: StagedPage) -> bytes:
         from mkdocs.commands.build import get_context
         from mkdocs.structure.toc import get_toc
 
@@ -404,10 +475,13 @@ class Engine:
         from mkdocs.commands.build import _build_extra_template, _build_theme_template
 
         s = self.shared
-        for name in s.config.theme.static_templates:
-            _build_theme_template(name, s.env, s.files, s.config, s.nav)
-        for name in s.config.extra_templates:  # pragma: no cover - none configured
-            _build_extra_template(name, s.files, s.config, s.nav)
+        try:
+            for name in s.config.theme.static_templates:
+                _build_theme_template(name, s.env, s.files, s.config, s.nav)
+            for name in s.config.extra_templates:  # pragma: no cover - none configured
+                _build_extra_template(name, s.files, s.config, s.nav)
+        except _engine_errors() as exc:
+            raise EngineError(f"MkDocs: {_describe(exc)}") from exc
 
     def finish(self) -> list[str]:
         """Run post_build (Material writes its search index) and shutdown; return MkDocs' warnings."""
@@ -416,7 +490,7 @@ class Engine:
             config.plugins.on_post_build(config=config)
             config.plugins.on_shutdown()
         except _engine_errors() as exc:
-            raise EngineError(f"MkDocs: {exc}; {'; '.join(self.records.records)}") from exc
+            raise EngineError(f"MkDocs: {_describe(exc)}; {'; '.join(self.records.records)}") from exc
         finally:
             self.log.__exit__()
         return self.records.records
@@ -585,9 +659,7 @@ class _Skeletons:
         if any(isinstance(p, str) and _MARK in p for p in parts):
             return None  # a marker printed in a form we do not model
         skeleton = _Skeleton(parts)
-        check = "".join(
-            p if isinstance(p, str) else (_escape(plain[p[0]]) if p[1] else plain[p[0]]) for p in parts
-        )
+        check = "".join(p if isinstance(p, str) else (_escape(plain[p[0]]) if p[1] else plain[p[0]]) for p in parts)
         return skeleton if check == rendered_plain else None
 
 

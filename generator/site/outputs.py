@@ -16,13 +16,23 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.model.catalogue import Catalogue
+from generator.site.exports import data_pages, write_exports
 from generator.site.feeds import write_feeds
 from generator.site.pages import StagedPage
+from generator.site.stats import stats_pages, write_annual_json
+from generator.site.search import search_pages, write_search
 
 PageSource = Callable[[Catalogue], Iterable[StagedPage]]
 OutputWriter = Callable[[Catalogue, Path], None]
 
-PAGE_SOURCES: list[PageSource] = []
+PAGE_SOURCES: list[PageSource] = [
+    stats_pages,
+    data_pages,
+    search_pages,
+]
 OUTPUT_WRITERS: list[OutputWriter] = [
+    write_annual_json,
+    write_exports,
     write_feeds,
+    write_search,
 ]

@@ -58,8 +58,14 @@ class PageBuilder:
     def jobs(self) -> list[PageJob]:
         """Every page of the site, in a stable order, each built only when asked."""
         jobs = [PageJob.ready(self.site_home()), PageJob.ready(self.catalogue_home())]
-        for section in (self.topic_pages, self.agency_pages, self.year_pages, self.type_pages, self.library_pages,
-                        self.interpretation_listing):
+        for section in (
+            self.topic_pages,
+            self.agency_pages,
+            self.year_pages,
+            self.type_pages,
+            self.library_pages,
+            self.interpretation_listing,
+        ):
             jobs.extend(section())
         for page in self.cat.pages:
             jobs.append(PageJob(U.page_url(page.slug), partial(self.content_page, page), search=True))
@@ -70,8 +76,12 @@ class PageBuilder:
         return jobs
 
     def content_page(self, page: Page) -> StagedPage:
-        return StagedPage(U.page_url(page.slug), page.title, f"<h1>{esc(page.title)}</h1>\n{self.body.render(page.body)}",
-                          {"ColumnName": page.title})
+        return StagedPage(
+            U.page_url(page.slug),
+            page.title,
+            f"<h1>{esc(page.title)}</h1>\n{self.body.render(page.body, page.source, 1)}",
+            {"ColumnName": page.title},
+        )
 
     # ----------------------------------------------------------- item pages
     def link_to(self, here: str, item: Item) -> str:
@@ -82,7 +92,7 @@ class PageBuilder:
         parts = [f"<h1>{esc(e.title)}</h1>", self.banner(e, here), self.meta_table(e, here)]
         files: list[tuple[str, str]] = []
         if e.body_public:
-            parts.append(f'<div class="gk-body">\n{self.body.render(e.body)}\n</div>')
+            parts.append(f'<div class="gk-body">\n{self.body.render(e.body, e.source, e.body_line)}\n</div>')
             if e.attachments:
                 items = []
                 for att in e.attachments:
@@ -95,15 +105,21 @@ class PageBuilder:
             parts.append(
                 '<div class="gk-notice" role="note">本信息为依申请公开，网站仅公开目录信息。'
                 "如需获取全文，请按"
-                f'{a(rel(here, U.page_url("guide")), "政府信息公开指南")}提出申请。</div>'
+                f"{a(rel(here, U.page_url('guide')), '政府信息公开指南')}提出申请。</div>"
             )
         parts.append(self.related_interpretations(e, here))
         parts.append(self.relations_section(e, here))
-        parts.append(self.timeline(e))
+        parts.append(self.timeline(e, here))
         parts.append(self.history(e))
-        meta = {"ArticleTitle": e.title, "PubDate": iso(e.published_date), "ColumnName": "政府信息公开目录",
-                "ContentSource": self.cfg.agency_name(e.publisher), "Keywords": ",".join(e.keywords),
-                "Description": e.abstract, "index_no": e.index_no}
+        meta = {
+            "ArticleTitle": e.title,
+            "PubDate": iso(e.published_date),
+            "ColumnName": "政府信息公开目录",
+            "ContentSource": self.cfg.agency_name(e.publisher),
+            "Keywords": ",".join(e.keywords),
+            "Description": e.abstract,
+            "index_no": e.index_no,
+        }
         return StagedPage(here, e.title, join(parts), meta, tuple(files), search=False)
 
     def banner(self, e: Entry, here: str) -> str:
@@ -137,8 +153,10 @@ class PageBuilder:
             links.append(f"{self.link_to(here, s)}{number}")
         more = f"<p>{label}：{'；'.join(links)}</p>" if links else ""
         cls = VALIDITY_CLASS.get(e.validity, "other")
-        return (f'<div class="gk-banner gk-banner--{cls}" role="status"><p><strong>{esc(e.validity)}</strong> '
-                f"{esc(text)}</p>{more}</div>")
+        return (
+            f'<div class="gk-banner gk-banner--{cls}" role="status"><p><strong>{esc(e.validity)}</strong> '
+            f"{esc(text)}</p>{more}</div>"
+        )
 
     def meta_table(self, e: Entry, here: str) -> str:
         topics = "；".join(esc(f"{t1}\\{t2}" if t2 else t1) for t1, t2 in e.topics)
@@ -174,7 +192,9 @@ class PageBuilder:
         body = "".join(f"<tr>{cells[i]}{cells[i + 1]}</tr>" for i in range(0, len(cells), 2))
         wide = [("关键词", esc("、".join(e.keywords))), ("内容概述", esc(e.abstract))]
         body += "".join(f'<tr><th scope="row">{k}</th><td colspan="3">{v}</td></tr>' for k, v in wide)
-        return f'<table class="gk-meta"><caption class="gk-sr">信息公开目录元数据</caption><tbody>{body}</tbody></table>'
+        return (
+            f'<table class="gk-meta"><caption class="gk-sr">信息公开目录元数据</caption><tbody>{body}</tbody></table>'
+        )
 
     def validity_badge(self, validity: str | None) -> str:
         if not validity:
@@ -193,8 +213,14 @@ class PageBuilder:
         return f'<section class="gk-related" aria-labelledby="gk-related-h"><h2 id="gk-related-h">相关解读</h2><ul>{items}</ul></section>'
 
     def relations_section(self, e: Entry, here: str) -> str:
-        labels = [("amends", "本文件修改了"), ("repeals", "本文件废止了"), ("replaces", "本文件替代了"),
-                  ("amended_by", "修改本文件的文件"), ("repealed_by", "废止本文件的文件"), ("replaced_by", "替代本文件的文件")]
+        labels = [
+            ("amends", "本文件修改了"),
+            ("repeals", "本文件废止了"),
+            ("replaces", "本文件替代了"),
+            ("amended_by", "修改本文件的文件"),
+            ("repealed_by", "废止本文件的文件"),
+            ("replaced_by", "替代本文件的文件"),
+        ]
         rows = []
         for rel_name, label in labels:
             targets = self.cat.related(e.index_no, rel_name)
@@ -203,27 +229,42 @@ class PageBuilder:
                 rows.append(f"<li>{label}：{links}</li>")
         return f'<section class="gk-relations"><h2>关联文件</h2><ul>{"".join(rows)}</ul></section>' if rows else ""
 
-    def timeline(self, e: Entry) -> str:
+    def timeline(self, e: Entry, here: str) -> str:
+        """效力状况记录: dated events, oldest first, naming the deciding document when it is public."""
         if not e.validity_history:
             return ""
         items = []
         for ev in e.validity_history:
             note = f" {esc(ev.note)}" if ev.note else ""
-            items.append(f'<li><time datetime="{iso(ev.date)}">{iso(ev.date)}</time> {self.validity_badge(ev.status)}{note}</li>')
-        return f'<section class="gk-timeline"><h2>效力状况记录</h2><ol>{"".join(items)}</ol></section>'
+            target = self.cat.entries.get(ev.by) if ev.by else None
+            by = f'<span class="gk-by">（依据：{self.link_to(here, target)}）</span>' if target else ""
+            items.append(
+                f'<li><time datetime="{iso(ev.date)}">{iso(ev.date)}</time> {self.validity_badge(ev.status)}{by}{note}</li>'
+            )
+        return (
+            f'<section class="gk-timeline" aria-labelledby="gk-timeline-h"><h2 id="gk-timeline-h">效力状况记录</h2>'
+            f"<ol>{''.join(items)}</ol></section>"
+        )
 
     def history(self, item: Item) -> str:
         if not item.history:
             return ""
-        items = "".join(f'<li><time datetime="{iso(n.date)}">{iso(n.date)}</time> {esc(n.note)}</li>' for n in item.history)
-        return f'<section class="gk-history"><h2>变更记录</h2><ol>{items}</ol></section>'
+        items = "".join(
+            f'<li><time datetime="{iso(n.date)}">{iso(n.date)}</time> {esc(n.note)}</li>' for n in item.history
+        )
+        return (
+            f'<section class="gk-history" aria-labelledby="gk-history-h"><h2 id="gk-history-h">变更记录</h2>'
+            f"<ol>{items}</ol></section>"
+        )
 
     def interpretation_page(self, i: Interpretation) -> StagedPage:
         here = U.item_url(i)
         sources = self.cat.sources_of(i)
         source_links = "".join(
-            f"<li>{self.link_to(here, s)}" + (f"（{esc(s.doc_number)}）" if s.doc_number else "")
-            + (f" {self.validity_badge(s.validity)}" if s.validity and s.validity != "有效" else "") + "</li>"
+            f"<li>{self.link_to(here, s)}"
+            + (f"（{esc(s.doc_number)}）" if s.doc_number else "")
+            + (f" {self.validity_badge(s.validity)}" if s.validity and s.validity != "有效" else "")
+            + "</li>"
             for s in sources
         )
         rows = [
@@ -246,35 +287,47 @@ class PageBuilder:
         parts = [
             f"<h1>{esc(i.title)}</h1>",
             f'<section class="gk-sources" aria-labelledby="gk-src-h"><h2 id="gk-src-h">原文件</h2><ul>{source_links}</ul></section>'
-            if sources else "",
+            if sources
+            else "",
             f'<table class="gk-meta gk-meta--narrow"><tbody>{table}</tbody></table>',
             media,
-            f'<div class="gk-body">\n{self.body.render(i.body)}\n</div>',
+            f'<div class="gk-body">\n{self.body.render(i.body, i.source, i.body_line)}\n</div>',
             self.history(i),
         ]
-        meta = {"ArticleTitle": i.title, "PubDate": iso(i.published_date), "ColumnName": "政策解读",
-                "ContentSource": self.cfg.agency_name(i.interpreter_org), "Keywords": ",".join(i.keywords),
-                "Description": i.abstract, "index_no": i.index_no}
+        meta = {
+            "ArticleTitle": i.title,
+            "PubDate": iso(i.published_date),
+            "ColumnName": "政策解读",
+            "ContentSource": self.cfg.agency_name(i.interpreter_org),
+            "Keywords": ",".join(i.keywords),
+            "Description": i.abstract,
+            "index_no": i.index_no,
+        }
         return StagedPage(here, i.title, join(parts), meta, tuple(files), search=False)
 
     # -------------------------------------------------------------- listings
-    def listing(self, url: str, title: str, entries: Sequence[Entry], intro: str = "",
-                column: str = "政府信息公开目录") -> Iterator[PageJob]:
+    def listing(
+        self, url: str, title: str, entries: Sequence[Entry], intro: str = "", column: str = "政府信息公开目录"
+    ) -> Iterator[PageJob]:
         size = self.cfg.page_size
         pages = max(1, math.ceil(len(entries) / size))
         for n in range(1, pages + 1):
             yield PageJob(U.paged(url, n), partial(self.listing_page, url, title, entries, intro, column, n, pages))
 
-    def listing_page(self, url: str, title: str, entries: Sequence[Entry], intro: str, column: str, n: int,
-                     pages: int) -> StagedPage:
+    def listing_page(
+        self, url: str, title: str, entries: Sequence[Entry], intro: str, column: str, n: int, pages: int
+    ) -> StagedPage:
         size = self.cfg.page_size
         here = U.paged(url, n)
         chunk = entries[(n - 1) * size : n * size]
         heading = title if n == 1 else f"{title}（第 {n} 页）"
-        parts = [f"<h1>{esc(heading)}</h1>", intro,
-                 f'<p class="gk-count">共 {len(entries)} 条</p>',
-                 self.entry_table(here, chunk) if chunk else '<p class="gk-empty">暂无信息。</p>',
-                 self.pager(url, here, n, pages)]
+        parts = [
+            f"<h1>{esc(heading)}</h1>",
+            intro,
+            f'<p class="gk-count">共 {len(entries)} 条</p>',
+            self.entry_table(here, chunk) if chunk else '<p class="gk-empty">暂无信息。</p>',
+            self.pager(url, here, n, pages),
+        ]
         return StagedPage(here, heading, join(parts), {"ColumnName": column}, search=False)
 
     def entry_table(self, here: str, entries: Sequence[Entry]) -> str:
@@ -289,10 +342,18 @@ class PageBuilder:
             )
         head = "".join(
             f'<th scope="col" data-type="{t}">{label}</th>'
-            for label, t in (("索引号", "text"), ("名称", "text"), ("文号", "text"), ("发布日期", "date"), ("效力状况", "text"))
+            for label, t in (
+                ("索引号", "text"),
+                ("名称", "text"),
+                ("文号", "text"),
+                ("发布日期", "date"),
+                ("效力状况", "text"),
+            )
         )
-        return (f'<div class="gk-table-wrap"><table class="gk-list" data-gk-sortable>'
-                f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+        return (
+            f'<div class="gk-table-wrap"><table class="gk-list" data-gk-sortable>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        )
 
     def pager(self, url: str, here: str, n: int, pages: int) -> str:
         if pages == 1:
@@ -328,12 +389,26 @@ class PageBuilder:
         for top in tree.top:
             kids = tree.children.get(top.name, ())
             count = len(groups.get((top.name, None), []))
-            head = (a(rel(U.TOPICS, U.topic_url(top.slug)), top.name) if count else esc(top.name)) + f' <span class="gk-n">{count}</span>'
-            sub = self.index_list(U.TOPICS, [(U.topic_url(tree.slug(top.name, k.name)), k.name,
-                                              len(groups.get((top.name, k.name), []))) for k in kids]) if kids else ""
+            head = (
+                a(rel(U.TOPICS, U.topic_url(top.slug)), top.name) if count else esc(top.name)
+            ) + f' <span class="gk-n">{count}</span>'
+            sub = (
+                self.index_list(
+                    U.TOPICS,
+                    [
+                        (U.topic_url(tree.slug(top.name, k.name)), k.name, len(groups.get((top.name, k.name), [])))
+                        for k in kids
+                    ],
+                )
+                if kids
+                else ""
+            )
             blocks.append(f'<section class="gk-topic"><h2>{head}</h2>{sub}</section>')
-        yield PageJob.ready(StagedPage(U.TOPICS, "按主题分类浏览", f"<h1>按主题分类浏览</h1>{''.join(blocks)}",
-                                       {"ColumnName": "主题分类"}))
+        yield PageJob.ready(
+            StagedPage(
+                U.TOPICS, "按主题分类浏览", f"<h1>按主题分类浏览</h1>{''.join(blocks)}", {"ColumnName": "主题分类"}
+            )
+        )
         for (first, second), entries in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
             slug = tree.slug(first, second)
             title = f"主题分类：{first}" + (f" \\ {second}" if second else "")
@@ -342,23 +417,33 @@ class PageBuilder:
     def agency_pages(self) -> Iterator[PageJob]:
         groups = self.cat.by_agency()
         rows = [(U.agency_url(ag.id), ag.name, len(groups.get(ag.id, []))) for ag in self.cfg.agencies]
-        yield PageJob.ready(StagedPage(U.AGENCIES, "按发布机构浏览",
-                                       f"<h1>按发布机构浏览</h1>{self.index_list(U.AGENCIES, rows)}",
-                                       {"ColumnName": "发布机构"}))
+        yield PageJob.ready(
+            StagedPage(
+                U.AGENCIES,
+                "按发布机构浏览",
+                f"<h1>按发布机构浏览</h1>{self.index_list(U.AGENCIES, rows)}",
+                {"ColumnName": "发布机构"},
+            )
+        )
         for ag in self.cfg.agencies:
             entries = groups.get(ag.id, [])
             interps = [i for i in self.cat.newest_interpretations() if i.interpreter_org == ag.id]
             intro = ""
             if interps:
                 here = U.agency_url(ag.id)
-                intro = f'<p>本机构发布政策解读 {len(interps)} 篇，见{a(rel(here, U.INTERPRETATIONS), "政策解读")}。</p>'
+                intro = (
+                    f"<p>本机构发布政策解读 {len(interps)} 篇，见{a(rel(here, U.INTERPRETATIONS), '政策解读')}。</p>"
+                )
             yield from self.listing(U.agency_url(ag.id), ag.name, entries, intro, column="发布机构")
 
     def year_pages(self) -> Iterator[PageJob]:
         groups = self.cat.by_year()
         rows = [(U.year_url(y), f"{y} 年", len(groups[y])) for y in sorted(groups, reverse=True)]
-        yield PageJob.ready(StagedPage(U.YEARS, "按年份浏览", f"<h1>按年份浏览</h1>{self.index_list(U.YEARS, rows)}",
-                                       {"ColumnName": "年份"}))
+        yield PageJob.ready(
+            StagedPage(
+                U.YEARS, "按年份浏览", f"<h1>按年份浏览</h1>{self.index_list(U.YEARS, rows)}", {"ColumnName": "年份"}
+            )
+        )
         for year in sorted(groups, reverse=True):
             yield from self.listing(U.year_url(year), f"{year} 年公开的信息", groups[year], column="年份")
 
@@ -370,18 +455,32 @@ class PageBuilder:
         groups = self.cat.by_info_type()
         terms = self.cfg.vocab.info_types.terms
         rows = [(U.type_url(t.slug), t.name, len(groups.get(t.name, []))) for t in terms]
-        yield PageJob.ready(StagedPage(U.TYPES, "按信息类别浏览", f"<h1>按信息类别浏览</h1>{self.index_list(U.TYPES, rows)}",
-                                       {"ColumnName": "信息类别"}))
+        yield PageJob.ready(
+            StagedPage(
+                U.TYPES,
+                "按信息类别浏览",
+                f"<h1>按信息类别浏览</h1>{self.index_list(U.TYPES, rows)}",
+                {"ColumnName": "信息类别"},
+            )
+        )
         for t in terms:
             yield from self.listing(U.type_url(t.slug), t.name, groups.get(t.name, []), column="信息类别")
 
     def library_pages(self) -> Iterator[PageJob]:
-        intro = (f'<p>现行有效的规章和行政规范性文件，集中公开、动态更新。已失效、废止或修改的文件见'
-                 f'{a(rel(U.LIBRARY, U.LIBRARY_REPEALED), "失效、废止和修改文件目录")}。</p>')
-        yield from self.listing(U.LIBRARY, "现行有效规章和行政规范性文件库", self.cat.current_normative(), intro,
-                                column="现行有效规范性文件库")
-        yield from self.listing(U.LIBRARY_REPEALED, "失效、废止和修改文件目录", self.cat.repealed_normative(),
-                                column="现行有效规范性文件库")
+        intro = (
+            f"<p>现行有效的规章和行政规范性文件，集中公开、动态更新。已失效、废止或修改的文件见"
+            f"{a(rel(U.LIBRARY, U.LIBRARY_REPEALED), '失效、废止和修改文件目录')}。</p>"
+        )
+        yield from self.listing(
+            U.LIBRARY,
+            "现行有效规章和行政规范性文件库",
+            self.cat.current_normative(),
+            intro,
+            column="现行有效规范性文件库",
+        )
+        yield from self.listing(
+            U.LIBRARY_REPEALED, "失效、废止和修改文件目录", self.cat.repealed_normative(), column="现行有效规范性文件库"
+        )
 
     def interpretation_listing(self) -> Iterator[PageJob]:
         interps = self.cat.newest_interpretations()
@@ -395,16 +494,35 @@ class PageBuilder:
         rows = []
         for i in interps[(n - 1) * size : n * size]:
             sources = "；".join(self.link_to(here, s) for s in self.cat.sources_of(i))
-            rows.append(f"<tr><td>{self.link_to(here, i)}</td><td>{esc(i.form)}</td>"
-                        f"<td>{esc(self.cfg.agency_name(i.interpreter_org))}</td>"
-                        f'<td data-sort="{iso(i.published_date)}">{iso(i.published_date)}</td><td>{sources}</td></tr>')
+            rows.append(
+                f"<tr><td>{self.link_to(here, i)}</td><td>{esc(i.form)}</td>"
+                f"<td>{esc(self.cfg.agency_name(i.interpreter_org))}</td>"
+                f'<td data-sort="{iso(i.published_date)}">{iso(i.published_date)}</td><td>{sources}</td></tr>'
+            )
         head = "".join(f'<th scope="col">{h}</th>' for h in ("标题", "形式", "解读机构", "发布日期", "原文件"))
-        table = (f'<div class="gk-table-wrap"><table class="gk-list" data-gk-sortable><thead><tr>{head}</tr></thead>'
-                 f'<tbody>{"".join(rows)}</tbody></table></div>') if rows else '<p class="gk-empty">暂无解读。</p>'
+        table = (
+            (
+                f'<div class="gk-table-wrap"><table class="gk-list" data-gk-sortable><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table></div>"
+            )
+            if rows
+            else '<p class="gk-empty">暂无解读。</p>'
+        )
         title = "政策解读" if n == 1 else f"政策解读（第 {n} 页）"
-        return StagedPage(here, title, join([f"<h1>{title}</h1>", f'<p class="gk-count">共 {len(interps)} 篇</p>',
-                                            table, self.pager(U.INTERPRETATIONS, here, n, pages)]),
-                          {"ColumnName": "政策解读"}, search=False)
+        return StagedPage(
+            here,
+            title,
+            join(
+                [
+                    f"<h1>{title}</h1>",
+                    f'<p class="gk-count">共 {len(interps)} 篇</p>',
+                    table,
+                    self.pager(U.INTERPRETATIONS, here, n, pages),
+                ]
+            ),
+            {"ColumnName": "政策解读"},
+            search=False,
+        )
 
     # ----------------------------------------------------------------- homes
     def newest_list(self, here: str, items: Sequence[Item]) -> str:
@@ -415,10 +533,18 @@ class PageBuilder:
         return f'<ul class="gk-newest">{lis}</ul>' if lis else '<p class="gk-empty">暂无信息。</p>'
 
     def views_nav(self, here: str) -> str:
-        views = [(U.CATALOGUE, "信息公开目录"), (U.TOPICS, "按主题分类"), (U.AGENCIES, "按发布机构"), (U.YEARS, "按年份"),
-                 (U.TYPES, "按信息类别"), (U.LIBRARY, "现行有效规范性文件库"), (U.INTERPRETATIONS, "政策解读")]
+        views = [
+            (U.CATALOGUE, "信息公开目录"),
+            (U.TOPICS, "按主题分类"),
+            (U.AGENCIES, "按发布机构"),
+            (U.YEARS, "按年份"),
+            (U.TYPES, "按信息类别"),
+            (U.LIBRARY, "现行有效规范性文件库"),
+            (U.INTERPRETATIONS, "政策解读"),
+        ]
         if any(p.slug == "guide" for p in self.cat.pages):
             views.append((U.page_url("guide"), "政府信息公开指南"))
+        views += [(U.STATS, "年度报告统计"), (U.DATA, "开放数据")]
         links = "".join(f"<li>{a(rel(here, u), label)}</li>" for u, label in views)
         return f'<nav class="gk-views" aria-label="目录导航"><ul>{links}</ul></nav>'
 
@@ -429,10 +555,10 @@ class PageBuilder:
             f"<p>{esc(self.cfg.description)}</p>" if self.cfg.description else "",
             self.views_nav(U.HOME),
             '<div class="gk-columns">',
-            f'<section><h2>最新公开</h2>{self.newest_list(U.HOME, self.cat.newest_entries()[:n])}'
-            f'<p>{a(U.CATALOGUE, "更多公开信息 »")}</p></section>',
-            f'<section><h2>最新解读</h2>{self.newest_list(U.HOME, self.cat.newest_interpretations()[:n])}'
-            f'<p>{a(U.INTERPRETATIONS, "更多政策解读 »")}</p></section>',
+            f"<section><h2>最新公开</h2>{self.newest_list(U.HOME, self.cat.newest_entries()[:n])}"
+            f"<p>{a(U.CATALOGUE, '更多公开信息 »')}</p></section>",
+            f"<section><h2>最新解读</h2>{self.newest_list(U.HOME, self.cat.newest_interpretations()[:n])}"
+            f"<p>{a(U.INTERPRETATIONS, '更多政策解读 »')}</p></section>",
             "</div>",
         ]
         return StagedPage(U.HOME, "首页", join(parts), {"ColumnName": "首页"})

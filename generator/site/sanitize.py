@@ -2,8 +2,12 @@
 
 Editors may use a small, documented set of HTML tags inside Markdown (docs/schema.md,
 "允许的 HTML"). Everything else is dropped: ``<script>``, ``<style>``, ``<iframe>``,
-``<object>`` and their content; event-handler attributes; ``javascript:``/``data:``
-and any other non-web URL scheme. Text is re-escaped on output.
+``<object>``, ``<svg>``, ``<math>`` and friends together with their content; other
+unknown tags (their text is kept); every attribute not on the list, so all event
+handlers (``onerror=`` …) and inline ``style``; ``javascript:``, ``data:``,
+``vbscript:`` and any other non-web URL scheme, however it is disguised with
+entities, whitespace or case. Text and attribute values are re-escaped on output,
+and every tag left open is closed, so a body cannot break out of its container.
 """
 
 from __future__ import annotations
@@ -13,13 +17,91 @@ import re
 from html.parser import HTMLParser
 
 ALLOWED_TAGS = frozenset(
-    "a abbr b blockquote br caption code dd del details div dl dt em figcaption figure h1 h2 h3 h4 h5 h6 hr i "
-    "img ins kbd li mark ol p pre q s small span strong sub summary sup table tbody td tfoot th thead tr u ul".split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    ]
 )
-VOID_TAGS = frozenset({"br", "hr", "img"})
+VOID_TAGS = frozenset({"br", "hr", "img", "area", "base", "col", "embed", "input", "link", "meta", "source", "wbr"})
 # Elements whose content is dropped along with them.
-DROP_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math",
-                          "textarea", "select", "button", "form", "frame", "frameset", "applet", "noembed", "title"})
+DROP_CONTENT = frozenset(
+    [
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "template",
+        "noscript",
+        "svg",
+        "math",
+        "textarea",
+        "select",
+        "button",
+        "form",
+        "frame",
+        "frameset",
+        "applet",
+        "noembed",
+        "noframes",
+        "title",
+        "xmp",
+        "plaintext",
+        "listing",
+        "head",
+        "audio",
+        "video",
+        "canvas",
+        "dialog",
+    ]
+)
 GLOBAL_ATTRS = frozenset({"id", "class", "title", "lang", "dir"})
 TAG_ATTRS: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "name"}),
@@ -27,25 +109,70 @@ TAG_ATTRS: dict[str, frozenset[str]] = {
     "td": frozenset({"colspan", "rowspan", "align", "style"}),
     "th": frozenset({"colspan", "rowspan", "align", "scope", "style"}),
     "ol": frozenset({"start", "type"}),
-    "abbr": frozenset(),
     "details": frozenset({"open"}),
+    "q": frozenset({"cite"}),
+    "blockquote": frozenset({"cite"}),
 }
-URL_ATTRS = frozenset({"href", "src"})
+URL_ATTRS = frozenset({"href", "src", "cite"})
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+# Identifiers an editor may give an element; ids of the theme and the page are reserved
+# (an editor's id="gk-content" or id="__md_scope" would hijack the page's own scripts).
+_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_:.\-]{0,63}$")
+_RESERVED_ID = re.compile(r"^(gk-|md-|__|search|palette|document\$|location\$)", re.IGNORECASE)
+_CLASS_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,63}$")
+_NUMBER_RE = re.compile(r"^\d{1,4}%?$")
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-_ALIGN_STYLE = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$")
+_ALIGN_STYLE = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$", re.IGNORECASE)
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+")
 
 
 def safe_url(value: str) -> str | None:
-    """Return the URL if it is relative or uses a web scheme, else ``None``."""
-    text = html.unescape(value)
-    compact = re.sub(r"[\x00-\x20\x7f-\x9f]+", "", text)
-    m = _SCHEME_RE.match(compact)
-    if m and m.group(1).lower() not in SAFE_SCHEMES:
-        return None
-    if compact.startswith("//") or compact.startswith("\\\\"):
-        return text  # protocol-relative: a web URL
-    return text
+    """Return ``value`` if it is relative or uses a web scheme, else ``None``.
+
+    ``value`` is an attribute value as the browser sees it (entities already
+    decoded once). Browsers ignore control characters and whitespace inside a
+    scheme, so those are removed before looking at it; the value is also decoded
+    a second time so that a doubly-encoded scheme is refused rather than trusted.
+    """
+    for candidate in (value, html.unescape(value)):
+        compact = _INVISIBLE.sub("", candidate)
+        m = _SCHEME_RE.match(compact)
+        if m and m.group(1).lower() not in SAFE_SCHEMES:
+            return None
+        if compact.startswith("\\\\") or compact.startswith("/\\"):
+            return None  # browsers read \\host as //host; never needed in content
+    return value
+
+
+def _clean_attr(tag: str, name: str, value: str) -> tuple[str, str] | None:
+    """The attribute as it may be written out, or ``None`` to drop it."""
+    if name in URL_ATTRS:
+        url = safe_url(value)
+        return None if url is None else (name, url)
+    if name in ("id", "name"):
+        return (name, value) if _ID_RE.match(value) and not _RESERVED_ID.match(value) else None
+    if name == "class":
+        classes = [c for c in value.split() if _CLASS_RE.match(c) and not _RESERVED_ID.match(c)]
+        return ("class", " ".join(classes)) if classes else None
+    if name == "style":
+        # Markdown tables align cells with style="text-align: …"; the page's
+        # Content-Security-Policy forbids inline styles, so it becomes a class.
+        m = _ALIGN_STYLE.match(value)
+        return ("class", f"gk-align-{m.group(1).lower()}") if m else None
+    if name == "align":
+        v = value.strip().lower()
+        return ("class", f"gk-align-{v}") if v in ("left", "right", "center") else None
+    if name in ("colspan", "rowspan", "start", "width", "height"):
+        return (name, value.strip()) if _NUMBER_RE.match(value.strip()) else None
+    if name == "type":
+        return (name, value) if value in ("1", "a", "A", "i", "I") else None
+    if name == "scope":
+        return (name, value) if value in ("row", "col", "rowgroup", "colgroup") else None
+    if name == "dir":
+        return (name, value) if value in ("ltr", "rtl", "auto") else None
+    if name == "open":
+        return (name, "")
+    return (name, value)
 
 
 class _Sanitizer(HTMLParser):
@@ -74,24 +201,26 @@ class _Sanitizer(HTMLParser):
         if tag not in ALLOWED_TAGS:
             return
         allowed = GLOBAL_ATTRS | TAG_ATTRS.get(tag, frozenset())
-        parts = [tag]
-        for name, value in attrs:
-            name = name.lower()
-            if name not in allowed or name.startswith("on"):
+        cleaned: dict[str, str] = {}
+        for raw_name, raw_value in attrs:
+            name = raw_name.lower()
+            if name not in allowed or name.startswith("on") or name in cleaned:
                 continue
-            value = value or ""
-            if name in URL_ATTRS:
-                url = safe_url(value)
-                if url is None:
-                    continue
-                value = url
-            if name == "style" and not _ALIGN_STYLE.match(value):
-                continue
-            parts.append(f'{name}="{html.escape(value, quote=True)}"')
-        if tag == "a" and any(p.startswith("href=") and "://" in p for p in parts):
+            kept = _clean_attr(tag, name, raw_value or "")
+            if kept is not None:
+                key, value = kept
+                cleaned[key] = f"{cleaned[key]} {value}" if key == "class" and key in cleaned else value
+        if tag == "img" and "src" not in cleaned:
+            return
+        parts = [tag] + [f'{k}="{html.escape(v, quote=True)}"' for k, v in cleaned.items()]
+        if tag == "a" and _SCHEME_RE.match(_INVISIBLE.sub("", cleaned.get("href", ""))):
             parts.append('rel="noopener noreferrer"')
         self.out.append("<" + " ".join(parts) + ">")
-        if tag not in VOID_TAGS and not closed:
+        if tag in VOID_TAGS:
+            return
+        if closed:
+            self.out.append(f"</{tag}>")
+        else:
             self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:

@@ -32,6 +32,8 @@ def _rebuild(root: Path, target: Path, build_date: dt.date | None) -> bool:
     try:
         stats = build_site(project, target)
     except BuildError as exc:
+        if exc.diagnostics:
+            click.echo(render_text(list(exc.diagnostics)), err=True)
         click.echo(f"构建失败：{exc}", err=True)
         return False
     click.echo(f"已构建 {stats.pages} 个页面", err=True)

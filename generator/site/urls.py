@@ -15,6 +15,8 @@ TYPES = "types/"
 LIBRARY = "library/"
 LIBRARY_REPEALED = "library/repealed/"
 INTERPRETATIONS = "interpretations/"
+STATS = "stats/"
+DATA = "data/"
 RESERVED = {"catalogue", "topics", "agencies", "years", "types", "library", "interpretations", "assets",
             "attachments", "media", "search", "stats", "feeds", "data"}
 

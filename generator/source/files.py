@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,11 +16,28 @@ CONFIG_FILE = "site_config.yml"
 
 @dataclass(frozen=True)
 class SourceRef:
-    """A Markdown source: its kind, its path relative to the root, and whether it escapes."""
+    """A Markdown source: its kind, its path relative to the root, and what is wrong with it.
+
+    ``problem`` is ``None`` for a regular file inside the repository, else one of
+    :data:`PROBLEMS`: the file must not be read.
+    """
 
     kind: str  # "entry" | "interpretation" | "page"
     rel: str
-    outside: bool = False
+    problem: str | None = None
+
+    @property
+    def outside(self) -> bool:
+        return self.problem == "outside"
+
+
+# problem -> (Chinese reason, English reason) for E016; "outside" is E014.
+PROBLEMS = {
+    "outside": ("符号链接指向仓库之外", "symbolic link points outside the repository"),
+    "dangling": ("符号链接的目标不存在或形成循环", "the symbolic link is broken or loops"),
+    "special": ("不是普通文件（例如命名管道或设备）", "not a regular file (e.g. a pipe or a device)"),
+    "unreadable": ("没有读取权限", "permission denied"),
+}
 
 
 def kind_of(rel: str) -> str | None:
@@ -36,8 +54,10 @@ def discover(root: Path) -> list[SourceRef]:
     """All Markdown sources under catalogue/ and content/, sorted by path.
 
     Hidden files and folders are skipped. Symbolic links are followed only when
-    they stay inside ``root``; others are returned with ``outside=True`` so the
-    checks can report them.
+    they stay inside ``root``; a link to a folder outside is returned as one
+    source with ``problem="outside"`` (nothing beneath it is read), and so are
+    broken links and special files (pipes, devices), so the checks can report them
+    instead of hanging on a read.
     """
     root_real = root.resolve()
     found: list[SourceRef] = []
@@ -51,6 +71,8 @@ def discover(root: Path) -> list[SourceRef]:
                 p = Path(dirpath) / d
                 if p.is_symlink() and not _inside(p, root_real):
                     dirnames.remove(d)
+                    rel = p.relative_to(root).as_posix()
+                    found.append(SourceRef(kind_of(rel + "/") or "page", rel, "outside"))
             for name in sorted(filenames):
                 if name.startswith(".") or not name.endswith(".md"):
                     continue
@@ -59,9 +81,27 @@ def discover(root: Path) -> list[SourceRef]:
                 kind = kind_of(rel)
                 if kind is None:
                     continue
-                outside = path.is_symlink() and not _inside(path, root_real)
-                found.append(SourceRef(kind, rel, outside))
+                found.append(SourceRef(kind, rel, _problem(path, root_real)))
     return sorted(found, key=lambda s: s.rel)
+
+
+def _problem(path: Path, root_real: Path) -> str | None:
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "dangling"
+        try:
+            target.relative_to(root_real)
+        except ValueError:
+            return "outside"
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "dangling"
+    if not stat.S_ISREG(mode):
+        return "special"
+    return None
 
 
 def _inside(path: Path, root_real: Path) -> bool:
@@ -73,13 +113,29 @@ def _inside(path: Path, root_real: Path) -> bool:
 
 
 def safe_join(root: Path, base: str, rel: str) -> Path | None:
-    """Resolve ``rel`` under ``root/base``; ``None`` if it is unsafe or escapes."""
-    if not rel or "\\" in rel or rel.startswith("/") or ":" in rel or "\x00" in rel:
+    """Resolve ``rel`` under ``root/base``; ``None`` if it is unsafe or escapes.
+
+    Refused: empty paths, absolute paths, backslashes, ``..``, anything with a
+    colon (URL schemes, drive letters), control characters, and paths that leave
+    ``root/base`` through a symbolic link (so an attachment can never publish
+    ``.git/config`` or ``site_config.yml``).
+    """
+    if not rel or "\\" in rel or rel.startswith("/") or ":" in rel or any(ord(c) < 32 for c in rel):
         return None
     parts = Path(rel).parts
     if any(p in ("..", "") for p in parts):
         return None
     path = root / base / rel
-    if not _inside(path, root.resolve()):
+    if not _inside(path, (root / base).resolve()):
         return None
     return path
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """Read at most ``limit + 1`` bytes: enough to tell that a file is too large.
+
+    Never reads a huge file into memory; the caller reports the size (E015) from
+    the length of the result.
+    """
+    with path.open("rb") as f:
+        return f.read(limit + 1)

@@ -62,3 +62,117 @@ def page(chromium: Any) -> Iterator[Any]:
     pg.js_errors = errors
     yield pg
     context.close()
+
+
+CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+
+
+@pytest.fixture
+def csp_page(chromium: Any) -> Iterator[Any]:
+    """A page whose every response carries the site's strict Content-Security-Policy."""
+    context = chromium.new_context(locale="zh-CN")
+
+    def with_csp(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    context.route("**/*", with_csp)
+    pg = context.new_page()
+    errors: list[str] = []
+    violations: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    pg.js_errors = errors
+    pg.csp_violations = violations
+    yield pg
+    context.unroute_all(behavior="ignoreErrors")
+    context.close()
+
+
+# ----------------------------------------------------------------------------- safety
+# Fixtures of the safety tests (test_safety_*.py); names start with safety_ to stay apart.
+
+# Installed before any page script: records CSP violations for the test to read.
+SAFETY_INIT_SCRIPT = """
+window.__gk_csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__gk_csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + e.sourceFile + ':' + e.lineNumber);
+});
+"""
+
+
+class SafetyPage:
+    """A page that remembers dialogs, CSP violations, CSP console messages and script errors."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.dialogs: list[str] = []
+        self.console: list[str] = []
+        self.errors: list[str] = []
+        page.add_init_script(SAFETY_INIT_SCRIPT)
+        page.on("dialog", self._dialog)
+        page.on("console", lambda m: self.console.append(m.text) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def csp_violations(self) -> list[str]:
+        reported = self.page.evaluate("window.__gk_csp || []")
+        console = [m for m in self.console if "Content Security Policy" in m]
+        return [*reported, *console]
+
+
+@pytest.fixture
+def safety_page(chromium: Any) -> Iterator[SafetyPage]:
+    context = chromium.new_context(locale="zh-CN")
+    yield SafetyPage(context.new_page())
+    context.close()
+
+
+@pytest.fixture
+def safety_page_without_csp(chromium: Any) -> Iterator[SafetyPage]:
+    """CSP switched off in the browser: what remains is the sanitizer and the escaping alone."""
+    context = chromium.new_context(locale="zh-CN", bypass_csp=True)
+    yield SafetyPage(context.new_page())
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def safety_hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.hostile import build_hostile_site
+
+    return build_hostile_site(tmp_path_factory.mktemp("hostile-browser") / "repo")
+
+
+@pytest.fixture(scope="session")
+def safety_hostile_url(safety_hostile_site: Path) -> Iterator[str]:
+    server, url = serve_dir(safety_hostile_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture
+def safety_search() -> Any:
+    """``safety_search(page, query)`` → number of catalogue search results."""
+    return _catalogue_search
+
+
+def _catalogue_search(page: Any, query: str) -> int:
+    """Search from the header box (the site's one search); return the number of results.
+
+    The header form leads to the search page, whose script loads the index and fills
+    the result list; an empty result shows a message item instead of results.
+    """
+    box = page.locator("#gk-header-q")
+    box.fill(query)
+    box.press("Enter")
+    page.wait_for_url("**/search/**")
+    status = page.locator("#gk-search-status")
+    for _ in range(60):
+        if page.locator("#gk-search-results li.gk-result").count() or page.locator(".gk-search-empty-item").count():
+            break
+        page.wait_for_timeout(250)
+    assert status.count() == 1
+    return int(page.locator("#gk-search-results li.gk-result").count())

@@ -18,6 +18,9 @@ PAGES = [
     "catalogue/012500002-2021-00015/",
     "catalogue/012500800-2024-00038/",
     "guide/",
+    "stats/",
+    "data/",
+    "search/?q=加装电梯",
 ]
 
 AUDIT = """

@@ -1,0 +1,350 @@
+"""Privacy lint: personal numbers in anything that gets published.
+
+Personal data is the classic disclosure accident: a list of subsidy recipients
+with their ID numbers, a contact's mobile phone, a bank card for refunds. This
+check finds
+
+* mainland resident ID numbers — 18 digits (the last may be X) with a valid
+  GB 11643 check digit, a known province code and a real birth date; and the
+  15-digit legacy form with a known province code and a real birth date;
+* mobile phone numbers — 11 digits ``1[3-9]x…``, optionally written
+  ``138 0013 8000`` / ``138-0013-8000`` or with ``+86``;
+* bank-card-like numbers — 13 to 19 digits starting with 3–6 (the card
+  industries) that pass the Luhn check, optionally in groups of four;
+
+in titles, abstracts, keywords and other free-text fields, in bodies, and in the
+text of ``.txt``/``.csv``/``.tsv``/``.md`` attachments and media transcripts. It
+looks only at what would be published (the body and attachments of a 依申请公开
+entry are not), but at drafts and embargoed items too: they are published later.
+
+A number that is part of a longer run of digits or letters, of a URL path, of a
+索引号 (``…/2024-00001``), or that is followed by a unit (元、万、人 …) is not
+reported, so 文号, 索引号, dates and statistics are not false positives.
+
+Every finding is an error with its position and a masked excerpt; the full
+number is never printed. An item acknowledges a reviewed number explicitly::
+
+    privacy_ack:
+      - {value: "13800000000", reason: 本单位公开的服务热线}
+
+An acknowledgement that matches nothing is a warning, so stale ones are noticed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.checks.diagnostics import Diagnostic, diag
+from generator.model.entry import Entry, Interpretation, Item, Page, PrivacyAck
+from generator.source.files import safe_join
+from generator.source.frontmatter import KeyPath, SourceFile
+
+TEXT_SUFFIXES = (".txt", ".csv", ".tsv", ".md", ".srt", ".vtt")
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+_PROVINCES = frozenset(
+    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46}
+    | {50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
+)
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+
+# Not after or before a letter, a digit, a decimal point, or inside a URL path or
+# query (…/138…, …=138…, content_138…); not the prefix of a 索引号 (…/2024-00001).
+_LEFT = r"(?<![0-9A-Za-z/=_#&?.．¥￥$])"
+_RIGHT = r"(?![0-9A-Za-z]|[.．]\d|/\d)"
+# A unit right after a number makes it a statistic, not a phone or card number.
+_UNIT = re.compile(
+    r"\s?(元|万|亿|人|次|个|件|户|台|辆|吨|米|平方|公里|千克|克|套|项|份|册|株|头|只|箱|张|本|条|股|%|％)"
+)
+
+_ID18 = re.compile(_LEFT + r"(\d{6})([ ]?)(\d{8})\2(\d{3}[\dXx])" + _RIGHT)
+_ID15 = re.compile(_LEFT + r"\d{15}" + _RIGHT)
+_MOBILE = re.compile(_LEFT + r"(?:\+?86[ -]?)?(1[3-9]\d)([ -]?)(\d{4})\2(\d{4})" + _RIGHT)
+_CARD = re.compile(_LEFT + r"[3-6]\d{3}(?:([ -]?)\d{4})(?:\1\d{4}){1,2}(?:\1\d{1,4})?" + _RIGHT)
+
+KIND_CODES = {"id": "E801", "mobile": "E802", "card": "E803"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "id" | "mobile" | "card"
+    digits: str  # the number without separators (and without +86)
+    start: int
+    end: int
+
+
+def _birth_date(text: str) -> bool:
+    try:
+        day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return False
+    return 1900 <= day.year <= 2099
+
+
+def is_resident_id(number: str) -> bool:
+    """GB 11643: 18 characters, province code, birth date, check digit (or the 15-digit legacy form)."""
+    number = number.upper()
+    if len(number) == 15 and number.isdigit():
+        return int(number[:2]) in _PROVINCES and _birth_date("19" + number[6:12])
+    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        return False
+    if int(number[:2]) not in _PROVINCES or not _birth_date(number[6:14]):
+        return False
+    total = sum(int(c) * w for c, w in zip(number[:17], _WEIGHTS, strict=True))
+    return _CHECK[total % 11] == number[17]
+
+
+def luhn(number: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(number)):
+        d = int(c)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def is_mobile(number: str) -> bool:
+    return len(number) == 11 and number.isdigit() and number[0] == "1" and number[1] in "3456789"
+
+
+def classify(value: str) -> str | None:
+    """The kind of a number as written in an acknowledgement: "id", "mobile", "card" or None."""
+    digits = normalise(value)
+    if is_resident_id(digits):
+        return "id"
+    if is_mobile(digits):
+        return "mobile"
+    if 13 <= len(digits) <= 19 and digits.isdigit() and digits[0] in "3456" and luhn(digits):
+        return "card"
+    return None
+
+
+def normalise(value: str) -> str:
+    digits = re.sub(r"[\s\-]", "", value).upper()
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif len(digits) == 13 and digits.startswith("86") and is_mobile(digits[2:]):
+        digits = digits[2:]
+    return digits
+
+
+def find_numbers(text: str) -> list[Finding]:
+    """Personal numbers in ``text``, in order of position."""
+    if not re.search(r"\d{4}", text):
+        return []
+    found: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    def add(kind: str, m: re.Match[str]) -> None:
+        found.append(Finding(kind, normalise(m.group()), m.start(), m.end()))
+        taken.append((m.start(), m.end()))
+
+    for m in _ID18.finditer(text):
+        if is_resident_id(m.group(1) + m.group(3) + m.group(4)):
+            add("id", m)
+    for m in _ID15.finditer(text):
+        if free(m.start(), m.end()) and is_resident_id(m.group()):
+            add("id", m)
+    for m in _MOBILE.finditer(text):
+        if free(m.start(), m.end()) and not _is_statistic(text, m):
+            add("mobile", m)
+    for m in _CARD.finditer(text):
+        digits = normalise(m.group())
+        if free(m.start(), m.end()) and 13 <= len(digits) <= 19 and luhn(digits) and not _is_statistic(text, m):
+            add("card", m)
+    return sorted(found, key=lambda f: f.start)
+
+
+def _is_statistic(text: str, m: re.Match[str]) -> bool:
+    return bool(_UNIT.match(text, m.end())) or text[max(0, m.start() - 1) : m.start()] == "第"
+
+
+def mask(number: str) -> str:
+    """Keep the first three and last two digits: 138******00. Separators are kept."""
+    positions = [i for i, c in enumerate(number) if c.isalnum()]
+    hidden = set(positions[3:-2])
+    return "".join("*" if i in hidden else c for i, c in enumerate(number))
+
+
+def excerpt(text: str, finding: Finding, findings: Iterable[Finding], width: int = 12) -> str:
+    """The text around a finding on its line, every number in it masked."""
+    line_start = text.rfind("\n", 0, finding.start) + 1
+    line_end = text.find("\n", finding.end)
+    line_end = len(text) if line_end == -1 else line_end
+    lo, hi = max(line_start, finding.start - width), min(line_end, finding.end + width)
+    pieces: list[str] = []
+    cursor = lo
+    for f in sorted(findings, key=lambda f: f.start):
+        if f.end <= lo or f.start >= hi:
+            continue
+        s, e = max(f.start, lo), min(f.end, hi)
+        pieces.append(text[cursor:s])
+        pieces.append(mask(text[f.start : f.end])[s - f.start : e - f.start])
+        cursor = e
+    pieces.append(text[cursor:hi])
+    out = re.sub(r"\s+", " ", "".join(pieces)).strip()
+    return ("…" if lo > line_start else "") + out + ("…" if hi < line_end else "")
+
+
+class PrivacyChecker:
+    """E801–E803 for personal numbers; W801/W802 for acknowledgements that do not fit."""
+
+    def __init__(
+        self,
+        root: Path,
+        entries: Iterable[Entry],
+        interps: Iterable[Interpretation],
+        pages: Iterable[Page],
+        sources: dict[str, SourceFile],
+    ) -> None:
+        self.root = root
+        self.items: list[Item | Page] = [*entries, *interps, *pages]
+        self.sources = sources
+        self.diags: list[Diagnostic] = []
+
+    def run(self) -> list[Diagnostic]:
+        for item in sorted(self.items, key=lambda i: i.source):
+            self.item(item)
+        return self.diags
+
+    def item(self, item: Item | Page) -> None:
+        src = self.sources[item.source]
+        acked = {normalise(a.value): a for a in item.privacy_ack}
+        used: set[str] = set()
+        owner = item.source
+        for path, text in _fields(item):
+            for f in find_numbers(text):
+                if f.digits in acked:
+                    used.add(f.digits)
+                    continue
+                self._report(item.source, _field_position(src, path, text[f.start : f.end]), f, text, owner)
+        if _body_public(item):
+            for f, text, pos in _positioned(item.body, item.body_line):
+                if f.digits in acked:
+                    used.add(f.digits)
+                    continue
+                self._report(item.source, pos, f, text, owner)
+            for rel, base, file in _text_files(item):
+                for f, text, pos in self._scan_file(base, file):
+                    if f.digits in acked:
+                        used.add(f.digits)
+                        continue
+                    self._report(rel, pos, f, text, owner)
+        self._acks(src, item.privacy_ack, used)
+
+    def _scan_file(self, base: str, file: str) -> Iterator[tuple[Finding, str, tuple[int, int]]]:
+        path = safe_join(self.root, base, file)
+        if path is None or not path.is_file():
+            return  # reported by the attachment checks (E601/E603)
+        try:
+            with path.open("rb") as fh:
+                raw = fh.read(MAX_ATTACHMENT_BYTES)
+        except OSError:
+            return
+        yield from _positioned(_decode(raw), 1)
+
+    def _report(self, path: str, pos: tuple[int, int], f: Finding, text: str, owner: str) -> None:
+        findings = find_numbers(text[max(0, f.start - 40) : f.end + 40])
+        shift = max(0, f.start - 40)
+        around = [Finding(x.kind, x.digits, x.start + shift, x.end + shift) for x in findings]
+        self.diags.append(
+            diag(
+                path,
+                pos,
+                KIND_CODES[f.kind],
+                masked=mask(text[f.start : f.end]),
+                excerpt=excerpt(text, f, around),
+                hint=f"删除或打码后再发布；如确属应当公开的号码（如服务热线），在 {owner} 的 privacy_ack 中登记号码和理由",
+                hint_en=f"remove or mask it; if it must be public (e.g. a service hotline), "
+                f"list it under privacy_ack in {owner} with a reason",
+            )
+        )
+
+    def _acks(self, src: SourceFile, acks: tuple[PrivacyAck, ...], used: set[str]) -> None:
+        for i, ack in enumerate(acks):
+            digits = normalise(ack.value)
+            pos = src.pos(("privacy_ack", i, "value"))
+            if classify(ack.value) is None:
+                self.diags.append(diag(src.path, pos, "W802", masked=mask(ack.value)))
+            elif digits not in used:
+                self.diags.append(diag(src.path, pos, "W801", masked=mask(ack.value)))
+
+
+def _body_public(item: Item | Page) -> bool:
+    return not isinstance(item, Entry) or item.body_public
+
+
+def _fields(item: Item | Page) -> Iterator[tuple[KeyPath, str]]:
+    """Free-text front-matter values that are published, with their key paths."""
+    yield ("title",), item.title
+    if isinstance(item, Page):
+        return
+    yield ("abstract",), item.abstract
+    for i, kw in enumerate(item.keywords):
+        yield ("keywords", i), kw
+    for i, note in enumerate(item.history):
+        yield ("history", i, "note"), note.note
+    if isinstance(item, Entry):
+        yield ("procedure",), item.procedure or ""
+        for i, ev in enumerate(item.validity_history):
+            yield ("validity_history", i, "note"), ev.note or ""
+        if item.body_public:
+            for i, att in enumerate(item.attachments):
+                yield ("attachments", i, "title"), att.title
+    if isinstance(item, Interpretation):
+        yield ("interpreter",), item.interpreter or ""
+        yield ("contact",), item.contact or ""
+        if item.media and item.media.get("title"):
+            yield ("media", "title"), item.media["title"]
+
+
+def _text_files(item: Item | Page) -> Iterator[tuple[str, str, str]]:
+    """(path relative to the root, base folder, path relative to base) of extractable attachments."""
+    if isinstance(item, Entry):
+        for att in item.attachments:
+            if att.file.lower().endswith(TEXT_SUFFIXES):
+                yield f"catalogue/{att.file}", "catalogue", att.file
+    if isinstance(item, Interpretation) and item.media:
+        file = item.media.get("file", "")
+        if file.lower().endswith(TEXT_SUFFIXES):
+            yield f"content/{file}", "content", file
+
+
+def _positioned(text: str, first_line: int) -> Iterator[tuple[Finding, str, tuple[int, int]]]:
+    findings = find_numbers(text)
+    if not findings:
+        return
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    for f in findings:
+        n = bisect.bisect_right(starts, f.start) - 1
+        yield f, text, (first_line + n, f.start - starts[n] + 1)
+
+
+def _field_position(src: SourceFile, path: KeyPath, written: str) -> tuple[int, int]:
+    """Where ``written`` appears in the raw front matter, from the value's own line on."""
+    line, col = src.pos(path)
+    lines = src.raw_front_matter.split("\n")
+    for i in range(max(0, line - 2), len(lines)):
+        at = lines[i].find(written, col - 1 if i == line - 2 else 0)
+        if at >= 0:
+            return (i + 2, at + 1)
+    return (line, col)
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")

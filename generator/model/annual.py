@@ -1,0 +1,151 @@
+"""Annual-report statistics for 规章 and 行政规范性文件 (DOMAIN.md §5.1, 第二十条第（一）项).
+
+Counting rules (docs/exports.md, "Annual-report statistics"):
+
+* **本年制发件数** — entries whose 成文日期 (``written_date``) falls in the year. The
+  成文日期 is the day a document is made (signed); the 公开日期 may fall in the next
+  year for a document signed in late December, and the 文号 year follows the
+  signing date too.
+* **本年废止件数** — entries with a validity event ``废止`` *or* ``失效`` dated in the
+  year (an entry counts once). 失效 (lapsing at the end of a validity period) counts
+  because it removes the document from 现行有效 exactly as a repeal does, and the
+  清理 results list both. ``已修改`` is not counted: the report's column says 废止.
+* **现行有效件数** — entries whose status on 31 December (:meth:`Entry.status_on`) is
+  ``有效``. For the year not yet over, the cut-off is the build date, and events
+  dated after the cut-off are not counted anywhere.
+
+The identity ``现行有效 = 上年现行有效 + 本年制发 − 本年废止`` is checked per row.
+Every entry whose own change in 现行有效 differs from what it contributes to
+``制发 − 废止`` is a *cause* of the break, reported with a reason: a document made
+this year but not yet in force on 31 December, one that came into force in a year
+other than its 成文 year, one that became 已修改, one repealed while not in force.
+The causes add up to the difference exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from generator.model.entry import Entry
+
+ROWS = ("规章", "行政规范性文件")
+IN_FORCE = "有效"
+LEAVING = ("废止", "失效")
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One entry that makes the identity fail; ``effect`` is its share of the difference."""
+
+    index_no: str
+    title: str
+    effect: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Row:
+    info_type: str
+    made: tuple[Entry, ...]
+    repealed: tuple[Entry, ...]
+    in_force: int
+    in_force_before: int
+    causes: tuple[Cause, ...] = ()
+
+    @property
+    def expected(self) -> int:
+        return self.in_force_before + len(self.made) - len(self.repealed)
+
+    @property
+    def balanced(self) -> bool:
+        return self.expected == self.in_force
+
+    @property
+    def difference(self) -> int:
+        return self.in_force - self.expected
+
+
+@dataclass(frozen=True)
+class YearStats:
+    year: int
+    as_of: dt.date  # 31 December, or the build date for the year not yet over
+    complete: bool
+    rows: tuple[Row, ...]
+
+    @property
+    def balanced(self) -> bool:
+        return all(r.balanced for r in self.rows)
+
+
+def annual_stats(entries: Iterable[Entry], today: dt.date | None = None) -> list[YearStats]:
+    """Statistics for every year from the first dated 规章/行政规范性文件 to ``today``'s year."""
+    docs = sorted((e for e in entries if e.info_type in ROWS), key=lambda e: e.index_no)
+    dates = [d for e in docs for d in (e.written_date, *(ev.date for ev in e.validity_history))]
+    if today is not None:
+        dates = [d for d in dates if d <= today]
+    if not dates:
+        return []
+    first = min(dates).year
+    last = today.year if today is not None else max(dates).year
+    out = []
+    for year in range(first, last + 1):
+        end = dt.date(year, 12, 31)
+        as_of = min(end, today) if today is not None else end
+        rows = tuple(_row(kind, [e for e in docs if e.info_type == kind], year, as_of) for kind in ROWS)
+        out.append(YearStats(year, as_of, as_of == end, rows))
+    return out
+
+
+def _row(kind: str, docs: list[Entry], year: int, as_of: dt.date) -> Row:
+    start = dt.date(year - 1, 12, 31)
+    made, repealed, causes = [], [], []
+    in_force = in_force_before = 0
+    for e in docs:
+        is_made = e.written_date.year == year and e.written_date <= as_of
+        leaving = [
+            ev for ev in e.validity_history if ev.status in LEAVING and ev.date.year == year and ev.date <= as_of
+        ]
+        before, after = e.status_on(start), e.status_on(as_of)
+        was, now = before == IN_FORCE, after == IN_FORCE
+        made += [e] if is_made else []
+        repealed += [e] if leaving else []
+        in_force += now
+        in_force_before += was
+        effect = (now - was) - (is_made - bool(leaving))
+        if effect:
+            causes.append(
+                Cause(
+                    e.index_no,
+                    e.title,
+                    effect,
+                    _reason(e, is_made, leaving[0].status if leaving else None, before, after, as_of),
+                )
+            )
+    return Row(kind, tuple(made), tuple(repealed), in_force, in_force_before, tuple(causes))
+
+
+def _status(value: str | None) -> str:
+    return f"“{value}”" if value else "无效力记录"
+
+
+def _reason(e: Entry, made: bool, left: str | None, before: str | None, after: str | None, as_of: dt.date) -> str:
+    was, now = before == IN_FORCE, after == IN_FORCE
+    written = e.written_date.isoformat()
+    if made and not now and not left:
+        return (
+            f"本年制发（成文日期 {written}），但截至 {as_of.isoformat()} 效力状况为{_status(after)}，不在现行有效件数中"
+        )
+    if now and not was and not made:
+        return f"本年变为“有效”，但成文日期 {written} 不在本年，未计入本年制发"
+    if was and not now and not left:
+        return f"本年由“有效”变为{_status(after)}，不计入本年废止"
+    if left and not was and not made:
+        return f"本年{left}，但上年末效力状况为{_status(before)}，不在上年现行有效件数中"
+    if left and made and not was and now:
+        return f"本年制发并有{left}记录，但截至 {as_of.isoformat()} 效力状况仍为“有效”"
+    return (
+        f"上年末效力状况为{_status(before)}，截至 {as_of.isoformat()} 为{_status(after)}；"
+        f"本年制发：{'是' if made else '否'}，本年废止：{'是' if left else '否'}"
+    )

@@ -1,0 +1,131 @@
+"""The public catalogue → search documents: per-field terms, display metadata, facets.
+
+Only what :meth:`Catalogue.public` kept reaches this module: drafts and embargoed
+items are gone and 依申请公开 entries arrive without a body, so their 正文 can
+never enter a search file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from generator.model.catalogue import Catalogue
+from generator.model.entry import Entry, Interpretation, Item
+from generator.search.tokenizer import doc_number_key, index_no_key, terms
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # lunr field name (short: it is repeated in every posting)
+    label: str
+    boost: int
+    mode: str  # tokenizer mode
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("t", "标题", 10, "full"),
+    Field("n", "文号", 20, "full"),
+    Field("i", "索引号", 20, "full"),
+    Field("k", "关键词", 5, "full"),
+    Field("a", "内容概述", 3, "full"),
+    Field("b", "正文", 1, "text"),
+)
+
+INTERPRETATION_TYPE = "政策解读"
+SNIPPET_TEXT_LIMIT = 20000  # characters of plain text kept per document for snippets
+
+# Markup that vanishes in the rendered page is removed without a trace, so that text on
+# both sides stays adjacent (为了**做好** → 为了做好) as the reader sees it.
+_MD_FENCES = re.compile(r"^```.*?$", re.MULTILINE)
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_TAG = re.compile(r"<[^>]+>")
+_MD_LINE_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|^\s*[-:| ]{3,}\s*$", re.MULTILINE)
+_MD_INLINE_MARKS = re.compile(r"[*_`~]+")
+_MD_CELL = re.compile(r"\s*\|\s*")
+_SPACES = re.compile(r"[ \t]+")
+_BLANKS = re.compile(r"\n\s*\n+")
+
+
+def plain_text(markdown: str) -> str:
+    """Readable text of a Markdown body: markup, tags, images and link targets dropped."""
+    text = _MD_FENCES.sub("", markdown)
+    text = _MD_IMAGE.sub(" ", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_TAG.sub("", text)
+    text = _MD_LINE_MARKS.sub("", text)
+    text = _MD_INLINE_MARKS.sub("", text)
+    text = _MD_CELL.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    return _BLANKS.sub("\n", text).strip()
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    ref: str
+    item: Item
+    texts: tuple[str, ...]  # per FIELDS entry
+    keys: tuple[tuple[str, ...], ...]  # exact keys appended to each field's terms
+
+    def field_terms(self, i: int) -> list[str]:
+        return terms(self.texts[i], FIELDS[i].mode) + list(self.keys[i])
+
+
+def ref_of(n: int) -> str:
+    """Document reference: base-36 ordinal (short, because every posting repeats it)."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
+def search_items(cat: Catalogue) -> list[Item]:
+    """Entries (by 索引号), then interpretations (by 索引号): a stable document order."""
+    return [*cat.entries.values(), *cat.interpretations.values()]
+
+
+def search_doc(n: int, item: Item) -> SearchDoc:
+    body = plain_text(item.body) if item.body else ""
+    number = item.doc_number if isinstance(item, Entry) else None
+    texts = (item.title, number or "", item.index_no, " ".join(item.keywords), item.abstract, body)
+    number_key = doc_number_key(number) if number else None
+    keys = ((), (number_key,) if number_key else (), (index_no_key(item.index_no),), (), (), ())
+    return SearchDoc(ref_of(n), item, texts, keys)
+
+
+def search_docs(cat: Catalogue) -> list[SearchDoc]:
+    return [search_doc(n, item) for n, item in enumerate(search_items(cat))]
+
+
+def agency_of(item: Item) -> str:
+    return (
+        item.publisher if isinstance(item, Entry) else item.interpreter_org if isinstance(item, Interpretation) else ""
+    )
+
+
+def display(doc: SearchDoc, cat: Catalogue, url: str) -> dict[str, Any]:
+    """What a result shows: the document file ``search/docs/<ref>.json``."""
+    item = doc.item
+    out: dict[str, Any] = {
+        "t": item.title,
+        "i": item.index_no,
+        "u": url,
+        "d": item.published_date.isoformat(),
+        "a": cat.config.agency_name(agency_of(item)),
+        "s": item.abstract,
+        "x": doc.texts[-1][:SNIPPET_TEXT_LIMIT],
+    }
+    if isinstance(item, Entry):
+        out.update({"n": item.doc_number or "", "v": item.validity or "", "y": item.info_type})
+        if not item.body_public:
+            out["r"] = 1  # 依申请公开: metadata only
+    else:
+        assert isinstance(item, Interpretation)
+        sources = cat.sources_of(item)
+        out.update({"n": "", "v": "", "y": INTERPRETATION_TYPE, "o": [s.title for s in sources]})
+    return out

@@ -1,0 +1,142 @@
+"""The search tokenizer: how text becomes index terms (specification: docs/search.md).
+
+The same rules are implemented in ``theme/assets/javascripts/search/tokenizer.js``
+for queries typed in the browser; ``tests/test_search_parity.py`` runs both over
+the same strings. Change one, change the other and the spec together.
+
+Three modes:
+
+* ``full`` — short fields (title, 文号, 索引号, keywords, abstract): every CJK
+  character as a unigram plus every overlapping bigram, in position order.
+* ``text`` — long fields (body, interpretation text): bigrams only; a CJK run of
+  a single character is kept as that character.
+* ``query`` — like ``text``, de-duplicated, plus exact keys (``#…``) for
+  anything in the query that reads as a 文号 or 索引号.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from operator import add
+from typing import Any
+
+from generator.model.identifiers import normalise_doc_number, normalise_index_no
+
+# Full-width ASCII (U+FF01–U+FF5E) folds to ASCII, except （） which 文号 detection reads
+# raw; the ideographic space becomes a space; ASCII letters are lower-cased.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if cp not in (0xFF08, 0xFF09)}
+_FOLD.update({0x3000: 0x20})
+_FOLD.update({cp: cp + 0x20 for cp in range(ord("A"), ord("Z") + 1)})
+_FOLD.update({cp: cp - 0xFEE0 + 0x20 for cp in range(0xFF21, 0xFF3B)})
+
+CJK_RANGES = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+_RUN = re.compile(f"([{CJK_RANGES}]+)|([0-9a-z]+)")
+
+KEY_PREFIX = "#"
+# Whitespace that separates query chunks (the same list in tokenizer.js).
+_CHUNK_SPLIT = re.compile("[ \t\n\r\f\v\u00a0\u2028\u2029]+")
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
+_INDEX_NO_SEPARATORS = re.compile("[/\\-－—_]")
+_INDEX_NO_CANDIDATE = re.compile("^(?=.*[0-9])[0-9a-z]{6,}$")
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII → ASCII, U+3000 → space, A–Z → a–z. Length-preserving."""
+    return text.translate(_FOLD)
+
+
+def _cjk_terms(run: str, unigrams: bool) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    bigrams = list(map(add, run, run[1:]))
+    if not unigrams:
+        return bigrams
+    out: list[str] = []
+    for i, bigram in enumerate(bigrams):
+        out.append(run[i])
+        out.append(bigram)
+    out.append(run[-1])
+    return out
+
+
+def terms(text: str, mode: str = "full") -> list[str]:
+    """Index terms of ``text`` in position order (``mode``: ``full`` or ``text``)."""
+    out: list[str] = []
+    unigrams = mode == "full"
+    for cjk, word in _RUN.findall(fold(text)):
+        if cjk:
+            out.extend(_cjk_terms(cjk, unigrams))
+        else:
+            out.append(word)
+    return out
+
+
+def doc_number_key(value: str) -> str | None:
+    """The exact key of a 文号, the same for every bracket style (``#苏政办发2020-65``)."""
+    number = normalise_doc_number(value)
+    return KEY_PREFIX + number.key.lower() if number else None
+
+
+def index_no_key(value: str) -> str:
+    """The exact key of a 索引号: separators dropped, lower case (``#000014349201800222``)."""
+    return KEY_PREFIX + normalise_index_no(value).lower()
+
+
+def query_keys(text: str) -> list[str]:
+    """Exact keys a query may mean: the whole query or any chunk read as 文号 or 索引号."""
+    folded = fold(text)
+    chunks = [c for c in _CHUNK_SPLIT.split(folded) if c]
+    candidates = ["".join(chunks), *chunks] if len(chunks) > 1 else chunks
+    keys: list[str] = []
+    for chunk in candidates:
+        if _NON_ASCII_DIGIT.search(chunk):
+            continue
+        key = doc_number_key(chunk)
+        if key:
+            keys.append(key)
+        bare = _INDEX_NO_SEPARATORS.sub("", chunk)
+        if _INDEX_NO_CANDIDATE.match(bare):
+            keys.append(index_no_key(bare))
+    return keys
+
+
+def query_terms(text: str) -> list[str]:
+    """Terms a query must match (``text`` mode) followed by its exact keys; no duplicates."""
+    return list(dict.fromkeys([*terms(text, "text"), *query_keys(text)]))
+
+
+def is_key(term: str) -> bool:
+    return term.startswith(KEY_PREFIX)
+
+
+# --- Lunr pipeline functions ---------------------------------------------------------
+# Registered under the same labels in tokenizer.js. Each takes one token holding a whole
+# field value (or the whole query) and expands it into the terms above.
+
+PIPELINE_LABELS = {"full": "gongkai-full", "text": "gongkai-text", "query": "gongkai-query"}
+
+
+def _pipeline_function(mode: str) -> Callable[..., Any]:
+    def expand(token: Any, i: int, tokens: list[Any]) -> list[Any]:
+        source = str(token)
+        values = query_terms(source) if mode == "query" else terms(source, mode)
+        return [token.clone(lambda _s, _m, v=v: v) for v in values]
+
+    expand.__name__ = PIPELINE_LABELS[mode].replace("-", "_")
+    return expand
+
+
+gongkai_full = _pipeline_function("full")
+gongkai_text = _pipeline_function("text")
+gongkai_query = _pipeline_function("query")
+
+
+def register_pipeline_functions() -> None:
+    """Register the functions with lunr.py (idempotent)."""
+    from lunr.pipeline import Pipeline
+
+    for fn, mode in ((gongkai_full, "full"), (gongkai_text, "text"), (gongkai_query, "query")):
+        label = PIPELINE_LABELS[mode]
+        if Pipeline.registered_functions.get(label) is not fn:
+            Pipeline.register_function(fn, label)

@@ -1,0 +1,327 @@
+"""Open-data exports: catalogue.json, catalogue.csv, datapackage.json and per-item JSON.
+
+Everything is written from the *public* catalogue (:meth:`Catalogue.public`): no
+drafts, nothing embargoed, no 依申请公开 bodies or attachments, and relations only
+to items that are themselves public — the exports say exactly what the site shows.
+
+* ``catalogue.csv`` — UTF-8 with BOM (Excel opens Chinese correctly), CRLF, one row
+  per entry, columns in :data:`COLUMNS` order, lists joined with "；".
+* ``catalogue.json`` — the same rows and columns as a JSON array, lists as arrays.
+* ``datapackage.json`` — a Frictionless Data Package describing both files.
+* ``catalogue/<slug>/index.json`` and ``interpretations/<slug>/index.json`` — one
+  item's metadata each, next to its page. Bodies are not exported: they are on the
+  page, and rendering every body a second time would double the cost of the
+  slowest step of a large build.
+
+The column table is data: the data package schema, the ``data/`` page and
+docs/exports.md are all derived from it (a test keeps the docs in step).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.model.catalogue import Catalogue
+from generator.model.entry import Entry, Interpretation, Item
+from generator.site import urls as U
+from generator.site.htmlkit import a, esc, iso, rel
+from generator.site.pages import StagedPage
+
+LIST_SEPARATOR = "；"
+CSV_NAME, JSON_NAME, PACKAGE_NAME, ITEM_JSON = "catalogue.csv", "catalogue.json", "datapackage.json", "index.json"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    title: str  # Chinese label
+    type: str  # Frictionless type in catalogue.json: string, date, array
+    description: str
+    value: Callable[[Entry, Catalogue], Any]
+    required: bool = False
+
+
+def _url(cat: Catalogue, path: str) -> str:
+    return cat.config.url.rstrip("/") + "/" + path
+
+
+def _ids(entries: list[Entry]) -> list[str]:
+    return [e.index_no for e in entries]
+
+
+def _topics(e: Entry, _: Catalogue) -> list[str]:
+    return [f"{first}\\{second}" if second else first for first, second in e.topics]
+
+
+def _events(e: Entry, cat: Catalogue) -> list[dict[str, str]]:
+    out = []
+    for ev in e.validity_history:
+        item = {"date": ev.date.isoformat(), "status": ev.status}
+        if ev.by and ev.by in cat.entries:  # only a public document is named
+            item["by"] = ev.by
+        if ev.note:
+            item["note"] = ev.note
+        out.append(item)
+    return out
+
+
+def _notes(item: Item, _: Catalogue) -> list[dict[str, str]]:
+    return [{"date": n.date.isoformat(), "note": n.note} for n in item.history]
+
+
+def _attachments(e: Entry, cat: Catalogue) -> list[dict[str, str]]:
+    out = []
+    for att in e.attachments:
+        item = {"title": att.title, "url": _url(cat, f"attachments/{att.file}")}
+        if att.sha256:
+            item["sha256"] = att.sha256
+        out.append(item)
+    return out
+
+
+def _related(name: str) -> Callable[[Entry, Catalogue], list[str]]:
+    return lambda e, cat: _ids(cat.related(e.index_no, name))
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("index_no", "索引号", "string", "索引号，唯一且永不更改", lambda e, c: e.index_no, True),
+    Column("title", "名称", "string", "信息名称", lambda e, c: e.title, True),
+    Column("url", "网址", "string", "本条目在网站上的网址（由索引号生成）", lambda e, c: _url(c, U.item_url(e)), True),
+    Column("publisher", "发布机构", "string", "发布机构全称", lambda e, c: c.config.agency_name(e.publisher), True),
+    Column(
+        "publisher_id",
+        "发布机构标识",
+        "string",
+        "发布机构在本站的 id（见发布机构网址）",
+        lambda e, c: e.publisher,
+        True,
+    ),
+    Column(
+        "issuers",
+        "发文机关",
+        "array",
+        "发文机关全称，主办机关在前",
+        lambda e, c: [c.config.agency_name(i) for i in e.issuers],
+    ),
+    Column("doc_number", "文号", "string", "发文字号或令号", lambda e, c: e.doc_number),
+    Column("registration_no", "登记号", "string", "规范性文件登记号", lambda e, c: e.registration_no),
+    Column("written_date", "生成日期", "date", "成文日期（生成日期）", lambda e, c: iso(e.written_date), True),
+    Column("published_date", "公开日期", "date", "在本站公开的日期", lambda e, c: iso(e.published_date), True),
+    Column("effective_date", "施行日期", "date", "施行日期", lambda e, c: iso(e.effective_date) or None),
+    Column("expires", "有效期至", "date", "有效期至（规范性文件）", lambda e, c: iso(e.expires) or None),
+    Column("genre", "体裁", "string", "体裁（文种）", lambda e, c: e.genre),
+    Column(
+        "info_type", "信息类别", "string", "信息类别，如 规章、行政规范性文件、其他文件", lambda e, c: e.info_type, True
+    ),
+    Column("topics", "主题分类", "array", "主题分类，每项为“一级\\二级”", _topics),
+    Column("keywords", "关键词", "array", "关键词", lambda e, c: list(e.keywords)),
+    Column("abstract", "内容概述", "string", "内容概述", lambda e, c: e.abstract or None),
+    Column("validity", "效力状况", "string", "效力状况：尚未生效、有效、已修改、失效、废止", lambda e, c: e.validity),
+    Column(
+        "validity_history", "效力状况记录", "array", "效力状况变化记录，每项含 date、status（及 by、note）", _events
+    ),
+    Column(
+        "disclosure",
+        "公开方式",
+        "string",
+        "主动公开 或 依申请公开（依申请公开只公开目录信息）",
+        lambda e, c: e.disclosure,
+        True,
+    ),
+    Column("scope", "公开范围", "string", "公开范围", lambda e, c: e.scope or "面向社会", True),
+    Column("period", "公开时限", "string", "公开时限", lambda e, c: e.period or "长期公开", True),
+    Column("channel", "公开形式", "array", "公开形式", lambda e, c: list(e.channel)),
+    Column("procedure", "公开程序", "string", "公开程序", lambda e, c: e.procedure),
+    Column("attachments", "附件", "array", "附件，每项含 title、url（及 sha256）", _attachments),
+    Column("amends", "修改了", "array", "本文件修改的文件（索引号）", _related("amends")),
+    Column("repeals", "废止了", "array", "本文件废止的文件（索引号）", _related("repeals")),
+    Column("replaces", "替代了", "array", "本文件替代的文件（索引号）", _related("replaces")),
+    Column("amended_by", "被修改", "array", "修改本文件的文件（索引号）", _related("amended_by")),
+    Column("repealed_by", "被废止", "array", "废止本文件的文件（索引号）", _related("repealed_by")),
+    Column("replaced_by", "被替代", "array", "替代本文件的文件（索引号）", _related("replaced_by")),
+    Column(
+        "interpretations",
+        "相关解读",
+        "array",
+        "本文件的政策解读（索引号）",
+        lambda e, c: [i.index_no for i in c.interpretations_of(e.index_no)],
+    ),
+    Column("history", "变更记录", "array", "变更说明，每项含 date、note", _notes),
+)
+
+
+# ------------------------------------------------------------------ rows
+def row(e: Entry, cat: Catalogue) -> dict[str, Any]:
+    return {col.name: col.value(e, cat) for col in COLUMNS}
+
+
+def rows(cat: Catalogue) -> list[dict[str, Any]]:
+    return [row(e, cat) for e in cat.entries.values()]  # sorted by 索引号 (Catalogue.build)
+
+
+def csv_cell(value: Any) -> str:
+    """A JSON row value as CSV text: lists joined with "；", records as "date status …"."""
+    if value is None:
+        return ""
+    text = LIST_SEPARATOR.join(_flat(v) for v in value) if isinstance(value, list) else str(value)
+    # A cell starting like a formula would be evaluated by spreadsheet programs.
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value["url"]) if "url" in value else " ".join(str(v) for v in value.values())
+    return str(value)
+
+
+def catalogue_csv(table: list[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.name for c in COLUMNS])
+    for r in table:
+        writer.writerow([csv_cell(r[c.name]) for c in COLUMNS])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def catalogue_json(table: list[dict[str, Any]]) -> bytes:
+    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in table]
+    return ("[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n").encode("utf-8")
+
+
+# ------------------------------------------------------------------ data package
+def _fields(csv_types: bool) -> list[dict[str, Any]]:
+    out = []
+    for col in COLUMNS:
+        typ = "string" if csv_types and col.type == "array" else col.type
+        spec: dict[str, Any] = {"name": col.name, "title": col.title, "type": typ, "description": col.description}
+        if csv_types and col.type == "array":
+            spec["description"] += f"（多项以“{LIST_SEPARATOR}”分隔）"
+        if col.required:
+            spec["constraints"] = {"required": True, **({"unique": True} if col.name == "index_no" else {})}
+        out.append(spec)
+    return out
+
+
+def datapackage(cat: Catalogue) -> dict[str, Any]:
+    name = cat.config.name
+    return {
+        "profile": "tabular-data-package",
+        "name": "gongkai-catalogue",
+        "title": f"{name}：政府信息公开目录",
+        "description": "政府信息公开目录中全部公开条目的元数据（不含草稿、未到公开时间的条目和依申请公开信息的正文）。",
+        "homepage": cat.config.url,
+        "resources": [
+            {
+                "name": "catalogue-csv",
+                "path": CSV_NAME,
+                "profile": "tabular-data-resource",
+                "title": "政府信息公开目录（CSV）",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "dialect": {
+                    "delimiter": ",",
+                    "lineTerminator": "\r\n",
+                    "quoteChar": '"',
+                    "doubleQuote": True,
+                    "header": True,
+                },
+                "schema": {"fields": _fields(csv_types=True), "primaryKey": ["index_no"], "missingValues": [""]},
+            },
+            {
+                "name": "catalogue-json",
+                "path": JSON_NAME,
+                "profile": "tabular-data-resource",
+                "title": "政府信息公开目录（JSON）",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "schema": {"fields": _fields(csv_types=False), "primaryKey": ["index_no"]},
+            },
+        ],
+    }
+
+
+# ------------------------------------------------------------------ per item
+def entry_json(e: Entry, cat: Catalogue) -> dict[str, Any]:
+    return {"kind": "entry", **row(e, cat)}
+
+
+def interpretation_json(i: Interpretation, cat: Catalogue) -> dict[str, Any]:
+    return {
+        "kind": "interpretation",
+        "index_no": i.index_no,
+        "title": i.title,
+        "url": _url(cat, U.item_url(i)),
+        "interprets": [
+            {"index_no": s.index_no, "title": s.title, "url": _url(cat, U.item_url(s))} for s in cat.sources_of(i)
+        ],
+        "form": i.form,
+        "interpreter_org": cat.config.agency_name(i.interpreter_org),
+        "interpreter_org_id": i.interpreter_org,
+        "interpreter": i.interpreter,
+        "contact": i.contact,
+        "published_date": iso(i.published_date),
+        "topics": [f"{first}\\{second}" if second else first for first, second in i.topics],
+        "keywords": list(i.keywords),
+        "abstract": i.abstract or None,
+        "media": {"title": i.media.get("title") or "媒体文件", "url": _url(cat, f"media/{i.media['file']}")}
+        if i.media
+        else None,
+        "history": _notes(i, cat),
+    }
+
+
+def _dump(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_exports(cat: Catalogue, site_dir: Path) -> None:
+    """OUTPUT_WRITER: every export file, into the freshly built site."""
+    table = rows(cat)
+    (site_dir / CSV_NAME).write_bytes(catalogue_csv(table))
+    (site_dir / JSON_NAME).write_bytes(catalogue_json(table))
+    (site_dir / PACKAGE_NAME).write_bytes(_dump(datapackage(cat)))
+    items: list[tuple[Item, dict[str, Any]]] = [(e, entry_json(e, cat)) for e in cat.entries.values()]
+    items += [(i, interpretation_json(i, cat)) for i in cat.interpretations.values()]
+    for item, data in items:
+        folder = site_dir / U.item_url(item)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ITEM_JSON).write_bytes(_dump(data))
+
+
+# ------------------------------------------------------------------ the data/ page
+def data_pages(cat: Catalogue) -> Iterator[StagedPage]:
+    """PAGE_SOURCE: the 开放数据 page listing the downloads and the columns."""
+    here = U.DATA
+    downloads = [
+        (CSV_NAME, "政府信息公开目录（CSV，可用 Excel 打开）"),
+        (JSON_NAME, "政府信息公开目录（JSON）"),
+        (PACKAGE_NAME, "数据包说明（Frictionless Data Package）"),
+        (f"{U.STATS}annual.json", "年度报告统计（JSON）"),
+    ]
+    links = "".join(f"<li>{a(rel(here, path), label)}</li>" for path, label in downloads)
+    cols = "".join(
+        f"<tr><td><code>{c.name}</code></td><td>{esc(c.title)}</td><td>{esc(c.description)}</td></tr>" for c in COLUMNS
+    )
+    html = (
+        "<h1>开放数据</h1>"
+        f"<p>本站目录中全部公开条目（共 {len(cat.entries)} 条）的元数据可整体下载。数据随网站每次更新同步生成，"
+        "只包含网站公开展示的内容：不含草稿、未到公开时间的条目，依申请公开信息不含正文和附件。</p>"
+        f'<ul class="gk-downloads">{links}</ul>'
+        f"<p>每个条目和政策解读页面旁另有该条目元数据的 JSON 文件（页面网址后加 <code>{ITEM_JSON}</code>）；"
+        "正文请查看页面本身。</p>"
+        "<h2>字段说明</h2>"
+        f"<p>CSV 文件为 UTF-8 编码（带 BOM），多项内容以“{LIST_SEPARATOR}”分隔；JSON 文件中多项内容为数组。"
+        "为防止电子表格把内容当作公式执行，CSV 中以 =、+、-、@ 开头的内容前加了一个英文单引号。</p>"
+        '<div class="gk-table-wrap"><table class="gk-list"><thead><tr><th scope="col">字段</th><th scope="col">名称</th>'
+        f'<th scope="col">说明</th></tr></thead><tbody>{cols}</tbody></table></div>'
+    )
+    yield StagedPage(here, "开放数据", html, {"ColumnName": "开放数据"})

@@ -1,0 +1,70 @@
+"""The catalogue search: its page (``search/``) and its output writer (index + scripts).
+
+Registered in :mod:`generator.site.outputs`. The page works under a strict
+Content-Security-Policy (``script-src 'self'``): scripts are external files, no
+inline script or handler. Without JavaScript it says so and points to the
+catalogue's browse views.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.model.catalogue import Catalogue
+from generator.search.index import write_index
+from generator.site import urls as U
+from generator.site.engine import THEME_DIR, lunr_js_path
+from generator.site.htmlkit import esc, rel
+from generator.site.pages import StagedPage
+
+SEARCH = "search/"
+SCRIPTS_DIR = "assets/javascripts/search"
+SCRIPTS = ("lunr.js", "tokenizer.js", "engine.js", "search.js")
+EXAMPLE_DOC_NUMBER = "澜政办发〔2024〕1号"
+
+
+def search_pages(cat: Catalogue) -> Iterable[StagedPage]:
+    yield StagedPage(SEARCH, "站内检索", search_html(cat), {"ColumnName": "站内检索", "layout": "wide"})
+
+
+def _example(cat: Catalogue) -> str:
+    numbers = [e.doc_number for e in cat.newest_entries() if e.doc_number]
+    return numbers[0] if numbers else EXAMPLE_DOC_NUMBER
+
+
+def search_html(cat: Catalogue) -> str:
+    scripts = "".join(f'<script src="{esc(rel(SEARCH, f"{SCRIPTS_DIR}/{name}"))}" defer></script>' for name in SCRIPTS)
+    browse = rel(SEARCH, U.CATALOGUE)
+    return f"""<h1>站内检索</h1>
+<form class="gk-search-form" id="gk-search-form" role="search" action="./" method="get" data-gk-root="{esc(rel(SEARCH, U.HOME))}">
+<label for="gk-search-q">检索词</label>
+<div class="gk-search-box">
+<input type="search" id="gk-search-q" name="q" autocomplete="off" spellcheck="false" aria-describedby="gk-search-help">
+<button type="submit">检索</button>
+</div>
+<p id="gk-search-help" class="gk-search-help">可输入标题或正文中的词句、文号（如 {esc(_example(cat))}）或索引号；多个词用空格分开，结果须包含全部检索词。</p>
+</form>
+<div class="gk-search-layout">
+<div class="gk-search-main">
+<p id="gk-search-status" class="gk-search-status" role="status" aria-live="polite"></p>
+<ol id="gk-search-results" class="gk-search-results" aria-label="检索结果"></ol>
+<div id="gk-search-more" class="gk-search-more"></div>
+</div>
+<aside id="gk-search-facets" class="gk-search-facets" aria-label="筛选检索结果"></aside>
+</div>
+<noscript><p class="gk-notice">检索功能需要启用浏览器的 JavaScript。也可以在<a href="{esc(browse)}">信息公开目录</a>中按主题、发布机构、年份和信息类别浏览。</p></noscript>
+{scripts}"""
+
+
+def write_search(cat: Catalogue, site: Path) -> None:
+    """Write ``search/`` (index shards, facets, documents) and the search scripts."""
+    write_index(cat, site / "search", U.item_url)
+    scripts = site / SCRIPTS_DIR
+    scripts.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(lunr_js_path(), scripts / "lunr.js")
+    for name in SCRIPTS[1:]:
+        # A project with its own theme/ may lack the search scripts: use gongkai's.
+        if not (scripts / name).is_file():
+            shutil.copyfile(THEME_DIR / SCRIPTS_DIR / name, scripts / name)
