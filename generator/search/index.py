@@ -24,6 +24,7 @@ from typing import Any
 
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Item
+from generator.parallel import worker_signals
 from generator.search import shards as S
 from generator.search.documents import FIELDS, INTERPRETATION_TYPE, SearchDoc, agency_of, display, search_docs
 from generator.search.serialize import Postings, serialize
@@ -89,7 +90,9 @@ def write_shards(p: Postings, layout: dict[str, list[int]], folder: Path, worker
             import multiprocessing
 
             chunks = [names[i::workers] for i in range(workers)]
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            with ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_signals
+            ) as pool:
                 results = [d for part in pool.map(_write_shards, chunks) for d in part]
         else:
             results = _write_shards(names)

@@ -42,6 +42,7 @@ from types import FrameType
 
 from generator.checks.diagnostics import Diagnostic
 from generator.model.catalogue import Catalogue
+from generator.parallel import worker_signals
 from generator.progress import Progress
 from generator.project import Project, read_inputs
 from generator.site import urls as U
@@ -392,7 +393,7 @@ def _render_bulk(
         # workers' garbage collector does not copy every shared page.
         gc.freeze()
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=worker_signals) as pool:
                 for result in pool.imap_unordered(_run, _chunks(bulk, CHUNK)):
                     take(result)
         finally:
