@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from generator.checks.schema import validate
 from generator.config import SiteConfig, load_config
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Page, entry_from, interpretation_from, page_from
+from generator.parallel import default_workers, worker_signals
 from generator.progress import Progress
 from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, discover, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse
@@ -76,6 +80,82 @@ def _read(root: Path, ref: SourceRef) -> tuple[bytes | None, Diagnostic]:
     return None, diag(ref.rel, (1, 1), "E016", reason=zh, reason_en=en)
 
 
+# Reading and checking files one by one is most of `check`; from this many files on it is
+# spread over forked worker processes (results come back in discovery order).
+PARALLEL_MIN_FILES = 400
+CHUNK = 50
+
+
+@dataclass
+class _Loaded:
+    """One source file read, parsed and checked on its own (in a worker or here)."""
+
+    ref: SourceRef
+    digest: bytes | None  # SHA-256 of the bytes read; None when the file could not be read
+    src: SourceFile | None
+    diagnostics: list[Diagnostic]
+    item: Entry | Interpretation | Page | None
+
+
+def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -> _Loaded:
+    raw, problem = _read(root, ref)
+    if raw is None:
+        return _Loaded(ref, None, None, [problem], None)
+    src = parse(ref.rel, raw)
+    loaded = _Loaded(ref, hashlib.sha256(raw).digest(), src, list(src.diagnostics), None)
+    if src.data is not None:
+        loaded.diagnostics.extend(check_body(src))
+    if not config_ok:
+        return loaded
+    checked = validate(src, ref.kind, config)
+    loaded.diagnostics.extend(checked.diagnostics)
+    if src.data is None:
+        return loaded
+    # A file with errors in optional fields still takes part in the cross-file
+    # checks (every problem at once); one missing a required field cannot.
+    values = checked.values
+    try:
+        if ref.kind == "entry":
+            loaded.item = entry_from(values, ref.rel, src.body, src.body_line)
+        elif ref.kind == "interpretation":
+            loaded.item = interpretation_from(values, ref.rel, src.body, src.body_line)
+        else:
+            slug = ref.rel[len(PAGES_DIR) + 1 : -3] if ref.rel.startswith(PAGES_DIR + "/") else ref.rel[8:-3]
+            loaded.item = page_from(values, ref.rel, slug, src.body, src.body_line)
+    except TypeError:
+        return loaded
+    loaded.diagnostics.extend(PrivacyChecker.check_item(root, loaded.item, src))
+    return loaded
+
+
+# What the workers need; set before forking, inherited, never pickled.
+_JOB: tuple[Path, SiteConfig, bool] | None = None
+
+
+def _load_chunk(refs: list[SourceRef]) -> list[_Loaded]:
+    assert _JOB is not None
+    root, config, config_ok = _JOB
+    return [_load_one(root, ref, config, config_ok) for ref in refs]
+
+
+def _load_all(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool) -> Iterator[_Loaded]:
+    global _JOB
+    workers = default_workers()
+    # fork() copies only the calling thread: with other threads alive (gongkai serve) stay serial.
+    if workers <= 1 or len(refs) < PARALLEL_MIN_FILES or threading.active_count() > 1:
+        for ref in refs:
+            yield _load_one(root, ref, config, config_ok)
+        return
+    chunks = [refs[i : i + CHUNK] for i in range(0, len(refs), CHUNK)]
+    _JOB = (root, config, config_ok)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=worker_signals) as pool:
+            for chunk in pool.imap(_load_chunk, chunks):
+                yield from chunk
+    finally:
+        _JOB = None
+
+
 def load_project(root: Path, build_date: dt.date | None = None, progress: Progress | None = None) -> Project:
     build_date = build_date or default_build_date()
     config, diags = load_config(root)
@@ -90,55 +170,37 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
     inputs = source_digest(root)
     if progress:
         progress.phase("读取与检查", len(refs))
-    for ref in refs:
+    for loaded in _load_all(root, refs, config, config_ok):
         if progress:
             progress.advance()
-        raw, problem = _read(root, ref)
-        if raw is None:
-            diags.append(problem)
+        diags.extend(loaded.diagnostics)
+        if loaded.digest is None or loaded.src is None:
             continue
-        inputs.update(ref.rel, raw)
-        src = parse(ref.rel, raw)
-        sources[ref.rel] = src
-        diags.extend(src.diagnostics)
-        if src.data is not None:
-            diags.extend(check_body(src))
-        if not config_ok:
-            continue
-        checked = validate(src, ref.kind, config)
-        diags.extend(checked.diagnostics)
-        if src.data is None:
-            continue
-        # A file with errors in optional fields still takes part in the cross-file
-        # checks (every problem at once); one missing a required field cannot.
-        values = checked.values
-        try:
-            if ref.kind == "entry":
-                entries.append(entry_from(values, ref.rel, src.body, src.body_line))
-            elif ref.kind == "interpretation":
-                interps.append(interpretation_from(values, ref.rel, src.body, src.body_line))
-            else:
-                slug = ref.rel[len(PAGES_DIR) + 1 : -3] if ref.rel.startswith(PAGES_DIR + "/") else ref.rel[8:-3]
-                pages.append(page_from(values, ref.rel, slug, src.body, src.body_line))
-        except TypeError:
-            continue
+        inputs.update(loaded.ref.rel, loaded.digest)
+        sources[loaded.ref.rel] = loaded.src
+        if isinstance(loaded.item, Entry):
+            entries.append(loaded.item)
+        elif isinstance(loaded.item, Interpretation):
+            interps.append(loaded.item)
+        elif isinstance(loaded.item, Page):
+            pages.append(loaded.item)
     known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
     if config_ok:
         diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
-        diags.extend(PrivacyChecker(root, entries, interps, pages, sources).run())
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
     return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources, inputs.hexdigest())
 
 
 class source_digest:
-    """SHA-256 over site_config.yml and each source read (path and bytes), in discovery order."""
+    """SHA-256 over site_config.yml and each source read (path and the SHA-256 of its bytes), in discovery order."""
 
     def __init__(self, root: Path) -> None:
         self._h = hashlib.sha256()
         try:
-            self.update(CONFIG_FILE, (root / CONFIG_FILE).read_bytes())
+            config = (root / CONFIG_FILE).read_bytes()
         except OSError:
-            self.update(CONFIG_FILE, b"")
+            config = b""
+        self.update(CONFIG_FILE, hashlib.sha256(config).digest())
 
     def update(self, rel: str, raw: bytes) -> None:
         for part in (rel.encode("utf-8"), raw):
@@ -158,5 +220,5 @@ def read_inputs(root: Path) -> str | None:
         raw, _ = _read(root, ref)
         if raw is None:
             return None
-        inputs.update(ref.rel, raw)
+        inputs.update(ref.rel, hashlib.sha256(raw).digest())
     return inputs.hexdigest()

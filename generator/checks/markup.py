@@ -41,6 +41,8 @@ _ITEM_START = re.compile(r"^\s*([-*+]|\d+[.)])\s|^\s*\|")
 _BLOCK_TAGS = "|".join(sorted(markdown.Markdown().block_level_elements, key=len, reverse=True))
 _HTML_BLOCK = re.compile(rf"^\s{{0,3}}</?({_BLOCK_TAGS})[\s/>]", re.IGNORECASE)
 _BRACKETS = re.compile(r"[\[\]()]")
+# Screen: a definition line anywhere in a body.
+_DEFINITION_ANYWHERE = re.compile(r"^\s{0,3}:\s", re.MULTILINE)
 _TAG_START = re.compile(r"<(!--|[A-Za-z/!?])")
 
 
@@ -57,10 +59,23 @@ def check_body(src: SourceFile) -> list[Diagnostic]:
     biggest = (0, 0)  # (lines, index of the first line)
     scan_at: int | None = None
     nested = False
+    # Per-line limits, screened once over the whole body: most bodies need no line-by-line look.
+    body = src.body
+    lines_checked = (
+        # a line indented past MAX_LEVELS levels starts with more than MAX_LEVELS spaces or tabs
+        " " * (MAX_LEVELS + 1) in body
+        or "\t" in body
+        or body.count(">") > MAX_LEVELS
+        or "*" * (MAX_EMPHASIS_RUN + 1) in body
+        or "_" * (MAX_EMPHASIS_RUN + 1) in body
+        or body.count("|") > MAX_CELLS
+    )
+    definitions_possible = ":" in body and bool(_DEFINITION_ANYWHERE.search(body))
+    brackets_possible = "[" in body or "(" in body
     for start, block in _blocks(lines):
         block_cost += len(block) ** 2
         biggest = max(biggest, (len(block), start))
-        for offset, line in enumerate(block):
+        for offset, line in enumerate(block if lines_checked else ()):
             problem = None if nested else _nesting(line)
             if problem:  # the first line that is too deep; the lines below it usually are too
                 nested = True
@@ -71,11 +86,12 @@ def check_body(src: SourceFile) -> list[Diagnostic]:
             if line.count("|") > MAX_CELLS:
                 out.append(_complex(src, (first + start + offset, 1), "cells", n=line.count("|")))
         if not _HTML_BLOCK.match(block[0]):
-            markup += sum(line.count(c) for c in "<&`[")
-        definitions = sum(1 for line in block if _DEFINITION.match(line))
+            joined = "\n".join(block)
+            markup += joined.count("<") + joined.count("&") + joined.count("`") + joined.count("[")
+        definitions = sum(1 for line in block if _DEFINITION.match(line)) if definitions_possible else 0
         if definitions > MAX_DEFINITIONS:
             out.append(_complex(src, (first + start, 1), "definitions", n=definitions))
-        for unit in _units(block):
+        for unit in _units(block) if brackets_possible else ():
             scan += _bracket_cost(unit)
         if scan > MAX_SCAN_COST and scan_at is None:
             scan_at = start

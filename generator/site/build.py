@@ -42,7 +42,7 @@ from types import FrameType
 
 from generator.checks.diagnostics import Diagnostic
 from generator.model.catalogue import Catalogue
-from generator.parallel import worker_signals
+from generator.parallel import default_workers, worker_signals
 from generator.progress import Progress
 from generator.project import Project, read_inputs
 from generator.site import urls as U
@@ -103,16 +103,6 @@ class BuildStats:
     warnings: tuple[str, ...] = ()
     reused: int = 0  # pages taken from the build cache
     unchanged: bool = False  # the inputs were those of the site already in place: nothing was written
-
-
-def default_workers() -> int:
-    env = os.environ.get("GONGKAI_WORKERS", "")
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def temp_prefix(target: Path) -> str:
