@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import chain
 from operator import add
 from typing import Any
 
@@ -31,7 +32,6 @@ _FOLD.update({cp: cp + 0x20 for cp in range(ord("A"), ord("Z") + 1)})
 _FOLD.update({cp: cp - 0xFEE0 + 0x20 for cp in range(0xFF21, 0xFF3B)})
 
 CJK_RANGES = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
-_RUN = re.compile(f"([{CJK_RANGES}]+)|([0-9a-z]+)")
 
 KEY_PREFIX = "#"
 # Whitespace that separates query chunks (the same list in tokenizer.js).
@@ -46,29 +46,39 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def _cjk_terms(run: str, unigrams: bool) -> list[str]:
-    if len(run) == 1:
-        return [run]
-    bigrams = list(map(add, run, run[1:]))
-    if not unigrams:
-        return bigrams
-    out: list[str] = []
-    for i, bigram in enumerate(bigrams):
-        out.append(run[i])
-        out.append(bigram)
-    out.append(run[-1])
-    return out
+# For terms() only: the characters that fold to a word character (A-Z, full-width
+# letters and digits). Every other folded character is a separator before and after
+# folding, so terms() folds just these (str.translate over a whole body is slow).
+_WORD_FOLDS = re.compile("[A-Z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+_RUN_ANY = re.compile(f"[{CJK_RANGES}]+|[0-9a-z]+")
+
+
+def _fold_words(text: str) -> str:
+    if _WORD_FOLDS.search(text) is None:
+        return text
+    return _WORD_FOLDS.sub(lambda m: m.group().translate(_FOLD), text)
 
 
 def terms(text: str, mode: str = "full") -> list[str]:
-    """Index terms of ``text`` in position order (``mode``: ``full`` or ``text``)."""
+    """Index terms of ``text`` in position order (``mode``: ``full`` or ``text``).
+
+    A run is CJK when its first character is above ``z`` (word runs are [0-9a-z]).
+    """
     out: list[str] = []
-    unigrams = mode == "full"
-    for cjk, word in _RUN.findall(fold(text)):
-        if cjk:
-            out.extend(_cjk_terms(cjk, unigrams))
-        else:
-            out.append(word)
+    append, extend = out.append, out.extend
+    if mode == "full":
+        for run in _RUN_ANY.findall(_fold_words(text)):
+            if len(run) > 1 and run[0] > "z":
+                extend(chain.from_iterable(zip(run, map(add, run, run[1:]), strict=False)))  # c1, c1c2, c2, …
+                append(run[-1])
+            else:
+                append(run)
+    else:
+        for run in _RUN_ANY.findall(_fold_words(text)):
+            if len(run) > 1 and run[0] > "z":
+                extend(map(add, run, run[1:]))
+            else:
+                append(run)
     return out
 
 
