@@ -17,8 +17,9 @@ Three modes:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from itertools import chain
+from collections import Counter
+from collections.abc import Callable, Container
+from itertools import chain, filterfalse
 from operator import add
 from typing import Any
 
@@ -80,6 +81,50 @@ def terms(text: str, mode: str = "full") -> list[str]:
             else:
                 append(run)
     return out
+
+
+_CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
+_WORD_CHAR = re.compile("[0-9a-z]")
+
+
+def term_counts(text: str, mode: str = "full", known: Container[str] = ()) -> dict[str, int]:
+    """``Counter(terms(text, mode))``, computed faster: the build's hot loop (25 million terms
+    for 10k documents). Terms not in ``known`` come in order of first appearance, which is
+    all lunr's term numbering needs; the others may come in any order.
+
+    For ``text`` the bigrams of every run are made by one C-level ``map`` over two strings
+    (each run without its last, and without its first character), then counted.
+    """
+    if mode != "text":
+        return Counter(terms(text, mode))
+    folded = _fold_words(text)
+    runs = _RUN_ANY.findall(folded)
+    cjk = [run for run in runs if len(run) > 1 and run[0] > "z"]
+    counts: dict[str, int] = Counter(map(add, "".join([r[:-1] for r in cjk]), "".join([r[1:] for r in cjk])))
+    others = Counter([run for run in runs if len(run) == 1 or run[0] <= "z"])  # single characters, words
+    if not others or not counts:
+        return others or counts
+    new_bigrams = list(filterfalse(known.__contains__, counts))
+    new_others = list(filterfalse(known.__contains__, others))
+    if new_bigrams and new_others:  # put the new terms in order of appearance, then the rest
+        ordered = sorted(new_bigrams + new_others, key=lambda t: _first_position(folded, t))
+        out = {t: counts.get(t) or others[t] for t in ordered}
+        out.update(counts)
+        out.update(others)
+        return out
+    counts.update(others)  # disjoint keys: dict.update, not Counter's adding update
+    return counts
+
+
+def _first_position(folded: str, term: str) -> int:
+    """Where ``term`` first stands as a term of ``terms(folded, "text")``."""
+    if term[0] > "z" and len(term) > 1:
+        return folded.find(term)  # two adjacent CJK characters are always a bigram
+    neighbour = _CJK_CHAR if term[0] > "z" else _WORD_CHAR  # a single character or word stands alone
+    at = folded.find(term)
+    while at >= 0 and ((at > 0 and neighbour.match(folded, at - 1)) or neighbour.match(folded, at + len(term))):
+        at = folded.find(term, at + 1)
+    return at
 
 
 def doc_number_key(value: str) -> str | None:
