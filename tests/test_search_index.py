@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lunr import lunr
 from lunr.builder import Builder
 from lunr.index import Index
@@ -285,3 +287,22 @@ def test_write_index_is_deterministic(project: ProjectFactory, tmp_path: Path) -
     assert files == sorted(p.relative_to(b) for p in b.rglob("*.json"))
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
     assert BUILD_DATE  # the fixture builds for the shared build date
+
+
+def reference_plain_text(markdown: str) -> str:
+    """plain_text() as first written, one regex per rule (the fast version must agree)."""
+    text = re.sub(r"^```.*?$", "", markdown, flags=re.MULTILINE)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|^\s*[-:| ]{3,}\s*$", "", text, flags=re.MULTILINE)
+    text = re.sub(r"[*_`~]+", "", text)
+    text = re.sub(r"\s*\|\s*", " ", text)
+    text = re.sub(r"[ \t]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n", text).strip()
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="ab政府 \t\n|*_`~#>-:1.)[]()!<>\u3000\xa0\r\x0b\x0c\u2028", max_size=80))
+def test_plain_text_follows_its_rules(markdown: str) -> None:
+    assert plain_text(markdown) == reference_plain_text(markdown)

@@ -43,22 +43,24 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_TAG = re.compile(r"<[^>]+>")
 _MD_LINE_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|^\s*[-:| ]{3,}\s*$", re.MULTILINE)
-_MD_INLINE_MARKS = re.compile(r"[*_`~]+")
-_MD_CELL = re.compile(r"\s*\|\s*")
-_SPACES = re.compile(r"[ \t]+")
+_INLINE_MARKS = "*_`~"
+_SPACE_RUNS = re.compile(" {2,}")
 _BLANKS = re.compile(r"\n\s*\n+")
 
 
 def plain_text(markdown: str) -> str:
     """Readable text of a Markdown body: markup, tags, images and link targets dropped."""
-    text = _MD_FENCES.sub("", markdown)
+    text = _MD_FENCES.sub("", markdown) if "```" in markdown else markdown
     text = _MD_IMAGE.sub(" ", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_TAG.sub("", text)
     text = _MD_LINE_MARKS.sub("", text)
-    text = _MD_INLINE_MARKS.sub("", text)
-    text = _MD_CELL.sub(" ", text)
-    text = _SPACES.sub(" ", text)
+    for mark in _INLINE_MARKS:  # each of * _ ` ~ dropped
+        text = text.replace(mark, "")
+    if "|" in text:  # table cells: whitespace around each | becomes one space
+        parts = text.split("|")
+        text = " ".join([parts[0].rstrip(), *(part.strip() for part in parts[1:-1]), parts[-1].lstrip()])
+    text = _SPACE_RUNS.sub(" ", text.replace("\t", " "))  # runs of spaces and tabs: one space
     return _BLANKS.sub("\n", text).strip()
 
 
