@@ -1,4 +1,4 @@
-"""engine.js in node: lunr.js' own scores from the compact shards.
+"""engine.js in node: lunr.js' own scores from the compact shards, and the ranking rules.
 
 The compact format must lose nothing: for every query, engine.js (which expands the
 query's term records into a small lunr index and lets lunr.js score it) gives exactly —
@@ -24,7 +24,7 @@ from generator.search.documents import FIELDS, search_docs
 from generator.search.index import write_index
 from generator.site.engine import lunr_js_path
 from tests.conftest import ProjectFactory
-from tests.search_helpers import CJK_RUN, JS_DIR, node
+from tests.search_helpers import CJK_RUN, JS_DIR, node, run_queries
 
 EXACT_RUNNER = Path(__file__).parent / "js" / "exact.js"
 WORDS = ["政府", "信息", "公开", "工作", "通知", "关于", "做好", "办法", "实施", "意见", "澜江", "市人民",
@@ -137,3 +137,61 @@ def test_the_comparison_sees_a_changed_weight(corpus: tuple[Path, Path, list[str
     [result] = exact_scores(search, changed, [term])
     assert result["engine"].keys() == result["lunr"].keys()
     assert result["engine"] != result["lunr"]
+
+
+# --- ranking: a policy before its interpretations --------------------------------------
+
+POLICY_TITLE = "测试市既有住宅加装电梯管理办法"
+
+
+@pytest.fixture(scope="module")
+def policy_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    p = ProjectFactory(tmp_path_factory.mktemp("policy-first") / "repo")
+    p.entry(
+        "policy",
+        index_no="000000002/2024-00001",
+        title=POLICY_TITLE,
+        doc_number="测政办规〔2024〕3号",
+        body="第一条 为了规范既有住宅增设电梯工作，制定本办法。\n\n"
+        + "第二条 业主应当协商一致，依法申请，按规定验收。\n\n" * 20,
+    )
+    p.entry(
+        "other",
+        index_no="000000002/2024-00002",
+        title="测试市住宅专项维修资金管理办法",
+        doc_number="测政办规〔2024〕4号",
+        body="维修资金用于住宅共用部位的维修。\n",
+    )
+    p.interpretation(
+        "reading",
+        index_no="000000002/2024-00003",
+        title=f"《{POLICY_TITLE}》政策解读",
+        interprets=["000000002/2024-00001"],
+        body=f"{POLICY_TITLE}已经印发。" * 3 + "加装电梯是民生工程。\n",
+    )
+    return p.build()
+
+
+def test_a_policy_ranks_before_its_interpretation_for_its_title_words(policy_site: Path) -> None:
+    from tests.search_helpers import documents
+
+    by_title = {doc["t"]: ref for ref, doc in documents(policy_site).items()}
+    policy, reading = by_title[POLICY_TITLE], by_title[f"《{POLICY_TITLE}》政策解读"]
+    query = "加装电梯 管理办法"
+    [result, by_date, title] = run_queries(
+        policy_site, [{"q": query}, {"q": query, "sort": "date"}, {"q": POLICY_TITLE}]
+    )
+    scores = result["scores"]
+    assert scores[reading] > scores[policy]  # lunr alone would put the interpretation first
+    assert result["refs"][:2] == [policy, reading]
+    assert title["refs"][:2] == [policy, reading]
+    assert set(by_date["refs"]) == set(result["refs"])
+
+
+def test_an_exact_match_of_the_interpretation_still_comes_first(policy_site: Path) -> None:
+    from tests.search_helpers import documents
+
+    by_title = {doc["t"]: ref for ref, doc in documents(policy_site).items()}
+    [result] = run_queries(policy_site, [{"q": "000000002/2024-00003"}])
+    assert result["refs"][0] == by_title[f"《{POLICY_TITLE}》政策解读"]
+    assert result["exact"] == [result["refs"][0]]

@@ -237,6 +237,8 @@ def test_search_output_layout(site: Path) -> None:
     facets = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
     assert [f["key"] for f in facets["facets"]] == ["agency", "topic", "year", "type", "validity"]
     assert len(facets["docs"]) == 4
+    [interpretation] = [row for row in facets["docs"] if len(row) == 7]
+    assert len(interpretation[6]) == 1  # the document number of the policy it interprets
 
 
 def test_lunr_js_comes_from_the_installed_mkdocs(site: Path) -> None:

@@ -4,7 +4,7 @@ Layout (UTF-8 JSON, deterministic; formats in docs/search.md)::
 
     search/manifest.json        format, build id, lunr version and query pipeline, fields
                                 and boosts, bucket counts, the heavy terms, document count
-    search/facets.json          facet values; per document its values and date
+    search/facets.json          facet values; per document its values, date and sources
     search/shards/h<k>.json     the term record of heavy term k (generator/search/compact.py)
     search/shards/<ns><n>.json  the term records of a bucket of light terms
     search/docs/<g>.json        what results show (title, 文号, 索引号, URL, date, agency, …) of
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.model.catalogue import Catalogue
-from generator.model.entry import Entry, Item
+from generator.model.entry import Entry, Interpretation, Item
 from generator.search.compact import records, shard_text
 from generator.search.documents import (
     FIELDS,
@@ -149,13 +149,15 @@ def balance(costs: dict[str, int], parts: int) -> list[list[str]]:
 
 
 def facets(items: Sequence[Item], cat: Catalogue) -> dict[str, Any]:
-    """Facet values (display order) and, per document, the index of its value(s) and its date (ordinal)."""
+    """Facet values (display order) and, per document: the index of its value(s), its date
+    (ordinal) and, for an interpretation, the document numbers of the policies it interprets."""
     cfg = cat.config
     agencies = [a.name for a in cfg.agencies]
     topics = [t.name for t in cfg.vocab.topics.top]
     types = [*cfg.vocab.info_types.names(), INTERPRETATION_TYPE]
     validity = cfg.vocab.validity.names()
     years = sorted({item.year for item in items}, reverse=True)
+    number = {item.index_no: n for n, item in enumerate(items)}
 
     def one(values: list[str], value: str) -> int:
         return values.index(value) if value in values else -1
@@ -163,7 +165,7 @@ def facets(items: Sequence[Item], cat: Catalogue) -> dict[str, Any]:
     def row(item: Item) -> list[Any]:
         entry = item if isinstance(item, Entry) else None
         tops = sorted({topics.index(t) for t, _ in item.topics if t in topics})
-        return [
+        out = [
             one(agencies, cfg.agency_name(agency_of(item))),
             tops,
             years.index(item.year),
@@ -171,6 +173,9 @@ def facets(items: Sequence[Item], cat: Catalogue) -> dict[str, Any]:
             one(validity, entry.validity or "") if entry else -1,
             item.published_date.toordinal(),
         ]
+        if isinstance(item, Interpretation):
+            out.append(sorted(number[s.index_no] for s in cat.sources_of(item) if s.index_no in number))
+        return out
 
     return {
         "facets": [

@@ -10,7 +10,7 @@
 
   var FNV_OFFSET = 0x811c9dc5, FNV_PRIME = 0x01000193;
   var FACET_KEYS = ["agency", "topic", "year", "type", "validity"];
-  var COL = { agency: 0, topic: 1, year: 2, type: 3, validity: 4, date: 5 };
+  var COL = { agency: 0, topic: 1, year: 2, type: 3, validity: 4, date: 5, sources: 6 };
 
   /** 32-bit FNV-1a over code points (generator/search/shards.py). */
   function fnv1a(term) {
@@ -276,10 +276,26 @@
     return function (a, b) { return rows[b.i][COL.date] - rows[a.i][COL.date] || a.i - b.i; };
   }
 
-  /* Relevance order: exact 文号/索引号 matches first, then lunr's score, then newest first. */
-  function byRelevance(rows) {
+  /*
+   * Relevance order: exact 文号/索引号 matches first, then lunr's score — except that a policy
+   * ranks at least as high as its best-scoring matching interpretation and, at equal rank,
+   * a policy comes before an interpretation. An interpretation that repeats the policy's
+   * name in its title and text often outscores the policy on the policy's own title words.
+   * Only the shown (filtered) hits take part.
+   */
+  function byRelevance(rows, hits) {
+    var rank = Object.create(null);
+    hits.forEach(function (h) { rank[h.i] = h; h.rank = h.score; h.interpretation = rows[h.i][COL.sources] ? 1 : 0; });
+    hits.forEach(function (h) {
+      if (h.exact) { return; }
+      (rows[h.i][COL.sources] || []).forEach(function (s) {
+        var policy = rank[s];
+        if (policy && policy.rank < h.score) { policy.rank = h.score; }
+      });
+    });
     return function (a, b) {
-      return (b.exact - a.exact) || (b.score - a.score) || (rows[b.i][COL.date] - rows[a.i][COL.date]) || (a.i - b.i);
+      return (b.exact - a.exact) || (b.rank - a.rank) || (a.interpretation - b.interpretation) ||
+        (rows[b.i][COL.date] - rows[a.i][COL.date]) || (a.i - b.i);
     };
   }
 
@@ -294,7 +310,7 @@
       var browse = hits === null, terms = browse ? [] : hits.terms;
       if (browse) { hits = self.rows.map(function (row, i) { return { i: i, score: 0, exact: false }; }); }
       var shown = self.filter(hits, filters);
-      shown.sort(browse || sort === "date" ? byDate(self.rows) : byRelevance(self.rows));
+      shown.sort(browse || sort === "date" ? byDate(self.rows) : byRelevance(self.rows, shown));
       return { hits: shown, all: hits, counts: self.counts(hits, filters), terms: terms, browse: browse };
     });
   };
