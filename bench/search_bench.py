@@ -6,25 +6,28 @@
 Builds only the search index (not the HTML site) into a temporary folder, serves it with
 the search scripts on 127.0.0.1, and runs typical 2–4 word queries in headless Debian
 Chromium through the real engine.js. Reports, per query, the index bytes fetched (gzip
-size of each fetched file, as a compressing server would send them) and the time from
-the query to the first results being ready (matches scored, first 20 result documents
-loaded). The manifest and facets are loaded once when the page opens and are reported
-separately. Figures go to bench/README-search.md by hand; nothing here is a test.
+size of each fetched file, as a compressing server would send them: shards, result
+display files and snippet texts) and the times from the query to: matches scored;
+first results (the display data of the first 20 results loaded: what the page shows
+first); snippets (their texts loaded too). The manifest and facets are loaded once when
+the page opens and are reported separately. The load average is printed with the
+figures: the machine is shared. Figures go to bench/README-search.md by hand; nothing
+here is a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import gzip
-import http.server
+import os
 import random
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -136,35 +139,47 @@ HARNESS_JS = """
 window.engine = GongkaiSearch.create({lunr: lunr, tokenizer: GongkaiTokenizer,
   load: function (p) { return fetch("search/" + p).then(function (r) { return r.json(); }); }});
 window.timeQuery = function (q) {
-  var t0 = performance.now();
+  var t0 = performance.now(), marks = {};
   return engine.search(q, {}).then(function (r) {
-    return Promise.all(r.hits.slice(0, 20).map(function (h) { return engine.doc(h.i); })).then(function () {
-      return {ms: performance.now() - t0, hits: r.hits.length};
+    marks.scored = performance.now() - t0;
+    var top = r.hits.slice(0, 20);
+    return Promise.all(top.map(function (h) { return engine.doc(h.i); })).then(function () {
+      marks.first = performance.now() - t0;
+      return Promise.all(top.map(function (h) { return engine.text(h.i); }));
+    }).then(function () {
+      marks.snippets = performance.now() - t0;
+      marks.hits = r.hits.length;
+      return marks;
     });
   });
 };
 """
 
 
-def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+def serve(root: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``python -m http.server`` (HTTP/1.1, keep-alive) on a free port, in its own process so
+    that it does not share a GIL with the Playwright client."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "http.server", "-p", "HTTP/1.1", "-b", "127.0.0.1", "-d", str(root), str(port)]
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return server, f"http://127.0.0.1:{port}/"
 
 
 def gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 6))
 
 
-def browser_figures(root: Path) -> dict[str, Any]:
+def browser_figures(root: Path, runs: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    js = root / "js"
-    js.mkdir()
     shutil.copyfile(lunr_js_path(), root / "lunr.js")
     for name in ("tokenizer.js", "engine.js"):
         shutil.copyfile(THEME_DIR / "assets" / "javascripts" / "search" / name, root / name)
@@ -175,25 +190,31 @@ def browser_figures(root: Path) -> dict[str, Any]:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for query in QUERIES:
-                page = browser.new_page()
-                fetched: list[str] = []
-                page.on("requestfinished", lambda r, f=fetched: f.append(r.url))
-                page.goto(url)
-                page.evaluate("engine.init()")
-                preload = sum(gz(root / "search" / name) for name in ("manifest.json", "facets.json"))
-                fetched.clear()
-                result = page.evaluate("q => timeQuery(q)", query)
-                files = [root / u.split(url, 1)[1].split("?")[0] for u in fetched]
-                out["queries"].append({"q": query, "ms": result["ms"], "hits": result["hits"],
-                                       "files": len(files), "gzip": sum(gz(f) for f in files),
-                                       "shards_gzip": sum(gz(f) for f in files if "/shards/" in str(f))})  # fmt: skip
-                out["preload_gzip"] = preload
-                page.close()
+            for run in range(runs):
+                for query in QUERIES:
+                    page = browser.new_page()  # a cold cache for every query
+                    fetched: list[str] = []
+                    page.on("requestfinished", lambda r, f=fetched: f.append(r.url))
+                    page.goto(url)
+                    page.evaluate("engine.init()")
+                    out["preload_gzip"] = sum(gz(root / "search" / name) for name in ("manifest.json", "facets.json"))
+                    fetched.clear()
+                    marks = page.evaluate("q => timeQuery(q)", query)
+                    files = [root / u.split(url, 1)[1].split("?")[0] for u in fetched]
+                    out["queries"].append({"q": query, "run": run, **marks, "files": len(files),
+                                           "gzip": sum(gz(f) for f in files),
+                                           "shards_gzip": sum(gz(f) for f in files if f.parent.name == "shards"),
+                                           "text_gzip": sum(gz(f) for f in files if f.parent.name == "text")})  # fmt: skip
+                    page.close()
             browser.close()
     finally:
-        server.shutdown()
+        server.terminate()
+        server.wait()
     return out
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -201,6 +222,8 @@ def main() -> None:
     parser.add_argument("project", nargs="?", type=Path, help="a gongkai repository")
     parser.add_argument("--synthetic", type=int, default=0, help="use N synthetic entries instead")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=1, help="run the queries N times (each in a fresh page)")
+    parser.add_argument("--no-browser", action="store_true", help="build the index only")
     args = parser.parse_args()
     started = time.perf_counter()
     cat = synthetic_catalogue(args.synthetic) if args.synthetic else project_catalogue(args.project)
@@ -208,23 +231,34 @@ def main() -> None:
           f"({time.perf_counter() - started:.1f} s to load)")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        print(f"load average before the build: {load_average()}")
         t0 = time.perf_counter()
         stats = write_index(cat, root / "search", U.item_url, workers=args.workers)
         build = time.perf_counter() - t0
+        phases = ", ".join(f"{name} {s:.1f} s" for name, s in stats.seconds.items())
+        print(
+            f"index build: {build:.1f} s with {args.workers} workers ({phases}); load average after: {load_average()}"
+        )
+        print(f"  {stats.terms} terms, {stats.postings} postings")
         files = list((root / "search").rglob("*.json"))
         total_gz = sum(gz(f) for f in files)
-        print(f"index build: {build:.1f} s with {args.workers} workers; {stats.terms} terms, {stats.postings} postings")
         print(f"index size: {stats.bytes / 1e6:.1f} MB raw, {total_gz / 1e6:.1f} MB gzip, {len(files)} files, "
-              f"{stats.shards} shards")  # fmt: skip
-        figures = browser_figures(root)
+              f"{stats.shards} shard files")  # fmt: skip
+        if args.no_browser:
+            return
+        figures = browser_figures(root, args.runs)
         print(f"page-open preload (manifest + facets): {figures['preload_gzip'] / 1e3:.0f} KB gzip")
         for q in figures["queries"]:
-            print(f"  {q['q']!r}: {q['hits']} hits, {q['ms']:.0f} ms, {q['files']} files, "
-                  f"{q['gzip'] / 1e3:.0f} KB gzip ({q['shards_gzip'] / 1e3:.0f} KB shards)")  # fmt: skip
-        ms = [q["ms"] for q in figures["queries"]]
+            print(f"  {q['q']!r}: {q['hits']} hits, scored {q['scored']:.0f} ms, first results {q['first']:.0f} ms, "
+                  f"snippets {q['snippets']:.0f} ms; {q['files']} files, {q['gzip'] / 1e3:.0f} KB gzip "
+                  f"({q['shards_gzip'] / 1e3:.0f} KB shards, {q['text_gzip'] / 1e3:.0f} KB snippet text)")  # fmt: skip
+        first = [q["first"] for q in figures["queries"]]
+        snippets = [q["snippets"] for q in figures["queries"]]
         kb = [q["gzip"] / 1e3 for q in figures["queries"]]
-        print(f"median {statistics.median(ms):.0f} ms (max {max(ms):.0f}); "
-              f"median {statistics.median(kb):.0f} KB gzip (max {max(kb):.0f})")  # fmt: skip
+        print(f"first results: median {statistics.median(first):.0f} ms (max {max(first):.0f}); "
+              f"with snippets: median {statistics.median(snippets):.0f} ms (max {max(snippets):.0f}); "
+              f"fetched: median {statistics.median(kb):.0f} KB gzip (max {max(kb):.0f}); "
+              f"load average: {load_average()}")  # fmt: skip
 
 
 if __name__ == "__main__":

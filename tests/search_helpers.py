@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from generator.search.compact import ref_of
 from tests.conftest import REPO
 
 JS_DIR = REPO / "theme" / "assets" / "javascripts" / "search"
@@ -46,8 +47,16 @@ def run_queries(site: Path, queries: list[dict[str, Any]]) -> list[dict[str, Any
 
 
 def documents(site: Path) -> dict[str, dict[str, Any]]:
-    """ref → display document."""
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (site / "search" / "docs").glob("*.json")}
+    """ref → what the result shows (docs/<g>.json holds documents g·n … g·n+n-1)."""
+    folder = site / "search"
+    if not (folder / "manifest.json").is_file():
+        return {}
+    per = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["docsPerFile"]
+    out = {}
+    for path in (folder / "docs").glob("*.json"):
+        for k, doc in enumerate(json.loads(path.read_text(encoding="utf-8"))):
+            out[ref_of(int(path.stem) * per + k)] = doc
+    return out
 
 
 def visible_text(fragment: str) -> str:

@@ -1,26 +1,29 @@
-"""The search index: lunr.py is the reference for our serializer; shards; public content only."""
+"""The search index: lunr.py is the reference for our compact shards; file layout; public content only."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import math
+import pickle
 import random
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lunr import lunr
 from lunr.builder import Builder
-from lunr.index import Index
-from lunr.query import QueryPresence
 
-from generator.search import shards as S
+from generator.search import index as search_index
+from generator.search.compact import expand, js_order, records, ref_of, shard_text
 from generator.search.documents import FIELDS, plain_text, search_docs
-from generator.search.index import build_postings, write_index
-from generator.search.serialize import Postings, js_order, serialize
-from generator.search.tokenizer import gongkai_full, gongkai_text, query_terms, register_pipeline_functions, terms
+from generator.search.index import new_postings, write_index
+from generator.search.postings import Postings, Weights, merge, thousandths
+from generator.search.shards import Layout, shard_name
+from generator.search.tokenizer import gongkai_full, gongkai_text, register_pipeline_functions, terms
 from generator.site.engine import lunr_js_path
 from tests.conftest import BUILD_DATE, ProjectFactory
 
@@ -32,7 +35,7 @@ def random_corpus(n: int, seed: int) -> list[dict[str, str]]:
     rng = random.Random(seed)
     return [
         {
-            "id": format(i, "x"),
+            "id": ref_of(i),
             "t": "".join(rng.choices(CHARS, k=rng.randint(3, 20))),
             "b": "".join(rng.choices(CHARS + "，。 abc 2020", k=rng.randint(0, 400))),
         }
@@ -50,22 +53,33 @@ def reference(docs: list[dict[str, Any]], fields: list[tuple[str, int]]) -> dict
     return lunr("id", spec, docs, builder=Builder()).serialize()
 
 
-def ours(docs: list[dict[str, Any]], fields: list[tuple[str, int]], **kw: Any) -> dict[str, Any]:
+def compact_shards(p: Postings, heavy: int, target: int) -> tuple[Layout, dict[str, Any]]:
+    """Every shard file of ``p`` (as parsed JSON), written as write_index writes them."""
+    sizes = p.sizes()
+    layout = Layout(sizes.items(), heavy, target)
+    weights, index_of = Weights(p), {t: i for i, t in enumerate(p.order)}
+    texts = {name: shard_text(records(weights, ts, index_of, sizes)) for name, ts in layout.files.items()}
+    return layout, {name: json.loads(text) for name, text in texts.items()}
+
+
+def postings_of(docs: list[dict[str, Any]], fields: list[tuple[str, int]]) -> Postings:
     p = Postings(tuple(f for f, _ in fields), tuple(b for _, b in fields))
     for d in docs:
-        p.add(d["id"], [d[f] for f, _ in fields])
-    return roundtrip(serialize(p, **kw))
+        p.add([Counter(d[f]) for f, _ in fields])
+    return p
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_serializer_equals_lunr_py_on_random_corpora(seed: int) -> None:
+def test_compact_shards_expand_to_lunr_py_index(seed: int) -> None:
     docs = [{"id": d["id"], "t": terms(d["t"], "full"), "b": terms(d["b"], "text")} for d in random_corpus(40, seed)]
     fields = [("t", 10), ("b", 1)]
-    assert ours(docs, fields, drop_empty=False, js_sort=False) == roundtrip(reference(docs, fields))
+    layout, shards = compact_shards(postings_of(docs, fields), heavy=25, target=60)
+    assert layout.heavy and len(layout.files) > len(layout.heavy) + 3  # both kinds of file
+    assert expand(shards.values(), ["t", "b"], len(docs), []) == roundtrip(reference(docs, fields))
 
 
-def test_serializer_equals_lunr_py_running_our_pipeline_functions() -> None:
-    """lunr.py tokenizes with the registered gongkai pipeline functions; same JSON out."""
+def test_compact_shards_equal_lunr_py_running_our_pipeline_functions() -> None:
+    """lunr.py tokenizes with the registered gongkai pipeline functions; same index."""
     register_pipeline_functions()
     corpus = random_corpus(30, 7)
     builder = Builder()
@@ -74,14 +88,37 @@ def test_serializer_equals_lunr_py_running_our_pipeline_functions() -> None:
     builder.pipeline.skip(gongkai_text, ["t"])
     spec = [{"field_name": "t", "boost": 10, "extractor": lambda d: [d["t"]]},
             {"field_name": "b", "boost": 1, "extractor": lambda d: [d["b"]]}]  # fmt: skip
-    expected = lunr("id", spec, corpus, builder=builder).serialize()
+    expected = roundtrip(lunr("id", spec, corpus, builder=builder).serialize())
     docs = [{"id": d["id"], "t": terms(d["t"], "full"), "b": terms(d["b"], "text")} for d in corpus]
-    assert ours(docs, [("t", 10), ("b", 1)], drop_empty=False, js_sort=False)["invertedIndex"] == roundtrip(
-        expected["invertedIndex"]
-    )
-    assert ours(docs, [("t", 10), ("b", 1)], drop_empty=False, js_sort=False)["fieldVectors"] == roundtrip(
-        expected["fieldVectors"]
-    )
+    _, shards = compact_shards(postings_of(docs, [("t", 10), ("b", 1)]), heavy=25, target=60)
+    got = expand(shards.values(), ["t", "b"], len(docs), [])
+    assert got["invertedIndex"] == expected["invertedIndex"]
+    assert got["fieldVectors"] == expected["fieldVectors"]
+
+
+def test_postings_of_document_ranges_merge_into_one_pass() -> None:
+    docs = [[Counter(terms(d["t"], "full")), Counter(terms(d["b"], "text"))] for d in random_corpus(30, 4)]
+    whole = Postings(("t", "b"), (10, 1))
+    for d in docs:
+        whole.add(d)
+    parts = [Postings(("t", "b"), (10, 1), start) for start in (0, 11, 23)]
+    for part, (lo, hi) in zip(parts, [(0, 11), (11, 23), (23, 30)], strict=True):
+        for d in docs[lo:hi]:
+            part.add(d)
+    merged = merge([pickle.loads(pickle.dumps(part)) for part in parts])  # as from worker processes
+    assert list(merged.order) == list(whole.order)  # lunr's term numbering: first appearance
+    assert merged.tables == whole.tables
+    assert merged.lengths == whole.lengths and merged.count == whole.count == 30
+
+
+@given(st.floats(min_value=0, max_value=2e4, allow_nan=False))
+def test_weights_in_thousandths_are_lunr_py_rounding(score: float) -> None:
+    assert thousandths(score) / 1000 == round(score, 3)
+
+
+@pytest.mark.parametrize("score", [0.0625, 2.0625, 0.0005, 1.0015, 7.0045, 1e4 + 0.0625, 0.1 + 0.2])
+def test_weights_in_thousandths_at_halfway_points(score: float) -> None:
+    assert thousandths(score) / 1000 == round(score, 3)
 
 
 @pytest.fixture(scope="module")
@@ -127,93 +164,45 @@ def site(project: ProjectFactory) -> Path:
     return project.build()
 
 
-def test_index_of_real_documents_equals_lunr_py(project: ProjectFactory) -> None:
-    docs = search_docs(project.load().public())
+def read_shards(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    shards = {f.stem: json.loads(f.read_text(encoding="utf-8")) for f in (folder / "shards").glob("*.json")}
+    return manifest, shards
+
+
+def test_index_of_real_documents_equals_lunr_py(project: ProjectFactory, tmp_path: Path) -> None:
+    cat = project.load().public()
+    write_index(cat, tmp_path, lambda item: "x/", heavy=3, target=12)
+    manifest, shards = read_shards(tmp_path)
+    docs = search_docs(cat)
     rows = [{"id": d.ref, **{f.name: d.field_terms(i) for i, f in enumerate(FIELDS)}} for d in docs]
-    fields = [(f.name, f.boost) for f in FIELDS]
-    p = build_postings(docs)
-    assert roundtrip(serialize(p, drop_empty=False, js_sort=False)) == roundtrip(reference(rows, fields))
+    expected = roundtrip(reference(rows, [(f.name, f.boost) for f in FIELDS]))
+    assert expand(shards.values(), [f.name for f in FIELDS], len(docs), []) == expected
+    assert manifest["heavy"]  # the thresholds above give heavy terms and buckets
 
 
-def restrict(full: dict[str, Any], keep: set[str]) -> dict[str, Any]:
-    """The full lunr.py index restricted to ``keep`` terms, indices renumbered, empty vectors dropped."""
-    entries = [e for e in full["invertedIndex"] if e[0] in keep]
-    old = sorted(e[1]["_index"] for e in entries)
-    new = {o: n for n, o in enumerate(old)}
-    inverted = [[t, {**post, "_index": new[post["_index"]]}] for t, post in entries]
-    vectors = []
-    for ref, elements in full["fieldVectors"]:
-        pairs = [(new[elements[k]], elements[k + 1]) for k in range(0, len(elements), 2) if elements[k] in new]
-        if pairs:
-            vectors.append([ref, [x for pair in sorted(pairs) for x in pair]])
-    return {**full, "invertedIndex": inverted, "fieldVectors": vectors}
-
-
-def test_each_shard_is_the_full_index_restricted_to_its_terms() -> None:
-    docs = [{"id": d["id"], "t": terms(d["t"], "full"), "b": terms(d["b"], "text")} for d in random_corpus(40, 11)]
-    fields = [("t", 10), ("b", 1)]
-    full = roundtrip(reference(docs, fields))
-    p = Postings(("t", "b"), (10, 1))
-    for d in docs:
-        p.add(d["id"], [d["t"], d["b"]])
-    counts = {"b": 7, "u": 3, "k": 1}
-    layout = S.partition(p.terms, counts)
-    assert sorted(i for ids in layout.values() for i in ids) == list(range(len(p.terms)))
-    for name, ids in layout.items():
-        shard = roundtrip(serialize(p, ids, js_sort=False))
-        assert shard == restrict(full, {p.terms[i] for i in ids}), name
-
-
-def combined_scores(p: Postings, layout: dict[str, list[int]], query: list[str]) -> dict[str, float]:
-    """What engine.js does: AND across shards, shard scores rescaled by sqrt(n_shard / n)."""
-    by_shard: dict[str, list[str]] = {}
-    for term in query:
-        by_shard.setdefault(S.shard_name(term, {"b": 7, "u": 3, "k": 1}), []).append(term)
-    total = len(query)
-    scores: dict[str, float] | None = None
-    for name, shard_terms in by_shard.items():
-        index = Index.load(roundtrip(serialize(p, layout[name])))
-        results = index.query(
-            callback=lambda q, ts=shard_terms: [
-                q.term(t, use_pipeline=False, presence=QueryPresence.REQUIRED) for t in ts
-            ]
-        )
-        part = {r["ref"]: r["score"] * math.sqrt(len(shard_terms) / total) for r in results}
-        scores = part if scores is None else {k: scores[k] + v for k, v in part.items() if k in scores}
-    return scores or {}
-
-
-@pytest.mark.parametrize("pick", [(0, 0, 2), (3, 1, 4), (5, 0, 3), (7, 2, 6)])
-def test_sharded_query_scores_equal_the_full_index(pick: tuple[int, int, int]) -> None:
-    register_pipeline_functions()
-    corpus = random_corpus(40, 5)
-    doc, start, end = pick
-    query = corpus[doc]["t"][start:end] + " " + corpus[doc]["b"][10:14]
-    docs = [{"id": d["id"], "t": terms(d["t"], "full"), "b": terms(d["b"], "text")} for d in corpus]
-    full = Index.load(roundtrip(reference(docs, [("t", 10), ("b", 1)])))
-    p = Postings(("t", "b"), (10, 1))
-    for d in docs:
-        p.add(d["id"], [d["t"], d["b"]])
-    layout = S.partition(p.terms, {"b": 7, "u": 3, "k": 1})
-    words = query_terms(query)
-    expected = {
-        r["ref"]: r["score"]
-        for r in full.query(
-            callback=lambda q: [q.term(t, use_pipeline=False, presence=QueryPresence.REQUIRED) for t in words]
-        )
-    }
-    got = combined_scores(p, layout, words)
-    assert expected, query
-    assert got.keys() == expected.keys()
-    assert all(math.isclose(got[k], expected[k], rel_tol=1e-9) for k in expected)
+def test_every_term_is_in_the_file_the_engine_looks_in(project: ProjectFactory, tmp_path: Path) -> None:
+    write_index(project.load().public(), tmp_path, lambda item: "x/", heavy=3, target=12)
+    manifest, shards = read_shards(tmp_path)
+    heavy = {term: f"h{k}" for k, term in enumerate(manifest["heavy"])}
+    buckets = {f"{ns}{n}" for ns, count in manifest["shards"].items() for n in range(count)}
+    assert set(shards) == buckets | set(heavy.values())
+    seen = []
+    for name, recs in shards.items():
+        for term, *_ in recs:
+            assert heavy.get(term, shard_name(term, manifest["shards"])) == name, term
+            seen.append(term)
+        assert [r[0] for r in recs] == sorted((r[0] for r in recs), key=js_order)
+    assert len(seen) == len(set(seen))
+    assert [shards[f"h{k}"][0][0] for k in range(len(heavy))] == manifest["heavy"]
 
 
 def test_terms_are_sorted_as_javascript_compares_strings() -> None:
     p = Postings(("t",), (1,))
-    p.add("0", [["\uf900", "\U00020000", "a"]])
-    inverted = [t for t, _ in serialize(p)["invertedIndex"]]
-    assert inverted == ["a", "\U00020000", "\uf900"]  # UTF-16: D840 < F900
-    assert sorted(inverted, key=js_order) == inverted
+    p.add([Counter(["\uf900", "\U00020000", "a"])])
+    weights, index_of = Weights(p), {t: i for i, t in enumerate(p.order)}
+    shard = json.loads(shard_text(records(weights, p.order, index_of, p.sizes())))
+    assert [r[0] for r in shard] == ["a", "\U00020000", "\uf900"]  # UTF-16: D840 < F900
 
 
 def search_files(site: Path) -> list[Path]:
@@ -229,19 +218,27 @@ def test_only_public_content_reaches_the_search_files(site: Path) -> None:
 
 
 def test_search_output_layout(site: Path) -> None:
-    manifest = json.loads((site / "search" / "manifest.json").read_text(encoding="utf-8"))
+    folder = site / "search"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format"] == 2
+    assert manifest["lunr"] == "2.3.9"
     assert manifest["pipeline"] == ["gongkai-query"]
     assert [f["name"] for f in manifest["fields"]] == [f.name for f in FIELDS]
     assert manifest["documents"] == 4  # 3 public entries + 1 interpretation
-    for ns, count in manifest["shards"].items():
-        for n in range(count):
-            shard = json.loads((site / "search" / "shards" / f"{ns}{n}.json").read_text(encoding="utf-8"))
-            assert shard["version"] == "2.3.9"
-            assert shard["pipeline"] == ["gongkai-query"]
-    assert len(list((site / "search" / "docs").glob("*.json"))) == 4
-    facets = json.loads((site / "search" / "facets.json").read_text(encoding="utf-8"))
+    names = [f"{ns}{n}" for ns, count in manifest["shards"].items() for n in range(count)]
+    names += [f"h{k}" for k in range(len(manifest["heavy"]))]
+    assert sorted(f.stem for f in (folder / "shards").glob("*.json")) == sorted(names)
+    for name in names:
+        for rec in json.loads((folder / "shards" / f"{name}.json").read_text(encoding="utf-8")):
+            assert isinstance(rec[0], str) and isinstance(rec[1], int) and len(rec) == 2 + len(FIELDS)
+    assert [f.name for f in (folder / "docs").glob("*.json")] == ["0.json"]  # 16 documents a file
+    assert len(json.loads((folder / "docs" / "0.json").read_text(encoding="utf-8"))) == 4
+    assert sorted(f.stem for f in (folder / "text").glob("*.json")) == ["0", "1", "2", "3"]
+    facets = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
     assert [f["key"] for f in facets["facets"]] == ["agency", "topic", "year", "type", "validity"]
     assert len(facets["docs"]) == 4
+    [interpretation] = [row for row in facets["docs"] if len(row) == 7]
+    assert len(interpretation[6]) == 1  # the document number of the policy it interprets
 
 
 def test_lunr_js_comes_from_the_installed_mkdocs(site: Path) -> None:
@@ -265,11 +262,15 @@ def test_display_documents_carry_result_fields(site: Path, project: ProjectFacto
     docs = search_docs(project.load().public())
     by_title = {d.item.title: d for d in docs}
     ref = by_title["测试市既有住宅加装电梯管理办法"].ref
-    shown = json.loads((site / "search" / "docs" / f"{ref}.json").read_text(encoding="utf-8"))
+    shown = json.loads((site / "search" / "docs" / "0.json").read_text(encoding="utf-8"))[int(ref, 36)]
+    assert shown["t"] == "测试市既有住宅加装电梯管理办法"
     assert shown["n"] == "测政办规〔2024〕3号"
     assert shown["v"] == "废止"
     assert shown["u"] == "catalogue/000000002-2024-00003/"
-    assert "业主表决同意" in shown["x"]
+    assert "x" not in shown  # the text comes after the titles, from text/
+    text = json.loads((site / "search" / "text" / f"{ref}.json").read_text(encoding="utf-8"))
+    assert "业主表决同意" in text["x"]
+    assert text["s"] == "规范既有住宅加装电梯的申请、审批和补助。"
 
 
 def test_plain_text_drops_markup() -> None:
@@ -285,3 +286,52 @@ def test_write_index_is_deterministic(project: ProjectFactory, tmp_path: Path) -
     assert files == sorted(p.relative_to(b) for p in b.rglob("*.json"))
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
     assert BUILD_DATE  # the fixture builds for the shared build date
+
+
+def test_parallel_and_sequential_builds_are_identical(
+    project: ProjectFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two forked workers (documents split, shard files shared) write what one process writes."""
+    cat = project.load().public()
+    monkeypatch.setattr(search_index, "PARALLEL_MIN_DOCUMENTS", 0)
+    monkeypatch.setattr(search_index, "DOCS_PER_FILE", 1)  # so that both workers get documents
+    forked: list[Any] = []
+    real_run = search_index._run
+
+    def spy(fn: Any, tasks: Any, parallel: bool) -> Any:
+        forked.append((parallel, len(tasks)))
+        return real_run(fn, tasks, parallel)
+
+    monkeypatch.setattr(search_index, "_run", spy)
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_index(cat, a, lambda item: "x/", workers=1, heavy=3, target=12)
+    write_index(cat, b, lambda item: "x/", workers=2, heavy=3, target=12)
+    assert forked[2:] == [(True, 2), (True, 2)]
+    files = sorted(p.relative_to(a) for p in a.rglob("*.json"))
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*.json"))
+    assert [f for f in files if (a / f).read_bytes() != (b / f).read_bytes()] == []
+
+
+def test_new_postings_use_the_index_fields() -> None:
+    p = new_postings()
+    assert p.fields == tuple(f.name for f in FIELDS)
+    assert p.boosts == tuple(f.boost for f in FIELDS)
+
+
+def reference_plain_text(markdown: str) -> str:
+    """plain_text() as first written, one regex per rule (the fast version must agree)."""
+    text = re.sub(r"^```.*?$", "", markdown, flags=re.MULTILINE)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|^\s*[-:| ]{3,}\s*$", "", text, flags=re.MULTILINE)
+    text = re.sub(r"[*_`~]+", "", text)
+    text = re.sub(r"\s*\|\s*", " ", text)
+    text = re.sub(r"[ \t]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n", text).strip()
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="ab政府 \t\n|*_`~#>-:1.)[]()!<>\u3000\xa0\r\x0b\x0c\u2028", max_size=80))
+def test_plain_text_follows_its_rules(markdown: str) -> None:
+    assert plain_text(markdown) == reference_plain_text(markdown)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.search.tokenizer import (
     doc_number_key,
@@ -11,6 +15,7 @@ from generator.search.tokenizer import (
     query_keys,
     query_terms,
     register_pipeline_functions,
+    term_counts,
     terms,
 )
 
@@ -107,3 +112,17 @@ def test_pipeline_functions_are_registered_with_lunr() -> None:
     assert full.run_string("政务公开") == terms("政务公开", "full")
     text = Pipeline.load(["gongkai-text"])
     assert text.run_string("政务公开") == terms("政务公开", "text")
+
+
+POOL = "政府信息公开工作通知办法人民的和年第一二〇" + "abcXYZ0129ＡＢｚ１" + "，。、（）〔〕 \n\t　-/" + "𠀀𠮷αü"
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=POOL, max_size=60), st.data())
+def test_term_counts_count_the_terms_new_ones_in_order_of_appearance(text: str, data: st.DataObject) -> None:
+    for mode in ("text", "full"):
+        expected = terms(text, mode)
+        known = data.draw(st.sets(st.sampled_from(expected))) if expected else set()
+        counts = term_counts(text, mode, known)
+        assert counts == Counter(expected)
+        assert [t for t in counts if t not in known] == [t for t in dict.fromkeys(expected) if t not in known]

@@ -8,12 +8,14 @@ never enter a search file.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any
 
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item
-from generator.search.tokenizer import doc_number_key, index_no_key, terms
+from generator.search.compact import ref_of
+from generator.search.tokenizer import doc_number_key, index_no_key, term_counts, terms
 
 
 @dataclass(frozen=True)
@@ -43,22 +45,24 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_TAG = re.compile(r"<[^>]+>")
 _MD_LINE_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|^\s*[-:| ]{3,}\s*$", re.MULTILINE)
-_MD_INLINE_MARKS = re.compile(r"[*_`~]+")
-_MD_CELL = re.compile(r"\s*\|\s*")
-_SPACES = re.compile(r"[ \t]+")
+_INLINE_MARKS = "*_`~"
+_SPACE_RUNS = re.compile(" {2,}")
 _BLANKS = re.compile(r"\n\s*\n+")
 
 
 def plain_text(markdown: str) -> str:
     """Readable text of a Markdown body: markup, tags, images and link targets dropped."""
-    text = _MD_FENCES.sub("", markdown)
+    text = _MD_FENCES.sub("", markdown) if "```" in markdown else markdown
     text = _MD_IMAGE.sub(" ", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_TAG.sub("", text)
     text = _MD_LINE_MARKS.sub("", text)
-    text = _MD_INLINE_MARKS.sub("", text)
-    text = _MD_CELL.sub(" ", text)
-    text = _SPACES.sub(" ", text)
+    for mark in _INLINE_MARKS:  # each of * _ ` ~ dropped
+        text = text.replace(mark, "")
+    if "|" in text:  # table cells: whitespace around each | becomes one space
+        parts = text.split("|")
+        text = " ".join([parts[0].rstrip(), *(part.strip() for part in parts[1:-1]), parts[-1].lstrip()])
+    text = _SPACE_RUNS.sub(" ", text.replace("\t", " "))  # runs of spaces and tabs: one space
     return _BLANKS.sub("\n", text).strip()
 
 
@@ -70,18 +74,15 @@ class SearchDoc:
     keys: tuple[tuple[str, ...], ...]  # exact keys appended to each field's terms
 
     def field_terms(self, i: int) -> list[str]:
+        """The terms of field ``i`` in order: what the gongkai pipeline function gives lunr."""
         return terms(self.texts[i], FIELDS[i].mode) + list(self.keys[i])
 
-
-def ref_of(n: int) -> str:
-    """Document reference: base-36 ordinal (short, because every posting repeats it)."""
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-        if n == 0:
-            return out
+    def field_counts(self, i: int, known: Container[str] = ()) -> dict[str, int]:
+        """``Counter(field_terms(i))``, faster; terms not in ``known`` in order of first appearance."""
+        counts = term_counts(self.texts[i], FIELDS[i].mode, known)
+        for key in self.keys[i]:
+            counts[key] = counts.get(key, 0) + 1
+        return counts
 
 
 def search_items(cat: Catalogue) -> list[Item]:
@@ -109,7 +110,7 @@ def agency_of(item: Item) -> str:
 
 
 def display(doc: SearchDoc, cat: Catalogue, url: str) -> dict[str, Any]:
-    """What a result shows: the document file ``search/docs/<ref>.json``."""
+    """What a result shows before its snippet: the file ``search/docs/<ref>.json``."""
     item = doc.item
     out: dict[str, Any] = {
         "t": item.title,
@@ -117,8 +118,6 @@ def display(doc: SearchDoc, cat: Catalogue, url: str) -> dict[str, Any]:
         "u": url,
         "d": item.published_date.isoformat(),
         "a": cat.config.agency_name(agency_of(item)),
-        "s": item.abstract,
-        "x": doc.texts[-1][:SNIPPET_TEXT_LIMIT],
     }
     if isinstance(item, Entry):
         out.update({"n": item.doc_number or "", "v": item.validity or "", "y": item.info_type})
@@ -129,3 +128,8 @@ def display(doc: SearchDoc, cat: Catalogue, url: str) -> dict[str, Any]:
         sources = cat.sources_of(item)
         out.update({"n": "", "v": "", "y": INTERPRETATION_TYPE, "o": [s.title for s in sources]})
     return out
+
+
+def snippet_text(doc: SearchDoc) -> dict[str, Any]:
+    """What snippets are cut from, loaded after the results show: ``search/text/<ref>.json``."""
+    return {"s": doc.item.abstract, "x": doc.texts[-1][:SNIPPET_TEXT_LIMIT]}

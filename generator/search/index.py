@@ -1,38 +1,65 @@
 """Write the search index of a public catalogue into ``<site>/search/``.
 
-Layout (all JSON, UTF-8, deterministic)::
+Layout (UTF-8 JSON, deterministic; formats in docs/search.md)::
 
-    search/manifest.json      fields, boosts, shard counts, build id
-    search/facets.json        facet values and, per document, its value indexes
-    search/shards/<ns><n>.json  lunr.js indexes, each holding a slice of the terms
-    search/docs/<ref>.json    one result's display data and plain text (for snippets)
+    search/manifest.json        format, build id, lunr version and query pipeline, fields
+                                and boosts, bucket counts, the heavy terms, document count
+    search/facets.json          facet values; per document its values, date and sources
+    search/shards/h<k>.json     the term record of heavy term k (generator/search/compact.py)
+    search/shards/<ns><n>.json  the term records of a bucket of light terms
+    search/docs/<g>.json        what results show (title, 文号, 索引号, URL, date, agency, …) of
+                                documents 16g … 16g+15
+    search/text/<ref>.json      abstract and plain text of one document, for its snippet
 
-The browser loads the manifest and facets once, then only the shards of the query's
-terms and the document files of the results it shows.
+The browser loads the manifest and facets once, then per query the shard files of its
+terms, the docs/ files of the 20 results it shows and, once those show, their text/ files.
+
+Two phases, each on ``workers`` forked processes for a large corpus (tokenizing is the
+cost): (1) each worker takes a contiguous range of documents, gathers their postings
+and writes their docs/ and text/ files; the postings are merged in document order,
+which numbers the terms exactly as one pass would; (2) each worker computes the weights
+of, and writes, a fixed share of the shard files. What a file holds never depends on
+which process wrote it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.model.catalogue import Catalogue
-from generator.model.entry import Entry, Item
+from generator.model.entry import Entry, Interpretation, Item
 from generator.parallel import worker_signals
-from generator.search import shards as S
-from generator.search.documents import FIELDS, INTERPRETATION_TYPE, SearchDoc, agency_of, display, search_docs
-from generator.search.serialize import Postings, serialize
+from generator.search.compact import records, shard_text
+from generator.search.documents import (
+    FIELDS,
+    INTERPRETATION_TYPE,
+    agency_of,
+    display,
+    search_doc,
+    search_items,
+    snippet_text,
+)
+from generator.search.postings import Postings, Weights, merge
+from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost
 from generator.search.tokenizer import PIPELINE_LABELS
 
-FORMAT_VERSION = 1
-TARGET_POSTINGS = 6000  # per shard: ~25-40 KB gzip (see bench/README-search.md)
+FORMAT_VERSION = 2
+LUNR_VERSION = "2.3.9"
 QUERY_PIPELINE = [PIPELINE_LABELS["query"]]
+PARALLEL_MIN_DOCUMENTS = 500  # below this, forking costs more than it saves
+DOCS_PER_FILE = 16  # display records per docs/ file: 20 results fetch ~20 KB (gzip)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -42,79 +69,98 @@ class IndexStats:
     postings: int
     shards: int
     bytes: int
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase (for the bench)
 
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def build_postings(docs: Sequence[SearchDoc]) -> Postings:
-    p = Postings(tuple(f.name for f in FIELDS), tuple(f.boost for f in FIELDS))
-    for doc in docs:
-        p.add(doc.ref, [doc.field_terms(i) for i in range(len(FIELDS))])
-    return p
-
-
-def shard_layout(p: Postings, target: int) -> tuple[dict[str, int], dict[str, list[int]]]:
-    per_ns: dict[str, int] = {}
-    for term, packed in zip(p.terms, p.postings, strict=True):
-        ns = S.namespace(term)
-        per_ns[ns] = per_ns.get(ns, 0) + len(packed)
-    counts = S.shard_counts(per_ns, target)
-    return counts, S.partition(p.terms, counts)
+def new_postings(start: int = 0) -> Postings:
+    return Postings(tuple(f.name for f in FIELDS), tuple(f.boost for f in FIELDS), start)
 
 
 # Worker state for forked processes: set before the pool starts, inherited, never pickled.
 _SHARED: dict[str, Any] = {}
+Written = tuple[str, str, int]  # (path relative to search/, sha256, bytes)
 
 
-def _write_shards(names: Sequence[str]) -> list[tuple[str, str]]:
-    p: Postings = _SHARED["postings"]
-    layout: dict[str, list[int]] = _SHARED["layout"]
-    folder: Path = _SHARED["folder"]
-    digests = []
-    for name in names:
-        text = dumps(serialize(p, layout[name], QUERY_PIPELINE, scorer=_SHARED["scorer"]))
-        (folder / f"{name}.json").write_text(text, encoding="utf-8")
-        digests.append((name, hashlib.sha256(text.encode()).hexdigest()))
-    return digests
+def _write(out: Path, rel: str, text: str) -> Written:
+    data = text.encode()
+    (out / rel).write_bytes(data)
+    return rel, hashlib.sha256(data).hexdigest(), len(data)
 
 
-def write_shards(p: Postings, layout: dict[str, list[int]], folder: Path, workers: int) -> list[str]:
-    """Serialize every shard (in parallel when it pays); return their digests in name order."""
-    folder.mkdir(parents=True, exist_ok=True)
-    _SHARED.update(postings=p, layout=layout, folder=folder, scorer=p.scorer())
-    names = sorted(layout)
-    try:
-        if workers > 1 and len(p.refs) >= 500 and "fork" in _start_methods():
-            import multiprocessing
-
-            chunks = [names[i::workers] for i in range(workers)]
-            with ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_signals
-            ) as pool:
-                results = [d for part in pool.map(_write_shards, chunks) for d in part]
-        else:
-            results = _write_shards(names)
-    finally:
-        _SHARED.clear()
-    return [digest for _, digest in sorted(results)]
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()
+def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written]]:
+    """Phase 1: postings of the documents ``span``, their docs/ and text/ files."""
+    items: list[Item] = _SHARED["items"]
+    cat: Catalogue = _SHARED["cat"]
+    url_of: Callable[[Item], str] = _SHARED["url_of"]
+    out: Path = _SHARED["out"]
+    lo, hi = span
+    p = new_postings(lo)
+    written, shown = [], []
+    for n in range(lo, hi):
+        doc = search_doc(n, items[n])
+        p.add([doc.field_counts(i, p.order) for i in range(len(FIELDS))])
+        written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
+        shown.append(dumps(display(doc, cat, url_of(doc.item))))
+        if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == hi:
+            written.append(_write(out, f"docs/{n // DOCS_PER_FILE}.json", "[" + ",\n".join(shown) + "]\n"))
+            shown = []
+    return p, written
 
 
-def facets(docs: Sequence[SearchDoc], cat: Catalogue) -> dict[str, Any]:
-    """Facet values (display order) and, per document, the index of its value(s)."""
+def _shards(names: Sequence[str]) -> list[Written]:
+    """Phase 2: weights and shard files."""
+    weights: Weights = _SHARED["weights"]
+    layout: Layout = _SHARED["layout"]
+    index_of: dict[str, int] = _SHARED["index_of"]
+    sizes: dict[str, int] = _SHARED["sizes"]
+    out: Path = _SHARED["out"]
+    return [
+        _write(out, f"shards/{name}.json", shard_text(records(weights, layout.files[name], index_of, sizes)))
+        for name in names
+    ]
+
+
+def _run(fn: Callable[[T], R], tasks: Sequence[T], parallel: bool) -> list[R]:
+    if parallel and len(tasks) > 1:
+        with ProcessPoolExecutor(
+            len(tasks), mp_context=multiprocessing.get_context("fork"), initializer=worker_signals
+        ) as pool:
+            return list(pool.map(fn, tasks))
+    return [fn(task) for task in tasks]
+
+
+def spans(n: int, parts: int, unit: int) -> list[tuple[int, int]]:
+    """``parts`` contiguous ranges covering ``range(n)``, cut at multiples of ``unit``."""
+    units = -(-n // unit)
+    bounds = [min(n, units * k // parts * unit) for k in range(parts + 1)]
+    return [(bounds[k], bounds[k + 1]) for k in range(parts) if bounds[k] < bounds[k + 1]] or [(0, n)]
+
+
+def balance(costs: dict[str, int], parts: int) -> list[list[str]]:
+    """Files shared among ``parts`` workers by cost, largest first (deterministic)."""
+    shares: list[list[str]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for name in sorted(costs, key=lambda n: (-costs[n], n)):
+        k = loads.index(min(loads))
+        shares[k].append(name)
+        loads[k] += costs[name]
+    return [s for s in shares if s]
+
+
+def facets(items: Sequence[Item], cat: Catalogue) -> dict[str, Any]:
+    """Facet values (display order) and, per document: the index of its value(s), its date
+    (ordinal) and, for an interpretation, the document numbers of the policies it interprets."""
     cfg = cat.config
     agencies = [a.name for a in cfg.agencies]
     topics = [t.name for t in cfg.vocab.topics.top]
     types = [*cfg.vocab.info_types.names(), INTERPRETATION_TYPE]
     validity = cfg.vocab.validity.names()
-    years = sorted({d.item.year for d in docs}, reverse=True)
+    years = sorted({item.year for item in items}, reverse=True)
+    number = {item.index_no: n for n, item in enumerate(items)}
 
     def one(values: list[str], value: str) -> int:
         return values.index(value) if value in values else -1
@@ -122,7 +168,7 @@ def facets(docs: Sequence[SearchDoc], cat: Catalogue) -> dict[str, Any]:
     def row(item: Item) -> list[Any]:
         entry = item if isinstance(item, Entry) else None
         tops = sorted({topics.index(t) for t, _ in item.topics if t in topics})
-        return [
+        out = [
             one(agencies, cfg.agency_name(agency_of(item))),
             tops,
             years.index(item.year),
@@ -130,6 +176,9 @@ def facets(docs: Sequence[SearchDoc], cat: Catalogue) -> dict[str, Any]:
             one(validity, entry.validity or "") if entry else -1,
             item.published_date.toordinal(),
         ]
+        if isinstance(item, Interpretation):
+            out.append(sorted(number[s.index_no] for s in cat.sources_of(item) if s.index_no in number))
+        return out
 
     return {
         "facets": [
@@ -139,38 +188,67 @@ def facets(docs: Sequence[SearchDoc], cat: Catalogue) -> dict[str, Any]:
             {"key": "type", "label": "信息类别", "values": types},
             {"key": "validity", "label": "效力状况", "values": validity},
         ],
-        "docs": [row(d.item) for d in docs],
+        "docs": [row(item) for item in items],
     }
 
 
 def write_index(
-    cat: Catalogue, out: Path, url_of: Callable[[Item], str], workers: int | None = None, target: int = TARGET_POSTINGS
+    cat: Catalogue,
+    out: Path,
+    url_of: Callable[[Item], str],
+    workers: int | None = None,
+    heavy: int = HEAVY_POSTINGS,
+    target: int = TARGET_COST,
 ) -> IndexStats:
     """Write ``search/`` for the public catalogue ``cat`` into ``out``."""
-    docs = search_docs(cat)
-    p = build_postings(docs)
-    counts, layout = shard_layout(p, target)
-    digests = write_shards(p, layout, out / "shards", workers or min(2, os.cpu_count() or 1))
-    docs_dir = out / "docs"
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256("".join(digests).encode())
-    for doc in docs:
-        text = dumps(display(doc, cat, url_of(doc.item)))
-        (docs_dir / f"{doc.ref}.json").write_text(text, encoding="utf-8")
-        digest.update(text.encode())
-    facet_text = dumps(facets(docs, cat))
-    (out / "facets.json").write_text(facet_text, encoding="utf-8")
-    digest.update(facet_text.encode())
+    items = search_items(cat)
+    workers = workers or min(2, os.cpu_count() or 1)
+    parallel = (
+        workers > 1 and len(items) >= PARALLEL_MIN_DOCUMENTS and "fork" in multiprocessing.get_all_start_methods()
+    )
+    for folder in ("docs", "text", "shards"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    clock = [time.perf_counter()]
+    seconds: dict[str, float] = {}
+
+    def lap(phase: str) -> None:
+        clock.append(time.perf_counter())
+        seconds[phase] = clock[-1] - clock[-2]
+
+    try:
+        _SHARED.update(items=items, cat=cat, url_of=url_of, out=out)
+        parts = _run(_documents, spans(len(items), workers if parallel else 1, DOCS_PER_FILE), parallel)
+        lap("documents")
+        p = merge([part for part, _ in parts])
+        written = [w for _, ws in parts for w in ws]
+        _SHARED.clear()
+        sizes = p.sizes()
+        layout = Layout(sizes.items(), heavy, target)
+        costs = {name: sum(cost(sizes[t]) for t in terms) for name, terms in layout.files.items()}
+        index_of = {t: i for i, t in enumerate(p.order)}
+        _SHARED.update(weights=Weights(p), layout=layout, index_of=index_of, sizes=sizes, out=out)
+        lap("merge")
+        for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
+            written += share
+        lap("shards")
+    finally:
+        _SHARED.clear()
+    written.append(_write(out, "facets.json", dumps(facets(items, cat))))
+    digest = hashlib.sha256()
+    for rel, sha, _ in sorted(written):
+        digest.update(f"{rel} {sha}\n".encode())
     manifest = {
         "format": FORMAT_VERSION,
         "build": digest.hexdigest()[:16],
-        "lunr": "2.3.9",
+        "lunr": LUNR_VERSION,
         "pipeline": QUERY_PIPELINE,
         "fields": [{"name": f.name, "label": f.label, "boost": f.boost} for f in FIELDS],
-        "shards": counts,
-        "documents": len(docs),
+        "shards": layout.counts,
+        "heavy": layout.heavy,
+        "documents": len(items),
+        "docsPerFile": DOCS_PER_FILE,
     }
-    (out / "manifest.json").write_text(dumps(manifest), encoding="utf-8")
-    size = sum(f.stat().st_size for f in out.rglob("*.json"))
-    postings = sum(len(x) for x in p.postings)
-    return IndexStats(len(docs), len(p.terms), postings, len(layout), size)
+    written.append(_write(out, "manifest.json", dumps(manifest)))
+    lap("facets, manifest")
+    size = sum(n for _, _, n in written)
+    return IndexStats(len(items), len(p.order), p.size(), len(layout.files), size, seconds)

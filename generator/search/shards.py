@@ -1,9 +1,12 @@
-"""Which shard holds a term: namespace by kind of term, then FNV-1a hash (as engine.js).
+"""Which file holds a term: heavy terms alone, the rest by namespace and FNV-1a hash (as engine.js).
 
-Namespaces keep the common query path small: ``b`` holds bigrams and ASCII words
-(what almost every query needs), ``u`` single CJK characters (only single-character
-queries need them), ``k`` the exact 文号/索引号 keys (tiny, fetched when a query reads
-as an identifier).
+A *heavy* term (``HEAVY_POSTINGS`` postings or more) gets a file of its own,
+``shards/h<k>.json``, ``k`` being its position in the manifest's ``heavy`` list: a query
+for ``工作`` loads ``工作`` and nothing else. A light term goes to a bucket: its namespace
+plus FNV-1a of the term modulo the namespace's bucket count. Namespaces keep the common
+query path small: ``b`` holds bigrams and ASCII words (what almost every query needs),
+``u`` single CJK characters (only single-character queries need them), ``k`` the exact
+文号/索引号 keys (fetched when a query reads as an identifier).
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from generator.search.compact import js_order
 from generator.search.tokenizer import is_key
 
 NAMESPACES = ("b", "u", "k")
 FNV_OFFSET = 0x811C9DC5
 FNV_PRIME = 0x01000193
+HEAVY_POSTINGS = 1000  # a term with this many postings or more has its own file
+TARGET_COST = 2000  # per bucket, in cost units (≈ 6 bytes of JSON; ≈ 2 KB gzip per 1000 units)
+TERM_COST = 8  # a record's own cost (term, index, empty fields), in postings
 
 
 def fnv1a(term: str) -> int:
@@ -34,19 +41,40 @@ def namespace(term: str) -> str:
     return "b"
 
 
-def shard_counts(postings_per_namespace: dict[str, int], target: int) -> dict[str, int]:
-    """Shards per namespace so that a shard holds about ``target`` postings."""
-    return {ns: max(1, math.ceil(postings_per_namespace.get(ns, 0) / target)) for ns in NAMESPACES}
+def shard_counts(cost_per_namespace: dict[str, int], target: int = TARGET_COST) -> dict[str, int]:
+    """Buckets per namespace so that a bucket costs about ``target``."""
+    return {ns: max(1, math.ceil(cost_per_namespace.get(ns, 0) / target)) for ns in NAMESPACES}
 
 
 def shard_name(term: str, counts: dict[str, int]) -> str:
+    """The bucket of a light term."""
     ns = namespace(term)
     return f"{ns}{fnv1a(term) % counts[ns]}"
 
 
-def partition(terms: Iterable[str], counts: dict[str, int]) -> dict[str, list[int]]:
-    """Shard name → ids (positions in ``terms``) of the terms it holds; every shard is listed."""
-    out: dict[str, list[int]] = {f"{ns}{i}": [] for ns in NAMESPACES for i in range(counts[ns])}
-    for tid, term in enumerate(terms):
-        out[shard_name(term, counts)].append(tid)
-    return out
+def cost(postings: int) -> int:
+    return postings + TERM_COST
+
+
+class Layout:
+    """Heavy terms (in JavaScript string order) and the light terms of every bucket."""
+
+    def __init__(self, sizes: Iterable[tuple[str, int]], heavy: int = HEAVY_POSTINGS, target: int = TARGET_COST):
+        sizes = list(sizes)
+        self.heavy = sorted((t for t, n in sizes if n >= heavy), key=js_order)
+        light = [(t, n) for t, n in sizes if n < heavy]
+        per_ns: dict[str, int] = {}
+        for term, n in light:
+            ns = namespace(term)
+            per_ns[ns] = per_ns.get(ns, 0) + cost(n)
+        self.counts = shard_counts(per_ns, target)
+        self.files: dict[str, list[str]] = {f"{ns}{i}": [] for ns in NAMESPACES for i in range(self.counts[ns])}
+        for k, term in enumerate(self.heavy):
+            self.files[f"h{k}"] = [term]
+        for term, _ in light:
+            self.files[shard_name(term, self.counts)].append(term)
+
+    def file_of(self, term: str) -> str:
+        if term in self.heavy:
+            return f"h{self.heavy.index(term)}"
+        return shard_name(term, self.counts)

@@ -1,6 +1,6 @@
 // Runs the real engine.js over a built site's search/ folder (files read from disk).
-// stdin: JSON [{"q": "...", "filters": {...}}]; stdout: per query the result refs in order
-// and the display titles of the first three.
+// stdin: JSON [{"q": "...", "filters": {...}, "sort": ""|"date"}]; stdout: per query the result
+// refs in order, the refs of exact 文号/索引号 matches, and every match's lunr score by ref.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -18,9 +18,15 @@ process.stdin.on("data", (c) => { input += c; });
 process.stdin.on("end", async () => {
   lunr.utils.warn = () => {};
   const out = [];
-  for (const { q, filters } of JSON.parse(input)) {
-    const r = await engine.search(q, filters || {});
-    out.push({ refs: r.hits.map((h) => h.i.toString(36)), exact: r.hits.filter((h) => h.exact).map((h) => h.i.toString(36)) });
+  for (const { q, filters, sort } of JSON.parse(input)) {
+    const r = await engine.search(q, filters || {}, sort || "");
+    const scores = {};
+    (r.browse ? [] : r.all).forEach((h) => { scores[h.i.toString(36)] = h.score; });
+    out.push({
+      refs: r.hits.map((h) => h.i.toString(36)),
+      exact: r.hits.filter((h) => h.exact).map((h) => h.i.toString(36)),
+      scores,
+    });
   }
   process.stdout.write(JSON.stringify(out));
 });

@@ -1,6 +1,6 @@
-/* gongkai search engine — no DOM: loads the sharded lunr.js index on demand, runs the query,
- * filters by facets, highlights. Used by search.js in the browser and by the tests in node.
- * Index layout and scoring: generator/search/index.py and serialize.py, docs/search.md. */
+/* gongkai search engine — no DOM: loads the compact index on demand, scores with lunr.js,
+ * filters by facets, ranks, highlights. Used by search.js in the browser and by the tests in
+ * node. Index layout and format: generator/search/index.py and compact.py, docs/search.md. */
 (function (root, factory) {
   "use strict";
   if (typeof module === "object" && module.exports) { module.exports = factory(); }
@@ -9,9 +9,8 @@
   "use strict";
 
   var FNV_OFFSET = 0x811c9dc5, FNV_PRIME = 0x01000193;
-  var EXACT_BONUS = 1e6;
   var FACET_KEYS = ["agency", "topic", "year", "type", "validity"];
-  var COL = { agency: 0, topic: 1, year: 2, type: 3, validity: 4, date: 5 };
+  var COL = { agency: 0, topic: 1, year: 2, type: 3, validity: 4, date: 5, sources: 6 };
 
   /** 32-bit FNV-1a over code points (generator/search/shards.py). */
   function fnv1a(term) {
@@ -26,6 +25,7 @@
     return cps.length === 1 && cps[0].charCodeAt(0) > 0x7f ? "u" : "b";
   }
 
+  /** The bucket of a light term. */
   function shardOf(term, counts, tokenizer) {
     var ns = namespace(term, tokenizer);
     return ns + (fnv1a(term) % counts[ns]);
@@ -40,7 +40,9 @@
     this.tok = options.tokenizer;
     this.load = options.load;
     this.shards = Object.create(null);
+    this.records = Object.create(null);
     this.docs = Object.create(null);
+    this.texts = Object.create(null);
     this.fetched = [];
     this.tok.register(this.lunr);
   }
@@ -51,6 +53,9 @@
       this._init = this.load("manifest.json").then(function (manifest) {
         self.manifest = manifest;
         self.version = "?v=" + manifest.build;
+        self.fields = manifest.fields.map(function (f) { return f.name; });
+        self.heavy = Object.create(null);
+        manifest.heavy.forEach(function (term, k) { self.heavy[term] = "h" + k; });
         return self.load("facets.json" + self.version);
       }).then(function (facets) {
         self.facets = facets.facets;
@@ -61,110 +66,174 @@
     return this._init;
   };
 
+  Engine.prototype.fetch = function (path) {
+    this.fetched.push(path);
+    return this.load(path + this.version);
+  };
+
+  /** A shard file as {term: record}. */
   Engine.prototype.shard = function (name) {
-    var self = this;
     if (!this.shards[name]) {
-      var path = "shards/" + name + ".json" + this.version;
-      this.fetched.push(path);
-      this.shards[name] = this.load(path).then(function (data) { return self.lunr.Index.load(data); });
+      this.shards[name] = this.fetch("shards/" + name + ".json").then(function (records) {
+        var byTerm = Object.create(null);
+        records.forEach(function (r) { byTerm[r[0]] = r; });
+        return byTerm;
+      });
     }
     return this.shards[name];
   };
 
-  Engine.prototype.doc = function (i) {
-    if (!this.docs[i]) {
-      var path = "docs/" + i.toString(36) + ".json" + this.version;
-      this.fetched.push(path);
-      this.docs[i] = this.load(path);
+  /* A term record decoded: {term, index, fields: [{docs, milli}]} (compact.py's decode); the
+   * weight of docs[j] is milli[j] / 1000, the double lunr.py wrote as round(weight, 3). */
+  var NONE = { docs: new Int32Array(0), milli: [] };
+  function decode(record, nfields) {
+    var fields = [];
+    for (var f = 0; f < nfields; f++) {
+      var p = record[2 + f];
+      if (!p) { fields.push(NONE); continue; }
+      var gaps = p[0], docs = new Int32Array(gaps.length), doc = 0;
+      for (var k = 0; k < gaps.length; k++) { doc += gaps[k]; docs[k] = doc; }
+      fields.push({ docs: docs, milli: p[1] });
     }
-    return this.docs[i];
+    return { term: record[0], index: record[1], fields: fields };
+  }
+
+  /** The decoded record of a term, or null when no document has it. */
+  Engine.prototype.record = function (term) {
+    var self = this;
+    if (!this.records[term]) {
+      var name = this.heavy[term] || shardOf(term, this.manifest.shards, this.tok);
+      this.records[term] = this.shard(name).then(function (byTerm) {
+        return byTerm[term] ? decode(byTerm[term], self.fields.length) : null;
+      });
+    }
+    return this.records[term];
   };
 
-  /** Query terms grouped by shard: {required: {shard: [terms]}, keys: {shard: [keys]}}. */
+  /** Query terms: {terms: required terms in query order, keys: exact keys}. */
   Engine.prototype.plan = function (query) {
-    var self = this, plan = { terms: [], required: {}, keys: {} };
+    var self = this, plan = { terms: [], keys: [] };
     this.tok.queryTerms(query).forEach(function (term) {
-      var group = self.tok.isKey(term) ? plan.keys : plan.required;
-      var name = shardOf(term, self.manifest.shards, self.tok);
-      (group[name] = group[name] || []).push(term);
-      if (!self.tok.isKey(term)) { plan.terms.push(term); }
+      (self.tok.isKey(term) ? plan.keys : plan.terms).push(term);
     });
     return plan;
   };
 
-  function runClauses(lunr, index, terms) {
-    var found = terms.filter(function (t) { return index.invertedIndex[t] !== undefined; });
-    if (found.length < terms.length) { return null; }
-    var results = index.query(function (q) {
-      found.forEach(function (t) {
-        q.term(t, { usePipeline: false, presence: lunr.Query.presence.REQUIRED });
+  /* Documents holding every term: a 0/1 array over document numbers, and how many. */
+  function candidates(records, n) {
+    var seen = new Uint16Array(n), count = 0;
+    records.forEach(function (r, k) {
+      r.fields.forEach(function (field) {
+        var docs = field.docs;
+        for (var j = 0; j < docs.length; j++) { if (seen[docs[j]] === k) { seen[docs[j]] = k + 1; } }
       });
     });
-    return { n: found.length, results: results };
+    var all = new Uint8Array(n);
+    for (var d = 0; d < n; d++) { if (seen[d] === records.length) { all[d] = 1; count++; } }
+    return { has: all, count: count };
   }
 
-  /** Documents containing every term (AND): {docIndex: score}, or {} when a term is missing. */
-  Engine.prototype.matchAll = function (plan) {
-    var self = this, names = Object.keys(plan.required);
-    if (!names.length) { return Promise.resolve(null); }
-    return Promise.all(names.map(function (n) { return self.shard(n); })).then(function (indexes) {
-      var parts = [], total = 0;
-      for (var i = 0; i < names.length; i++) {
-        var part = runClauses(self.lunr, indexes[i], plan.required[names[i]]);
-        if (!part) { return {}; }
-        parts.push(part);
-        total += part.n;
+  /*
+   * lunr.js' Index.query, scoring only, for a query whose terms are all REQUIRED.
+   * lunr scores a document as Σ over its matching fields of queryVector.similarity(fieldVector):
+   * the dot product of the field vector with a query vector holding 1 at the index of every
+   * query term, divided by the query vector's magnitude. Index.query's bookkeeping (sets,
+   * MatchData, FieldRefs for every match) is what makes it slow for thousands of matches;
+   * here the same lunr.Vector objects meet the same way: the query vector is built as lunr
+   * builds it, each field vector holds the document's query-term elements in ascending term
+   * index (the dot product meets no other element), and a document's field scores are added
+   * in the order Index.query adds them (fields in order of first match: query term by query
+   * term, fields in index order). tests/test_search_engine.py checks that the scores equal
+   * lunr.js' on the full index lunr.py serializes, bit for bit.
+   */
+  Engine.prototype.score = function (records, has) {
+    var lunr = this.lunr, nf = this.fields.length, query = new lunr.Vector();
+    var elements = [], order = [], matched = [], scores = {};
+    records.forEach(function (r) { query.upsert(r.index, 1, function (a, b) { return a + b; }); });
+    records.forEach(function (r) {  // query order: the order in which fields first match
+      for (var f = 0; f < nf; f++) {
+        var docs = r.fields[f].docs;
+        for (var j = 0; j < docs.length; j++) {
+          var d = docs[j], key = d * nf + f;
+          if (has[d] && !elements[key]) {
+            elements[key] = [];
+            if (!order[d]) { order[d] = []; matched.push(d); }
+            order[d].push(f);
+          }
+        }
       }
-      return combine(parts, total);
+    });
+    records.slice().sort(function (a, b) { return a.index - b.index; }).forEach(function (r) {
+      for (var f = 0; f < nf; f++) {
+        var docs = r.fields[f].docs, milli = r.fields[f].milli;
+        for (var j = 0; j < docs.length; j++) {
+          if (has[docs[j]]) { elements[docs[j] * nf + f].push(r.index, milli[j] / 1000); }
+        }
+      }
+    });
+    matched.forEach(function (d) {
+      var fields = order[d], score = 0;
+      for (var k = 0; k < fields.length; k++) {
+        var s = query.similarity(new lunr.Vector(elements[d * nf + fields[k]]));
+        score = k === 0 ? s : score + s;
+      }
+      scores[d] = score;
+    });
+    return scores;
+  };
+
+  /** lunr.js scores of the documents holding every term (AND): {docNumber: score}. */
+  Engine.prototype.matchAll = function (plan) {
+    var self = this;
+    if (!plan.terms.length) { return Promise.resolve(null); }
+    return Promise.all(plan.terms.map(function (t) { return self.record(t); })).then(function (records) {
+      if (records.indexOf(null) >= 0) { return {}; }
+      var found = candidates(records, self.manifest.documents);
+      return found.count ? self.score(records, found.has) : {};
     });
   };
 
-  /* lunr.js scores query·fieldVector/|query|; a shard sees sqrt(n_s) of sqrt(n), so rescale. */
-  function combine(parts, total) {
-    var scores = null;
-    parts.forEach(function (part) {
-      var factor = Math.sqrt(part.n / total), next = Object.create(null);
-      part.results.forEach(function (r) {
-        var i = parseInt(r.ref, 36);
-        if (scores === null) { next[i] = r.score * factor; }
-        else if (i in scores) { next[i] = scores[i] + r.score * factor; }
-      });
-      scores = next;
-    });
-    return scores || {};
-  }
-
-  /** Documents whose 文号 or 索引号 equals one of the query's exact keys. */
+  /** Documents whose 文号 or 索引号 equals one of the query's exact keys: {docNumber: true}. */
   Engine.prototype.matchKeys = function (plan) {
-    var self = this, names = Object.keys(plan.keys), exact = Object.create(null);
-    return Promise.all(names.map(function (n) { return self.shard(n); })).then(function (indexes) {
-      indexes.forEach(function (index, k) {
-        plan.keys[names[k]].forEach(function (key) {
-          var part = runClauses(self.lunr, index, [key]);
-          (part ? part.results : []).forEach(function (r) { exact[parseInt(r.ref, 36)] = true; });
-        });
+    var self = this, exact = Object.create(null);
+    return Promise.all(plan.keys.map(function (k) { return self.record(k); })).then(function (records) {
+      records.forEach(function (r) {
+        (r ? r.fields : []).forEach(function (field) { for (var j = 0; j < field.docs.length; j++) { exact[field.docs[j]] = true; } });
       });
       return exact;
     });
   };
 
-  /** Matching documents, best first: [{i, score, exact}]; null for an empty query. */
+  /** Matching documents, unordered: [{i, score, exact}]; null for an empty query. */
   Engine.prototype.match = function (query) {
     var self = this;
     return this.init().then(function () {
       var plan = self.plan(query || "");
-      if (!plan.terms.length && !Object.keys(plan.keys).length) { return null; }
+      if (!plan.terms.length && !plan.keys.length) { return null; }
       return Promise.all([self.matchAll(plan), self.matchKeys(plan)]).then(function (both) {
         var scores = both[0] || {}, exact = both[1], hits = [];
         Object.keys(exact).forEach(function (i) { if (!(i in scores)) { scores[i] = 0; } });
         Object.keys(scores).forEach(function (key) {
           var i = parseInt(key, 10);
-          hits.push({ i: i, score: scores[key] + (exact[i] ? EXACT_BONUS : 0), exact: !!exact[i] });
+          hits.push({ i: i, score: scores[key], exact: !!exact[i] });
         });
         hits.terms = plan.terms;
         return hits;
       });
     });
+  };
+
+  /** What result i shows: {t, n, i, u, d, a, v, y, [r], [o]} (docs/ files hold docsPerFile each). */
+  Engine.prototype.doc = function (i) {
+    var per = this.manifest.docsPerFile, g = Math.floor(i / per);
+    if (!this.docs[g]) { this.docs[g] = this.fetch("docs/" + g + ".json"); }
+    return this.docs[g].then(function (records) { return records[i % per]; });
+  };
+
+  /** Abstract and plain text of a result, for its snippet: {s, x}. */
+  Engine.prototype.text = function (i) {
+    if (!this.texts[i]) { this.texts[i] = this.fetch("text/" + i.toString(36) + ".json"); }
+    return this.texts[i];
   };
 
   Engine.prototype.valueIndex = function (key, value) {
@@ -207,6 +276,29 @@
     return function (a, b) { return rows[b.i][COL.date] - rows[a.i][COL.date] || a.i - b.i; };
   }
 
+  /*
+   * Relevance order: exact 文号/索引号 matches first, then lunr's score — except that a policy
+   * ranks at least as high as its best-scoring matching interpretation and, at equal rank,
+   * a policy comes before an interpretation. An interpretation that repeats the policy's
+   * name in its title and text often outscores the policy on the policy's own title words.
+   * Only the shown (filtered) hits take part.
+   */
+  function byRelevance(rows, hits) {
+    var rank = Object.create(null);
+    hits.forEach(function (h) { rank[h.i] = h; h.rank = h.score; h.interpretation = rows[h.i][COL.sources] ? 1 : 0; });
+    hits.forEach(function (h) {
+      if (h.exact) { return; }
+      (rows[h.i][COL.sources] || []).forEach(function (s) {
+        var policy = rank[s];
+        if (policy && policy.rank < h.score) { policy.rank = h.score; }
+      });
+    });
+    return function (a, b) {
+      return (b.exact - a.exact) || (b.rank - a.rank) || (a.interpretation - b.interpretation) ||
+        (rows[b.i][COL.date] - rows[a.i][COL.date]) || (a.i - b.i);
+    };
+  }
+
   /**
    * The whole search: {hits (filtered, sorted), all (unfiltered matches), counts, terms}.
    * An empty query lists every document (newest first) so that filters alone can browse.
@@ -218,8 +310,7 @@
       var browse = hits === null, terms = browse ? [] : hits.terms;
       if (browse) { hits = self.rows.map(function (row, i) { return { i: i, score: 0, exact: false }; }); }
       var shown = self.filter(hits, filters);
-      var dated = byDate(self.rows);
-      shown.sort(browse || sort === "date" ? dated : function (a, b) { return b.score - a.score || dated(a, b); });
+      shown.sort(browse || sort === "date" ? byDate(self.rows) : byRelevance(self.rows, shown));
       return { hits: shown, all: hits, counts: self.counts(hits, filters), terms: terms, browse: browse };
     });
   };

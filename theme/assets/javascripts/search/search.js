@@ -105,22 +105,26 @@
     meta.appendChild(el("span", "gk-result__type", doc.y));
     if (hit.exact) { meta.appendChild(el("span", "gk-result__exact", "文号/索引号完全匹配")); }
     li.appendChild(meta);
-    var segments = window.GongkaiSearch.snippet(doc.x || "", terms, window.GongkaiTokenizer) ||
-      window.GongkaiSearch.snippet(doc.s || "", terms, window.GongkaiTokenizer);
-    var text = segments ? appendSegments(el("p", "gk-result__snippet"), segments)
-      : el("p", "gk-result__snippet", doc.s || (doc.x || "").slice(0, 90));
-    li.appendChild(text);
+    li.appendChild(el("p", "gk-result__snippet"));  // filled in by fillSnippet once the text is in
     if (doc.o && doc.o.length) { li.appendChild(el("p", "gk-result__source", "解读：" + doc.o.join("；"))); }
     if (doc.r) { li.appendChild(el("p", "gk-result__note", "依申请公开：仅公开目录信息")); }
     return li;
   }
 
+  function fillSnippet(li, text, terms) {
+    var p = li.querySelector(".gk-result__snippet");
+    var segments = window.GongkaiSearch.snippet(text.x || "", terms, window.GongkaiTokenizer) ||
+      window.GongkaiSearch.snippet(text.s || "", terms, window.GongkaiTokenizer);
+    if (segments) { appendSegments(p, segments); } else { p.textContent = text.s || (text.x || "").slice(0, 90); }
+  }
+
+  /* Titles first (docs/ files: a few hundred bytes a result), then the snippets (text/ files). */
   function renderResults(result, gen) {
     var hits = result.hits.slice(0, shown);
     return Promise.all(hits.map(function (h) { return engine.doc(h.i); })).then(function (docs) {
       if (gen !== generation) { return; }
       list.textContent = "";
-      docs.forEach(function (doc, k) { list.appendChild(resultItem(doc, hits[k], result.terms)); });
+      var items = docs.map(function (doc, k) { return list.appendChild(resultItem(doc, hits[k], result.terms)); });
       more.textContent = "";
       if (result.hits.length > shown) {
         var button = el("button", "md-button", "显示更多结果（还有 " + (result.hits.length - shown) + " 条）");
@@ -132,6 +136,11 @@
         });
         more.appendChild(button);
       }
+      return Promise.all(hits.map(function (h, k) {
+        return engine.text(h.i).then(function (text) {
+          if (gen === generation) { fillSnippet(items[k], text, result.terms); }
+        }, function () { /* no snippet: the result stands without one */ });
+      }));
     });
   }
 
@@ -273,7 +282,7 @@
         return;
       }
       return renderResults(result, gen).then(function () {
-        if (gen === generation) { setStatus(describe(result)); }  // announced once visible
+        if (gen === generation) { setStatus(describe(result)); }  // announced once complete, snippets too
       });
     }).catch(function (err) {
       if (gen !== generation) { return; }
