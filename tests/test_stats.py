@@ -216,6 +216,27 @@ def test_empty_catalogue_page(make_project: Any, tmp_path: Path) -> None:
     assert json.loads((site / "stats" / "annual.json").read_text(encoding="utf-8"))["years"] == []
 
 
+def test_a_long_year_is_listed_on_its_own_page(make_project: Any, tmp_path: Path) -> None:
+    """The main page stays short at any size: a year with many documents links to stats/<year>/."""
+    from generator.site.stats import DETAILS_INLINE
+
+    p = make_project()
+    count = DETAILS_INLINE + 5
+    for serial in range(1, count + 1):
+        normative(p, f"N{serial}", serial, "行政规范性文件", D(2023, 3, 1), [(D(2023, 3, 1), "有效")])
+    normative(p, "M1", count + 1, "行政规范性文件", D(2024, 3, 1), [(D(2024, 3, 1), "有效")])
+    site = p.build(tmp_path / "site", build_date=TODAY)
+    main = (site / "stats" / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="../stats/2023/">2023 年统计明细（{count} 项）</a>' in main
+    assert "行政规范性文件N7</a>" not in main  # no document of the long year on the main page
+    assert "<summary>统计明细</summary>" in main and "行政规范性文件M1</a>" in main  # a short year stays inline
+    year = (site / "stats" / "2023" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>2023 年规章和行政规范性文件统计明细</h1>" in year
+    assert all(f"行政规范性文件N{n}</a>" in year for n in range(1, count + 1))
+    assert f"行政规范性文件本年制发（{count} 件）" in year
+    assert not (site / "stats" / "2024").exists()
+
+
 def test_cli_stats(project: ProjectFactory) -> None:
     from tests.conftest import run_cli
 

@@ -104,23 +104,61 @@ def stats_pages(cat: Catalogue) -> Iterator[StagedPage]:
         parts.append(trend_table(years))
         parts.extend(year_section(cat, ys, here) for ys in reversed(years))
     yield StagedPage(here, TITLE, join(parts), {"ColumnName": "政府信息公开年报"})
+    for ys in years:
+        if _listed(ys) > DETAILS_INLINE:
+            yield year_page(cat, ys)
+
+
+# A year listing more documents than this gets its own page (stats/<year>/): the main
+# page stays a few tables long however large the catalogue (at 100k entries the lists
+# of one year hold hundreds of documents).
+DETAILS_INLINE = 40
+
+
+def _listed(ys: YearStats) -> int:
+    return sum(len(row.made) + len(row.repealed) + len(row.causes) for row in ys.rows)
+
+
+def year_url(year: int) -> str:
+    return f"{U.STATS}{year}/"
+
+
+def year_page(cat: Catalogue, ys: YearStats) -> StagedPage:
+    """One year's table, identity and every document counted (for years too long to list inline)."""
+    here = year_url(ys.year)
+    title = f"{_year_label(ys)}规章和行政规范性文件统计明细"
+    items = _detail_items(cat, ys, here)
+    body = join(
+        [
+            f"<h1>{esc(title)}</h1>",
+            f"<p>{a(rel(here, U.STATS), TITLE)}中 {esc(_year_label(ys))} 各项数字所依据的文件。</p>",
+            _table(ys),
+            *(identity(cat, row, here) for row in ys.rows),
+            f'<ul class="gk-stats-list">{"".join(items)}</ul>',
+        ]
+    )
+    return StagedPage(here, title, body, {"ColumnName": "政府信息公开年报"})
 
 
 def _year_label(ys: YearStats) -> str:
     return f"{ys.year} 年" if ys.complete else f"{ys.year} 年（截至 {ys.as_of.isoformat()}）"
 
 
-def year_section(cat: Catalogue, ys: YearStats, here: str) -> str:
+def _table(ys: YearStats) -> str:
     head = "".join(f'<th scope="col">{c}</th>' for c in ("信息内容", *COLUMNS))
     body = "".join(
         f'<tr><th scope="row">{row.info_type}</th><td>{len(row.made)}</td><td>{len(row.repealed)}</td>'
         f"<td>{row.in_force}</td></tr>"
         for row in ys.rows
     )
-    table = (
+    return (
         f'<div class="gk-table-wrap"><table class="gk-list gk-stats"><caption>{esc(_year_label(ys))} {SECTION}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
+
+
+def year_section(cat: Catalogue, ys: YearStats, here: str) -> str:
+    table = _table(ys)
     return join(
         [
             f'<section class="gk-year" aria-labelledby="gk-y{ys.year}"><h2 id="gk-y{ys.year}">{esc(_year_label(ys))}</h2>',
@@ -176,6 +214,17 @@ def _link(cat: Catalogue, index_no: str, here: str) -> str:
 
 
 def details(cat: Catalogue, ys: YearStats, here: str) -> str:
+    listed = _listed(ys)
+    if listed > DETAILS_INLINE:
+        link = a(rel(here, year_url(ys.year)), f"{_year_label(ys)}统计明细（{listed} 项）")
+        return f'<p class="gk-stats-details">各项数字所依据的文件见{link}。</p>'
+    items = _detail_items(cat, ys, here)
+    if not items:
+        return ""
+    return f'<details class="gk-stats-details"><summary>统计明细</summary><ul>{"".join(items)}</ul></details>'
+
+
+def _detail_items(cat: Catalogue, ys: YearStats, here: str) -> list[str]:
     items = []
     for row in ys.rows:
         for label, entries in (("本年制发", row.made), ("本年废止", row.repealed)):
@@ -185,9 +234,7 @@ def details(cat: Catalogue, ys: YearStats, here: str) -> str:
         if row.balanced and row.causes:
             offsetting = "；".join(f"{_link(cat, c.index_no, here)}：{esc(c.reason)}" for c in row.causes)
             items.append(f"<li>{row.info_type}相互抵消的差异（勾稽关系仍成立）：{offsetting}</li>")
-    if not items:
-        return ""
-    return f'<details class="gk-stats-details"><summary>统计明细</summary><ul>{"".join(items)}</ul></details>'
+    return items
 
 
 # ------------------------------------------------------------------ chart
