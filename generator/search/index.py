@@ -24,6 +24,7 @@ shard files. What a file holds never depends on which process computed it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -125,8 +126,14 @@ def _records(span: tuple[int, int]) -> dict[str, str]:
 
 def _run(fn: Callable[[T], R], tasks: Sequence[T], parallel: bool) -> list[R]:
     if parallel and len(tasks) > 1:
-        with ProcessPoolExecutor(len(tasks), mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(fn, tasks))
+        # Frozen, the parent's objects are left alone by the children's garbage collector,
+        # which would otherwise walk (and so copy, page by page) the whole inherited heap.
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(len(tasks), mp_context=multiprocessing.get_context("fork")) as pool:
+                return list(pool.map(fn, tasks))
+        finally:
+            gc.unfreeze()
     return [fn(task) for task in tasks]
 
 
