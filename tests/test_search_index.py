@@ -18,10 +18,11 @@ from lunr import lunr
 from lunr.builder import Builder
 
 from generator.search import index as search_index
+from generator.search import postings as postings_module
 from generator.search.compact import expand, js_order, records, ref_of, shard_text
 from generator.search.documents import FIELDS, plain_text, search_docs
 from generator.search.index import new_postings, write_index
-from generator.search.postings import Postings, Weights, merge, thousandths
+from generator.search.postings import Postings, Weighted, merge, thousandths
 from generator.search.shards import Layout, shard_name
 from generator.search.tokenizer import gongkai_full, gongkai_text, register_pipeline_functions, terms
 from generator.site.engine import lunr_js_path
@@ -55,10 +56,9 @@ def reference(docs: list[dict[str, Any]], fields: list[tuple[str, int]]) -> dict
 
 def compact_shards(p: Postings, heavy: int, target: int) -> tuple[Layout, dict[str, Any]]:
     """Every shard file of ``p`` (as parsed JSON), written as write_index writes them."""
-    sizes = p.sizes()
-    layout = Layout(sizes.items(), heavy, target)
-    weights, index_of = Weights(p), {t: i for i, t in enumerate(p.order)}
-    texts = {name: shard_text(records(weights, ts, index_of, sizes)) for name, ts in layout.files.items()}
+    weighted = Weighted(p)
+    layout = Layout(weighted.sizes_by_term(), heavy, target)
+    texts = {name: shard_text(records(weighted, ts, p.ids)) for name, ts in layout.files.items()}
     return layout, {name: json.loads(text) for name, text in texts.items()}
 
 
@@ -106,9 +106,20 @@ def test_postings_of_document_ranges_merge_into_one_pass() -> None:
         for d in docs[lo:hi]:
             part.add(d)
     merged = merge([pickle.loads(pickle.dumps(part)) for part in parts])  # as from worker processes
-    assert list(merged.order) == list(whole.order)  # lunr's term numbering: first appearance
-    assert merged.tables == whole.tables
+    assert merged.terms == whole.terms  # lunr's term numbering: first appearance
+    assert (merged.term, merged.key, merged.tf) == (whole.term, whole.key, whole.tf)
     assert merged.lengths == whole.lengths and merged.count == whole.count == 30
+
+
+def test_the_exact_rounding_path_gives_the_same_weights(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Weights near a half take thousandths(); send every weight there: nothing changes."""
+    docs = [{"id": d["id"], "t": terms(d["t"], "full"), "b": terms(d["b"], "text")} for d in random_corpus(40, 9)]
+    p = postings_of(docs, [("t", 10), ("b", 1)])
+    fast = Weighted(p)
+    monkeypatch.setattr(postings_module, "NEAR_HALF", -1.0)
+    exact = Weighted(p)
+    assert fast.milli.tolist() == exact.milli.tolist()
+    assert len(fast.milli) > 1000
 
 
 @given(st.floats(min_value=0, max_value=2e4, allow_nan=False))
@@ -200,8 +211,7 @@ def test_every_term_is_in_the_file_the_engine_looks_in(project: ProjectFactory, 
 def test_terms_are_sorted_as_javascript_compares_strings() -> None:
     p = Postings(("t",), (1,))
     p.add([Counter(["\uf900", "\U00020000", "a"])])
-    weights, index_of = Weights(p), {t: i for i, t in enumerate(p.order)}
-    shard = json.loads(shard_text(records(weights, p.order, index_of, p.sizes())))
+    shard = json.loads(shard_text(records(Weighted(p), p.terms, p.ids)))
     assert [r[0] for r in shard] == ["a", "\U00020000", "\uf900"]  # UTF-16: D840 < F900
 
 

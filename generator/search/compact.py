@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from operator import sub
 from typing import Any
 
-from generator.search.postings import Weights
+from generator.search.postings import Weighted
 
 
 def js_order(term: str) -> bytes:
@@ -39,15 +38,11 @@ def ints(values: list[int]) -> str:
     return str(values).replace(" ", "")
 
 
-def record(term: str, index: int, by_field: Sequence[tuple[Sequence[int], list[int]]]) -> str:
-    """One term record as JSON text."""
+def record(term: str, index: int, by_field: Sequence[tuple[list[int], list[int]]]) -> str:
+    """One term record as JSON text, from per field (document gaps, weights in thousandths)."""
     parts = [json.dumps(term, ensure_ascii=False), str(index)]
-    for docs, milli in by_field:
-        if not docs:
-            parts.append("0")
-            continue
-        gaps = [docs[0], *map(sub, docs[1:], docs[:-1])]
-        parts.append(f"[{ints(gaps)},{ints(milli)}]")
+    for gaps, milli in by_field:
+        parts.append(f"[{ints(gaps)},{ints(milli)}]" if gaps else "0")
     return f"[{','.join(parts)}]"
 
 
@@ -56,11 +51,9 @@ def shard_text(records: Iterable[tuple[str, str]]) -> str:
     return "[" + ",\n".join(text for _, text in sorted(records, key=lambda r: js_order(r[0]))) + "]\n"
 
 
-def records(
-    weights: Weights, terms: Iterable[str], index_of: dict[str, int], sizes: dict[str, int]
-) -> list[tuple[str, str]]:
+def records(weighted: Weighted, terms: Iterable[str], index_of: dict[str, int]) -> list[tuple[str, str]]:
     """``(term, record)`` of each term."""
-    return [(t, record(t, index_of[t], weights.by_field(t, sizes[t]))) for t in terms]
+    return [(t, record(t, index_of[t], weighted.by_field(index_of[t]))) for t in terms]
 
 
 # --- reference decoder (engine.js does the same in the browser) ----------------------

@@ -18,27 +18,32 @@ Two phases, each on ``workers`` forked processes for a large corpus (tokenizing 
 cost): (1) each worker takes a contiguous range of documents, gathers their postings
 and writes their docs/ and text/ files; the postings are merged in document order,
 which numbers the terms exactly as one pass would; (2) each worker computes the weights
-of, and writes, a fixed share of the shard files. What a file holds never depends on
-which process wrote it.
+and term records of a contiguous range of term numbers; the main process writes the
+shard files. What a file holds never depends on which process computed it.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
 import os
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any, TypeVar
+
+import numpy as np
 
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item
 from generator.parallel import worker_signals
-from generator.search.compact import records, shard_text
+from generator.search.compact import record, shard_text
 from generator.search.documents import (
     FIELDS,
     INTERPRETATION_TYPE,
@@ -48,8 +53,8 @@ from generator.search.documents import (
     search_items,
     snippet_text,
 )
-from generator.search.postings import Postings, Weights, merge
-from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost
+from generator.search.postings import Postings, Weighted, merge
+from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout
 from generator.search.tokenizer import PIPELINE_LABELS
 
 FORMAT_VERSION = 2
@@ -102,7 +107,7 @@ def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written]]:
     written, shown = [], []
     for n in range(lo, hi):
         doc = search_doc(n, items[n])
-        p.add([doc.field_counts(i, p.order) for i in range(len(FIELDS))])
+        p.add([doc.field_counts(i, p.ids) for i in range(len(FIELDS))])
         written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
         shown.append(dumps(display(doc, cat, url_of(doc.item))))
         if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == hi:
@@ -111,25 +116,27 @@ def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written]]:
     return p, written
 
 
-def _shards(names: Sequence[str]) -> list[Written]:
-    """Phase 2: weights and shard files."""
-    weights: Weights = _SHARED["weights"]
-    layout: Layout = _SHARED["layout"]
-    index_of: dict[str, int] = _SHARED["index_of"]
-    sizes: dict[str, int] = _SHARED["sizes"]
-    out: Path = _SHARED["out"]
-    return [
-        _write(out, f"shards/{name}.json", shard_text(records(weights, layout.files[name], index_of, sizes)))
-        for name in names
-    ]
+def _records(span: tuple[int, int]) -> dict[str, str]:
+    """Phase 2: the weights and term records of the terms numbered ``span``."""
+    p: Postings = _SHARED["postings"]
+    terms: list[str] = _SHARED["terms"]
+    lo, hi = span
+    weighted = Weighted(p, lo, hi)
+    return {terms[t]: record(terms[t], t, weighted.by_field(t)) for t in range(lo, hi)}
 
 
 def _run(fn: Callable[[T], R], tasks: Sequence[T], parallel: bool) -> list[R]:
     if parallel and len(tasks) > 1:
-        with ProcessPoolExecutor(
-            len(tasks), mp_context=multiprocessing.get_context("fork"), initializer=worker_signals
-        ) as pool:
-            return list(pool.map(fn, tasks))
+        # Frozen, the parent's objects are left alone by the children's garbage collector,
+        # which would otherwise walk (and so copy, page by page) the whole inherited heap.
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(
+                len(tasks), mp_context=multiprocessing.get_context("fork"), initializer=worker_signals
+            ) as pool:
+                return list(pool.map(fn, tasks))
+        finally:
+            gc.unfreeze()
     return [fn(task) for task in tasks]
 
 
@@ -140,15 +147,13 @@ def spans(n: int, parts: int, unit: int) -> list[tuple[int, int]]:
     return [(bounds[k], bounds[k + 1]) for k in range(parts) if bounds[k] < bounds[k + 1]] or [(0, n)]
 
 
-def balance(costs: dict[str, int], parts: int) -> list[list[str]]:
-    """Files shared among ``parts`` workers by cost, largest first (deterministic)."""
-    shares: list[list[str]] = [[] for _ in range(parts)]
-    loads = [0] * parts
-    for name in sorted(costs, key=lambda n: (-costs[n], n)):
-        k = loads.index(min(loads))
-        shares[k].append(name)
-        loads[k] += costs[name]
-    return [s for s in shares if s]
+def term_spans(sizes: Sequence[int], parts: int) -> list[tuple[int, int]]:
+    """``parts`` contiguous ranges of term numbers holding about as many postings each."""
+    cumulative = list(accumulate(sizes))
+    total = cumulative[-1] if cumulative else 0
+    cuts = (min(bisect_left(cumulative, total * k / parts) + 1, len(sizes)) for k in range(1, parts))
+    bounds = [0, *cuts, len(sizes)]
+    return [(a, b) for a, b in pairwise(bounds) if a < b] or [(0, 0)]
 
 
 def facets(items: Sequence[Item], cat: Catalogue) -> dict[str, Any]:
@@ -222,15 +227,18 @@ def write_index(
         p = merge([part for part, _ in parts])
         written = [w for _, ws in parts for w in ws]
         _SHARED.clear()
-        sizes = p.sizes()
-        layout = Layout(sizes.items(), heavy, target)
-        costs = {name: sum(cost(sizes[t]) for t in terms) for name, terms in layout.files.items()}
-        index_of = {t: i for i, t in enumerate(p.order)}
-        _SHARED.update(weights=Weights(p), layout=layout, index_of=index_of, sizes=sizes, out=out)
+        terms = p.terms
+        sizes = np.bincount(np.frombuffer(p.term, dtype=np.uint32), minlength=len(terms)).tolist()
+        layout = Layout(zip(terms, sizes, strict=True), heavy, target)
+        _SHARED.update(postings=p, terms=terms)
         lap("merge")
-        for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
-            written += share
-        lap("shards")
+        texts: dict[str, str] = {}
+        for part in _run(_records, term_spans(sizes, workers if parallel else 1), parallel):
+            texts.update(part)
+        lap("weights, records")
+        for name, names in sorted(layout.files.items()):
+            written.append(_write(out, f"shards/{name}.json", shard_text((t, texts[t]) for t in names)))
+        lap("shard files")
     finally:
         _SHARED.clear()
     written.append(_write(out, "facets.json", dumps(facets(items, cat))))
@@ -251,4 +259,4 @@ def write_index(
     written.append(_write(out, "manifest.json", dumps(manifest)))
     lap("facets, manifest")
     size = sum(n for _, _, n in written)
-    return IndexStats(len(items), len(p.order), p.size(), len(layout.files), size, seconds)
+    return IndexStats(len(items), len(p.ids), len(p.term), len(layout.files), size, seconds)

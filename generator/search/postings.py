@@ -2,14 +2,15 @@
 
 lunr.py's Builder is the reference but far too slow for 10k documents (minutes, GiB).
 :class:`Postings` gathers the same statistics from term counts: terms numbered by first
-appearance (lunr's ``_index``), per field and term the documents holding it (ascending)
-and its frequency in each, per field the length of every document. Two processes can
-each gather a contiguous range of documents; :func:`merge` joins them into what one pass
-would have produced.
+appearance (lunr's ``_index``) and one (term, document, field, frequency) row per
+posting, in flat arrays — appending to them runs in C, one call per field of a
+document. Two processes can each gather a contiguous range of documents; :func:`merge`
+joins them into what one pass would have produced.
 
-:class:`Weights` gives the field-vector weight of every posting with the same
-floating-point operations in the same order as lunr.py's
-``Builder._create_field_vectors``, rounded as lunr.py rounds (``round(score, 3)``), in
+:class:`Weighted` sorts the postings by term and field (numpy) and computes every
+field-vector weight with the same floating-point operations in the same order as
+lunr.py's ``Builder._create_field_vectors`` — numpy's elementwise float64 operations
+round exactly as Python's — rounded as lunr.py rounds (``round(score, 3)``), in
 thousandths: the integer ``k`` with ``k / 1000 == round(score, 3)`` (both sides are the
 double nearest to the same decimal, in Python and in JavaScript).
 ``tests/test_search_index.py`` proves equality with lunr.py's serialized index.
@@ -19,33 +20,35 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import sub
-from typing import Any
+from itertools import filterfalse, repeat
+
+import numpy as np
 
 K1 = 1.2
 B = 0.75
 NEAR_HALF = 0.4999
-
-Entry = tuple["array[int]", "array[int]"]  # documents (ascending), term frequencies
+FIELD_BITS = 3  # a posting's key: document << 3 | field (at most 8 fields)
 
 
 @dataclass
 class Postings:
-    """Postings of the documents ``start`` … ``start + count - 1``."""
+    """Postings of the documents ``start`` … ``start + count - 1``, one row per posting."""
 
     fields: tuple[str, ...]
     boosts: tuple[int, ...]
     start: int = 0  # number of the first document added here
     count: int = 0
-    order: dict[str, None] = field(default_factory=dict)  # every term, by first appearance
-    tables: list[dict[str, Entry]] = field(default_factory=list)  # per field: term → entry
+    ids: dict[str, int] = field(default_factory=dict)  # term → number, by first appearance
+    term: array[int] = field(default_factory=lambda: array("I"))
+    key: array[int] = field(default_factory=lambda: array("I"))  # document << 3 | field
+    tf: array[int] = field(default_factory=lambda: array("I"))
     lengths: list[array[int]] = field(default_factory=list)  # per field: per document
 
     def __post_init__(self) -> None:
-        if not self.tables:
-            self.tables = [{} for _ in self.fields]
+        assert len(self.fields) <= 1 << FIELD_BITS
+        if not self.lengths:
             self.lengths = [array("I") for _ in self.fields]
 
     def add(self, field_counts: Sequence[Mapping[str, int]]) -> None:
@@ -53,54 +56,18 @@ class Postings:
         postings must come in order of first appearance (tokenizer.term_counts does that)."""
         doc = self.start + self.count
         self.count += 1
-        order = self.order
+        ids = self.ids
         for f, counts in enumerate(field_counts):
             self.lengths[f].append(sum(counts.values()))
-            table = self.tables[f]
-            for term, tf in counts.items():  # the hot loop: kept plain, it is fastest so
-                try:
-                    docs, tfs = table[term]
-                except KeyError:
-                    table[term] = docs, tfs = array("I"), array("I")
-                    if term not in order:  # numbered in order of first appearance, as lunr numbers them
-                        order[term] = None
-                docs.append(doc)
-                tfs.append(tf)
+            for term in filterfalse(ids.__contains__, counts):  # numbered as lunr numbers them
+                ids[term] = len(ids)
+            self.term.extend(map(ids.__getitem__, counts))
+            self.tf.extend(counts.values())
+            self.key.extend(repeat(doc << FIELD_BITS | f, len(counts)))
 
-    def sizes(self) -> dict[str, int]:
-        """Postings per term: (document, field) pairs, what lunr's idf counts."""
-        out = dict.fromkeys(self.order, 0)
-        for table in self.tables:
-            for term, (docs, _) in table.items():
-                out[term] += len(docs)
-        return out
-
-    def size(self) -> int:
-        return sum(len(docs) for table in self.tables for docs, _ in table.values())
-
-    # Pickled between processes as a few flat arrays per field: pickling a hundred
-    # thousand small arrays one by one takes seconds.
-    def __getstate__(self) -> dict[str, Any]:
-        flat = []
-        for table in self.tables:
-            docs, tfs = array("I"), array("I")
-            for d, t in table.values():
-                docs.extend(d)
-                tfs.extend(t)
-            flat.append((list(table), array("I", [len(d) for d, _ in table.values()]), docs, tfs))
-        state = {k: v for k, v in self.__dict__.items() if k != "tables"}
-        return {**state, "order": list(self.order), "flat": flat}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        flat = state.pop("flat")
-        self.__dict__.update(state, order=dict.fromkeys(state["order"]), tables=[])
-        for terms, counts, docs, tfs in flat:
-            table: dict[str, Entry] = {}
-            at = 0
-            for term, n in zip(terms, counts, strict=True):
-                table[term] = docs[at : at + n], tfs[at : at + n]
-                at += n
-            self.tables.append(table)
+    @property
+    def terms(self) -> list[str]:
+        return list(self.ids)
 
 
 def merge(parts: Sequence[Postings]) -> Postings:
@@ -108,61 +75,84 @@ def merge(parts: Sequence[Postings]) -> Postings:
     out = parts[0]
     for part in parts[1:]:
         assert part.start == out.start + out.count, "document ranges must be consecutive"
-        out.order.update(part.order)  # new terms after the known ones, in their order
-        for mine, theirs in zip(out.tables, part.tables, strict=True):
-            for term, (docs, tfs) in theirs.items():
-                known = mine.get(term)
-                if known is None:
-                    mine[term] = docs, tfs
-                else:
-                    known[0].extend(docs)
-                    known[1].extend(tfs)
+        ids = out.ids
+        for term in filterfalse(ids.__contains__, part.ids):  # new terms after the known ones
+            ids[term] = len(ids)
+        number = np.array([ids[t] for t in part.ids], dtype=np.uint32)
+        out.term.frombytes(number[np.frombuffer(part.term, dtype=np.uint32)].tobytes())
+        out.key.extend(part.key)
+        out.tf.extend(part.tf)
         for lengths, more in zip(out.lengths, part.lengths, strict=True):
             lengths.extend(more)
         out.count += part.count
     return out
 
 
-class Weights:
-    """lunr.py's BM25 field-vector weights of a whole corpus, in thousandths."""
+class Weighted:
+    """Every posting of a corpus with its weight, grouped by term and field.
 
-    def __init__(self, p: Postings) -> None:
-        n = p.count
-        self.postings = p
-        self.document_count = n
-        self.kd: list[list[float]] = []  # per field, per document: k1 * (1 - b + b * length / average)
-        for lengths in p.lengths:
-            avg = sum(lengths) / n if n else 0.0
-            self.kd.append([K1 * (1 - B + B * (length / avg)) if avg else 0.0 for length in lengths])
+    Rows are sorted by (term, field, document); ``runs[term]`` lists the rows of each of
+    its fields. ``gaps`` holds each run's first document, then the differences.
+    """
 
-    def idf(self, postings: int) -> float:
-        """lunr's idf; like lunr it counts (document, field) postings, not documents."""
-        x = (self.document_count - postings + 0.5) / (postings + 0.5)
-        return math.log(1 + abs(x))
+    def __init__(self, p: Postings, lo: int = 0, hi: int | None = None) -> None:
+        """The postings of terms ``lo`` … ``hi - 1`` (default: all)."""
+        self.terms = p.terms
+        self.fields = p.fields
+        n, low, hi = p.count, (1 << FIELD_BITS) - 1, len(self.terms) if hi is None else hi
+        every = np.frombuffer(p.term, dtype=np.uint32)
+        rows = np.flatnonzero((every >= lo) & (every < hi))
+        key = np.frombuffer(p.key, dtype=np.uint32)[rows]
+        run = every[rows] << FIELD_BITS | (key & low)  # term and field
+        order = np.argsort(run, kind="stable")  # stable: documents stay ascending
+        run, key = run[order], key[order]
+        term, fld, doc = run >> FIELD_BITS, (run & low).astype(np.intp), (key >> FIELD_BITS).astype(np.intp)
+        tf = np.frombuffer(p.tf, dtype=np.uint32)[rows[order]].astype(np.float64)
+        self.sizes = np.bincount(term, minlength=hi)  # postings per term: what lunr's idf counts
+        idf = np.zeros(hi, dtype=np.float64)
+        idf[lo:hi] = [_idf(n, size) for size in self.sizes[lo:hi].tolist()]
+        kd = np.array([x for lengths in p.lengths for x in _kd(lengths, n)], dtype=np.float64)
+        boost = np.array(p.boosts, dtype=np.float64)
+        # lunr.py: score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * len / avg) + tf); score *= boost;
+        # elementwise here, the same operations in the same order; then score * 1000.
+        score = idf[term] * ((K1 + 1) * tf) / (kd[fld * n + doc] + tf) * boost[fld]
+        scaled = score * 1000
+        milli = np.rint(scaled)  # half to even, like round(); exact unless near a half:
+        for i in np.flatnonzero(np.abs(scaled - milli) > NEAR_HALF):
+            milli[i] = thousandths(float(score[i]))
+        self.milli = milli.astype(np.int64)
+        starts = np.flatnonzero(np.diff(run, prepend=run[:1] + 1 if len(run) else run))
+        gaps = np.diff(doc, prepend=0)
+        gaps[starts] = doc[starts]
+        self.gaps = gaps
+        bounds = np.append(starts, len(run)).tolist()
+        # per term: [(field, first row, end row)] of its runs
+        self.runs: list[list[tuple[int, int, int]]] = [[] for _ in self.terms]
+        for t, f, a, b in zip(term[starts].tolist(), fld[starts].tolist(), bounds, bounds[1:], strict=False):
+            self.runs[t].append((f, a, b))
 
-    def by_field(self, term: str, postings: int) -> list[tuple[Sequence[int], list[int]]]:
-        """Per field: the documents holding ``term`` (ascending) and their weights in thousandths."""
-        idf = self.idf(postings)
-        out: list[tuple[Sequence[int], list[int]]] = []
-        k1p1 = K1 + 1
-        for f, (table, boost) in enumerate(zip(self.postings.tables, self.postings.boosts, strict=True)):
-            entry = table.get(term)
-            if entry is None:
-                out.append(((), []))
-                continue
-            docs, tfs = entry
-            kd = self.kd[f]
-            # lunr.py: score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * len / avg) + tf); score *= boost.
-            # Here score * 1000, i.e. (… * boost) * 1000: the same score, then scaled.
-            scaled = [idf * (k1p1 * tf) / (kd[d] + tf) * boost * 1000 for d, tf in zip(docs, tfs, strict=True)]
-            milli = [int(x + 0.5) for x in scaled]  # the nearest integer, unless near a half: see below
-            if max(map(abs, map(sub, scaled, milli))) > NEAR_HALF:  # rare: exact rounding, see thousandths()
-                milli = [
-                    thousandths(idf * (k1p1 * tf) / (kd[d] + tf) * boost) if abs(x - k) > NEAR_HALF else k
-                    for d, tf, x, k in zip(docs, tfs, scaled, milli, strict=True)
-                ]
-            out.append((docs, milli))
+    def by_field(self, number: int) -> list[tuple[list[int], list[int]]]:
+        """Per field: the document gaps of term ``number`` and its weights in thousandths."""
+        out: list[tuple[list[int], list[int]]] = [([], []) for _ in self.fields]
+        for f, a, b in self.runs[number]:
+            out[f] = (self.gaps[a:b].tolist(), self.milli[a:b].tolist())
         return out
+
+    def sizes_by_term(self) -> Iterable[tuple[str, int]]:
+        """(term, postings) of every term (of a Weighted made for all terms)."""
+        return zip(self.terms, self.sizes.tolist(), strict=True)
+
+
+def _idf(documents: int, postings: int) -> float:
+    """lunr's idf; like lunr it counts (document, field) postings, not documents."""
+    x = (documents - postings + 0.5) / (postings + 0.5)
+    return math.log(1 + abs(x))
+
+
+def _kd(lengths: Sequence[int], n: int) -> list[float]:
+    """Per document: k1 * (1 - b + b * length / average), as lunr.py computes it."""
+    avg = sum(lengths) / n if n else 0.0
+    return [K1 * (1 - B + B * (length / avg)) if avg else 0.0 for length in lengths]
 
 
 def thousandths(score: float) -> int:

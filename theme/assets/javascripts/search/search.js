@@ -118,14 +118,25 @@
     if (segments) { appendSegments(p, segments); } else { p.textContent = text.s || (text.x || "").slice(0, 90); }
   }
 
-  /* Titles first (docs/ files: a few hundred bytes a result), then the snippets (text/ files). */
+  /*
+   * Results appear in order as their docs/ files arrive (a few hundred bytes each), then the
+   * snippets as their text/ files follow. Resolves once everything is in.
+   */
   function renderResults(result, gen) {
-    var hits = result.hits.slice(0, shown);
-    return Promise.all(hits.map(function (h) { return engine.doc(h.i); })).then(function (docs) {
+    var hits = result.hits.slice(0, shown), next = 0, items = [];
+    var docs = hits.map(function (h) { return engine.doc(h.i); });
+    var shownInOrder = docs.map(function (promise, k) {
+      return promise.then(function (doc) {
+        items[k] = resultItem(doc, hits[k], result.terms);
+        while (gen === generation && items[next]) {
+          if (next === 0) { list.textContent = ""; more.textContent = ""; }  // the old list stays until then
+          list.appendChild(items[next]);
+          next++;
+        }
+      });
+    });
+    return Promise.all(shownInOrder).then(function () {
       if (gen !== generation) { return; }
-      list.textContent = "";
-      var items = docs.map(function (doc, k) { return list.appendChild(resultItem(doc, hits[k], result.terms)); });
-      more.textContent = "";
       if (result.hits.length > shown) {
         var button = el("button", "md-button", "显示更多结果（还有 " + (result.hits.length - shown) + " 条）");
         button.type = "button";
