@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -78,32 +77,48 @@ def test_stopping_a_build_with_workers(corpus: Path, tmp_path: Path) -> None:
     assert list(root.glob(".out.build-*")) == []
 
 
-def test_parallel_check_equals_the_serial_one(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reading and checking in worker processes gives the same diagnostics, model and digest."""
-    import datetime as dt
-    import shutil
+PARALLEL_CHECK = """
+import datetime as dt, json, sys, threading
+from pathlib import Path
+from generator import project as P
+P.PARALLEL_MIN_FILES = 100
+assert threading.active_count() == 1  # else load_project stays serial
+project = P.load_project(Path(sys.argv[1]), dt.date(2026, 1, 15))
+print(json.dumps([
+    [d.format() for d in project.diagnostics],
+    sorted(project.catalogue.entries),
+    sorted(project.catalogue.interpretations),
+    project.inputs,
+], ensure_ascii=False))
+"""
 
-    from generator import project as P
+
+def test_parallel_check_equals_the_serial_one(corpus: Path, tmp_path: Path) -> None:
+    """Reading and checking in worker processes gives the same diagnostics, model and digest.
+
+    Run in a fresh interpreter: in the test session other tests' server threads are alive,
+    and load_project never forks with threads around.
+    """
+    import json
+    import shutil
 
     root = tmp_path / "c"
     shutil.copytree(corpus, root, ignore=shutil.ignore_patterns("out", ".gongkai-cache", ".out.*"))
     first = sorted((root / "catalogue").rglob("*.md"))[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n联系人手机 13812345678。\n", encoding="utf-8")
     (root / "catalogue" / "broken.md").write_text("---\ntitle: [未闭合\n---\n正文\n", encoding="utf-8")
-    monkeypatch.setattr(P, "PARALLEL_MIN_FILES", 100)
-    assert len(P.discover(root)) >= 100
-    assert threading.active_count() == 1  # else load_project stays serial
-    day = dt.date(2026, 1, 15)
     loaded = {}
     for workers in ("1", "2"):
-        monkeypatch.setenv("GONGKAI_WORKERS", workers)
-        project = P.load_project(root, day)
-        loaded[workers] = (
-            [d.format() for d in project.diagnostics],
-            sorted(project.catalogue.entries),
-            sorted(project.catalogue.interpretations),
-            project.inputs,
+        done = subprocess.run(
+            [sys.executable, "-c", PARALLEL_CHECK, str(root)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GONGKAI_WORKERS": workers},
+            timeout=600,
+            check=True,
         )
+        loaded[workers] = json.loads(done.stdout)
+    assert len(loaded["1"][1]) >= 100
     assert loaded["1"] == loaded["2"]
     codes = {line.split("[", 1)[1][:4] for line in loaded["1"][0]}
     assert {"E006", "E802"} <= codes
