@@ -237,6 +237,23 @@ def test_a_long_year_is_listed_on_its_own_page(make_project: Any, tmp_path: Path
     assert not (site / "stats" / "2024").exists()
 
 
+def test_many_causes_are_cut_on_the_main_page(make_project: Any, tmp_path: Path) -> None:
+    from generator.site.stats import CAUSES_INLINE
+
+    p = make_project()
+    count = CAUSES_INLINE + 2
+    for serial in range(1, count + 1):
+        events = [(D(2023, 3, 1), "有效"), (D(2024, 5, 1), "已修改")]
+        normative(p, f"A{serial}", serial, "行政规范性文件", D(2023, 3, 1), events)
+    site = p.build(tmp_path / "site", build_date=TODAY)
+    main = (site / "stats" / "index.html").read_text(encoding="utf-8")
+    assert "行政规范性文件：勾稽关系不成立" in main
+    assert main.count("本年由“有效”变为“已修改”，不计入本年废止") == CAUSES_INLINE
+    assert '<li>另有 2 项，见<a href="../stats/2024/">2024 年统计明细</a></li>' in main
+    year = (site / "stats" / "2024" / "index.html").read_text(encoding="utf-8")
+    assert year.count("本年由“有效”变为“已修改”，不计入本年废止") == count
+
+
 def test_cli_stats(project: ProjectFactory) -> None:
     from tests.conftest import run_cli
 

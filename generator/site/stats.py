@@ -105,7 +105,7 @@ def stats_pages(cat: Catalogue) -> Iterator[StagedPage]:
         parts.extend(year_section(cat, ys, here) for ys in reversed(years))
     yield StagedPage(here, TITLE, join(parts), {"ColumnName": "政府信息公开年报"})
     for ys in years:
-        if _listed(ys) > DETAILS_INLINE:
+        if _own_page(ys):
             yield year_page(cat, ys)
 
 
@@ -113,6 +113,13 @@ def stats_pages(cat: Catalogue) -> Iterator[StagedPage]:
 # page stays a few tables long however large the catalogue (at 100k entries the lists
 # of one year hold hundreds of documents).
 DETAILS_INLINE = 40
+
+
+CAUSES_INLINE = 10  # causes of a broken identity listed on the main page
+
+
+def _own_page(ys: YearStats) -> bool:
+    return _listed(ys) > DETAILS_INLINE or any(len(row.causes) > CAUSES_INLINE for row in ys.rows)
 
 
 def _listed(ys: YearStats) -> int:
@@ -163,7 +170,7 @@ def year_section(cat: Catalogue, ys: YearStats, here: str) -> str:
         [
             f'<section class="gk-year" aria-labelledby="gk-y{ys.year}"><h2 id="gk-y{ys.year}">{esc(_year_label(ys))}</h2>',
             table,
-            *(identity(cat, row, here) for row in ys.rows),
+            *(identity(cat, row, here, ys) for row in ys.rows),
             details(cat, ys, here),
             "</section>",
         ]
@@ -193,15 +200,21 @@ def identity_text(row: Row, lang: str = "zh") -> str:
     )
 
 
-def identity(cat: Catalogue, row: Row, here: str) -> str:
+def identity(cat: Catalogue, row: Row, here: str, short: YearStats | None = None) -> str:
+    """The identity line of a row; with ``short`` (the main page) a long list of causes is
+    cut to its first CAUSES_INLINE and the rest left to the year's own page."""
     if row.balanced:
         return f'<p class="gk-identity gk-identity--ok">{row.info_type}：勾稽关系成立（{_formula(row)}）。</p>'
     sign = f"+{row.difference}" if row.difference > 0 else str(row.difference)
+    shown = row.causes[:CAUSES_INLINE] if short is not None else row.causes
     causes = "".join(
         f"<li>{_link(cat, c.index_no, here)}（{esc(c.index_no)}，影响 {'+' if c.effect > 0 else ''}{c.effect}）："
         f"{esc(c.reason)}</li>"
-        for c in row.causes
+        for c in shown
     )
+    if short is not None and len(shown) < len(row.causes):
+        more = a(rel(here, year_url(short.year)), f"{_year_label(short)}统计明细")
+        causes += f"<li>另有 {len(row.causes) - len(shown)} 项，见{more}</li>"
     return (
         f'<div class="gk-notice gk-identity gk-identity--broken" role="note"><p><strong>{row.info_type}：勾稽关系不成立</strong>'
         f"——{_formula(row)}，而现行有效件数为 {row.in_force}（相差 {sign}）。原因：</p><ul>{causes}</ul></div>"
@@ -215,7 +228,7 @@ def _link(cat: Catalogue, index_no: str, here: str) -> str:
 
 def details(cat: Catalogue, ys: YearStats, here: str) -> str:
     listed = _listed(ys)
-    if listed > DETAILS_INLINE:
+    if _own_page(ys):
         link = a(rel(here, year_url(ys.year)), f"{_year_label(ys)}统计明细（{listed} 项）")
         return f'<p class="gk-stats-details">各项数字所依据的文件见{link}。</p>'
     items = _detail_items(cat, ys, here)
