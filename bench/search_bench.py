@@ -22,6 +22,7 @@ import datetime as dt
 import gzip
 import os
 import random
+import resource
 import shutil
 import socket
 import statistics
@@ -214,6 +215,12 @@ def browser_figures(root: Path, runs: int) -> dict[str, Any]:
     return out
 
 
+def cpu_seconds() -> float:
+    """User + system time of this process and its finished children (the build's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -233,13 +240,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         print(f"load average before the build: {load_average()}")
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), cpu_seconds()
         stats = write_index(cat, root / "search", U.item_url, workers=args.workers)
-        build = time.perf_counter() - t0
+        build, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
         phases = ", ".join(f"{name} {s:.1f} s" for name, s in stats.seconds.items())
-        print(
-            f"index build: {build:.1f} s with {args.workers} workers ({phases}); load average after: {load_average()}"
-        )
+        print(f"index build: {build:.1f} s with {args.workers} workers ({phases}); {cpu:.1f} CPU-seconds in all "
+              f"processes; load average after: {load_average()}")  # fmt: skip
         print(f"  {stats.terms} terms, {stats.postings} postings")
         files = list((root / "search").rglob("*.json"))
         total_gz = sum(gz(f) for f in files)

@@ -18,8 +18,8 @@ Two phases, each on ``workers`` forked processes for a large corpus (tokenizing 
 cost): (1) each worker takes a contiguous range of documents, gathers their postings
 and writes their docs/ and text/ files; the postings are merged in document order,
 which numbers the terms exactly as one pass would; (2) each worker computes the weights
-and term records of a contiguous range of term numbers; the main process writes the
-shard files. What a file holds never depends on which process computed it.
+and term records of the terms of a fixed share of the shard files and writes them.
+What a file holds never depends on which process wrote it.
 """
 
 from __future__ import annotations
@@ -30,11 +30,9 @@ import json
 import multiprocessing
 import os
 import time
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -54,7 +52,7 @@ from generator.search.documents import (
     snippet_text,
 )
 from generator.search.postings import Postings, Weighted, merge
-from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout
+from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost
 from generator.search.tokenizer import PIPELINE_LABELS
 
 FORMAT_VERSION = 2
@@ -116,13 +114,17 @@ def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written]]:
     return p, written
 
 
-def _records(span: tuple[int, int]) -> dict[str, str]:
-    """Phase 2: the weights and term records of the terms numbered ``span``."""
+def _shards(names: Sequence[str]) -> list[Written]:
+    """Phase 2: the weights, term records and files of the shards ``names``."""
     p: Postings = _SHARED["postings"]
-    terms: list[str] = _SHARED["terms"]
-    lo, hi = span
-    weighted = Weighted(p, lo, hi)
-    return {terms[t]: record(terms[t], t, weighted.by_field(t)) for t in range(lo, hi)}
+    layout: Layout = _SHARED["layout"]
+    out: Path = _SHARED["out"]
+    weighted = Weighted(p, (p.ids[t] for name in names for t in layout.files[name]))
+    written = []
+    for name in names:
+        records = [(t, record(t, p.ids[t], weighted.by_field(p.ids[t]))) for t in layout.files[name]]
+        written.append(_write(out, f"shards/{name}.json", shard_text(records)))
+    return written
 
 
 def _run(fn: Callable[[T], R], tasks: Sequence[T], parallel: bool) -> list[R]:
@@ -147,13 +149,15 @@ def spans(n: int, parts: int, unit: int) -> list[tuple[int, int]]:
     return [(bounds[k], bounds[k + 1]) for k in range(parts) if bounds[k] < bounds[k + 1]] or [(0, n)]
 
 
-def term_spans(sizes: Sequence[int], parts: int) -> list[tuple[int, int]]:
-    """``parts`` contiguous ranges of term numbers holding about as many postings each."""
-    cumulative = list(accumulate(sizes))
-    total = cumulative[-1] if cumulative else 0
-    cuts = (min(bisect_left(cumulative, total * k / parts) + 1, len(sizes)) for k in range(1, parts))
-    bounds = [0, *cuts, len(sizes)]
-    return [(a, b) for a, b in pairwise(bounds) if a < b] or [(0, 0)]
+def balance(costs: dict[str, int], parts: int) -> list[list[str]]:
+    """Files shared among ``parts`` workers by cost, largest first (deterministic)."""
+    shares: list[list[str]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for name in sorted(costs, key=lambda n: (-costs[n], n)):
+        k = loads.index(min(loads))
+        shares[k].append(name)
+        loads[k] += costs[name]
+    return [s for s in shares if s] or [[]]
 
 
 def facets(items: Sequence[Item], cat: Catalogue) -> dict[str, Any]:
@@ -227,18 +231,14 @@ def write_index(
         p = merge([part for part, _ in parts])
         written = [w for _, ws in parts for w in ws]
         _SHARED.clear()
-        terms = p.terms
-        sizes = np.bincount(np.frombuffer(p.term, dtype=np.uint32), minlength=len(terms)).tolist()
-        layout = Layout(zip(terms, sizes, strict=True), heavy, target)
-        _SHARED.update(postings=p, terms=terms)
+        sizes = np.bincount(np.frombuffer(p.term, dtype=np.uint32), minlength=len(p.ids)).tolist()
+        layout = Layout(zip(p.ids, sizes, strict=True), heavy, target)
+        costs = {name: sum(cost(sizes[p.ids[t]]) for t in terms) for name, terms in layout.files.items()}
+        _SHARED.update(postings=p, layout=layout, out=out)
         lap("merge")
-        texts: dict[str, str] = {}
-        for part in _run(_records, term_spans(sizes, workers if parallel else 1), parallel):
-            texts.update(part)
-        lap("weights, records")
-        for name, names in sorted(layout.files.items()):
-            written.append(_write(out, f"shards/{name}.json", shard_text((t, texts[t]) for t in names)))
-        lap("shard files")
+        for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
+            written += share
+        lap("shards")
     finally:
         _SHARED.clear()
     written.append(_write(out, "facets.json", dumps(facets(items, cat))))

@@ -95,22 +95,26 @@ class Weighted:
     its fields. ``gaps`` holds each run's first document, then the differences.
     """
 
-    def __init__(self, p: Postings, lo: int = 0, hi: int | None = None) -> None:
-        """The postings of terms ``lo`` … ``hi - 1`` (default: all)."""
+    def __init__(self, p: Postings, terms: Iterable[int] | None = None) -> None:
+        """The postings of the terms numbered ``terms`` (default: all)."""
         self.terms = p.terms
         self.fields = p.fields
-        n, low, hi = p.count, (1 << FIELD_BITS) - 1, len(self.terms) if hi is None else hi
+        n, low, count = p.count, (1 << FIELD_BITS) - 1, len(self.terms)
         every = np.frombuffer(p.term, dtype=np.uint32)
-        rows = np.flatnonzero((every >= lo) & (every < hi))
+        if terms is None:
+            rows = np.arange(len(every))
+        else:
+            wanted = np.zeros(count, dtype=bool)
+            wanted[np.fromiter(terms, dtype=np.intp)] = True
+            rows = np.flatnonzero(wanted[every])
         key = np.frombuffer(p.key, dtype=np.uint32)[rows]
         run = every[rows] << FIELD_BITS | (key & low)  # term and field
         order = np.argsort(run, kind="stable")  # stable: documents stay ascending
         run, key = run[order], key[order]
         term, fld, doc = run >> FIELD_BITS, (run & low).astype(np.intp), (key >> FIELD_BITS).astype(np.intp)
         tf = np.frombuffer(p.tf, dtype=np.uint32)[rows[order]].astype(np.float64)
-        self.sizes = np.bincount(term, minlength=hi)  # postings per term: what lunr's idf counts
-        idf = np.zeros(hi, dtype=np.float64)
-        idf[lo:hi] = [_idf(n, size) for size in self.sizes[lo:hi].tolist()]
+        self.sizes = np.bincount(term, minlength=count)  # postings per term: what lunr's idf counts
+        idf = np.array([_idf(n, size) for size in self.sizes.tolist()], dtype=np.float64)
         kd = np.array([x for lengths in p.lengths for x in _kd(lengths, n)], dtype=np.float64)
         boost = np.array(p.boosts, dtype=np.float64)
         # lunr.py: score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * len / avg) + tf); score *= boost;
