@@ -9,6 +9,7 @@ import markdown
 
 from generator.checks.diagnostics import Diagnostic, diag
 from generator.site.cache import BuildCache, digest
+from generator.site.plainbody import render_plain
 from generator.site.sanitize import sanitize
 
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "toc", "sane_lists", "def_list", "abbr", "admonition"]
@@ -21,6 +22,7 @@ def renderer_fingerprint() -> str:
     return digest(
         (here / "body.py").read_bytes(),
         (here / "sanitize.py").read_bytes(),
+        (here / "plainbody.py").read_bytes(),
         version("markdown"),
         repr((EXTENSIONS, EXTENSION_CONFIGS)),
     )
@@ -43,7 +45,8 @@ class BodyRenderer:
 
     checks/markup.py keeps bodies that would crash or stall Python-Markdown out of
     the build; should one still fail, :class:`BodyError` names the file instead of
-    a traceback.
+    a traceback. Plain bodies (paragraphs, headings, simple lists) skip both: see
+    :mod:`generator.site.plainbody`, which writes the same HTML directly.
 
     With a :class:`BuildCache`, a body already rendered by the same code is read back
     instead of rendered again (the key covers the text and the renderer's fingerprint).
@@ -66,6 +69,13 @@ class BodyRenderer:
         return html
 
     def _render(self, text: str, source: str, line: int) -> str:
+        plain = render_plain(text)
+        if plain is not None:  # the same HTML as below, written directly
+            return plain
+        return self.render_markdown(text, source, line)
+
+    def render_markdown(self, text: str, source: str = "", line: int = 1) -> str:
+        """Python-Markdown, then the sanitizer: the full path for any body."""
         self._md.reset()
         try:
             html = self._md.convert(text)

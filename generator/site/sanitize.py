@@ -144,7 +144,7 @@ def safe_url(value: str) -> str | None:
     return value
 
 
-def _clean_attr(tag: str, name: str, value: str) -> tuple[str, str] | None:
+def clean_attr(tag: str, name: str, value: str) -> tuple[str, str] | None:
     """The attribute as it may be written out, or ``None`` to drop it."""
     if name in URL_ATTRS:
         url = safe_url(value)
@@ -206,7 +206,7 @@ class _Sanitizer(HTMLParser):
             name = raw_name.lower()
             if name not in allowed or name.startswith("on") or name in cleaned:
                 continue
-            kept = _clean_attr(tag, name, raw_value or "")
+            kept = clean_attr(tag, name, raw_value or "")
             if kept is not None:
                 key, value = kept
                 cleaned[key] = f"{cleaned[key]} {value}" if key == "class" and key in cleaned else value
