@@ -2,14 +2,16 @@
 
     python bench/run.py [--sizes 1000,10000,100000] [--seed 1] [--work DIR]
                         [--reference-max 10000] [--reference-nav-max 1000] [--timeout 1800]
+    python bench/run.py --search-only bench/out/results.json   # per-query figures of its built sites
 
 For every N it writes (or reuses) a corpus with ``bench/make_corpus.py`` and measures,
 each in a fresh child process:
 
 * ``gongkai check`` time and peak memory;
 * a clean ``gongkai build`` (no site/, no .gongkai-cache/): time, peak memory, output
-  size and file count, the largest HTML page, search-index bytes (total, and per query
-  when the search manifest offers a probe, see :func:`search_stats`);
+  size and file count, the largest HTML page, search-index bytes: in total, and per
+  typical 2–4 word query the gzip bytes headless Chromium fetched and the time to the
+  first result shown (:func:`search_queries`, through bench/search_bench.py);
 * a rebuild with no change, and a rebuild after editing one entry;
 * plain mkdocs-material on the same N entries (one Markdown page per entry: the title
   and the body), without navigation (``nav`` names the home page only) and with the
@@ -36,6 +38,7 @@ import math
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,7 +50,6 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 BUILD_DATE = "2026-01-15"
-SEARCH_QUERIES = ["政府信息公开", "最低生活保障", "青政规〔2024〕3号", "007100002/2024-00001"]
 
 
 @dataclass
@@ -70,7 +72,8 @@ class Output:
     largest_html_path: str = ""
     search_bytes: int = 0
     search_files: int = 0
-    search_per_query: dict[str, int] = field(default_factory=dict)
+    search_per_query: dict[str, int] = field(default_factory=dict)  # gzip bytes fetched per query
+    search_first_ms: dict[str, float] = field(default_factory=dict)  # ms to the first result shown
 
 
 @dataclass
@@ -161,25 +164,38 @@ def measure(cmd: list[str], cwd: Path | None = None, timeout: float | None = Non
 
 
 def search_stats(site: Path, out: Output) -> None:
-    """Search-index bytes: everything under search/ (Material's index or gongkai's shards).
-
-    Per-query bytes come from ``generator.search.bench_probe(site_dir, query) -> int``
-    when the search package provides it (the bytes a browser fetches for that query).
-    """
+    """Search-index bytes: everything under search/ (Material's index or gongkai's shards)."""
     folder = site / "search"
     if folder.is_dir():
         files = [p for p in folder.rglob("*") if p.is_file()]
         out.search_bytes = sum(p.stat().st_size for p in files)
         out.search_files = len(files)
-    try:
-        import importlib
+    if (folder / "manifest.json").is_file():
+        for q in search_queries(site):
+            out.search_per_query[q["q"]] = int(q["gzip"])
+            out.search_first_ms[q["q"]] = round(float(q["one"]), 1)
 
-        probe = getattr(importlib.import_module("generator.search"), "bench_probe", None)
-    except ImportError:
-        probe = None
-    if probe is not None:
-        for query in SEARCH_QUERIES:
-            out.search_per_query[query] = int(probe(site, query))
+
+def search_queries(site: Path) -> list[dict[str, Any]]:
+    """Per typical query, in headless Chromium through the site's own engine.js: what it
+    fetched and when its first result showed (bench/search_bench.py, cold page each).
+
+    Empty without Debian's Chromium or Playwright. The harness files go into a temporary
+    folder that links to the site's search/ folder: the built site is not touched.
+    """
+    if not Path("/usr/bin/chromium").exists():
+        return []
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from bench.search_bench import browser_figures
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "search").symlink_to(site.resolve() / "search")
+        try:
+            return list(browser_figures(root, 1)["queries"])
+        except ImportError:  # no Playwright
+            return []
 
 
 def output_stats(site: Path) -> Output:
@@ -378,8 +394,12 @@ def markdown(sizes: list[Size], info: dict[str, Any]) -> str:
     row("search index (files)", [f"{fmt_bytes(s.output.search_bytes)} ({s.output.search_files})" for s in sizes])
     if any(s.output.search_per_query for s in sizes):
         row(
-            "search bytes per query (max)",
-            [fmt_bytes(max(s.output.search_per_query.values(), default=0)) for s in sizes],
+            "search: gzip bytes per 2–4 word query (median / max)",
+            [spread(list(s.output.search_per_query.values()), fmt_bytes) for s in sizes],
+        )
+        row(
+            "search: first result shown (median / max)",
+            [spread(list(s.output.search_first_ms.values()), lambda v: f"{v:.0f} ms") for s in sizes],
         )
     row("rebuild, no change", [fmt_s(s.rebuild_nochange) for s in sizes])
     row("rebuild, one entry edited", [fmt_s(s.rebuild_one_edit) for s in sizes])
@@ -413,6 +433,30 @@ def markdown(sizes: list[Size], info: dict[str, Any]) -> str:
         lines += ["", f"Growth exponent N = {a.n:,} → {b.n:,} (t ∝ N^k): {shown}"]
     lines += ["", "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items())]
     return "\n".join(lines) + "\n"
+
+
+def spread(values: list[Any], show: Any) -> str:
+    if not values:
+        return "—"
+    return f"{show(statistics.median(values))} / {show(max(values))}"
+
+
+def search_only(path: Path, work: Path, seed: int) -> int:
+    """Measure the per-query search figures of the sites an earlier run left in ``work``."""
+    info, sizes = load_sizes(path)
+    for size in sizes:
+        site = work / f"corpus-{size.n}-{seed}" / "site"
+        if (site / "search" / "manifest.json").is_file():
+            log(f"N={size.n}: search queries")
+            size.output.search_per_query, size.output.search_first_ms = {}, {}
+            search_stats(site, size.output)
+    path.write_text(
+        json.dumps({"machine": info, "sizes": [asdict(s) for s in sizes]}, ensure_ascii=False, indent=2),
+        encoding="utf-8",
+    )
+    path.with_suffix(".md").write_text(markdown(sizes, info), encoding="utf-8")
+    print(markdown(sizes, info))
+    return 0
 
 
 def load_sizes(path: Path) -> tuple[dict[str, Any], list[Size]]:
@@ -454,9 +498,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed for one command")
     parser.add_argument("--realdata", action="store_true", help="bodies from ../shared/realdata sentences")
     parser.add_argument("--report", type=Path, nargs="+", help="only print the table of earlier results.json files")
+    parser.add_argument("--search-only", type=Path, help="add per-query search figures to this results.json")
     args = parser.parse_args(argv)
     if args.report:
         return report(args.report)
+    if args.search_only:
+        return search_only(args.search_only, args.work, args.seed)
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
     info = machine()

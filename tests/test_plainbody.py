@@ -176,6 +176,18 @@ def test_generated_edge_cases() -> None:
     assert taken > 1500  # the generator reaches the subset, not only refusals
 
 
+def test_hostile_pieces_are_always_refused() -> None:
+    for piece in HOSTILE:
+        for text in (
+            piece,
+            f"正文{piece}正文",
+            f"## 标题{piece}",
+            f"1. 项{piece}",
+            f"| 甲 | 乙{piece} |\n| - | - |\n| 1 | 2 |",
+        ):
+            assert render_plain(text) is None, repr(text)
+
+
 def test_generated_documents() -> None:
     # line by line: headings, items, table rows and text, with blank lines or not between
     rng = random.Random(7)
