@@ -186,3 +186,32 @@ def test_config_display_values(make_project: Any, change: tuple[str, str], expec
     p = make_project(CONFIG.replace(*change))
     (d,) = [d for d in p.diagnostics() if d.path == "site_config.yml"]
     assert d.format() == expected
+
+
+def test_plain_body_screen_gives_the_full_loop_s_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    # check_body skips its per-block loop for plain text; forcing the loop must not change a result
+    import random
+
+    from generator.checks import markup
+
+    rng = random.Random(5)
+    pieces = [
+        "政府信息公开",
+        "abc",
+        "\n",
+        "\n",
+        "\n\n",
+        " \n",
+        "\u3000\n",
+        "\t",
+        "（一）",
+        "：",
+        "## 标题\n",
+        "1. 项\n",
+    ]
+    texts = ["段落\n" * 2001, ("行\n" * 1500 + "\n") * 2, "\n" * 30, "", " "]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) for _ in range(400)]
+    screened = [body(t) for t in texts]
+    monkeypatch.setattr(markup, "_MARKUP_OR_FENCE", __import__("re").compile(""))  # matches every body
+    assert [body(t) for t in texts] == screened
+    assert any(screened)  # the 2,001-line block is reported either way
