@@ -345,3 +345,27 @@ def reference_plain_text(markdown: str) -> str:
 @given(st.text(alphabet="ab政府 \t\n|*_`~#>-:1.)[]()!<>\u3000\xa0\r\x0b\x0c\u2028", max_size=80))
 def test_plain_text_follows_its_rules(markdown: str) -> None:
     assert plain_text(markdown) == reference_plain_text(markdown)
+
+
+def test_weighing_in_batches_writes_the_same_files(
+    project: ProjectFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shard files weighed a few postings at a time (as a 100k corpus is) equal those weighed at once."""
+    cat = project.load().public()
+    batches: list[int] = []
+    real = search_index.Weighted
+
+    def counting(*args: Any) -> Any:
+        batches.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(search_index, "Weighted", counting)
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_index(cat, a, lambda item: "x/", workers=1, heavy=3, target=12)
+    once = len(batches)
+    monkeypatch.setattr(search_index, "BATCH_POSTINGS", 40)
+    write_index(cat, b, lambda item: "x/", workers=1, heavy=3, target=12)
+    assert once == 1 and len(batches) - once > 5
+    files = sorted(p.relative_to(a) for p in a.rglob("*.json"))
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*.json"))
+    assert [f for f in files if (a / f).read_bytes() != (b / f).read_bytes()] == []

@@ -51,7 +51,7 @@ from generator.search.documents import (
     search_items,
     snippet_text,
 )
-from generator.search.postings import Postings, Weighted, merge
+from generator.search.postings import Postings, Weighted, kd_table, merge
 from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost
 from generator.search.tokenizer import PIPELINE_LABELS
 
@@ -60,6 +60,7 @@ LUNR_VERSION = "2.3.9"
 QUERY_PIPELINE = [PIPELINE_LABELS["query"]]
 PARALLEL_MIN_DOCUMENTS = 500  # below this, forking costs more than it saves
 DOCS_PER_FILE = 16  # display records per docs/ file: 20 results fetch ~20 KB (gzip)
+BATCH_POSTINGS = 2_000_000  # postings weighed at once (~200 MB), see _shards
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -115,15 +116,28 @@ def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written]]:
 
 
 def _shards(names: Sequence[str]) -> list[Written]:
-    """Phase 2: the weights, term records and files of the shards ``names``."""
+    """Phase 2: the weights, term records and files of the shards ``names``.
+
+    The files are weighed in batches of about BATCH_POSTINGS postings: weighing holds
+    ~100 bytes per posting, so one batch for a worker's whole share would need ~4 GB
+    at 100k documents (the weights do not depend on the batches).
+    """
     p: Postings = _SHARED["postings"]
     layout: Layout = _SHARED["layout"]
+    costs: dict[str, int] = _SHARED["costs"]
     out: Path = _SHARED["out"]
-    weighted = Weighted(p, (p.ids[t] for name in names for t in layout.files[name]))
+    kd = kd_table(p)
     written = []
-    for name in names:
-        records = [(t, record(t, p.ids[t], weighted.by_field(p.ids[t]))) for t in layout.files[name]]
-        written.append(_write(out, f"shards/{name}.json", shard_text(records)))
+    batch: list[str] = []
+    for i, name in enumerate(names):
+        batch.append(name)
+        if i + 1 < len(names) and sum(costs[n] for n in batch) + costs[names[i + 1]] <= BATCH_POSTINGS:
+            continue
+        weighted = Weighted(p, (p.ids[t] for n in batch for t in layout.files[n]), kd)
+        for n in batch:
+            records = [(t, record(t, p.ids[t], weighted.by_field(p.ids[t]))) for t in layout.files[n]]
+            written.append(_write(out, f"shards/{n}.json", shard_text(records)))
+        batch = []
     return written
 
 
@@ -234,7 +248,7 @@ def write_index(
         sizes = np.bincount(np.frombuffer(p.term, dtype=np.uint32), minlength=len(p.ids)).tolist()
         layout = Layout(zip(p.ids, sizes, strict=True), heavy, target)
         costs = {name: sum(cost(sizes[p.ids[t]]) for t in terms) for name, terms in layout.files.items()}
-        _SHARED.update(postings=p, layout=layout, out=out)
+        _SHARED.update(postings=p, layout=layout, costs=costs, out=out)
         lap("merge")
         for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
             written += share

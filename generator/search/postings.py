@@ -95,8 +95,12 @@ class Weighted:
     its fields. ``gaps`` holds each run's first document, then the differences.
     """
 
-    def __init__(self, p: Postings, terms: Iterable[int] | None = None) -> None:
-        """The postings of the terms numbered ``terms`` (default: all)."""
+    def __init__(self, p: Postings, terms: Iterable[int] | None = None, kd: np.ndarray | None = None) -> None:
+        """The postings of the terms numbered ``terms`` (default: all).
+
+        Memory is about 100 bytes per posting weighed, so a large corpus is weighed a
+        batch of terms at a time (``kd``, from :func:`kd_table`, is the same for every batch).
+        """
         self.terms = p.terms
         self.fields = p.fields
         n, low, count = p.count, (1 << FIELD_BITS) - 1, len(self.terms)
@@ -115,7 +119,7 @@ class Weighted:
         tf = np.frombuffer(p.tf, dtype=np.uint32)[rows[order]].astype(np.float64)
         self.sizes = np.bincount(term, minlength=count)  # postings per term: what lunr's idf counts
         idf = np.array([_idf(n, size) for size in self.sizes.tolist()], dtype=np.float64)
-        kd = np.array([x for lengths in p.lengths for x in _kd(lengths, n)], dtype=np.float64)
+        kd = kd_table(p) if kd is None else kd
         boost = np.array(p.boosts, dtype=np.float64)
         # lunr.py: score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * len / avg) + tf); score *= boost;
         # elementwise here, the same operations in the same order; then score * 1000.
@@ -130,21 +134,26 @@ class Weighted:
         gaps[starts] = doc[starts]
         self.gaps = gaps
         bounds = np.append(starts, len(run)).tolist()
-        # per term: [(field, first row, end row)] of its runs
-        self.runs: list[list[tuple[int, int, int]]] = [[] for _ in self.terms]
+        # per term weighed: [(field, first row, end row)] of its runs
+        self.runs: dict[int, list[tuple[int, int, int]]] = {}
         for t, f, a, b in zip(term[starts].tolist(), fld[starts].tolist(), bounds, bounds[1:], strict=False):
-            self.runs[t].append((f, a, b))
+            self.runs.setdefault(t, []).append((f, a, b))
 
     def by_field(self, number: int) -> list[tuple[list[int], list[int]]]:
         """Per field: the document gaps of term ``number`` and its weights in thousandths."""
         out: list[tuple[list[int], list[int]]] = [([], []) for _ in self.fields]
-        for f, a, b in self.runs[number]:
+        for f, a, b in self.runs.get(number, ()):
             out[f] = (self.gaps[a:b].tolist(), self.milli[a:b].tolist())
         return out
 
     def sizes_by_term(self) -> Iterable[tuple[str, int]]:
         """(term, postings) of every term (of a Weighted made for all terms)."""
         return zip(self.terms, self.sizes.tolist(), strict=True)
+
+
+def kd_table(p: Postings) -> np.ndarray:
+    """Per field, then per document: lunr's length normalisation ``k1 * (1 - b + b * len / avg)``."""
+    return np.array([x for lengths in p.lengths for x in _kd(lengths, p.count)], dtype=np.float64)
 
 
 def _idf(documents: int, postings: int) -> float:
