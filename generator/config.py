@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,11 @@ class SiteConfig:
     home_items: int = 10
 
     def agency(self, agency_id: str) -> Agency | None:
-        return next((a for a in self.agencies if a.id == agency_id), None)
+        return self._agencies_by_id.get(agency_id)
+
+    @cached_property
+    def _agencies_by_id(self) -> dict[str, Agency]:
+        return {a.id: a for a in reversed(self.agencies)}  # the first of a repeated id wins
 
     def agency_name(self, agency_id: str) -> str:
         a = self.agency(agency_id)

@@ -149,3 +149,31 @@ def test_builds_with_warnings_are_not_remembered(make_project: object) -> None:
     assert [d.code for d in project.diagnostics] == ["W101"]
     B.build_site(project, p.root / "site")
     assert not B.build_site(p.load(), p.root / "site").unchanged
+
+
+def test_file_times_only_ever_lead_to_a_closer_look(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """unchanged_site skips reading the sources when a file time changed, never when none did."""
+    import os
+
+    site = repo.root / "site"
+    repo.cached()
+    assert B.unchanged_site(repo.root, site, DAY) is not None
+    reads: list[int] = []
+    real = B.read_inputs
+    monkeypatch.setattr(B, "read_inputs", lambda root: reads.append(1) or real(root))
+    # touched, not changed: no source is read, the build finds the inputs equal and
+    # records the new times, after which the sources are compared again
+    path = repo.entry(3)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert B.unchanged_site(repo.root, site, DAY) is None and reads == []
+    assert repo.cached().unchanged
+    assert B.unchanged_site(repo.root, site, DAY) is not None and reads == [1]
+    # changed with the same size and time: the comparison of contents still sees it
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("。", "！", 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size
+    assert B.unchanged_site(repo.root, site, DAY) is None and reads == [1, 1]
+    assert not repo.cached().unchanged
+    repo.assert_same_as_clean()

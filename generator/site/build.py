@@ -47,7 +47,8 @@ from generator.progress import Progress
 from generator.project import Project, read_inputs
 from generator.site import urls as U
 from generator.site.body import BodyError
-from generator.site.cache import CACHE_DIR, BuildCache, digest
+from generator.site.cache import CACHE_DIR, BuildCache, digest, stamps
+from generator.source.files import CONFIG_FILE
 from generator.site.engine import (
     Engine,
     EngineError,
@@ -142,6 +143,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
         key = inputs_key(project.root, project.inputs, project.build_date, target)
         done = store.up_to_date(key, target)
         if done is not None:
+            store.refresh_sources(source_stamps(project.root))  # touched but not changed
             entries, interpretations, pages, notes = done
             return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
     work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
@@ -207,7 +209,8 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
         _discard(work, background=swapped and len(jobs) >= BACKGROUND_DELETE_PAGES)
     stats = BuildStats(len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused)
     if store is not None and key and not project.diagnostics:
-        store.record(key, target, [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)])
+        summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
+        store.record(key, target, summary, source_stamps(project.root))
     return stats
 
 
@@ -240,6 +243,11 @@ def inputs_key(root: Path, inputs: str, build_date: dt.date, target: Path) -> st
     return digest(*parts)
 
 
+def source_stamps(root: Path) -> dict[str, list[int]]:
+    """Sizes and times of site_config.yml and of every file below catalogue/ and content/."""
+    return stamps(root, ("catalogue", "content"), (CONFIG_FILE,))
+
+
 def unchanged_site(root: Path, target: Path, build_date: dt.date) -> BuildStats | None:
     """The last build's stats if ``target`` still holds its output and no input has changed since.
 
@@ -247,10 +255,13 @@ def unchanged_site(root: Path, target: Path, build_date: dt.date) -> BuildStats 
     never hides a warning. Costs one read of the sources and a ``stat`` of the output.
     """
     target = target.resolve()
+    store = BuildCache(root / CACHE_DIR)
+    if store.sources_touched(source_stamps(root)):
+        return None  # an edit seen from the file times alone: no need to read every source twice
     inputs = read_inputs(root)
     if inputs is None:
         return None
-    done = BuildCache(root / CACHE_DIR).up_to_date(inputs_key(root, inputs, build_date, target), target)
+    done = store.up_to_date(inputs_key(root, inputs, build_date, target), target)
     if done is None:
         return None
     entries, interpretations, pages, notes = done

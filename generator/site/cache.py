@@ -100,10 +100,44 @@ class BuildCache:
         os.replace(tmp, path)
 
     # -- the whole site ------------------------------------------------------
-    def record(self, inputs: str, target: Path, stats: list[object]) -> None:
-        """Remember the inputs of the build now in ``target`` and its files' sizes and times."""
+    def record(
+        self, inputs: str, target: Path, stats: list[object], sources: dict[str, list[int]] | None = None
+    ) -> None:
+        """Remember the inputs of the build now in ``target`` and its files' sizes and times.
+
+        ``sources``: the sizes and times of the source files (see :func:`stamps`), so that a
+        later build sees an edit from a ``stat`` instead of reading every file.
+        """
         data = {"inputs": inputs, "target": str(target), "stats": stats, "files": _listing(target)}
+        if sources is not None:
+            data["sources"] = sources
         path = self.root / "last-build.json"
+        tmp = path.with_name(f".last-build.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def sources_touched(self, sources: dict[str, list[int]]) -> bool:
+        """True when a source file's size or time differs from the last build's (or is unknown).
+
+        False proves nothing (a file can change within the same time stamp): the caller
+        then compares contents.
+        """
+        try:
+            data = json.loads((self.root / "last-build.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return True
+        return data.get("sources") != sources
+
+    def refresh_sources(self, sources: dict[str, list[int]]) -> None:
+        """Record new source times for the last build (its inputs were just found unchanged)."""
+        path = self.root / "last-build.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if data.get("sources") == sources:
+            return
+        data["sources"] = sources
         tmp = path.with_name(f".last-build.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
@@ -134,6 +168,21 @@ class BuildCache:
                         path.unlink(missing_ok=True)
                         removed += 1
         return removed
+
+
+def stamps(root: Path, folders: tuple[str, ...], files: tuple[str, ...]) -> dict[str, list[int]]:
+    """Sizes and times of ``files`` and of every file below ``folders`` of ``root``."""
+    out: dict[str, list[int]] = {}
+    for name in files:
+        try:
+            st = (root / name).stat()
+            out[name] = [st.st_size, st.st_mtime_ns]
+        except OSError:
+            pass
+    for name in folders:
+        if (root / name).is_dir():
+            out.update({f"{name}/{rel}": v for rel, v in _listing(root / name).items()})
+    return out
 
 
 def _listing(root: Path) -> dict[str, list[int]]:

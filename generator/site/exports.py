@@ -250,8 +250,9 @@ def datapackage(cat: Catalogue) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ per item
-def entry_json(e: Entry, cat: Catalogue) -> dict[str, Any]:
-    return {"kind": "entry", **row(e, cat)}
+def entry_json(e: Entry, cat: Catalogue, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``values``: the entry's row, when the caller has it already."""
+    return {"kind": "entry", **(values if values is not None else row(e, cat))}
 
 
 def interpretation_json(i: Interpretation, cat: Catalogue) -> dict[str, Any]:
@@ -289,7 +290,10 @@ def write_exports(cat: Catalogue, site_dir: Path) -> None:
     (site_dir / CSV_NAME).write_bytes(catalogue_csv(table))
     (site_dir / JSON_NAME).write_bytes(catalogue_json(table))
     (site_dir / PACKAGE_NAME).write_bytes(_dump(datapackage(cat)))
-    items: list[tuple[Item, dict[str, Any]]] = [(e, entry_json(e, cat)) for e in cat.entries.values()]
+    # rows() lists the entries in catalogue order: each row is also the entry's own JSON
+    items: list[tuple[Item, dict[str, Any]]] = [
+        (e, entry_json(e, cat, r)) for e, r in zip(cat.entries.values(), table, strict=True)
+    ]
     items += [(i, interpretation_json(i, cat)) for i in cat.interpretations.values()]
     for item, data in items:
         folder = site_dir / U.item_url(item)
