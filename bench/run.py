@@ -284,6 +284,13 @@ def bench_size(n: int, args: argparse.Namespace) -> Size:
         log(f"N={n}: rebuild, one entry edited")
         edit_one(src)
         result.rebuild_one_edit = measure(build, timeout=args.timeout)
+    reference(result, src, args)
+    return result
+
+
+def reference(result: Size, src: Path, args: argparse.Namespace) -> None:
+    """Plain mkdocs-material on the entries of ``src``: without navigation, then with it."""
+    n, work = result.n, args.work
     if args.reference and n <= args.reference_max:
         log(f"N={n}: plain mkdocs-material, no navigation")
         ref = reference_docs(src, work / f"ref-{n}-nonav", nav=False)
@@ -300,7 +307,6 @@ def bench_size(n: int, args: argparse.Namespace) -> Size:
         shutil.rmtree(ref, ignore_errors=True)
     else:
         result.ref_nav.note = "not run (output grows with N²)"
-    return result
 
 
 def edit_one(src: Path) -> None:
@@ -353,7 +359,7 @@ def fmt_s(run: Run) -> str:
     if run.seconds is None:
         return run.note or "—"
     cpu = f" / {run.cpu_seconds:.0f} s CPU" if run.cpu_seconds is not None else ""
-    return f"{run.seconds:.1f} s{cpu}" + ("" if run.ok else f" ({run.note})")
+    return f"{run.seconds:.1f} s{cpu}" + (f" ({run.note})" if run.note else "")
 
 
 def fmt_mb(value: float | None) -> str:
@@ -450,6 +456,23 @@ def search_only(path: Path, work: Path, seed: int) -> int:
             log(f"N={size.n}: search queries")
             size.output.search_per_query, size.output.search_first_ms = {}, {}
             search_stats(site, size.output)
+    return rewrite(path, info, sizes)
+
+
+def reference_only(path: Path, args: argparse.Namespace) -> int:
+    """Run plain mkdocs-material for the sizes of an earlier run that lack it (``--sizes``)."""
+    info, sizes = load_sizes(path)
+    wanted = {int(x) for x in args.sizes.split(",")}
+    for size in sizes:
+        if size.n in wanted:
+            reference(size, corpus(args.work, size.n, args.seed, args.realdata), args)
+            for run in (size.ref_nonav, size.ref_nav):
+                if run.seconds is not None:
+                    run.note = f"separate run, {dt.datetime.now():%Y-%m-%d %H:%M}"
+    return rewrite(path, info, sizes)
+
+
+def rewrite(path: Path, info: dict[str, Any], sizes: list[Size]) -> int:
     path.write_text(
         json.dumps({"machine": info, "sizes": [asdict(s) for s in sizes]}, ensure_ascii=False, indent=2),
         encoding="utf-8",
@@ -499,11 +522,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--realdata", action="store_true", help="bodies from ../shared/realdata sentences")
     parser.add_argument("--report", type=Path, nargs="+", help="only print the table of earlier results.json files")
     parser.add_argument("--search-only", type=Path, help="add per-query search figures to this results.json")
+    parser.add_argument(
+        "--reference-only", type=Path, help="add plain mkdocs-material for --sizes to this results.json"
+    )
     args = parser.parse_args(argv)
     if args.report:
         return report(args.report)
     if args.search_only:
         return search_only(args.search_only, args.work, args.seed)
+    if args.reference_only:
+        return reference_only(args.reference_only, args)
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
     info = machine()
