@@ -44,8 +44,8 @@ _BRACKETS = re.compile(r"[\[\]()]")
 # Screen: a definition line anywhere in a body.
 _DEFINITION_ANYWHERE = re.compile(r"^\s{0,3}:\s", re.MULTILINE)
 _TAG_START = re.compile(r"<(!--|[A-Za-z/!?])")
-# Screen: anything that counts as markup or can open a fence.
-_MARKUP_OR_FENCE = re.compile(r"[<&`\[~]")
+# Screen: the characters counted as inline markup.
+_MARKUP_CHARS = re.compile(r"[<&`\[]")
 
 
 def check_body(src: SourceFile) -> list[Diagnostic]:
@@ -74,13 +74,7 @@ def check_body(src: SourceFile) -> list[Diagnostic]:
     )
     definitions_possible = ":" in body and bool(_DEFINITION_ANYWHERE.search(body))
     brackets_possible = "[" in body or "(" in body
-    if not (lines_checked or definitions_possible or brackets_possible or _MARKUP_OR_FENCE.search(body)):
-        # Plain text (most bodies): no fence, markup, definition or bracket, so only the
-        # sizes of the blocks can reach a limit; the same blocks as _blocks() yields.
-        block_cost, biggest = _block_sizes(lines)
-        if block_cost > MAX_BLOCK_COST:
-            out.append(_complex(src, (first + biggest[1], 1), "block", n=biggest[0]))
-        return out
+    markup_possible = bool(_MARKUP_CHARS.search(body))
     for start, block in _blocks(lines):
         block_cost += len(block) ** 2
         biggest = max(biggest, (len(block), start))
@@ -94,7 +88,7 @@ def check_body(src: SourceFile) -> list[Diagnostic]:
                 out.append(_complex(src, (first + start + offset, run.start() + 1), "run", n=len(run.group())))
             if line.count("|") > MAX_CELLS:
                 out.append(_complex(src, (first + start + offset, 1), "cells", n=line.count("|")))
-        if not _HTML_BLOCK.match(block[0]):
+        if markup_possible and not _HTML_BLOCK.match(block[0]):
             joined = "\n".join(block)
             markup += joined.count("<") + joined.count("&") + joined.count("`") + joined.count("[")
         definitions = sum(1 for line in block if _DEFINITION.match(line)) if definitions_possible else 0
@@ -142,24 +136,6 @@ def _angle_cost(text: str) -> int:
         i = bisect.bisect_left(ends, m.end())
         cost += (ends[i] if i < len(ends) else len(text)) - m.start()
     return cost
-
-
-def _block_sizes(lines: list[str]) -> tuple[int, tuple[int, int]]:
-    """Sum of squared block lengths and the biggest (lines, first index), for text without fences."""
-    cost, biggest, size, start = 0, (0, 0), 0, 0
-    for i, line in enumerate(lines):
-        if line and not line.isspace():
-            if not size:
-                start = i
-            size += 1
-        elif size:
-            cost += size * size
-            biggest = max(biggest, (size, start))
-            size = 0
-    if size:
-        cost += size * size
-        biggest = max(biggest, (size, start))
-    return cost, biggest
 
 
 def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
