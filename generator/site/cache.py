@@ -21,9 +21,11 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 CACHE_DIR = ".gongkai-cache"
 LAYOUT = "v1"
+LAST_BUILD = "last-build.json"  # the inputs, output listing and source times of the last build
 
 
 def digest(*parts: str | bytes) -> str:
@@ -93,11 +95,7 @@ class BuildCache:
         return True
 
     def save_stamps(self, stamps: dict[str, tuple[int, int]]) -> None:
-        path = self.root / "stamps.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".stamps.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(stamps, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
+        _replace(self.root / "stamps.json", json.dumps(stamps, sort_keys=True))
 
     # -- the whole site ------------------------------------------------------
     def record(
@@ -111,10 +109,14 @@ class BuildCache:
         data = {"inputs": inputs, "target": str(target), "stats": stats, "files": _listing(target)}
         if sources is not None:
             data["sources"] = sources
-        path = self.root / "last-build.json"
-        tmp = path.with_name(f".last-build.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        _replace(self.root / LAST_BUILD, json.dumps(data, ensure_ascii=False))
+
+    def _last_build(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads((self.root / LAST_BUILD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
 
     def sources_touched(self, sources: dict[str, list[int]]) -> bool:
         """True when a source file's size or time differs from the last build's (or is unknown).
@@ -122,33 +124,21 @@ class BuildCache:
         False proves nothing (a file can change within the same time stamp): the caller
         then compares contents.
         """
-        try:
-            data = json.loads((self.root / "last-build.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return True
-        return data.get("sources") != sources
+        data = self._last_build()
+        return data is None or data.get("sources") != sources
 
     def refresh_sources(self, sources: dict[str, list[int]]) -> None:
         """Record new source times for the last build (its inputs were just found unchanged)."""
-        path = self.root / "last-build.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if data.get("sources") == sources:
+        data = self._last_build()
+        if data is None or data.get("sources") == sources:
             return
         data["sources"] = sources
-        tmp = path.with_name(f".last-build.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        _replace(self.root / LAST_BUILD, json.dumps(data, ensure_ascii=False))
 
     def up_to_date(self, inputs: str, target: Path) -> tuple[int, int, int, tuple[str, ...]] | None:
         """The last build's stats when ``target`` holds its untouched output of the same inputs."""
-        try:
-            data = json.loads((self.root / "last-build.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if data.get("inputs") != inputs or data.get("target") != str(target) or not target.is_dir():
+        data = self._last_build()
+        if data is None or data.get("inputs") != inputs or data.get("target") != str(target) or not target.is_dir():
             return None
         if _listing(target) != data.get("files"):
             return None
@@ -168,6 +158,14 @@ class BuildCache:
                         path.unlink(missing_ok=True)
                         removed += 1
         return removed
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def stamps(root: Path, folders: tuple[str, ...], files: tuple[str, ...]) -> dict[str, list[int]]:
