@@ -129,15 +129,17 @@ def _shards(names: Sequence[str]) -> list[Written]:
     kd = kd_table(p)
     written = []
     batch: list[str] = []
+    load = 0  # the cost of the files in batch
     for i, name in enumerate(names):
         batch.append(name)
-        if i + 1 < len(names) and sum(costs[n] for n in batch) + costs[names[i + 1]] <= BATCH_POSTINGS:
+        load += costs[name]
+        if i + 1 < len(names) and load + costs[names[i + 1]] <= BATCH_POSTINGS:
             continue
         weighted = Weighted(p, (p.ids[t] for n in batch for t in layout.files[n]), kd)
         for n in batch:
             records = [(t, record(t, p.ids[t], weighted.by_field(p.ids[t]))) for t in layout.files[n]]
             written.append(_write(out, f"shards/{n}.json", shard_text(records)))
-        batch = []
+        batch, load = [], 0
     return written
 
 

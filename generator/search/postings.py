@@ -118,7 +118,10 @@ class Weighted:
         term, fld, doc = run >> FIELD_BITS, (run & low).astype(np.intp), (key >> FIELD_BITS).astype(np.intp)
         tf = np.frombuffer(p.tf, dtype=np.uint32)[rows[order]].astype(np.float64)
         self.sizes = np.bincount(term, minlength=count)  # postings per term: what lunr's idf counts
-        idf = np.array([_idf(n, size) for size in self.sizes.tolist()], dtype=np.float64)
+        # lunr's idf of the terms weighed here (a batch is a small part of a large corpus's terms)
+        idf = np.zeros(count, dtype=np.float64)
+        weighed = np.flatnonzero(self.sizes)
+        idf[weighed] = [_idf(n, size) for size in self.sizes[weighed].tolist()]
         kd = kd_table(p) if kd is None else kd
         boost = np.array(p.boosts, dtype=np.float64)
         # lunr.py: score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * len / avg) + tf); score *= boost;
