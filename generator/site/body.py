@@ -45,7 +45,7 @@ class BodyRenderer:
 
     checks/markup.py keeps bodies that would crash or stall Python-Markdown out of
     the build; should one still fail, :class:`BodyError` names the file instead of
-    a traceback. Plain bodies (paragraphs, headings, simple lists) skip both: see
+    a traceback. Plain bodies (paragraphs, headings, simple lists, tables) skip both: see
     :mod:`generator.site.plainbody`, which writes the same HTML directly.
 
     With a :class:`BuildCache`, a body already rendered by the same code is read back

@@ -47,7 +47,7 @@ from generator.site.sanitize import clean_attr
 _REFUSED = re.compile(r"[\\`*_\[\]!<>&\t\r\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _HEADING = re.compile(r"(#{1,6})[ ]+([^#]+)")
 _ITEM = {"ol": re.compile(r"(\d+)\.[ ]+(.*)"), "ul": re.compile(r"()-[ ]+(.*)")}
-_LINE_START = frozenset("#-+=:~>|")
+_LINE_START = frozenset("#-+=:~>")  # a block with "|" anywhere is a table or refused
 _BLOCKS = re.compile(r"\n{2,}")
 _LISTISH = re.compile(r"\d+\.")
 
@@ -153,7 +153,7 @@ def render_plain(text: str) -> str | None:
 
 def _plain(line: str) -> bool:
     """A line that is text to Python-Markdown wherever it stands in a paragraph."""
-    return line[0] not in _LINE_START and not _LISTISH.match(line) and "|" not in line
+    return line[0] not in _LINE_START and not _LISTISH.match(line)
 
 
 def _table(lines: list[str]) -> str:
