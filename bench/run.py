@@ -173,7 +173,8 @@ def search_stats(site: Path, out: Output) -> None:
     if (folder / "manifest.json").is_file():
         for q in search_queries(site):
             out.search_per_query[q["q"]] = int(q["gzip"])
-            out.search_first_ms[q["q"]] = round(float(q["one"]), 1)
+            if "one" in q:  # a query without results shows no first result
+                out.search_first_ms[q["q"]] = round(float(q["one"]), 1)
 
 
 def search_queries(site: Path) -> list[dict[str, Any]]:
@@ -290,23 +291,21 @@ def bench_size(n: int, args: argparse.Namespace) -> Size:
 
 def reference(result: Size, src: Path, args: argparse.Namespace) -> None:
     """Plain mkdocs-material on the entries of ``src``: without navigation, then with it."""
-    n, work = result.n, args.work
-    if args.reference and n <= args.reference_max:
-        log(f"N={n}: plain mkdocs-material, no navigation")
-        ref = reference_docs(src, work / f"ref-{n}-nonav", nav=False)
-        result.ref_nonav = measure([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=ref, timeout=args.timeout)
-        result.ref_nonav_output = output_stats(ref / "site")
+    n = result.n
+    for nav, largest, skipped in (
+        (False, args.reference_max, "not run"),
+        (True, args.reference_nav_max, "not run (output grows with N²)"),
+    ):
+        name = "ref_nav" if nav else "ref_nonav"
+        if not (args.reference and n <= largest):
+            getattr(result, name).note = skipped
+            continue
+        log(f"N={n}: plain mkdocs-material, {'default navigation' if nav else 'no navigation'}")
+        ref = reference_docs(src, args.work / f"ref-{n}-{'nav' if nav else 'nonav'}", nav=nav)
+        run = measure([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=ref, timeout=args.timeout)
+        setattr(result, name, run)
+        setattr(result, f"{name}_output", output_stats(ref / "site"))
         shutil.rmtree(ref, ignore_errors=True)
-    else:
-        result.ref_nonav.note = "not run"
-    if args.reference and n <= args.reference_nav_max:
-        log(f"N={n}: plain mkdocs-material, default navigation")
-        ref = reference_docs(src, work / f"ref-{n}-nav", nav=True)
-        result.ref_nav = measure([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=ref, timeout=args.timeout)
-        result.ref_nav_output = output_stats(ref / "site")
-        shutil.rmtree(ref, ignore_errors=True)
-    else:
-        result.ref_nav.note = "not run (output grows with N²)"
 
 
 def edit_one(src: Path) -> None:
