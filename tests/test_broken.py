@@ -107,10 +107,15 @@ def test_broken_input(case: str, make_project: Any) -> None:
         path, line, col, code = item.rsplit(":", 3)
         for run in (check, build):
             assert f"{path}:{line}:{col}: 错误[{code}]: " in run.stderr, run.stderr[-2000:]
+    errors = []
     for line in check.stderr.splitlines():
         m = DIAGNOSTIC_LINE.match(line)
         if m:
             assert re.search(r":\d+:\d+$", m["loc"]), f"unpositioned: {line}"
             assert CJK.search(m["msg"]), f"not Chinese: {line}"
+            if line.split(": ", 2)[1].startswith("错误"):
+                errors.append(f"{m['loc']}:{m['code']}")
+    # Exactly the expected errors: an extra one is a false error an editor would have to chase.
+    assert sorted(errors) == sorted(expected), check.stderr[-2000:]
     assert "构建已取消，原有网站未改动。" in build.stderr
     assert snapshot(site) == before

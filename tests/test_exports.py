@@ -267,8 +267,10 @@ def test_frictionless_agrees_when_installed(site: Path) -> None:
 
 def test_docs_describe_every_column() -> None:
     doc = (REPO / "docs" / "exports.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| `([a-z_]+)` \|", doc, re.MULTILINE)
-    assert rows[: len(COLUMNS)] == [c.name for c in COLUMNS]
+    rows = re.findall(r"^\| `([a-z_]+)` \| ([^|]+?) \| ([a-z]+) \| (yes|) ?\|", doc, re.MULTILINE)
+    # Name, Chinese label, type and required flag: the table a data user reads must say what the files hold.
+    documented = [(name, title, kind, req == "yes") for name, title, kind, req in rows[: len(COLUMNS)]]
+    assert documented == [(c.name, c.title, c.type, c.required) for c in COLUMNS]
 
 
 def test_csv_cell_rules() -> None:
