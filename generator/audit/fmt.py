@@ -29,7 +29,7 @@ import bisect
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -427,8 +427,3 @@ def _verify(before: SourceFile, comments: Sequence[_Comment], formatted: bytes, 
     if old != new:
         return "formatting would lose or duplicate a comment"
     return ""
-
-
-def format_many(items: Iterable[tuple[str, bytes, str | None]]) -> list[FmtResult]:
-    """Format (path, raw, kind) triples; a convenience for the CLI and tests."""
-    return [format_bytes(raw, path, kind) for path, raw, kind in items]

@@ -73,8 +73,3 @@ class Layout:
             self.files[f"h{k}"] = [term]
         for term, _ in light:
             self.files[shard_name(term, self.counts)].append(term)
-
-    def file_of(self, term: str) -> str:
-        if term in self.heavy:
-            return f"h{self.heavy.index(term)}"
-        return shard_name(term, self.counts)

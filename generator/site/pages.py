@@ -51,10 +51,6 @@ class PageBuilder:
         self.cfg = cat.config
         self.body = BodyRenderer(cache)
 
-    # ------------------------------------------------------------------ all
-    def all_pages(self) -> Iterator[StagedPage]:
-        return (job.build() for job in self.jobs())
-
     def jobs(self) -> list[PageJob]:
         """Every page of the site, in a stable order, each built only when asked."""
         jobs = [PageJob.ready(self.site_home()), PageJob.ready(self.catalogue_home())]
