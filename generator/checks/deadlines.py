@@ -117,6 +117,7 @@ class _Checker:
         self.root = root
         self.today = today
         self.by_id = {e.index_no: e for e in self.entries}
+        self.replaced = {t for e in self.entries for t in e.relations.get("replaces", ())}
         self.diags: list[Diagnostic] = []
         self.items: list[Deadline] = []
 
@@ -212,7 +213,7 @@ class _Checker:
     def validity(self, entry: Entry) -> None:
         if entry.info_type != NORMATIVE or entry.validity != "有效":
             return
-        if any(entry.index_no in e.relations.get("replaces", ()) for e in self.entries):
+        if entry.index_no in self.replaced:
             return  # renewed: a newer document replaces it (its own status is checked elsewhere)
         end, path = entry.expires, ("expires",)
         if end is None:
