@@ -21,6 +21,7 @@ from generator.checks.deadlines import Deadline
 from generator.checks.diagnostics import Diagnostic, render_json, render_text, summary
 from generator.progress import Progress
 from generator.project import Project, find_root, load_project
+from generator.source.files import CONFIG_FILE
 
 if TYPE_CHECKING:
     from generator.site.build import BuildStats
@@ -283,7 +284,11 @@ def _select_deadlines(project: Project, only: list[Path]) -> list[Deadline]:
     if not only:
         return project.deadlines
     rels = [p.relative_to(project.root).as_posix() for p in only]
-    return [d for d in project.deadlines if any(d.path == r or d.path.startswith(r.rstrip("/") + "/") for r in rels)]
+    return [
+        d
+        for d in project.deadlines
+        if d.path == CONFIG_FILE or any(d.path == r or d.path.startswith(r.rstrip("/") + "/") for r in rels)
+    ]
 
 
 @main.command()

@@ -271,7 +271,7 @@ class _Checker:
                     continue  # not due soon yet
                 report = held.get(year)
                 if report is not None:
-                    published = max(report.published_date, report.embargo_until or report.published_date)
+                    published = report.published_date
                     if published > due:
                         self.add(
                             report,
