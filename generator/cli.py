@@ -271,8 +271,13 @@ def new(
 
 # --- gongkai deadlines: statutory deadlines overdue or due soon (generator/checks/deadlines.py) ---
 _DEADLINE_KIND = {
-    "zh": {"interpret": "政策解读", "expiry": "有效期届满", "annual_report": "年度报告"},
-    "en": {"interpret": "interpretation", "expiry": "validity ends", "annual_report": "annual report"},
+    "zh": {"interpret": "政策解读", "change": "效力变更", "expiry": "有效期届满", "annual_report": "年度报告"},
+    "en": {
+        "interpret": "interpretation",
+        "change": "validity change",
+        "expiry": "validity ends",
+        "annual_report": "annual report",
+    },
 }
 _DEADLINE_STATUS = {
     "zh": {"overdue": "已逾期", "due_soon": "即将到期"},
@@ -305,7 +310,7 @@ def _select_deadlines(project: Project, only: list[Path]) -> list[Deadline]:
 @click.option("--overdue", is_flag=True, help="只列出已逾期的事项；有逾期事项时退出码为 1（用于 CI）")
 @BUILD_DATE
 def deadlines(path: Path, lang: str, fmt: str, overdue: bool, build_date: dt.datetime | None) -> None:
-    """列出已逾期和即将到期的法定时限事项：政策解读（3 个工作日）、行政规范性文件有效期、年度报告。
+    """列出已逾期和即将到期的法定时限事项：政策解读（3 个工作日）、效力变更（20 个工作日）、行政规范性文件有效期、年度报告。
 
     工作日按国务院节假日安排（含调休上班日）计算；日期以 --build-date 或 SOURCE_DATE_EPOCH 为准。
     """

@@ -255,6 +255,78 @@ def test_renewed_or_lapsed_documents_are_not_reported(make_project: Any) -> None
     assert p2.load().deadlines == []
 
 
+# --- a change: repeal / amendment recorded within 20 working days (W717) ---
+
+
+def repeal(p: Any, relation: str = "repeals", **target: Any) -> None:
+    fields = {
+        "index_no": "000000002/2024-00001",
+        "written_date": D(2024, 3, 1),
+        "published_date": D(2024, 3, 5),
+        "validity_history": [{"date": D(2024, 3, 5), "status": "有效"}],
+        "expires": D(2029, 3, 4),
+        **target,
+    }
+    normative(p, "old", **fields)
+    p.entry(
+        "new",
+        index_no="000000002/2024-00005",
+        written_date=D(2024, 9, 26),
+        published_date=D(2024, 9, 27),
+        relations={relation: ["000000002/2024-00001"]},
+    )
+
+
+def test_a_repeal_is_recorded_within_twenty_working_days(make_project: Any) -> None:
+    # 20 working days after Fri 2024-09-27: 9-29 (调休), 9-30, 10-8..12, 10-14..18, 10-21..25, 10-28..30
+    p = make_project()
+    repeal(p)
+    assert p.diagnostics(D(2024, 10, 30)) == []
+    assert [(d.kind, d.status, d.due) for d in p.load(D(2024, 10, 30)).deadlines] == [
+        ("change", "due_soon", D(2024, 10, 30))
+    ]
+    (d,) = p.diagnostics(D(2024, 10, 31))
+    assert d.format() == (
+        "catalogue/old.md:13:11: 警告[W717]: 000000002/2024-00005 自 2024-09-27 起废止本文件，21 个工作日后效力状况仍为 有效\n"
+        "  提示：《政府信息公开条例》第二十六条：信息变更之日起 20 个工作日内公开（最迟 2024-10-30）；"
+        "在 validity_history 中补记 {date: 2024-09-27, status: 废止, by: 000000002/2024-00005} 并更新 validity"
+    )
+
+
+def test_a_repeal_counts_from_the_later_effective_date(make_project: Any) -> None:
+    p = make_project()
+    repeal(p)
+    p.entry(
+        "new",
+        index_no="000000002/2024-00005",
+        written_date=D(2024, 9, 26),
+        published_date=D(2024, 9, 27),
+        effective_date=D(2024, 11, 1),
+        relations={"repeals": ["000000002/2024-00001"]},
+    )
+    assert p.diagnostics(D(2024, 11, 28)) == []  # 11-1 + 20 working days = 11-29
+    assert [d.code for d in p.diagnostics(D(2024, 11, 30))] == ["W717"]
+
+
+def test_a_recorded_repeal_or_amendment_is_not_reported(make_project: Any) -> None:
+    p = make_project()
+    history = [
+        {"date": D(2024, 3, 5), "status": "有效"},
+        {"date": D(2024, 9, 27), "status": "废止", "by": "000000002/2024-00005"},
+    ]
+    repeal(p, validity="废止", validity_history=history)
+    assert p.diagnostics(D(2025, 6, 1)) == []
+    p2 = make_project()
+    repeal(p2, "amends")
+    assert [d.message() for d in p2.diagnostics(D(2024, 11, 1))] == [
+        "000000002/2024-00005 自 2024-09-27 起修改本文件，22 个工作日后效力状况仍为 有效"
+    ]
+    p3 = make_project()
+    history[1]["status"] = "已修改"
+    repeal(p3, "amends", validity="已修改", validity_history=history)
+    assert p3.diagnostics(D(2025, 6, 1)) == []
+
+
 # --- annual report, 条例 第四十九条 (W715, W716) ---
 
 

@@ -1,7 +1,9 @@
 """Statutory deadlines counted in working days (DOMAIN.md §4.1, §5, §6).
 
 * 条例 第二十六条 — a 主动公开 item is published within 20 working days of being made
-  (``written_date``): W710.
+  (``written_date``): W710; and of being changed: when another document repeals or amends
+  it (``relations``), its own 效力状况 records that within 20 working days of the other
+  document's publication or 施行日期, whichever is later: W717.
 * 发布·解读·回应 (国办发〔2016〕19号 要点) — a 解读 is published at the latest 3 working days
   after the newest document it interprets: W711.
 * 行政规范性文件 validity — ``expires`` when given, else 5 years from coming into force,
@@ -46,14 +48,22 @@ ANNUAL_REPORT = "公开年报"
 DEFAULT_REPORT_DUE = (1, 31)
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
+# relation -> (verb zh, verb en, status to record, statuses that show it is recorded)
+_CHANGES = {
+    "repeals": ("废止", "repeals", "废止", ("废止", "失效")),
+    "amends": ("修改", "amends", "已修改", ("已修改", "废止", "失效")),
+}
+
 RULES = {
     "publish": "条例第二十六条：20 个工作日内公开",
+    "change": "条例第二十六条：信息变更后 20 个工作日内公开",
     "interpret": "发布·解读·回应：3 个工作日内发布解读",
     "expiry": "行政规范性文件有效期（5 年，暂行/试行 2 年）",
     "annual_report": "条例第四十九条：年度报告 1 月 31 日前（本级政府 3 月 31 日前）",
 }
 RULES_EN = {
     "publish": "条例 Art. 26: published within 20 working days",
+    "change": "条例 Art. 26: a change published within 20 working days",
     "interpret": "发布·解读·回应: interpretation within 3 working days",
     "expiry": "validity of 行政规范性文件 (5 years, 暂行/试行 2)",
     "annual_report": "条例 Art. 49: annual report by 31 January (governments 31 March)",
@@ -65,7 +75,7 @@ class Deadline:
     """Something an editor has to do by ``due``: ``overdue`` once the build date is past it."""
 
     due: dt.date
-    kind: str  # interpret | expiry | annual_report
+    kind: str  # interpret | change | expiry | annual_report
     status: str  # overdue | due_soon
     subject: str  # index_no, or the agency id for a missing annual report
     title: str
@@ -136,6 +146,7 @@ class _Checker:
         for entry in self.entries:
             self.publication(entry)
             self.validity(entry)
+            self.changes(entry)
         interpreted: dict[str, list[Interpretation]] = {}
         for interp in self.interps:
             self.interpretation(interp)
@@ -167,6 +178,54 @@ class _Checker:
                 published=entry.published_date.isoformat(),
                 due=self.calendar.add_working_days(entry.written_date, PUBLISH_WITHIN).isoformat(),
             )
+
+    # 条例 第二十六条, for a change: a document repealing or amending another one changes the
+    # other's 效力状况, and that change is due on the other's record within 20 working days.
+    def changes(self, entry: Entry) -> None:
+        if entry.published_date > self.today:
+            return
+        changed = max(entry.published_date, entry.effective_date or entry.published_date)
+        for relation, (action, action_en, expected, accepted) in _CHANGES.items():
+            for target_id in entry.relations.get(relation, ()):
+                target = self.by_id.get(target_id)
+                if target is None or target is entry or not target.validity_history:
+                    continue
+                if any(ev.status in accepted for ev in target.validity_history):
+                    continue
+                try:
+                    due = self.calendar.add_working_days(changed, PUBLISH_WITHIN)
+                    days = self.calendar.working_days(changed, self.today)
+                except YearNotCovered as exc:
+                    self.uncovered(target, ("validity",), exc.year, "变更公开期限（第二十六条）", "the 20-day rule")
+                    continue
+                overdue = due < self.today
+                if not overdue and (due - self.today).days > self.config.deadlines.expiry_window:
+                    continue  # not due soon yet
+                if overdue:
+                    self.add(
+                        target,
+                        ("validity",),
+                        "W717",
+                        other=entry.index_no,
+                        changed=changed.isoformat(),
+                        action=action,
+                        action_en=action_en,
+                        days=days,
+                        status=target.validity or target.validity_history[-1].status,
+                        expected=expected,
+                        due=due.isoformat(),
+                    )
+                self.items.append(
+                    Deadline(
+                        due,
+                        "change",
+                        "overdue" if overdue else "due_soon",
+                        target.index_no,
+                        target.title,
+                        target.source,
+                        self.line(target, ("validity",)),
+                    )
+                )
 
     # 发布·解读·回应
     def interpretation(self, interp: Interpretation) -> None:

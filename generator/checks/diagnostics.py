@@ -435,6 +435,14 @@ MESSAGES: dict[str, Message] = {
         "条例 Art. 49: departments by 31 January, governments by 31 March "
         "(set a government's date in deadlines.annual_report_due)",
     ),
+    "W717": Message(
+        "{other} 自 {changed} 起{action}本文件，{days} 个工作日后效力状况仍为 {status}",
+        "{other} {action_en} this document from {changed}; {days} working days later its validity is still {status}",
+        "《政府信息公开条例》第二十六条：信息变更之日起 20 个工作日内公开（最迟 {due}）；"
+        "在 validity_history 中补记 {{date: {changed}, status: {expected}, by: {other}}} 并更新 validity",
+        "条例 Art. 26: a change is published within 20 working days (here by {due}); append "
+        "{{date: {changed}, status: {expected}, by: {other}}} to validity_history and update validity",
+    ),
 }
 
 
