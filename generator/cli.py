@@ -318,12 +318,26 @@ def deadlines(path: Path, lang: str, fmt: str, overdue: bool, build_date: dt.dat
         project, only = _load(path, lang, build_date)
         items = [d for d in _select_deadlines(project, only) if not overdue or d.status == "overdue"]
         today = project.build_date
+        # What makes the list incomplete is shown with it: errors (files left out) and years
+        # the working-day calendar does not cover (W712).
+        gaps = [d for d in _select(project, only) if d.is_error or d.code == "W712"]
         if fmt == "json":
-            payload = {"build_date": today.isoformat(), "deadlines": [d.to_json(today, lang) for d in items]}
+            payload = {
+                "build_date": today.isoformat(),
+                "deadlines": [d.to_json(today, lang) for d in items],
+                "diagnostics": [d.to_json(lang) for d in gaps],
+            }
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
             click.echo(_deadline_table(items, today, lang))
-    sys.exit(1 if overdue and items else 0)
+            if gaps:
+                _echo_err(render_text(gaps, lang))
+                _echo_err(
+                    "以上问题使列表可能不完整，请先处理（gongkai check）。"
+                    if lang == "zh"
+                    else "the list may be incomplete until these are fixed (gongkai check)."
+                )
+    sys.exit(1 if (overdue and items) or any(d.is_error for d in gaps) else 0)
 
 
 def _deadline_table(items: list[Deadline], today: dt.date, lang: str) -> str:

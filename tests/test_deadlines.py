@@ -471,3 +471,27 @@ def test_check_json_carries_the_deadlines(make_project: Any) -> None:
     assert sorted(d["code"] for d in data["diagnostics"]) == ["W101", "W714"]
     assert [d["kind"] for d in data["deadlines"]] == ["interpret", "expiry"]
     assert result.returncode == 0
+
+
+def test_deadlines_command_shows_what_makes_the_list_incomplete(make_project: Any) -> None:
+    beyond = NATIONAL_YEARS.stop
+    p = make_project()
+    p.entry(
+        index_no=f"000000001/{beyond}-00001",
+        publisher="gov",
+        info_type="规章",
+        doc_number="测试市人民政府令第2号",
+        written_date=D(beyond, 1, 4),
+        published_date=D(beyond, 1, 5),
+        validity="有效",
+        validity_history=[{"date": D(beyond, 1, 5), "status": "有效"}],
+    )
+    result = run_cli("deadlines", str(p.root), "--build-date", f"{beyond}-02-01")
+    assert result.returncode == 0
+    assert f"警告[W712]: 工作日历没有 {beyond} 年的节假日安排" in result.stderr
+    data = json.loads(run_cli("deadlines", str(p.root), "--build-date", f"{beyond}-02-01", "--format", "json").stdout)
+    assert [d["code"] for d in data["diagnostics"]] == ["W712", "W712"]
+    p.write("catalogue/bad.md", "---\ntitle: [\n---\n")
+    broken = run_cli("deadlines", str(p.root), "--build-date", f"{beyond}-02-01")
+    assert broken.returncode == 1
+    assert "错误[E006]" in broken.stderr

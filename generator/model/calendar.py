@@ -17,7 +17,9 @@ happens is not counted; the period starts the next day.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -33,6 +35,11 @@ def _national_years() -> range:
 
 
 NATIONAL_YEARS = _national_years()
+
+
+@functools.cache
+def _jan1(year: int) -> int:
+    return dt.date(year, 1, 1).toordinal()
 
 
 class YearNotCovered(Exception):
@@ -68,17 +75,23 @@ class WorkCalendar:
 
     def first_uncovered(self, start: dt.date, end: dt.date) -> int | None:
         """The first year between two dates (both included) without an arrangement."""
+        if start.year in NATIONAL_YEARS and end.year in NATIONAL_YEARS:
+            return None
         return next((y for y in range(start.year, end.year + 1) if not self.covers(y)), None)
 
     def is_workday(self, day: dt.date) -> bool:
+        table = self._year(day.year)
+        index = day.toordinal() - _jan1(day.year)
+        return table[index] > (table[index - 1] if index else 0)
+
+    def _decide(self, day: dt.date) -> bool:
+        """One day, from the site's days and the national arrangement (cached per year by _year)."""
         if day in self.workdays:
             return True
         if day in self.days_off:
             return False
-        if day.year in self.years and day.year not in NATIONAL_YEARS:
-            return day.weekday() < 5
         if day.year not in NATIONAL_YEARS:
-            raise YearNotCovered(day.year)
+            return day.weekday() < 5  # a year the site describes itself (``years``)
         return bool(chinese_calendar.is_workday(day))
 
     def working_days(self, start: dt.date, end: dt.date) -> int:
@@ -97,17 +110,19 @@ class WorkCalendar:
 
     def add_working_days(self, start: dt.date, count: int) -> dt.date:
         """The ``count``-th working day after ``start`` (the last day of a period)."""
-        day = start
-        left = count
-        while left > 0:
-            day += _DAY
-            if self.is_workday(day):
-                left -= 1
-        return day
+        if count <= 0:
+            return start
+        year, target = start.year, self._upto(start) + count
+        while True:
+            table = self._year(year)
+            if table[-1] >= target:
+                return dt.date.fromordinal(_jan1(year) + bisect.bisect_left(table, target))
+            target -= table[-1]
+            year += 1
 
     def _upto(self, day: dt.date) -> int:
         """Working days from 1 January of ``day``'s year up to and including ``day``."""
-        return self._year(day.year)[day.timetuple().tm_yday - 1]
+        return self._year(day.year)[day.toordinal() - _jan1(day.year)]
 
     def _year(self, year: int) -> list[int]:
         table = self._cumulative.get(year)
@@ -116,7 +131,7 @@ class WorkCalendar:
                 raise YearNotCovered(year)
             table, running, day = [], 0, dt.date(year, 1, 1)
             while day.year == year:
-                running += self.is_workday(day)
+                running += self._decide(day)
                 table.append(running)
                 day += _DAY
             self._cumulative[year] = table
