@@ -37,6 +37,18 @@ CALENDAR_KEYS: dict[str, tuple[bool, str]] = {
     ),
     "deadlines": (False, "法定时限检查设置"),
     "deadlines.expiry_window": (False, "行政规范性文件有效期届满前多少天开始提醒清理，默认 90"),
+    "deadlines.validity_years": (
+        False,
+        "未填 expires 的行政规范性文件按多少年有效期检查，默认 5；0 表示只按 expires 检查（各地规定不同）",
+    ),
+    "deadlines.provisional_years": (
+        False,
+        "标题含“暂行”“试行”的行政规范性文件的有效期年数，默认 2；0 表示只按 expires 检查",
+    ),
+    "deadlines.annual_report_since": (
+        False,
+        "从哪一年的年度报告起检查是否缺报（例如本站上线后的第一年）；默认为各机构在目录中第一份年报的年度",
+    ),
     "deadlines.annual_report_due": (
         False,
         "各机构年度报告的公开期限 {机构 id: MM-DD}；未列出的机构为 01-31（条例第四十九条：政府部门 1 月 31 日前，"
@@ -52,6 +64,9 @@ class DeadlineSettings:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     expiry_window: int = 90
     annual_report_due: dict[str, tuple[int, int]] = field(default_factory=dict)
+    validity_years: int = 5
+    provisional_years: int = 2
+    annual_report_since: int | None = None
 
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
@@ -74,11 +89,28 @@ class _DeadlineSection:
         calendar = WorkCalendar.of(
             self._dates(cal, "days_off"), self._dates(cal, "workdays"), self._years(cal.get("years"))
         )
-        window = dl.get("expiry_window", 90)
-        if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 3650:
-            self.b.error(("deadlines", "expiry_window"), "应为 0 到 3650 的整数（天数）", "例如 expiry_window: 90")
-            window = 90
-        return DeadlineSettings(calendar, window, self._due(dl.get("annual_report_due")))
+        window = self._number(dl, "expiry_window", 90, 3650, "天数")
+        since = dl.get("annual_report_since")
+        if since is not None and (not isinstance(since, int) or isinstance(since, bool) or not 1900 <= since <= 2200):
+            self.b.error(
+                ("deadlines", "annual_report_since"), f"{since!s} 不是有效年份", "例如 annual_report_since: 2024"
+            )
+            since = None
+        return DeadlineSettings(
+            calendar,
+            window,
+            self._due(dl.get("annual_report_due")),
+            self._number(dl, "validity_years", 5, 100, "年数"),
+            self._number(dl, "provisional_years", 2, 100, "年数"),
+            since,
+        )
+
+    def _number(self, section: dict[str, Any], key: str, default: int, top: int, unit: str) -> int:
+        value = section.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= top:
+            self.b.error(("deadlines", key), f"应为 0 到 {top} 的整数（{unit}）", f"例如 {key}: {default}")
+            return default
+        return value
 
     def _dates(self, section: dict[str, Any], key: str) -> list[dt.date]:
         value = section.get(key)

@@ -229,6 +229,17 @@ def test_five_years_without_expires_and_two_for_provisional(make_project: Any) -
     assert d.message() == "行政规范性文件自 2023-12-05 起已满 2 年有效期（至 2025-12-04），未见延续，效力状况仍为 有效"
 
 
+def test_the_assumed_period_follows_the_local_rule(make_project: Any) -> None:
+    p = make_project(CONFIG + "deadlines:\n  validity_years: 0\n")
+    normative(p, effective_date=D(2019, 1, 15))
+    assert p.diagnostics() == []  # only a stated expires counts
+    p2 = make_project(CONFIG + "deadlines:\n  validity_years: 3\n  provisional_years: 1\n")
+    normative(p2, effective_date=D(2023, 1, 10))
+    assert [d.message() for d in p2.diagnostics()] == [
+        "行政规范性文件自 2023-01-10 起已满 3 年有效期（至 2026-01-09），未见延续，效力状况仍为 有效"
+    ]
+
+
 def test_renewed_or_lapsed_documents_are_not_reported(make_project: Any) -> None:
     p = make_project()
     normative(p, effective_date=D(2021, 1, 15))
@@ -378,6 +389,14 @@ def test_a_government_report_is_due_31_march_when_configured(make_project: Any) 
     ]
 
 
+def test_missing_reports_are_checked_from_annual_report_since(make_project: Any) -> None:
+    p = make_project(CONFIG + "deadlines:\n  annual_report_since: 2024\n")
+    report(p, "r21", 2021, D(2022, 1, 20))  # 2022 and 2023 are missing, but before the site's start
+    assert [d.message() for d in p.diagnostics(D(2025, 2, 1))] == [
+        "测试市人民政府办公室 未在 2025-01-31 前公开 2024 年政府信息公开工作年度报告"
+    ]
+
+
 def test_report_year_comes_from_the_title_else_the_year_before(make_project: Any) -> None:
     p = make_project()
     report(p, "r", 2023, D(2024, 1, 10), title="测试市政府信息公开工作年度报告")  # no year: covers 2023
@@ -392,6 +411,7 @@ def test_bad_calendar_and_deadline_config_is_positioned(make_project: Any) -> No
     config = CONFIG + (
         "calendar:\n  days_off: [2025-02-30, x]\n  workdays: 2025-01-01\n  years: [abc]\n  colour: red\n"
         "deadlines:\n  expiry_window: -1\n  annual_report_due: {office: 13-01, nobody: 01-31}\n"
+        "  validity_years: five\n  annual_report_since: 20\n"
     )
     p = make_project(config)
     assert first_lines(p) == [
@@ -403,6 +423,8 @@ def test_bad_calendar_and_deadline_config_is_positioned(make_project: Any) -> No
         "site_config.yml:22:18: 错误[E702]: 站点配置项 deadlines.expiry_window 无效：应为 0 到 3650 的整数（天数）",
         "site_config.yml:23:31: 错误[E702]: 站点配置项 deadlines.annual_report_due.office 无效：13-01 不是有效的月-日",
         "site_config.yml:23:46: 错误[E702]: 站点配置项 deadlines.annual_report_due.nobody 无效：未知机构 nobody",
+        "site_config.yml:24:19: 错误[E702]: 站点配置项 deadlines.validity_years 无效：应为 0 到 100 的整数（年数）",
+        "site_config.yml:25:24: 错误[E702]: 站点配置项 deadlines.annual_report_since 无效：20 不是有效年份",
     ]
 
 

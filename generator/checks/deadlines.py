@@ -7,7 +7,7 @@
 * 发布·解读·回应 (国办发〔2016〕19号 要点) — a 解读 is published at the latest 3 working days
   after the newest document it interprets: W711.
 * 行政规范性文件 validity — ``expires`` when given, else 5 years from coming into force,
-  2 years for 暂行/试行: past it and still 有效 without renewal (W713; with ``expires``
+  2 years for 暂行/试行 (``deadlines.validity_years`` / ``provisional_years``; local rules vary): past it and still 有效 without renewal (W713; with ``expires``
   this is the error E507 of the cross-file checks), or ending within
   ``deadlines.expiry_window`` days (W714).
 * 条例 第四十九条 — an agency's annual report (信息类别 公开年报) for year Y is published by
@@ -39,8 +39,6 @@ from generator.source.frontmatter import MAX_FILE_BYTES, KeyPath, SourceFile, pa
 
 PUBLISH_WITHIN = 20  # working days, 条例 第二十六条
 INTERPRET_WITHIN = 3  # working days, 发布·解读·回应
-VALIDITY_YEARS = 5
-PROVISIONAL_YEARS = 2  # 暂行 / 试行
 PROVISIONAL = re.compile("暂行|试行")
 NORMATIVE = "行政规范性文件"
 INTERPRETED = ("规章", "行政规范性文件")
@@ -279,7 +277,10 @@ class _Checker:
             start = entry.effective_date or next(
                 (ev.date for ev in entry.validity_history if ev.status == "有效"), entry.published_date
             )
-            years = PROVISIONAL_YEARS if PROVISIONAL.search(entry.title) else VALIDITY_YEARS
+            settings = self.config.deadlines
+            years = settings.provisional_years if PROVISIONAL.search(entry.title) else settings.validity_years
+            if years == 0:
+                return  # the site's rule: only a stated ``expires`` counts
             end = _add_years(start, years) - dt.timedelta(days=1)
             path = ("validity",)
             if end < self.today:
@@ -324,6 +325,7 @@ class _Checker:
             first = min(held) if held else self._first_year(agency_id)
             if first is None:
                 continue
+            first = max(first, self.config.deadlines.annual_report_since or first)
             for year in range(first, self.today.year + 1):
                 due = dt.date(year + 1, month, day)
                 if (due - self.today).days > self.config.deadlines.expiry_window:
