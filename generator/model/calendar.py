@@ -62,7 +62,7 @@ class WorkCalendar:
     days_off: frozenset[dt.date] = frozenset()
     workdays: frozenset[dt.date] = frozenset()
     years: frozenset[int] = frozenset()
-    _cumulative: dict[int, list[int]] = field(default_factory=dict, compare=False, repr=False)
+    _cumulative: dict[int, list[int]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def of(
