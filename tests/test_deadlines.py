@@ -164,6 +164,15 @@ def test_a_year_the_calendar_does_not_cover_is_a_warning_not_a_count(make_projec
     assert sorted(d.code for d in p2.diagnostics(today)) == ["W710", "W711"]
 
 
+def test_the_uncovered_warning_points_at_the_date_that_needs_it(make_project: Any) -> None:
+    first = NATIONAL_YEARS.start  # the first year of the installed calendar; the one before is not covered
+    p = make_project()
+    p.entry(index_no=f"000000002/{first}-00001", written_date=D(first - 1, 12, 30), published_date=D(first, 1, 5))
+    assert first_lines(p) == [
+        f"catalogue/e1.md:6:15: 警告[W712]: 工作日历没有 {first - 1} 年的节假日安排，无法计算公开期限（第二十六条）的工作日"
+    ]
+
+
 # --- 行政规范性文件 validity (W713, W714, E507) ---
 
 

@@ -162,9 +162,8 @@ class _Checker:
         try:
             days = self.calendar.working_days(entry.written_date, entry.published_date)
         except YearNotCovered as exc:
-            self.uncovered(
-                entry, ("published_date",), exc.year, "公开期限（第二十六条）", "the 20-day publication rule"
-            )
+            field = "published_date" if exc.year == entry.published_date.year else "written_date"
+            self.uncovered(entry, (field,), exc.year, "公开期限（第二十六条）", "the 20-day publication rule")
             return
         if days > PUBLISH_WITHIN:
             self.add(
