@@ -396,7 +396,16 @@ class Corpus:
         ]
         for ag in self.agencies:
             lines += [f"  - id: {ag.id}", f"    name: {ag.name}", f'    code: "{ag.code}"']
-        lines += ["listing:", "  page_size: 50", ""]
+        lines += ["listing:", "  page_size: 50"]
+        # The corpus states every validity period in ``expires`` and places its 公开年报 at
+        # random: no assumed 5-year period, no missing-report findings before its last year.
+        lines += [
+            "deadlines:",
+            "  validity_years: 0",
+            "  provisional_years: 0",
+            f"  annual_report_since: {LAST_DAY.year + 1}",
+            "",
+        ]
         return "\n".join(lines)
 
     def front_matter(self, doc: Doc, out: Path) -> str:

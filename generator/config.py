@@ -7,6 +7,7 @@ help), which the validator and the schema docs both use.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,13 +16,155 @@ from typing import Any
 
 from generator.checks.diagnostics import Diagnostic, diag
 from generator.model import vocab as V
+from generator.model.calendar import WorkCalendar
 from generator.source.files import CONFIG_FILE, read_bounded
-from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse_yaml_file
+from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, YamlDate, parse_date, parse_yaml_file
 
 # Characters a display value (site name, footer, agency name) may not contain.
 _MARKUP = re.compile("[<>\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~!$&()*+,;=:@%/\-]*)?$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
+
+# --- working-day calendar and statutory deadlines (generator/model/calendar.py) ---
+CALENDAR_KEYS: dict[str, tuple[bool, str]] = {
+    "calendar": (False, "工作日历：在国务院节假日安排（chinesecalendar）之外补充本地的放假日和调休上班日"),
+    "calendar.days_off": (False, "本地放假日列表（YYYY-MM-DD），这些日子不计为工作日"),
+    "calendar.workdays": (False, "本地调休上班日列表（YYYY-MM-DD），这些日子计为工作日"),
+    "calendar.years": (
+        False,
+        "由本站完整给出节假日安排的年份列表（已安装的 chinesecalendar 尚未收录时使用）："
+        "这些年份周一至周五为工作日，再按 days_off 与 workdays 调整",
+    ),
+    "deadlines": (False, "法定时限检查设置"),
+    "deadlines.expiry_window": (False, "行政规范性文件有效期届满前多少天开始提醒清理，默认 90"),
+    "deadlines.validity_years": (
+        False,
+        "未填 expires 的行政规范性文件按多少年有效期检查，默认 5；0 表示只按 expires 检查（各地规定不同）",
+    ),
+    "deadlines.provisional_years": (
+        False,
+        "标题含“暂行”“试行”的行政规范性文件的有效期年数，默认 2；0 表示只按 expires 检查",
+    ),
+    "deadlines.annual_report_since": (
+        False,
+        "从哪一年的年度报告起检查是否缺报（例如本站上线后的第一年）；默认为各机构在目录中第一份年报的年度",
+    ),
+    "deadlines.annual_report_due": (
+        False,
+        "各机构年度报告的公开期限 {机构 id: MM-DD}；未列出的机构为 01-31（条例第四十九条：政府部门 1 月 31 日前，"
+        "本级政府年度报告 3 月 31 日前）；列出的机构即使尚无年报也要检查",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DeadlineSettings:
+    """``calendar:`` and ``deadlines:`` in site_config.yml."""
+
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    expiry_window: int = 90
+    annual_report_due: dict[str, tuple[int, int]] = field(default_factory=dict)
+    validity_years: int = 5
+    provisional_years: int = 2
+    annual_report_since: int | None = None
+
+
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+class _DeadlineSection:
+    """Reads the ``calendar:`` and ``deadlines:`` sections; every bad value is a positioned E702."""
+
+    def __init__(self, builder: _Builder) -> None:
+        self.b = builder
+
+    def read(self) -> DeadlineSettings:
+        cal = self.b.section("calendar")
+        dl = self.b.section("deadlines")
+        for name, section in (("calendar", cal), ("deadlines", dl)):
+            for key in section:
+                if f"{name}.{key}" not in CONFIG_KEYS:
+                    keys = "、".join(k.split(".")[1] for k in CALENDAR_KEYS if k.startswith(name + "."))
+                    self.b.error((name, key), "未知配置项", f"可用：{keys}")
+        calendar = WorkCalendar.of(
+            self._dates(cal, "days_off"), self._dates(cal, "workdays"), self._years(cal.get("years"))
+        )
+        window = self._number(dl, "expiry_window", 90, 3650, "天数")
+        since = dl.get("annual_report_since")
+        if since is not None and (not isinstance(since, int) or isinstance(since, bool) or not 1900 <= since <= 2200):
+            self.b.error(
+                ("deadlines", "annual_report_since"), f"{since!s} 不是有效年份", "例如 annual_report_since: 2024"
+            )
+            since = None
+        return DeadlineSettings(
+            calendar,
+            window,
+            self._due(dl.get("annual_report_due")),
+            self._number(dl, "validity_years", 5, 100, "年数"),
+            self._number(dl, "provisional_years", 2, 100, "年数"),
+            since,
+        )
+
+    def _number(self, section: dict[str, Any], key: str, default: int, top: int, unit: str) -> int:
+        value = section.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= top:
+            self.b.error(("deadlines", key), f"应为 0 到 {top} 的整数（{unit}）", f"例如 {key}: {default}")
+            return default
+        return value
+
+    def _dates(self, section: dict[str, Any], key: str) -> list[dt.date]:
+        value = section.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.b.error(("calendar", key), "应为日期列表", f"例如 {key}: [2025-03-03, 2025-03-04]")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            day = parse_date(item)
+            if day is not None:
+                out.append(day)
+            else:
+                text = item.text if isinstance(item, YamlDate) else str(item)
+                self.b.error(("calendar", key, i), f"{text} 不是有效日期", "日期格式为 YYYY-MM-DD，例如 2025-03-03")
+        return out
+
+    def _years(self, value: Any) -> list[int]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.b.error(("calendar", "years"), "应为年份列表", "例如 years: [2027]")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, int) and not isinstance(item, bool) and 1900 <= item <= 2200:
+                out.append(item)
+            else:
+                self.b.error(("calendar", "years", i), f"{item!s} 不是有效年份", "例如 2027")
+        return out
+
+    def _due(self, value: Any) -> dict[str, tuple[int, int]]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.b.error(("deadlines", "annual_report_due"), "应为 {机构 id: MM-DD} 映射", "例如 szfb: 03-31")
+            return {}
+        out: dict[str, tuple[int, int]] = {}
+        for agency, due in value.items():
+            path: tuple[str | int, ...] = ("deadlines", "annual_report_due", str(agency))
+            match = _MONTH_DAY.match(str(due)) if isinstance(due, str) else None
+            try:
+                parsed = dt.date(2024, int(match.group(1)), int(match.group(2))) if match else None
+            except ValueError:
+                parsed = None
+            if parsed is None:
+                self.b.error(path, f"{due!s} 不是有效的月-日", '写成 "MM-DD"，例如 03-31')
+            elif str(agency) not in {a.id for a in self.b.agencies}:
+                self.b.error(path, f"未知机构 {agency}", "填写 agencies 中的机构 id")
+            else:
+                out[str(agency)] = (parsed.month, parsed.day)
+        return out
+
 
 DEFAULT_INDEX_PATTERN = r"^(?P<prefix>[0-9A-Z]{9}|[0-9A-Z]{18})/(?P<year>\d{4})-(?P<serial>\d{5})$"
 
@@ -62,6 +205,7 @@ CONFIG_KEYS: dict[str, tuple[bool, str]] = {
     "listing": (False, "列表页设置"),
     "listing.page_size": (False, "每页条数，默认 50"),
     "listing.home_items": (False, "首页“最新公开”条数，默认 10"),
+    **CALENDAR_KEYS,
 }
 
 
@@ -99,6 +243,7 @@ class SiteConfig:
     vocab: V.Vocabularies = field(default_factory=V.Vocabularies.defaults)
     page_size: int = 50
     home_items: int = 10
+    deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
 
     def agency(self, agency_id: str) -> Agency | None:
         return self._agencies_by_id.get(agency_id)
@@ -130,6 +275,7 @@ class _Builder:
     def __init__(self, src: SourceFile) -> None:
         self.src = src
         self.diags: list[Diagnostic] = list(src.diagnostics)
+        self.agencies: tuple[Agency, ...] = ()
 
     def error(self, path: tuple[str | int, ...], problem: str, hint: str = "") -> None:
         key = ".".join(str(p) for p in path)
@@ -185,6 +331,7 @@ class _Builder:
         index = self.section("index_no")
         pattern = self._pattern(index)
         listing = self.section("listing")
+        self.agencies = self._agencies()
         cfg = SiteConfig(
             name=self.text(site, ("site", "name"), required=True) or "政府信息公开",
             short_name=self.text(site, ("site", "short_name")),
@@ -194,10 +341,11 @@ class _Builder:
             footer={k: v for k, v in footer.items() if v},
             index_pattern=pattern,
             index_example=self.text(index, ("index_no", "example")) or "012500002/2024-00001",
-            agencies=self._agencies(),
+            agencies=self.agencies,
             vocab=self._vocab(),
             page_size=self._int(listing, ("listing", "page_size"), 50),
             home_items=self._int(listing, ("listing", "home_items"), 10),
+            deadlines=_DeadlineSection(self).read(),
         )
         return cfg, self.diags
 

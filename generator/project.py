@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.checks.crossref import CrossChecker
+from generator.checks.deadlines import Deadline, check_deadlines
 from generator.checks.diagnostics import Diagnostic, diag, sort_diagnostics
 from generator.checks.markup import check_body
 from generator.checks.privacy import PrivacyChecker
@@ -34,6 +35,7 @@ class Project:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     inputs: str = ""  # SHA-256 of site_config.yml and every source file read (see source_digest)
+    deadlines: list[Deadline] = field(default_factory=list)  # overdue or due soon (checks/deadlines.py)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -185,10 +187,16 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
         elif isinstance(loaded.item, Page):
             pages.append(loaded.item)
     known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
+    deadlines: list[Deadline] = []
     if config_ok:
         diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
+        timing = check_deadlines(config, entries, interps, sources, root, build_date)
+        diags.extend(timing.diagnostics)
+        deadlines = timing.deadlines
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
-    return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources, inputs.hexdigest())
+    project = Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources, inputs.hexdigest())
+    project.deadlines = deadlines
+    return project
 
 
 class source_digest:

@@ -232,7 +232,11 @@ def test_interpretation_timing_warning(make_project: Any) -> None:
     p.entry()
     p.interpretation(published_date=dt.date(2024, 4, 1))
     (d,) = p.diagnostics()
-    assert d.format().split("\n")[0] == "content/interpretations/i1.md:8:17: 警告[W103]: 解读发布于原文件公开 27 天后"
+    # 27 calendar days; 19 working days (2024-03-05 is a Tuesday, no holiday until 清明)
+    assert d.format().split("\n")[0] == (
+        "content/interpretations/i1.md:8:17: 警告[W711]: 解读发布于原文件 000000002/2024-00001"
+        "（公开于 2024-03-05）之后第 19 个工作日，超过 3 个工作日"
+    )
 
 
 def test_reference_to_a_draft_warns(make_project: Any) -> None:

@@ -147,20 +147,12 @@ class CrossChecker:
                     self.public_target(entry, ("relations", rel, i), self.entry_ids[target])
 
     def interpretation(self, interp: Interpretation) -> None:
-        sources: list[Entry] = []
         for i, target in enumerate(interp.interprets):
             entry = self.entry_ids.get(target)
             if entry is None:
                 self.unresolved(interp, ("interprets", i), target)
                 continue
             self.public_target(interp, ("interprets", i), entry)
-            sources.append(entry)
-        if sources:
-            # An interpretation explaining a new document and the one it replaces is due
-            # with the newest of them.
-            days = (interp.published_date - max(e.published_date for e in sources)).days
-            if days > 5:  # 3 working days, allowing one weekend
-                self.add(interp, ("published_date",), "W103", days=days)
         if interp.media:
             self.attachments(interp, ({"file": interp.media["file"]},), "content", ("media",))
 

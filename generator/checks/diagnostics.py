@@ -379,11 +379,69 @@ MESSAGES: dict[str, Message] = {
         '删除这条登记；value 只写号码本身，例如 value: "13800000000"',
         'remove the acknowledgement; value is the number only, e.g. value: "13800000000"',
     ),
-    "W103": Message(
-        "解读发布于原文件公开 {days} 天后",
-        "interpretation published {days} days after its document",
-        "政策解读应与文件同步发布，最迟不超过 3 个工作日",
-        "interpretations are due with the document, at most 3 working days later",
+    # --- statutory deadlines in working days (W71x; generator/checks/deadlines.py) ---
+    "W710": Message(
+        "公开日期 {published} 距成文日期 {written} 已 {days} 个工作日，超过 20 个工作日",
+        "published {published}, {days} working days after written_date {written}: more than 20",
+        "《政府信息公开条例》第二十六条：主动公开的政府信息应自形成或者变更之日起 20 个工作日内公开"
+        "（最迟 {due}）；如成文日期有误请更正",
+        "条例 Art. 26: proactive information is published within 20 working days of being made "
+        "or changed (here by {due}); correct written_date if it is wrong",
+    ),
+    "W711": Message(
+        "解读发布于原文件 {target}（公开于 {source_date}）之后第 {days} 个工作日，超过 3 个工作日",
+        "interpretation published {days} working days after its document {target} ({source_date}): more than 3",
+        "“发布·解读·回应”规定：政策解读与文件同步发布，最迟在文件公开后 3 个工作日内（本件最迟 {due}）",
+        "the 发布·解读·回应 rule: interpretations are due with the document, "
+        "at the latest 3 working days later (here {due})",
+    ),
+    "W712": Message(
+        "工作日历没有 {year} 年的节假日安排，无法计算{what}的工作日",
+        "the working-day calendar has no holiday arrangement for {year}: cannot count working days for {what_en}",
+        "升级 chinesecalendar（pip install -U chinesecalendar）；国务院通知已发布而软件包尚未更新时，"
+        "可在 site_config.yml 的 calendar.years 中加入 {year}，并在 days_off、workdays 中写明当年的放假和调休上班日",
+        "upgrade chinesecalendar (pip install -U chinesecalendar); until it covers {year}, add {year} to "
+        "calendar.years in site_config.yml and list that year's holidays and make-up days in days_off and workdays",
+    ),
+    "W713": Message(
+        "{doc_type}自 {start} 起已满 {years} 年有效期（至 {end}），未见延续，效力状况仍为 有效",
+        "{doc_type} in force since {start} has passed its {years}-year validity period (ended {end}) without renewal",
+        "行政规范性文件有效期一般为 5 年，标题含“暂行”“试行”的为 2 年；经评估继续有效的，重新登记、编号、公布，"
+        "并填写新的 expires；不再适用的，补记 {{date: {lapse}, status: 失效}}",
+        "行政规范性文件 are valid for 5 years, 暂行/试行 ones for 2; renew it (re-register, re-publish, "
+        "set a new expires) or append {{date: {lapse}, status: 失效}}",
+    ),
+    "W714": Message(
+        "有效期至 {end}，还有 {days} 天到期",
+        "expires {end}, in {days} days",
+        "请及早评估（提醒期 {window} 天，site_config.yml 的 deadlines.expiry_window）：继续有效的重新登记、编号、"
+        "公布并更新 expires；不再适用的按期失效或废止（清理）",
+        "review it now (reminder window {window} days, deadlines.expiry_window): renew and update expires, "
+        "or let it lapse / repeal it",
+    ),
+    "W715": Message(
+        "{agency} 未在 {due} 前公开 {year} 年政府信息公开工作年度报告",
+        "{agency} has not published its {year} annual report (due {due})",
+        "《政府信息公开条例》第四十九条：政府部门每年 1 月 31 日前、本级政府每年 3 月 31 日前公布上一年度年度报告；"
+        "公开后在目录中加入信息类别为 公开年报 的条目",
+        "条例 Art. 49: departments publish last year's report by 31 January, governments by 31 March; "
+        "add it to the catalogue with info_type 公开年报",
+    ),
+    "W716": Message(
+        "{year} 年度报告公开于 {published}，晚于 {due}",
+        "{year} annual report published {published}, after {due}",
+        "《政府信息公开条例》第四十九条：政府部门每年 1 月 31 日前、本级政府每年 3 月 31 日前公布上一年度年度报告"
+        "（本级政府的期限可在 deadlines.annual_report_due 中设为 03-31）",
+        "条例 Art. 49: departments by 31 January, governments by 31 March "
+        "(set a government's date in deadlines.annual_report_due)",
+    ),
+    "W717": Message(
+        "{other} 自 {changed} 起{action}本文件，{days} 个工作日后效力状况仍为 {status}",
+        "{other} {action_en} this document from {changed}; {days} working days later its validity is still {status}",
+        "《政府信息公开条例》第二十六条：信息变更之日起 20 个工作日内公开（最迟 {due}）；"
+        "在 validity_history 中补记 {{date: {changed}, status: {expected}, by: {other}}} 并更新 validity",
+        "条例 Art. 26: a change is published within 20 working days (here by {due}); append "
+        "{{date: {changed}, status: {expected}, by: {other}}} to validity_history and update validity",
     ),
 }
 
