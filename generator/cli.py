@@ -290,13 +290,16 @@ def init(directory: Path, lang: str) -> None:
         _echo_err("未创建任何文件。" if lang == "zh" else "nothing was created.")
         sys.exit(2)
     shown = directory.as_posix()
+    here = directory.resolve() == Path.cwd().resolve()
     if lang == "en":
         click.echo(f"created a new gongkai {__version__} site in {shown} ({len(written)} files). Next:")
-        click.echo(f"  cd {shown}")
+        if not here:
+            click.echo(f"  cd {shown}")
         click.echo("  edit site_config.yml (replace everything marked 示例 / 请替换) and content/pages/guide.md")
         click.echo("  gongkai check && gongkai build")
     else:
         click.echo(f"已在 {shown} 新建网站内容仓库（gongkai {__version__}，共 {len(written)} 个文件）。下一步：")
-        click.echo(f"  cd {shown}")
+        if not here:
+            click.echo(f"  cd {shown}")
         click.echo("  修改 site_config.yml（替换所有标有“示例”“请替换”的内容）和 content/pages/guide.md")
         click.echo("  gongkai check && gongkai build")

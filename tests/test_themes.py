@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,27 @@ def test_syntax_error_line_is_the_offending_line(make_project: Any) -> None:
     p.write("theme/main.html", '{% extends "base.html" %}\n{% block content %}\n{{ oops( }}\n{% endblock %}\n')
     (d,) = [d for d in p.diagnostics() if d.path.startswith("theme/")]
     assert (d.path, d.line, d.code) == ("theme/main.html", 3, "E752")
+
+
+def test_template_check_parses_like_the_engine(make_project: Any) -> None:
+    # MkDocs' template environment has the i18n extension and no other: {% trans %} is fine,
+    # {% break %} (loopcontrols) is a syntax error there, so check reports it before the build would fail
+    p = _site(make_project)
+    p.write("theme/partials/copyright.html", "<div>{% trans %}页脚{% endtrans %}</div>\n")
+    p.write("theme/partials/header.html", "{% for x in [1] %}\n{% break %}\n{% endfor %}\n")
+    found = [(d.path, d.line, d.code) for d in p.diagnostics() if d.path.startswith("theme/")]
+    assert found == [("theme/partials/header.html", 2, "E752")]
+
+
+def test_build_with_an_override_is_reproducible(make_project: Any, tmp_path: Path) -> None:
+    p = _site(make_project)
+    _footer(p, "本站页脚")
+    one = p.build(tmp_path / "one")
+    shutil.rmtree(p.root / ".gongkai-cache")  # render everything again, in a new work folder
+    two = p.build(tmp_path / "two")
+    files = sorted(q.relative_to(one) for q in one.rglob("*") if q.is_file())
+    assert files == sorted(q.relative_to(two) for q in two.rglob("*") if q.is_file())
+    assert [f for f in files if (one / f).read_bytes() != (two / f).read_bytes()] == []
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")

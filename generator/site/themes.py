@@ -170,7 +170,7 @@ def _template_syntax(text: str) -> tuple[int, str] | None:
     """``(line, message)`` of the first Jinja syntax error in ``text``, or ``None``."""
     import jinja2
 
-    env = jinja2.Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.loopcontrols"])
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])  # as MkDocs' theme environment (trans blocks only)
     try:
         env.parse(text)
     except jinja2.TemplateSyntaxError as exc:
