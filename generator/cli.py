@@ -270,14 +270,12 @@ main.add_command(audit_cli.diff)
 
 # ------------------------------------------------------------------ init (issue 17)
 @main.command("init")
-@click.argument("directory", type=click.Path(path_type=Path))
-@click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="提示语言（zh 中文，en 英文）。"
-)
+@click.argument("directory", type=click.Path(path_type=Path), default=".")
+@LANG
 def init(directory: Path, lang: str) -> None:
     """新建一个网站内容仓库。
 
-    在 DIRECTORY 中写入：带中文说明的 site_config.yml（含一个待替换的示例机构）、
+    在 DIRECTORY（默认为当前文件夹）中写入：带中文说明的 site_config.yml（含一个待替换的示例机构）、
     catalogue/ 与 content/ 的示例（草稿，不发布）、政府信息公开指南框架、.gitignore、
     固定 gongkai 版本的 requirements.txt、GitHub Actions 持续集成（拉取请求检查，
     合并后构建并发布到 GitHub Pages）和给编辑的 README.md。不会覆盖任何已有文件。

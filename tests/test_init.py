@@ -145,3 +145,12 @@ def test_version_option() -> None:
     assert result.stdout.strip() == f"gongkai {__version__}"
     assert "显示 gongkai 的版本号" in run_cli("--help").stdout
     assert "新建一个网站内容仓库" in run_cli("init", "--help").stdout
+
+
+def test_init_defaults_to_the_current_folder(tmp_path: Path) -> None:
+    result = run_cli("init", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _files(tmp_path) == EXPECTED
+    assert "cd " not in result.stdout  # already there
+    again = run_cli("init", cwd=tmp_path)
+    assert again.returncode == 2 and "[E760]" in again.stderr

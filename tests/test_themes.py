@@ -207,6 +207,25 @@ def test_symlink_out_of_the_repository_is_refused(make_project: Any, tmp_path: P
     assert not (p.root / "site").exists()
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
+def test_theme_folder_linked_out_of_the_repository(make_project: Any, tmp_path: Path) -> None:
+    p = _site(make_project)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "partials").mkdir(parents=True)
+    (elsewhere / "partials" / "copyright.html").write_text("<div>外部页脚</div>")
+    os.symlink(elsewhere, p.root / "theme")
+    assert [(d.path, d.code) for d in p.diagnostics() if d.path.startswith("theme")] == [("theme", "E751")]
+    assert themes.site_overrides(p.root) == {}
+    with pytest.raises(themes.ThemeError):
+        themes.layered_theme(p.root, tmp_path / "work")
+
+
+def test_theme_that_is_a_file(make_project: Any) -> None:
+    p = _site(make_project)
+    p.write("theme", "not a folder")
+    assert [(d.path, d.code) for d in p.diagnostics() if d.path.startswith("theme")] == [("theme", "E753")]
+
+
 def test_binary_and_non_utf8_templates(make_project: Any) -> None:
     p = _site(make_project)
     p.write("theme/partials/copyright.html", "页脚".encode("gbk"))

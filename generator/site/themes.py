@@ -105,6 +105,8 @@ def site_overrides(root: Path) -> dict[str, Path]:
     own = root / SITE_THEME
     if not own.is_dir() or own.resolve() == shipped_theme_dir().resolve():
         return {}
+    if own.is_symlink() and not _inside(own, root.resolve()):
+        return {}  # reported by theme_diagnostics (E751); never read
     return _files(own, root.resolve())
 
 
@@ -125,6 +127,10 @@ def theme_diagnostics(root: Path) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     root_real = root.resolve()
     own = root / SITE_THEME
+    if own.is_symlink() and not _inside(own, root_real):
+        return [diag(SITE_THEME, None, "E751")]
+    if own.exists() and not own.is_dir():
+        return [diag(SITE_THEME, None, "E753", reason="不是文件夹", reason_en="not a folder")]
     if not own.is_dir() or own.resolve() == shipped_theme_dir().resolve():
         return out
     for dirpath, dirnames, _ in os.walk(own, followlinks=False):
@@ -188,12 +194,11 @@ def layered_theme(root: Path, work: Path) -> Path:
     problem = shipped_theme_problem()
     if problem is not None:
         raise ThemeError([problem])
-    overrides = site_overrides(root)
-    if not overrides:
-        return shipped_theme_dir()
     problems = theme_diagnostics(root)
     if any(d.is_error for d in problems):
         raise ThemeError(problems)
+    if not site_overrides(root):
+        return shipped_theme_dir()
     merged = work / SITE_THEME
     for rel, source in theme_files(root).items():
         target = merged / rel
