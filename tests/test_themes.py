@@ -266,6 +266,28 @@ def test_runtime_template_error_names_the_override_and_line(make_project: Any) -
     assert not re.search("[\u4e00-\u9fff]", en.stderr.replace("页脚", "")), en.stderr
 
 
+def test_template_error_in_a_worker_process_keeps_its_position(
+    make_project: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # entry pages are rendered in forked workers; the error must come back as positioned as in the parent
+    p = _site(make_project)
+    for n in range(3, 7):
+        p.entry(f"e{n}", index_no=f"000000002/2024-{n:05d}", title=f"第{n}号通知", doc_number=None)
+    assert not p.load().errors, p.codes()
+    p.write(
+        "theme/partials/copyright.html",
+        '<div>\n{% if page and page.url.startswith("catalogue/") and page.url.count("/") == 2 %}\n'
+        "{{ page.meta.gk.nothing.deeper }}\n{% endif %}\n</div>\n",
+    )
+    monkeypatch.setattr(B, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(B, "CHUNK", 1)
+    with pytest.raises(B.BuildError) as info:
+        B.build_site(p.load(), p.root / "site", workers=2)
+    (d,) = info.value.diagnostics
+    assert (d.path, d.line, d.code) == ("theme/partials/copyright.html", 3, "E755")
+    assert info.value.en == "the site engine could not build the site"
+
+
 def test_engine_configuration_error_is_bilingual(make_project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     p = _site(make_project)
     real = B.engine_config

@@ -90,6 +90,9 @@ class BuildError(Exception):
         self.diagnostics = diagnostics
         self.en = en  # the message in English (--lang en), when there is one
 
+    def __reduce__(self) -> tuple[type[BuildError], tuple[str, tuple[Diagnostic, ...], str]]:
+        return (type(self), (str(self), self.diagnostics, self.en))  # keep all three across worker processes
+
 
 def engine_failure(exc: EngineError | ThemeError, root: Path, work: Path) -> BuildError:
     """An engine or theme failure as a BuildError carrying bilingual, positioned diagnostics."""
@@ -340,6 +343,14 @@ _Result = tuple[int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[
 
 def _run(indices: list[int]) -> _Result:
     """Build, render and write the given pages; return (count, reused, cache keys used, stamps, warnings)."""
+    try:
+        return _run_pages(indices)
+    except EngineError as exc:  # described here: in a worker, the engine's exception would not survive pickling
+        assert _WORK is not None
+        raise engine_failure(exc, _WORK.root, _WORK.out.parent) from exc
+
+
+def _run_pages(indices: list[int]) -> _Result:
     w = _WORK
     assert w is not None
     reused = 0

@@ -51,7 +51,8 @@ def engine_diagnostics(exc: BaseException, root: Path, work: Path | None = None)
     detail = _detail(str(exc))
     if _is_mkdocs(cause):
         return (diag("site_config.yml", None, "E756", detail=detail),)
-    return (diag("site_config.yml", None, "E758", detail=detail),)
+    # no file to point at: the site's own theme overrides when it has any (the likeliest cause), else the output
+    return (diag(SITE_THEME if where.overrides else "site", None, "E758", detail=detail),)
 
 
 def _is_mkdocs(exc: BaseException) -> bool:
