@@ -187,9 +187,11 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
     known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
     if config_ok:
         diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
+    from generator.newsite import placeholder_diagnostics  # what gongkai init left for the office to fill
     from generator.site.themes import theme_diagnostics  # the site's theme/ overrides (no engine import)
 
     diags.extend(theme_diagnostics(root))
+    diags.extend(placeholder_diagnostics(root))
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
     return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources, inputs.hexdigest())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def test_init_writes_a_site_that_checks_and_builds(tmp_path: Path) -> None:
     assert _files(target) == EXPECTED
     check = run_cli("check", cwd=target)
     assert check.returncode == 0, check.stderr
-    assert "共 0 个错误，0 个警告" in check.stderr
+    # no error; the placeholders the office must replace are pointed at (W750), nothing else
+    assert "共 0 个错误，3 个警告" in check.stderr
+    assert set(re.findall(r"\[(\w+)\]", check.stderr)) == {"W750"}
     assert run_cli("fmt", "--check", cwd=target).returncode == 0
     build = run_cli("build", cwd=target)
     assert build.returncode == 0, build.stderr
@@ -154,3 +157,26 @@ def test_init_defaults_to_the_current_folder(tmp_path: Path) -> None:
     assert "cd " not in result.stdout  # already there
     again = run_cli("init", cwd=tmp_path)
     assert again.returncode == 2 and "[E760]" in again.stderr
+
+
+def test_placeholders_are_warned_until_replaced(tmp_path: Path) -> None:
+    assert run_cli("init", str(tmp_path)).returncode == 0
+    check = run_cli("check", "--format", "json", cwd=tmp_path)
+    found = [(d["path"], d["line"], d["code"]) for d in json.loads(check.stdout)["diagnostics"]]
+    config = (tmp_path / "site_config.yml").read_text(encoding="utf-8").splitlines()
+    lines = [n for n, line in enumerate(config, 1) if "（请替换）" in line and not line.lstrip().startswith("#")]
+    assert len(lines) == 2
+    assert sorted(found) == sorted(
+        [("site_config.yml", n, "W750") for n in lines] + [("content/pages/guide.md", 8, "W750")]
+    )
+    # the office fills them in: the warnings go; a placeholder in a comment or a draft page is not published
+    text = "\n".join(config).replace("示例市人民政府信息公开（请替换）", "澜江市人民政府信息公开")
+    text = text.replace("示例机关（请替换）", "澜江市人民政府办公室") + "\n# 旧名称：示例机关（请替换）\n"
+    (tmp_path / "site_config.yml").write_text(text, encoding="utf-8")
+    guide = tmp_path / "content" / "pages" / "guide.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("【请填写", "【已填写"), encoding="utf-8")
+    (tmp_path / "content" / "pages" / "todo.md").write_text(
+        "---\ntitle: 待办\ndraft: true\n---\n【请填写：以后再说】\n", encoding="utf-8"
+    )
+    check = run_cli("check", cwd=tmp_path)
+    assert check.returncode == 0 and "共 0 个错误，0 个警告" in check.stderr, check.stderr

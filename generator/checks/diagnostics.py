@@ -458,6 +458,12 @@ MESSAGES: dict[str, Message] = {
         "政策解读应与文件同步发布，最迟不超过 3 个工作日",
         "interpretations are due with the document, at most 3 working days later",
     ),
+    "W750": Message(
+        "gongkai init 留下的占位内容尚未替换{more}：{text}",
+        "placeholder left by gongkai init is still there{more_en}: {text}",
+        "发布前改为本机关的真实信息；占位内容会原样出现在网站上",
+        "replace it with the office's real information before publishing: it is shown on the site as is",
+    ),
 }
 
 
