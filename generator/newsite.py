@@ -131,7 +131,11 @@ def placeholder_diagnostics(root: Path) -> list[Diagnostic]:
         if hits:
             n, line = hits[0]
             rel = path.relative_to(root).as_posix()
-            more = {"more": f"（本文件共 {len(hits)} 处）", "more_en": f" ({len(hits)} in this file)"} if len(hits) > 1 else {}
+            more = (
+                {"more": f"（本文件共 {len(hits)} 处）", "more_en": f" ({len(hits)} in this file)"}
+                if len(hits) > 1
+                else {}
+            )
             out.append(diag(rel, (n, line.find(PAGE_PLACEHOLDER) + 1), "W750", text=line.strip(), **more))
     return out
 
