@@ -110,6 +110,32 @@ def test_site_override_shows_and_the_rest_is_shipped(make_project: Any) -> None:
     assert (site / "assets/javascripts/gongkai.js").is_file()
 
 
+def test_site_overrides_a_material_partial_gongkai_does_not_ship(make_project: Any) -> None:
+    # partials/footer.html is Material's own; the site's version wins, and can still include gongkai's copyright
+    p = _site(make_project)
+    assert not (SHIPPED / "partials" / "footer.html").exists()
+    p.write(
+        "theme/partials/footer.html",
+        '<footer class="md-footer"><div class="gk-own">本市自己的页脚</div>{% include "partials/copyright.html" %}</footer>\n',
+    )
+    site = p.build()
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "本市自己的页脚" in html
+    assert "gk-footer" in html  # gongkai's shipped copyright partial, included by the site's footer
+    assert "md-footer-meta" not in html  # Material's footer body is gone
+
+
+def test_site_overrides_assets(make_project: Any) -> None:
+    p = _site(make_project)
+    p.write("theme/assets/stylesheets/gongkai.css", "/* 本站样式 */\n")
+    p.write("theme/assets/javascripts/search/search.js", "/* 本站检索脚本 */\n")
+    site = p.build()
+    assert (site / "assets/stylesheets/gongkai.css").read_text(encoding="utf-8") == "/* 本站样式 */\n"
+    assert (site / "assets/javascripts/search/search.js").read_text(encoding="utf-8") == "/* 本站检索脚本 */\n"
+    shipped = SHIPPED / "assets/stylesheets/search.css"
+    assert (site / "assets/stylesheets/search.css").read_bytes() == shipped.read_bytes()
+
+
 def test_editing_an_override_changes_the_next_build_despite_the_cache(make_project: Any) -> None:
     p = _site(make_project)
     _footer(p, "第一版页脚")
