@@ -192,6 +192,22 @@ def test_syntax_error_line_is_the_offending_line(make_project: Any) -> None:
     assert (d.path, d.line, d.code) == ("theme/main.html", 3, "E752")
 
 
+def test_template_errors_read_in_chinese(make_project: Any) -> None:
+    p = _site(make_project)
+    p.write("theme/partials/copyright.html", "<div>\n{% if x %}\n</div>\n")
+    p.write("theme/partials/header.html", "<div>{{ config.site_name | shout }}</div>\n")
+    p.write("theme/robots.txt", "{% not a template: copied as is %}\n")
+    found = {d.path: d for d in p.diagnostics() if d.path.startswith("theme/")}
+    assert sorted(found) == ["theme/partials/copyright.html", "theme/partials/header.html"]
+    footer, header = found["theme/partials/copyright.html"], found["theme/partials/header.html"]
+    assert (
+        footer.message("zh")
+        == "主题模板语法错误：模板在块 if 结束之前就结束了，缺少结束标签（应为 elif 或 else 或 endif）"
+    )
+    assert footer.message("en").startswith("theme template syntax error: Unexpected end of template.")
+    assert header.message("zh") == "主题模板语法错误：没有名为 shout 的过滤器"  # unknown filters fail MkDocs too
+
+
 def test_template_check_parses_like_the_engine(make_project: Any) -> None:
     # MkDocs' template environment has the i18n extension and no other: {% trans %} is fine,
     # {% break %} (loopcontrols) is a syntax error there, so check reports it before the build would fail

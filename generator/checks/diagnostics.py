@@ -363,7 +363,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "E752": Message(
         "主题模板语法错误：{problem}",
-        "theme template syntax error: {problem}",
+        "theme template syntax error: {problem_en}",
         "检查这一行的 {{{{ }}}} 与 {{% %}} 是否成对、标签是否拼写正确；也可以删除这个文件，改用 gongkai 自带的版本",
         "check that {{{{ }}}} and {{% %}} are balanced and tags spelled right, or delete the file to use gongkai's own",
     ),
@@ -381,7 +381,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "E755": Message(
         "主题模板在生成页面时出错：{problem}",
-        "theme template failed while rendering a page: {problem}",
+        "theme template failed while rendering a page: {problem_en}",
         "检查这一行用到的变量；删除 theme/ 中的这个文件可恢复 gongkai 自带的版本",
         "check the variables used on this line; deleting the file from theme/ restores gongkai's own",
     ),

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from generator.checks.diagnostics import Diagnostic, diag
-from generator.site.themes import SITE_THEME, shipped_theme_dir, site_overrides
+from generator.site.themes import SITE_THEME, jinja_zh, shipped_theme_dir, site_overrides
 
 # errno -> (Chinese, English) for E757
 _OS_REASONS = {
@@ -37,13 +37,14 @@ def engine_diagnostics(exc: BaseException, root: Path, work: Path | None = None)
     where = _Where(root, work)
     if isinstance(cause, jinja2.TemplateSyntaxError):
         path = where.path(cause.filename) if cause.filename else where.frame(cause.__traceback__)[0]
-        return (diag(path, (cause.lineno or 1, 1), "E752", problem=cause.message or ""),)
+        message = cause.message or ""
+        return (diag(path, (cause.lineno or 1, 1), "E752", problem=jinja_zh(message), problem_en=message),)
     if isinstance(cause, jinja2.TemplateNotFound):
         path, pos = where.frame(cause.__traceback__)
         return (diag(path, pos, "E754", name=cause.name or ""),)
     if isinstance(cause, jinja2.TemplateError):
         path, pos = where.frame(cause.__traceback__)
-        return (diag(path, pos, "E755", problem=f"{type(cause).__name__}: {cause}"),)
+        return (diag(path, pos, "E755", problem=jinja_zh(str(cause)), problem_en=f"{type(cause).__name__}: {cause}"),)
     if isinstance(cause, OSError) and not _is_mkdocs(cause):
         zh, en = _OS_REASONS.get(cause.errno or 0, (cause.strerror or str(cause), cause.strerror or str(cause)))
         path = str(cause.filename) if cause.filename else "site"

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from generator.checks.diagnostics import Diagnostic, diag
 
 SITE_THEME = "theme"  # a site repository's override folder
 PACKAGE_THEME = "_theme"  # the shipped theme inside the installed package
-TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+STATIC_TEMPLATES = ("sitemap.xml",)  # templates that are not .html (MkDocs' static_templates)
 
 
 class ThemeError(Exception):
@@ -147,8 +148,8 @@ def theme_diagnostics(root: Path) -> list[Diagnostic]:
         if not path.is_file():
             out.append(diag(shown, None, "E753", reason="不是普通文件", reason_en="not a regular file"))
             continue
-        if path.suffix not in TEMPLATE_SUFFIXES:
-            continue
+        if path.suffix != ".html" and rel not in STATIC_TEMPLATES:
+            continue  # copied as is by the engine, never read as a template
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
@@ -160,7 +161,7 @@ def theme_diagnostics(root: Path) -> list[Diagnostic]:
         problem = _template_syntax(text)
         if problem is not None:
             line, message = problem
-            out.append(diag(shown, (line, 1), "E752", problem=message))
+            out.append(diag(shown, (line, 1), "E752", problem=jinja_zh(message), problem_en=message))
     return out
 
 
@@ -173,15 +174,58 @@ def _inside(path: Path, root_real: Path) -> bool:
 
 
 def _template_syntax(text: str) -> tuple[int, str] | None:
-    """``(line, message)`` of the first Jinja syntax error in ``text``, or ``None``."""
+    """``(line, message)`` of the first Jinja syntax error in ``text``, or ``None``.
+
+    Compiled in an environment like MkDocs' theme environment: the i18n extension (trans
+    blocks) and MkDocs' two filters, so an unknown tag, filter or test is found here too.
+    """
     import jinja2
 
-    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])  # as MkDocs' theme environment (trans blocks only)
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    for name in ("url", "script_tag"):
+        env.filters[name] = str
     try:
-        env.parse(text)
+        env.compile(text)
     except jinja2.TemplateSyntaxError as exc:
         return exc.lineno or 1, exc.message or "syntax error"
     return None
+
+
+# Jinja's messages (English) → Chinese; anything else is shown as Jinja wrote it.
+_JINJA_ZH: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"Unexpected end of template\. Jinja was looking for the following tags: (.+?)\. "
+                   r"The innermost block that needs to be closed is '(\w+)'\."),
+        "模板在块 {1} 结束之前就结束了，缺少结束标签（应为 {0}）",
+    ),
+    (re.compile(r"Unexpected end of template\.?"), "模板意外结束"),
+    (
+        re.compile(r"Encountered unknown tag '(\w+)'\. Jinja was looking for the following tags: (.+?)\. "
+                   r"The innermost block that needs to be closed is '(\w+)'\."),
+        "未知的标签 {0}；块 {2} 应以 {1} 结束",
+    ),
+    (re.compile(r"Encountered unknown tag '(\w+)'\.?"), "未知的标签 {0}"),
+    (re.compile(r"unexpected '(.+)', expected '(.+)'"), "此处出现了 {0}，应为 {1}"),
+    (re.compile(r"unexpected '(.+)'"), "此处不应出现 {0}"),
+    (re.compile(r"unexpected char '(.+)' at (\d+)"), "此处不应出现字符 {0}"),
+    (re.compile(r"expected token '(.+)', got '(.+)'"), "此处应为 {0}，实际是 {1}"),
+    (re.compile(r"Expected an expression, got '(.+)'"), "此处缺少表达式（实际是 {0}）"),
+    (re.compile(r"No filter named '(.+?)'\.?"), "没有名为 {0} 的过滤器"),
+    (re.compile(r"No test named '(.+?)'\.?"), "没有名为 {0} 的测试"),
+    (re.compile(r"'(.+)' is undefined"), "{0} 未定义"),
+    (re.compile(r"'(.+)' has no attribute '(.+)'"), "{0} 没有属性 {1}"),
+]
+_WORDS = {"end of print statement": "}}", "end of statement block": "%}", "end of template": "模板结尾"}
+
+
+def jinja_zh(message: str) -> str:
+    """Jinja's error message in Chinese, where it is one gongkai knows."""
+    for pattern, zh in _JINJA_ZH:
+        m = pattern.fullmatch(message.strip())
+        if m:
+            parts = [_WORDS.get(g, g).replace("' or '", " 或 ").replace("or '", "或 ") for g in m.groups()]
+            return zh.format(*(part.strip("'") for part in parts))
+    return message
 
 
 def layered_theme(root: Path, work: Path) -> Path:
