@@ -282,7 +282,8 @@ def init(directory: Path, lang: str) -> None:
     """
     from generator.newsite import init_site
 
-    written, problems = init_site(directory)
+    with _no_traceback(lang):
+        written, problems = init_site(directory)
     if problems:
         _echo_err(render_text(problems, lang))
         _echo_err("未创建任何文件。" if lang == "zh" else "nothing was created.")

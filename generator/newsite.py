@@ -103,9 +103,11 @@ def init_site(target: Path) -> tuple[list[str], list[Diagnostic]]:
         for path in reversed(made):
             with contextlib.suppress(OSError):
                 path.rmdir()
+        from generator.site.failures import os_reason
+
         where = exc.filename or target
-        reason = exc.strerror or str(exc)
-        return [], [diag(Path(where).as_posix(), None, "E762", reason=reason)]
+        zh, en = os_reason(exc)
+        return [], [diag(Path(where).as_posix(), None, "E762", reason=zh, reason_en=en)]
     return sorted(files), []
 
 

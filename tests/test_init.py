@@ -180,3 +180,12 @@ def test_placeholders_are_warned_until_replaced(tmp_path: Path) -> None:
     )
     check = run_cli("check", cwd=tmp_path)
     assert check.returncode == 0 and "共 0 个错误，0 个警告" in check.stderr, check.stderr
+
+
+def test_a_file_in_the_path_is_reported_and_nothing_is_left(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    result = run_cli("init", str(tmp_path / "a-file" / "sub"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "错误[E762]: 无法写入：路径中的某一级是文件而不是文件夹" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _files(tmp_path) == {"a-file"}

@@ -417,7 +417,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "E762": Message(
         "无法写入：{reason}",
-        "cannot write: {reason}",
+        "cannot write: {reason_en}",
         "检查文件夹的写入权限和磁盘空间；已写入的文件已删除",
         "check write permission and disk space; the files already written were removed",
     ),

@@ -26,7 +26,15 @@ _OS_REASONS = {
     errno.EROFS: ("文件系统为只读", "read-only file system"),
     errno.ENOENT: ("文件或文件夹不存在", "no such file or folder"),
     errno.ENAMETOOLONG: ("文件名过长", "file name too long"),
+    errno.ENOTDIR: ("路径中的某一级是文件而不是文件夹", "a part of the path is a file, not a folder"),
+    errno.EEXIST: ("已存在", "already exists"),
 }
+
+
+def os_reason(exc: OSError) -> tuple[str, str]:
+    """Why a file operation failed, in Chinese and English."""
+    text = exc.strerror or str(exc)
+    return _OS_REASONS.get(exc.errno or 0, (text, text))
 
 
 def engine_diagnostics(exc: BaseException, root: Path, work: Path | None = None) -> tuple[Diagnostic, ...]:
@@ -46,7 +54,7 @@ def engine_diagnostics(exc: BaseException, root: Path, work: Path | None = None)
         path, pos = where.frame(cause.__traceback__)
         return (diag(path, pos, "E755", problem=jinja_zh(str(cause)), problem_en=f"{type(cause).__name__}: {cause}"),)
     if isinstance(cause, OSError) and not _is_mkdocs(cause):
-        zh, en = _OS_REASONS.get(cause.errno or 0, (cause.strerror or str(cause), cause.strerror or str(cause)))
+        zh, en = os_reason(cause)
         path = str(cause.filename) if cause.filename else "site"
         return (diag(path, None, "E757", reason=zh, reason_en=en),)
     detail = _detail(str(exc))
