@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator import __version__
 from generator.audit import cli as audit_cli
 from generator.checks.deadlines import Deadline
 from generator.checks.diagnostics import Diagnostic, render_json, render_text, summary
@@ -86,7 +87,8 @@ def _report(diags: list[Diagnostic], lang: str, fmt: str, quiet: bool = False) -
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="gongkai")
+# ---- --version (issue 17): the version of the running code, as recorded in every built page
+@click.version_option(__version__, "--version", message="gongkai %(version)s", help="显示 gongkai 的版本号并退出。")
 def main() -> None:
     """gongkai — 政府信息公开目录与政策解读站点生成器."""
 
@@ -174,7 +176,7 @@ def _build(
     except BuildError as exc:
         if exc.diagnostics:
             _echo_err(render_text(list(exc.diagnostics), lang))
-        _echo_err(f"{'错误' if lang == 'zh' else 'error'}: {exc}")
+        _echo_err(f"错误：{exc}" if lang == "zh" else f"error: {exc.en or exc}")
         _echo_err("构建失败，原有网站未改动。" if lang == "zh" else "build failed; the previous site is untouched.")
         sys.exit(1)
     if not quiet:
@@ -387,3 +389,39 @@ def _width(text: str) -> int:
 main.add_command(audit_cli.fmt)
 main.add_command(audit_cli.stats)
 main.add_command(audit_cli.diff)
+
+
+# ------------------------------------------------------------------ init (issue 17)
+@main.command("init")
+@click.argument("directory", type=click.Path(path_type=Path), default=".")
+@LANG
+def init(directory: Path, lang: str) -> None:
+    """新建一个网站内容仓库。
+
+    在 DIRECTORY（默认为当前文件夹）中写入：带中文说明的 site_config.yml（含一个待替换的示例机构）、
+    catalogue/ 与 content/ 的示例（草稿，不发布）、政府信息公开指南框架、.gitignore、
+    固定 gongkai 版本的 requirements.txt、GitHub Actions 持续集成（拉取请求检查，
+    合并后构建并发布到 GitHub Pages）和给编辑的 README.md。不会覆盖任何已有文件。
+    """
+    from generator.newsite import init_site
+
+    with _no_traceback(lang):
+        written, problems = init_site(directory)
+    if problems:
+        _echo_err(render_text(problems, lang))
+        _echo_err("未创建任何文件。" if lang == "zh" else "nothing was created.")
+        sys.exit(2)
+    shown = directory.as_posix()
+    here = directory.resolve() == Path.cwd().resolve()
+    if lang == "en":
+        click.echo(f"created a new gongkai {__version__} site in {shown} ({len(written)} files). Next:")
+        if not here:
+            click.echo(f"  cd {shown}")
+        click.echo("  edit site_config.yml (replace everything marked 示例 / 请替换) and content/pages/guide.md")
+        click.echo("  gongkai check && gongkai build")
+    else:
+        click.echo(f"已在 {shown} 新建网站内容仓库（gongkai {__version__}，共 {len(written)} 个文件）。下一步：")
+        if not here:
+            click.echo(f"  cd {shown}")
+        click.echo("  修改 site_config.yml（替换所有标有“示例”“请替换”的内容）和 content/pages/guide.md")
+        click.echo("  gongkai check && gongkai build")

@@ -193,6 +193,11 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
         timing = check_deadlines(config, entries, interps, sources, root, build_date)
         diags.extend(timing.diagnostics)
         deadlines = timing.deadlines
+    from generator.newsite import placeholder_diagnostics  # what gongkai init left for the office to fill
+    from generator.site.themes import theme_diagnostics  # the site's theme/ overrides (no engine import)
+
+    diags.extend(theme_diagnostics(root))
+    diags.extend(placeholder_diagnostics(root))
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
     project = Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources, inputs.hexdigest())
     project.deadlines = deadlines

@@ -76,8 +76,11 @@ def test_engine_failure_leaves_the_site(built: Any, monkeypatch: pytest.MonkeyPa
         raise EngineError("MkDocs: 模拟的引擎故障")
 
     monkeypatch.setattr(B.Engine, "templates", broken_engine)
-    with pytest.raises(B.BuildError, match="模拟的引擎故障"):
+    with pytest.raises(B.BuildError) as info:
         B.build_site(p.load(), site)
+    # the engine's words travel in a bilingual diagnostic, not as the raw message
+    assert [d.code for d in info.value.diagnostics] == ["E758"]
+    assert "模拟的引擎故障" in info.value.diagnostics[0].message("zh")
     assert snapshot(site) == before
     assert temp_dirs(site) == []
 
@@ -89,7 +92,9 @@ def test_broken_theme_template_is_an_engine_failure(built: Any) -> None:
     result = run_cli("build", str(p.root), "--build-date", BUILD_DATE.isoformat())
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "构建失败，原有网站未改动。" in result.stderr
+    # the site's theme/ is checked before anything is built: positioned, like any content error
+    assert "theme/main.html:1:" in result.stderr and "[E752]" in result.stderr
+    assert "原有网站未改动。" in result.stderr
     assert snapshot(site) == before
     assert temp_dirs(site) == []
 

@@ -348,6 +348,79 @@ MESSAGES: dict[str, Message] = {
     "E702": Message(
         "站点配置项 {key} 无效：{problem}", "invalid site configuration {key}: {problem}", "{hint}", "{hint}"
     ),
+    # --- theme, engine and installation (E750–E758), gongkai init (E760–E762) ---
+    "E750": Message(
+        "gongkai 安装不完整：找不到随软件包提供的网站主题 {theme}",
+        "gongkai is not installed completely: its site theme {theme} is missing",
+        "重新安装 gongkai（python3 -m pip install --force-reinstall gongkai==版本号）",
+        "reinstall gongkai (python3 -m pip install --force-reinstall gongkai==VERSION)",
+    ),
+    "E751": Message(
+        "主题文件是指向仓库之外（或不存在）的符号链接",
+        "theme file is a symbolic link leading outside the repository (or nowhere)",
+        "把文件本身放进 theme/，不要使用符号链接：链接的目标会被发布到网站上",
+        "put the file itself into theme/: the target of a link would be published",
+    ),
+    "E752": Message(
+        "主题模板语法错误：{problem}",
+        "theme template syntax error: {problem_en}",
+        "检查这一行的 {{{{ }}}} 与 {{% %}} 是否成对、标签是否拼写正确；也可以删除这个文件，改用 gongkai 自带的版本",
+        "check that {{{{ }}}} and {{% %}} are balanced and tags spelled right, or delete the file to use gongkai's own",
+    ),
+    "E753": Message(
+        "无法读取主题文件：{reason}",
+        "cannot read the theme file: {reason_en}",
+        "theme/ 中只放普通文件，模板须为 UTF-8 文本",
+        "theme/ holds regular files only; templates must be UTF-8 text",
+    ),
+    "E754": Message(
+        "主题模板引用的模板 {name} 不存在",
+        "theme template refers to a template {name} that does not exist",
+        "检查 include / extends / import 中的文件名；gongkai 自带的模板见其主题文件夹",
+        "check the name in include / extends / import",
+    ),
+    "E755": Message(
+        "主题模板在生成页面时出错：{problem}",
+        "theme template failed while rendering a page: {problem_en}",
+        "检查这一行用到的变量；删除 theme/ 中的这个文件可恢复 gongkai 自带的版本",
+        "check the variables used on this line; deleting the file from theme/ restores gongkai's own",
+    ),
+    "E756": Message(
+        "网站引擎（MkDocs）拒绝了由 site_config.yml 生成的配置：{detail}",
+        "the site engine (MkDocs) refused the configuration derived from site_config.yml: {detail}",
+        "检查 site_config.yml；如果配置无误，这是 gongkai 的问题，请连同这条信息一起报告",
+        "check site_config.yml; if it is right, this is a gongkai bug: please report it with this message",
+    ),
+    "E757": Message(
+        "写入网站文件失败：{reason}",
+        "writing the site failed: {reason_en}",
+        "检查磁盘空间和输出文件夹的写入权限后重新构建；原有网站未改动",
+        "check disk space and write permission, then build again; the previous site is untouched",
+    ),
+    "E758": Message(
+        "网站引擎出错：{detail}",
+        "the site engine failed: {detail}",
+        "这是 gongkai 或网站主题的问题；设置 GONGKAI_DEBUG=1 可查看详细信息，请连同这条信息一起报告",
+        "a gongkai or theme problem; set GONGKAI_DEBUG=1 for details and please report it with this message",
+    ),
+    "E760": Message(
+        "已存在，gongkai init 不会覆盖已有内容",
+        "already exists; gongkai init never overwrites anything",
+        "在新的空文件夹中运行 gongkai init，或先移走这些文件和文件夹",
+        "run gongkai init in a new, empty folder, or move these files and folders away first",
+    ),
+    "E761": Message(
+        "不是文件夹，无法在其中新建网站",
+        "is not a folder; a new site cannot be created in it",
+        "指定一个新的或空的文件夹，例如 gongkai init my-site",
+        "name a new or empty folder, e.g. gongkai init my-site",
+    ),
+    "E762": Message(
+        "无法写入：{reason}",
+        "cannot write: {reason_en}",
+        "检查文件夹的写入权限和磁盘空间；已写入的文件已删除",
+        "check write permission and disk space; the files already written were removed",
+    ),
     # --- warnings (W) ---
     "W101": Message(
         "{doc_type}尚无政策解读",
@@ -442,6 +515,12 @@ MESSAGES: dict[str, Message] = {
         "在 validity_history 中补记 {{date: {changed}, status: {expected}, by: {other}}} 并更新 validity",
         "条例 Art. 26: a change is published within 20 working days (here by {due}); append "
         "{{date: {changed}, status: {expected}, by: {other}}} to validity_history and update validity",
+    ),
+    "W750": Message(
+        "gongkai init 留下的占位内容尚未替换{more}：{text}",
+        "placeholder left by gongkai init is still there{more_en}: {text}",
+        "发布前改为本机关的真实信息；占位内容会原样出现在网站上",
+        "replace it with the office's real information before publishing: it is shown on the site as is",
     ),
 }
 

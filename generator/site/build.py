@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from generator import __version__
 from generator.checks.diagnostics import Diagnostic
 from generator.model.catalogue import Catalogue
 from generator.parallel import default_workers, worker_signals
@@ -62,6 +63,8 @@ from generator.site.engine import (
     theme_dir,
     write_docs,
 )
+from generator.site.failures import engine_diagnostics
+from generator.site.themes import ThemeError, theme_digest
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
 from generator.site.pages import PageBuilder, PageJob, StagedPage
 from generator.site.reproducible import engine_clock
@@ -82,9 +85,22 @@ CHUNK = 40
 class BuildError(Exception):
     """The build failed; the previous site is untouched. May carry positioned diagnostics."""
 
-    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
+    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = (), en: str = "") -> None:
         super().__init__(message)
         self.diagnostics = diagnostics
+        self.en = en  # the message in English (--lang en), when there is one
+
+    def __reduce__(self) -> tuple[type[BuildError], tuple[str, tuple[Diagnostic, ...], str]]:
+        return (type(self), (str(self), self.diagnostics, self.en))  # keep all three across worker processes
+
+
+def engine_failure(exc: EngineError | ThemeError, root: Path, work: Path) -> BuildError:
+    """An engine or theme failure as a BuildError carrying bilingual, positioned diagnostics."""
+    if isinstance(exc, ThemeError):
+        return BuildError("网站主题无法使用", tuple(exc.diagnostics), en="the site theme cannot be used")
+    return BuildError(
+        "网站引擎未能完成构建", engine_diagnostics(exc, root, work), en="the site engine could not build the site"
+    )
 
 
 class BuildInterrupted(BaseException):
@@ -157,7 +173,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
         for source in PAGE_SOURCES:
             jobs.extend(PageJob.ready(page) for page in source(catalogue))
         _no_duplicates(jobs)
-        settings = engine_config(project.config, docs, out, _nav_pages(catalogue), theme_dir(project.root))
+        settings = engine_config(project.config, docs, out, _nav_pages(catalogue), theme_dir(project.root, work))
         with engine_clock(catalogue) as epoch:
             engine = prepared = Engine(settings, work / "mkdocs.yml", [job.url for job in jobs])
             # the engine's clock is part of what a cached page was rendered with
@@ -197,8 +213,8 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             store.save_stamps(stamps)
     except BodyError as exc:
         raise BuildError("正文无法排版", (exc.diagnostic,)) from exc
-    except EngineError as exc:
-        raise BuildError(str(exc)) from exc
+    except (EngineError, ThemeError) as exc:
+        raise engine_failure(exc, project.root, work) from exc
     except BuildInterrupted as exc:
         exc.swapped = swapped
         raise
@@ -229,13 +245,12 @@ def inputs_key(root: Path, inputs: str, build_date: dt.date, target: Path) -> st
     from importlib.metadata import version
 
     package = Path(__file__).resolve().parents[1]
-    theme = theme_dir(root)
     parts: list[str | bytes] = ["gongkai-build-2", inputs, build_date.isoformat(), engine_date(), str(target)]
     parts += [f"{p}={version(p)}" for p in ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pyyaml")]
-    for base, files in ((package, package.rglob("*.py")), (theme, theme.rglob("*"))):
-        for path in sorted(files):
-            if path.is_file():
-                parts += [path.relative_to(base).as_posix(), path.read_bytes()]
+    parts += [__version__, theme_digest(root)]  # the shipped theme with the site's theme/ layered over it
+    for path in sorted(package.rglob("*.py")):
+        if path.is_file():
+            parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     for top in ("catalogue", "content"):
         for path in sorted((root / top).rglob("*")):
             if path.is_file() and path.suffix != ".md":
@@ -279,15 +294,15 @@ def _build_reference(project: Project, target: Path) -> BuildStats:
             raise BuildError("正文无法排版", (exc.diagnostic,)) from exc
         pages += [page for source in PAGE_SOURCES for page in source(catalogue)]
         count = write_docs(pages, docs, project.root)
-        settings = engine_config(project.config, docs, out, _nav_pages(catalogue), theme_dir(project.root))
+        settings = engine_config(project.config, docs, out, _nav_pages(catalogue), theme_dir(project.root, work))
         with engine_clock(catalogue):
             warnings = build_reference(settings, work / "mkdocs.yml")
         for writer in OUTPUT_WRITERS:
             writer(catalogue, out)
         with deferred_signals():
             _swap(out, target, work)
-    except EngineError as exc:
-        raise BuildError(str(exc)) from exc
+    except (EngineError, ThemeError) as exc:
+        raise engine_failure(exc, project.root, work) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BuildStats(len(catalogue.entries), len(catalogue.interpretations), count, tuple(warnings))
@@ -328,6 +343,14 @@ _Result = tuple[int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[
 
 def _run(indices: list[int]) -> _Result:
     """Build, render and write the given pages; return (count, reused, cache keys used, stamps, warnings)."""
+    try:
+        return _run_pages(indices)
+    except EngineError as exc:  # described here: in a worker, the engine's exception would not survive pickling
+        assert _WORK is not None
+        raise engine_failure(exc, _WORK.root, _WORK.out.parent) from exc
+
+
+def _run_pages(indices: list[int]) -> _Result:
     w = _WORK
     assert w is not None
     reused = 0

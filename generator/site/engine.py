@@ -37,15 +37,15 @@ from typing import Any
 
 import yaml
 
+from generator import __version__
 from generator.config import SiteConfig
 from generator.site import urls as U
 from generator.site.htmlkit import esc
 from generator.site.pages import StagedPage
+from generator.site.themes import THEME_DIR, theme_dir  # noqa: F401 - the shipped theme; a site's layered over it
 
 # Silence Material's end-of-life banner: gongkai prints its own output only.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "true")
-
-THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 
 
 # Only the site's own scripts, styles, fonts and data; no inline script or style, no plugins,
@@ -134,12 +134,6 @@ def _inside(docs: Path, rel: str) -> Path:
 
 
 # ------------------------------------------------------------------ configuration
-def theme_dir(root: Path) -> Path:
-    """The project's own theme/ overrides when present, else the ones shipped with gongkai."""
-    own = root / "theme"
-    return own if (own / "main.html").is_file() else THEME_DIR
-
-
 def engine_config(
     cfg: SiteConfig, docs: Path, out: Path, nav_pages: list[tuple[str, str]], theme: Path = THEME_DIR
 ) -> dict[str, Any]:
@@ -196,6 +190,7 @@ def engine_config(
         "extra": {
             "gongkai": {**cfg.footer, "site_name": cfg.name},
             "generator": False,
+            "gongkai_version": __version__,  # <meta name="generator" content="gongkai X.Y.Z"> (theme/main.html)
             "csp": CONTENT_SECURITY_POLICY,
         },
         "validation": {
@@ -215,6 +210,7 @@ def fingerprint(settings: dict[str, Any]) -> str:
 
     h = hashlib.sha256()
     stable = {k: v for k, v in settings.items() if k not in ("docs_dir", "site_dir")}
+    stable["theme"] = {k: v for k, v in settings["theme"].items() if k != "custom_dir"}  # its files are hashed below
     h.update(yaml.safe_dump(stable, allow_unicode=True, sort_keys=True).encode())
     for package in ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pyyaml"):
         h.update(f"{package}={version(package)}\n".encode())

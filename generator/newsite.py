@@ -1,0 +1,158 @@
+"""``gongkai init DIR``: a new site repository, from the starter shipped inside the package.
+
+The starter (``generator/starter/``) holds a ``site_config.yml`` with every key explained
+in Chinese and one example agency marked 示例 (so that ``check`` and ``build`` pass at
+once), one example entry and one example interpretation (drafts: never published), the
+政府信息公开指南 skeleton, ``.gitignore``, ``requirements.txt`` pinning this very gongkai
+version, a GitHub Actions workflow (pull requests: diff report, check, fmt, trial build;
+main: build and publish to GitHub Pages) and a README for editors.
+
+Nothing is ever overwritten: ``init`` refuses a folder that already holds any file it
+would write, or a site's own folders (``site_config.yml``, ``catalogue/``, ``content/``,
+``theme/``, ``site/``). A folder holding anything else (``.git``, a licence) is fine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from generator import __version__
+from generator.checks.diagnostics import Diagnostic, diag
+
+STARTER = "starter"
+# Package data cannot carry dot-files reliably: these are renamed when written.
+RENAMES = {"gitignore": ".gitignore", "github": ".github"}
+# A folder holding any of these is already a site (or half of one): never write into it.
+SITE_PARTS = ("site_config.yml", "catalogue", "content", "theme", "site")
+VERSION_MARK = "@VERSION@"
+# What the starter marks for the office to replace; left in place, it would be published (W750).
+CONFIG_PLACEHOLDER = "（请替换）"
+PAGE_PLACEHOLDER = "【请填写"
+
+
+def starter_files() -> dict[str, bytes]:
+    """Relative path in the new repository → content, version placeholders filled in."""
+    out: dict[str, bytes] = {}
+
+    def walk(node: Traversable, parts: tuple[str, ...]) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            if child.name.startswith(".") or child.name == "__pycache__":
+                continue
+            name = RENAMES.get(child.name, child.name) if not parts else child.name
+            if child.is_dir():
+                walk(child, (*parts, name))
+            else:
+                data = child.read_bytes().replace(VERSION_MARK.encode(), __version__.encode())
+                out["/".join((*parts, name))] = data
+
+    walk(importlib.resources.files("generator") / STARTER, ())
+    return out
+
+
+def _shown(target: Path, rel: str) -> str:
+    return (target / rel).as_posix()
+
+
+def init_problems(target: Path, files: dict[str, bytes]) -> list[Diagnostic]:
+    """Why ``target`` cannot receive a new site (E760, E761); empty when it can."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        return [diag(target.as_posix(), None, "E761")]
+    if not target.exists():
+        return []
+    clashes = {rel for rel in files if (target / rel).exists() or (target / rel).is_symlink()}
+    clashes |= {part for part in SITE_PARTS if (target / part).exists() or (target / part).is_symlink()}
+    # a parent of a starter file that exists as a file (e.g. a file named .github)
+    for rel in files:
+        parts = rel.split("/")
+        for i in range(1, len(parts)):
+            parent = "/".join(parts[:i])
+            if (target / parent).exists() and not (target / parent).is_dir():
+                clashes.add(parent)
+    covered = {c for c in clashes if any(c.startswith(p + "/") for p in clashes if p != c)}
+    return [diag(_shown(target, rel), None, "E760") for rel in sorted(clashes - covered)]
+
+
+def init_site(target: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Write a new site repository into ``target``; return (files written, problems).
+
+    On any problem nothing is left behind: files already written by this call are removed.
+    """
+    files = starter_files()
+    problems = init_problems(target, files)
+    if problems:
+        return [], problems
+    written: list[Path] = []
+    made: list[Path] = []
+    try:
+        for folder in [target, *sorted({(target / rel).parent for rel in files})]:
+            missing = [p for p in (folder, *folder.parents) if not p.exists()]
+            for path in reversed(missing):
+                path.mkdir()
+                made.append(path)
+        for rel, data in sorted(files.items()):
+            path = target / rel
+            with open(path, "xb") as handle:  # never overwrite, even in a race
+                written.append(path)
+                handle.write(data)
+    except OSError as exc:
+        for path in reversed(written):
+            path.unlink(missing_ok=True)
+        for path in reversed(made):
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        from generator.site.failures import os_reason
+
+        where = exc.filename or target
+        zh, en = os_reason(exc)
+        return [], [diag(Path(where).as_posix(), None, "E762", reason=zh, reason_en=en)]
+    return sorted(files), []
+
+
+def placeholder_diagnostics(root: Path) -> list[Diagnostic]:
+    """W750 for each placeholder of the starter still in ``site_config.yml`` or a published page.
+
+    Only gongkai's own markers count (``（请替换）`` in site_config.yml, ``【请填写`` in
+    content/pages/), so ordinary text is never reported; comment lines and draft pages are skipped.
+    """
+    out: list[Diagnostic] = []
+    config = root / "site_config.yml"
+    for n, line in enumerate(_lines(config), 1):
+        col = line.find(CONFIG_PLACEHOLDER)
+        if col >= 0 and not line.lstrip().startswith("#"):
+            out.append(diag("site_config.yml", (n, col + 1), "W750", text=line.strip()))
+    pages = root / "content" / "pages"
+    for path in sorted(pages.rglob("*.md")) if pages.is_dir() else ():
+        lines = _lines(path)
+        if any(line.strip() == "draft: true" for line in _front(lines)):
+            continue
+        hits = [(n, line) for n, line in enumerate(lines, 1) if PAGE_PLACEHOLDER in line]
+        hits = [(n, line) for n, line in hits if not line.lstrip().startswith("#")]
+        if hits:
+            n, line = hits[0]
+            rel = path.relative_to(root).as_posix()
+            more = (
+                {"more": f"（本文件共 {len(hits)} 处）", "more_en": f" ({len(hits)} in this file)"}
+                if len(hits) > 1
+                else {}
+            )
+            out.append(diag(rel, (n, line.find(PAGE_PLACEHOLDER) + 1), "W750", text=line.strip(), **more))
+    return out
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []  # unreadable files are reported by the reader
+
+
+def _front(lines: list[str]) -> list[str]:
+    if not lines or lines[0].strip() != "---":
+        return []
+    for i, line in enumerate(lines[1:], 1):
+        if line.strip() == "---":
+            return lines[1:i]
+    return []
