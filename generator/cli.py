@@ -227,11 +227,39 @@ def serve(path: Path, dev_addr: str, build_date: dt.datetime | None) -> None:
 
 @main.command()
 @click.argument("kind", type=click.Choice(["entry", "interpretation", "page"]))
-@click.option("--agency", "agency_id", default=None, help="Agency id (publisher / interpreter_org).")
-@click.option("--interprets", default=None, help="index_no of the document an interpretation explains.")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date (default: today).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: printed).")
-@click.option("--path", "root_path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@click.option(
+    "--agency",
+    "agency_id",
+    default=None,
+    metavar="机构ID",
+    help="机构 id（site_config.yml 的 agencies）：条目的发布机构、解读的解读机构。"
+    "条目必须指定；解读省略时取原文件的发布机构。",
+)
+@click.option("--interprets", default=None, metavar="索引号", help="解读所针对文件的索引号（省略时取最新公开的文件）。")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="成文、公开日期，也决定索引号的年份（默认今天）。",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="文件",
+    help="写入的文件（不会覆盖已有文件）；省略时打印模板并给出建议的文件名。",
+)
+@click.option(
+    "--path",
+    "root_path",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=".",
+    metavar="目录",
+    help="站点仓库（默认当前目录）。",
+)
 def new(
     kind: str,
     agency_id: str | None,
@@ -240,25 +268,44 @@ def new(
     output: Path | None,
     root_path: Path,
 ) -> None:
-    """Scaffold a new entry, interpretation or page with every field explained in Chinese."""
-    from generator.scaffold import ScaffoldError, scaffold
+    """生成新的目录条目（entry）、政策解读（interpretation）或页面（page）模板，每个字段都有中文说明。"""
+    from generator.scaffold import NeedAgency, ScaffoldError, scaffold
 
     root, _ = _resolve_root(root_path, "zh")
+    day = on.date() if on else None
     try:
-        text, suggested = scaffold(root, kind, agency_id, interprets, on.date() if on else None)
+        try:
+            text, suggested = scaffold(root, kind, agency_id, interprets, day)
+        except NeedAgency as need:
+            if not _interactive():
+                raise
+            ids = [a.id for a in need.agencies]
+            for a in need.agencies:
+                _echo_err(f"  {a.id:<8} {a.name}")
+            chosen = click.prompt("机构 id", type=click.Choice(ids), show_choices=False, err=True)
+            text, suggested = scaffold(root, kind, chosen, interprets, day)
     except ScaffoldError as exc:
         _echo_err(f"错误：{exc}")
         sys.exit(2)
     if output is None:
         click.echo(text, nl=False)
-        _echo_err(f"建议保存为：{suggested}")
+        _echo_err(f"建议保存为：{suggested}（加 -o {suggested} 直接写入）")
         return
     if output.exists():
-        _echo_err(f"错误：{output} 已存在，未覆盖")
+        index_no = next(
+            (line[len("index_no:") :].strip() for line in text.splitlines() if line.startswith("index_no:")), ""
+        )
+        free = f"下一个可用的索引号是 {index_no}，建议写入 {suggested}" if index_no else "请换一个文件名"
+        _echo_err(f"错误：{output} 已存在，未覆盖。{free}")
         sys.exit(2)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"已创建 {output}")
+
+
+def _interactive() -> bool:
+    """Ask questions only when a person is at the terminal (never in scripts or CI)."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
 
 
 main.add_command(audit_cli.fmt)

@@ -176,6 +176,18 @@ MESSAGES: dict[str, Message] = {
         "{hint}",
         "{hint}",
     ),
+    "E106": Message(
+        "{label}仍是模板中的占位文字“{text}”",
+        '{key} still holds the template placeholder "{text}"',
+        "把占位文字换成实际内容",
+        "replace the placeholder with the real text",
+    ),
+    "E107": Message(
+        "元数据中有制表符（Tab）",
+        "tab character in the front matter",
+        "YAML 只能用空格缩进：把 Tab 换成空格",
+        "YAML is indented with spaces only: replace the tab with spaces",
+    ),
     # --- dates (E2xx) ---
     "E201": Message(
         "{key} 不是有效日期：{value}",
@@ -384,6 +396,12 @@ MESSAGES: dict[str, Message] = {
         "interpretation published {days} days after its document",
         "政策解读应与文件同步发布，最迟不超过 3 个工作日",
         "interpretations are due with the document, at most 3 working days later",
+    ),
+    "W110": Message(
+        "草稿的{label}仍是模板中的占位文字“{text}”",
+        'the draft\'s {key} still holds the template placeholder "{text}"',
+        "发布前把占位文字换成实际内容",
+        "replace the placeholder with the real text before publishing",
     ),
 }
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.checks.diagnostics import Diagnostic, diag
+from generator.checks.placeholders import check_placeholders
 from generator.config import SiteConfig
 from generator.model import fields as F
 from generator.model.identifiers import check_doc_number
@@ -79,6 +80,7 @@ def validate(src: SourceFile, kind: str, config: SiteConfig) -> Checked:
             )
     if kind == "entry":
         _conditional(ctx, out.values)
+    out.diagnostics.extend(check_placeholders(src, kind))
     return out
 
 
