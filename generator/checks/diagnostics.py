@@ -159,7 +159,7 @@ MESSAGES: dict[str, Message] = {
         "simplify the formatting of this body (nested lists, quotes, emphasis)",
     ),
     # --- schema (E1xx) ---
-    "E101": Message("缺少必填字段 {key}（{label}）", "missing required field {key} ({label})", "{hint}", "{hint}"),
+    "E101": Message("缺少必填字段 {key}（{label}）", "missing required field {key}", "{hint}", "{hint}"),
     "E102": Message("未知字段 {key}", "unknown field {key}", "{hint}", "{hint}"),
     "E103": Message(
         "字段 {key} 应为{expected}，实际是{actual}",
@@ -286,7 +286,7 @@ MESSAGES: dict[str, Message] = {
         "填写了效力状况 {validity}，但缺少 validity_history",
         "validity {validity} is set but validity_history is missing",
         "补充带日期的效力记录，例如 - {{date: 2024-01-01, status: 有效}}",
-        "add dated events, e.g. - {{date: 2024-01-01, status: 有效}}",
+        "add dated events, e.g. `- {{date: 2024-01-01, status: 有效}}`",
     ),
     "E505": Message(
         "关系引用形成循环：{cycle}",
@@ -302,9 +302,9 @@ MESSAGES: dict[str, Message] = {
     ),
     "E507": Message(
         "有效期至 {expires} 已过，但效力状况仍为 有效",
-        "expires {expires} has passed but validity is still 有效",
+        'expires {expires} has passed but validity is still "有效"',
         "在 validity_history 中补记 {{date: {expires}, status: 失效}} 并把 validity 改为 失效",
-        "append {{date: {expires}, status: 失效}} and set validity to 失效",
+        "append `{{date: {expires}, status: 失效}}` and set validity to `失效`",
     ),
     # --- attachments (E6xx) ---
     "E601": Message(
@@ -358,14 +358,14 @@ MESSAGES: dict[str, Message] = {
         "create site_config.yml at the repository root",
     ),
     "E702": Message(
-        "站点配置项 {key} 无效：{problem}", "invalid site configuration {key}: {problem}", "{hint}", "{hint}"
+        "站点配置项 {key} 无效：{problem}", "invalid site configuration {key}: {problem_en}", "{hint}", "{hint}"
     ),
     # --- warnings (W) ---
     "W101": Message(
         "{doc_type}尚无政策解读",
         "{doc_type} has no interpretation",
         "规章和行政规范性文件应同步发布解读（content/interpretations/），可用 gongkai new interpretation",
-        "规章 and 行政规范性文件 must be interpreted; try `gongkai new interpretation`",
+        '"规章" and "行政规范性文件" must be interpreted; try `gongkai new interpretation`',
     ),
     "W102": Message(
         "引用了未公开的条目 {value}",
@@ -375,9 +375,9 @@ MESSAGES: dict[str, Message] = {
     ),
     "W104": Message(
         "施行日期 {effective} 已到，但效力状况仍为 尚未生效",
-        "effective_date {effective} has come but validity is still 尚未生效",
+        'effective_date {effective} has come but validity is still "尚未生效"',
         "在 validity_history 中补记 {{date: {effective}, status: 有效}} 并把 validity 改为 有效",
-        "append {{date: {effective}, status: 有效}} and set validity to 有效",
+        "append `{{date: {effective}, status: 有效}}` and set validity to `有效`",
     ),
     "W801": Message(
         "privacy_ack 登记的号码 {masked} 未在本条信息中出现",
@@ -476,11 +476,12 @@ def _fill(template: str, params: tuple[tuple[str, Any], ...]) -> str:
 
 
 def _fill_hint_en(template: str, params: tuple[tuple[str, Any], ...]) -> str:
+    """The English hint. ``{hint}`` stands for the caller's ``hint_en`` (never the Chinese ``hint``)."""
     values = dict(params)
-    if template == "{hint}" and values.get("hint_en"):
-        return str(values["hint_en"])
-    if template == "{hint}" and values.get("suggestion"):
-        return f"did you mean {values['suggestion']}?"
+    if template == "{hint}":
+        if values.get("hint_en"):
+            return str(values["hint_en"])
+        return f"did you mean {values['suggestion']}?" if values.get("suggestion") else ""
     return _fill(template, params)
 
 
