@@ -16,6 +16,7 @@ import click
 
 from generator.audit import cli as audit_cli
 from generator.checks.diagnostics import Diagnostic, render_json, render_text, summary
+from generator.clihelp import ZhGroup
 from generator.progress import Progress
 from generator.project import Project, find_root, load_project
 
@@ -23,14 +24,19 @@ if TYPE_CHECKING:
     from generator.site.build import BuildStats
 
 LANG = click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of messages / 提示语言"
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    help="提示信息的语言：zh 中文（默认），en 英文（English messages）。",
 )
 BUILD_DATE = click.option(
     "--build-date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Date the build is made for (embargoes, expiry); default SOURCE_DATE_EPOCH or today.",
+    metavar="YYYY-MM-DD",
+    help="按哪一天构建（决定公开时间、有效期的判断）；默认取 SOURCE_DATE_EPOCH 或今天。",
 )
+PATH_HELP = "站点仓库或其中的目录（默认当前目录）"
 
 
 def _echo_err(text: str) -> None:
@@ -81,20 +87,34 @@ def _report(diags: list[Diagnostic], lang: str, fmt: str, quiet: bool = False) -
         _echo_err(summary(diags, lang))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="gongkai")
+@click.group(cls=ZhGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gongkai", help="显示版本号并退出。", message="%(prog)s %(version)s")
 def main() -> None:
-    """gongkai — 政府信息公开目录与政策解读站点生成器."""
+    """gongkai（公开）：政府信息公开目录与政策解读网站生成器。
+
+    常用命令：gongkai new 生成模板，gongkai check 检查，gongkai build 构建，gongkai serve 预览。
+    每个命令加 -h 查看说明。
+    """
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, path_type=Path), default=".")
+@click.argument("path", type=click.Path(exists=True, path_type=Path), default=".", metavar="[路径]")
 @LANG
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="输出格式：text 文字（默认），json 供程序读取。",
+)
+@click.option("--strict", is_flag=True, help="有警告也算检查不通过（退出码 1）。")
 @BUILD_DATE
 def check(path: Path, lang: str, fmt: str, strict: bool, build_date: dt.datetime | None) -> None:
-    """Check every catalogue entry and content file; report all problems at once."""
+    """检查全部目录条目和内容文件，一次列出所有问题（文件:行:列、代码、提示）。
+
+    路径可以是整个站点仓库，也可以是其中的一个文件或目录（只报告它的问题）。
+    有错误时退出码为 1。
+    """
     with _no_traceback(lang):
         project, only = _load(path, lang, build_date)
         diags = _select(project, only)
@@ -104,16 +124,20 @@ def check(path: Path, lang: str, fmt: str, strict: bool, build_date: dt.datetime
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
-@click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Output folder (default: site/).")
+@click.argument(
+    "path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".", metavar="[站点目录]"
+)
+@click.option(
+    "--site-dir", type=click.Path(path_type=Path), default=None, metavar="目录", help="网站输出目录（默认 site/）。"
+)
 @LANG
-@click.option("--strict", is_flag=True, help="Warnings fail the build too.")
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("--strict", is_flag=True, help="有警告也不构建。")
+@click.option("-q", "--quiet", is_flag=True, help="只显示错误。")
 @BUILD_DATE
 def build(
     path: Path, site_dir: Path | None, lang: str, strict: bool, quiet: bool, build_date: dt.datetime | None
 ) -> None:
-    """Check, then build the site into site/ (swapped in only on success)."""
+    """先检查，再把网站构建到 site/；全部成功才替换原网站，失败时原网站不变。"""
     from generator.site.build import BuildInterrupted, interruptible
 
     try:
@@ -214,11 +238,23 @@ def _no_traceback(lang: str) -> Iterator[None]:
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.argument(
+    "path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".", metavar="[站点目录]"
+)
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    metavar="地址:端口",
+    help="预览服务的地址（默认 127.0.0.1:8000）。",
+)
 @BUILD_DATE
 def serve(path: Path, dev_addr: str, build_date: dt.datetime | None) -> None:
-    """Build and serve the site locally, rebuilding when sources change."""
+    """在本机预览网站：保存文件后自动重新构建，浏览器中打开的页面随之刷新。
+
+    文件有错误时继续显示上一次成功构建的网站；从未构建成功时，页面列出所有问题。
+    按 Ctrl+C 停止。
+    """
     from generator.site.serve import serve as run_server
 
     root, _ = _resolve_root(path, "zh")
@@ -226,7 +262,7 @@ def serve(path: Path, dev_addr: str, build_date: dt.datetime | None) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["entry", "interpretation", "page"]))
+@click.argument("kind", type=click.Choice(["entry", "interpretation", "page"]), metavar="{entry|interpretation|page}")
 @click.option(
     "--agency",
     "agency_id",

@@ -52,4 +52,6 @@ def test_several_close_topics_and_none(make_project: Any) -> None:
     p = make_project()
     assert _hint(p, "topics: [政务]") == "您是不是要写 综合政务\\政务公开 或 综合政务\\政务督查 或 综合政务\\电子政务？"
     assert _hint(p, 'topics: ["财政\\\\预算"]') == '格式为 "一级\\\\二级"，取自主题分类表（docs/schema.md）'
-    assert _hint(p, 'topics: ["财政\\\\预算"]', "en") == 'write "level1\\\\level2", from the topic tree (docs/schema.md)'
+    assert (
+        _hint(p, 'topics: ["财政\\\\预算"]', "en") == 'write "level1\\\\level2", from the topic tree (docs/schema.md)'
+    )
