@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +164,35 @@ def test_placeholders_are_the_template_strings() -> None:
     assert all(text in ("正文",) for text in literals), literals  # no template text copied here
     src = parse("x.md", "---\ntitle: 请在此填写页面标题\n---\n\n正文\n".encode())
     assert [d.code for d in check_placeholders(src, "page")] == ["E106"]
+
+
+def test_agency_is_asked_for_on_a_terminal(make_project: Any) -> None:
+    """At a terminal (and only there) `new` lists the agencies and asks which one."""
+    p = make_project()
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "new", "entry", "--date", DATE, "-o", "catalogue/asked.md"],
+        cwd=p.root,
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while "机构 id".encode() not in seen:
+            try:
+                chunk = os.read(master, 1024)
+            except OSError:  # the child has ended without asking
+                break
+            if not chunk:
+                break
+            seen += chunk
+        os.write(master, b"edu\n")
+        proc.communicate(timeout=120)
+    finally:
+        os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert proc.returncode == 0, text
+    assert "edu      测试市教育局" in text
+    assert "publisher: edu" in (p.root / "catalogue/asked.md").read_text(encoding="utf-8")
