@@ -50,3 +50,28 @@ def test_every_command_and_option_is_explained_in_chinese(name: str) -> None:
     for english in ("Usage:", "Options:", "Show this message", "[default:", "[required]"):
         assert english not in text, f"{name}: {english}"
     assert not re.search(r"\b[A-Z_]{3,}\b", text.split("\n", 1)[0]), text.split("\n", 1)[0]  # no PATH / KIND metavars
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["chekc"], "错误：没有命令 chekc，您是不是要写 check？"),
+        (["new", "entry", "--agnecy", "edu"], "错误：没有选项 --agnecy，您是不是要写 --agency？"),
+        (["new"], "错误：缺少参数 {entry|interpretation|page}，可选：entry、interpretation、page"),
+        (["new", "entyr"], "错误：{entry|interpretation|page} 的值 entyr 无效，可选：entry、interpretation、page"),
+        (["check", "--lang", "fr"], "错误：--lang 的值 fr 无效，可选：zh、en"),
+        (["check", "--build-date", "2025-13-01"], "错误：--build-date 的值 2025-13-01 应为日期 YYYY-MM-DD"),
+        (["build", "--site-dir"], "错误：选项 --site-dir 后面要写一个值"),
+        (["check", "no/such/folder"], "错误：路径：no/such/folder 不存在"),
+    ],
+)
+def test_command_line_mistakes_are_reported_in_chinese(args: list[str], expected: str) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli(*args)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[-1] == expected
+    if len(lines) > 1:  # click knows the command the mistake was made in
+        assert lines[0].startswith("用法：") and "-h 查看说明。" in lines[1]
+    assert "Error" not in result.stderr and "Try " not in result.stderr
