@@ -318,7 +318,11 @@ def new(
             ids = [a.id for a in need.agencies]
             for a in need.agencies:
                 _echo_err(f"  {a.id:<8} {a.name}")
-            chosen = click.prompt("机构 id", type=click.Choice(ids), show_choices=False, err=True)
+            chosen = ""
+            while chosen not in ids:
+                if chosen:
+                    _echo_err(f"没有机构 id {chosen}，请从上面的列表中选择。")
+                chosen = click.prompt("机构 id", err=True).strip()
             text, suggested = scaffold(root, kind, chosen, interprets, day)
     except ScaffoldError as exc:
         _echo_err(f"错误：{exc}")

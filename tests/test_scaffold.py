@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import re
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -166,6 +167,22 @@ def test_placeholders_are_the_template_strings() -> None:
     assert [d.code for d in check_placeholders(src, "page")] == ["E106"]
 
 
+def _read_until(fd: int, needle: str, seen: bytes) -> bytes:
+    """Read the terminal until ``needle`` shows, the child ends, or a minute passes (a hang guard)."""
+    while needle.encode() not in seen:
+        ready, _, _ = select.select([fd], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:  # the child has ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
 def test_agency_is_asked_for_on_a_terminal(make_project: Any) -> None:
     """At a terminal (and only there) `new` lists the agencies and asks which one."""
     p = make_project()
@@ -178,21 +195,17 @@ def test_agency_is_asked_for_on_a_terminal(make_project: Any) -> None:
         stderr=slave,
     )
     os.close(slave)
-    seen = b""
     try:
-        while "机构 id".encode() not in seen:
-            try:
-                chunk = os.read(master, 1024)
-            except OSError:  # the child has ended without asking
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen = _read_until(master, "机构 id", b"")
+        os.write(master, b"edux\n")  # a typo is asked again, in Chinese
+        seen = _read_until(master, "请从上面的列表中选择", seen)
         os.write(master, b"edu\n")
         proc.communicate(timeout=120)
     finally:
         os.close(master)
+        if proc.poll() is None:
+            proc.kill()
     text = seen.decode("utf-8", "replace")
     assert proc.returncode == 0, text
-    assert "edu      测试市教育局" in text
+    assert "edu      测试市教育局" in text and "没有机构 id edux，请从上面的列表中选择。" in text
     assert "publisher: edu" in (p.root / "catalogue/asked.md").read_text(encoding="utf-8")
