@@ -8,7 +8,8 @@ The server is MkDocs' live-reload server, reached through the engine module
   ``<script src="/.gongkai/livereload.js" data-epoch=…>`` instead: a same-origin file
   the policy allows. The published site's policy is not touched; only served pages
   carry the extra tag.
-* **Errors.** A failed rebuild keeps serving the last good site. When there has never
+* **Errors.** A failed rebuild keeps serving the last good site, with a banner listing
+  the errors at the foot of every page. When there has never
   been one in this session, the project's ``site/`` (the last successful
   ``gongkai build``) is served; without that, every page shows the list of problems
   (file:line:col, message, hint), and reloads itself when a file is saved.
@@ -85,6 +86,12 @@ li { margin: 0 0 1rem; }
 code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f3f3f3; padding: 0 .2em; }
 .hint { display: block; color: #333; }
 .warning { color: #7a4b00; }
+.gk-serve-problems { position: fixed; z-index: 100; left: 0; right: 0; bottom: 0; max-height: 40vh;
+  overflow: auto; margin: 0; padding: .75rem 1rem; background: #fff4f4; color: #1a1a1a;
+  border-top: 3px solid #a00; font: 14px/1.5 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; }
+.gk-serve-problems strong { color: #a00; }
+.gk-serve-problems ol { margin: .25rem 0 0; }
+.gk-serve-problems li { margin: 0 0 .25rem; }
 """
 
 
@@ -136,8 +143,7 @@ def previous_site(root: Path) -> Path | None:
     return site if (site / "index.html").is_file() else None
 
 
-def problems_page(problems: list[Diagnostic], failure: str) -> bytes:
-    """The page shown instead of a site that was never built: every problem, in Chinese."""
+def _problem_items(problems: list[Diagnostic]) -> str:
     items = []
     for d in problems:
         word = "错误" if d.is_error else "警告"
@@ -147,8 +153,13 @@ def problems_page(problems: list[Diagnostic], failure: str) -> bytes:
             f'<li class="{d.severity.value}"><code>{html.escape(d.location())}</code> '
             f"{word}[{html.escape(d.code)}]：{html.escape(d.message())}{hint_html}</li>"
         )
+    return f"<ol>{''.join(items)}</ol>"
+
+
+def problems_page(problems: list[Diagnostic], failure: str) -> bytes:
+    """The page shown instead of a site that was never built: every problem, in Chinese."""
     failed = f"<p>构建失败：{html.escape(failure)}</p>" if failure else ""
-    listing = f"<ol>{''.join(items)}</ol><p>{html.escape(summary(problems))}</p>" if problems else ""
+    listing = f"{_problem_items(problems)}<p>{html.escape(summary(problems))}</p>" if problems else ""
     return (
         "<!doctype html>\n"
         '<html lang="zh-CN"><head><meta charset="utf-8">'
@@ -170,11 +181,33 @@ def reload_tag(epoch: int) -> bytes:
     return f'<script src="{RELOAD_SCRIPT}" data-epoch="{epoch}" data-request="{request}"></script>'.encode()
 
 
-def _inject(content: bytes, epoch: int) -> bytes:
-    """``content`` with the reload script tag before ``</body>`` (or at the end)."""
+def banner(problems: list[Diagnostic], failure: str) -> bytes:
+    """Shown on the pages of the last good site while the sources have errors."""
+    errors = sum(1 for d in problems if d.is_error)
+    head = f"有 {errors} 个错误，这里显示的是上一次成功构建的网站。" if errors else f"构建失败：{failure}"
+    return (
+        f'<link rel="stylesheet" href="{PROBLEMS_STYLE}">'
+        f'<aside class="gk-serve-problems" role="alert"><strong>{html.escape(head)}</strong>'
+        f"{_problem_items([d for d in problems if d.is_error])}</aside>"
+    ).encode("utf-8")
+
+
+def _inject(content: bytes, epoch: int, extra: bytes = b"") -> bytes:
+    """``content`` with ``extra`` and the reload script tag before ``</body>`` (or at the end)."""
     at = content.rfind(b"</body>")
     at = len(content) if at < 0 else at
-    return content[:at] + reload_tag(epoch) + content[at:]
+    return content[:at] + extra + reload_tag(epoch) + content[at:]
+
+
+def _injector(state: _State) -> Callable[[bytes, int], bytes]:
+    """What the server adds to every page of a site: the reload script, and the banner while there are errors."""
+
+    def inject(content: bytes, epoch: int) -> bytes:
+        with state.lock:
+            problems, failure = list(state.problems), state.failure
+        return _inject(content, epoch, banner(problems, failure) if problems or failure else b"")
+
+    return inject
 
 
 Respond = Callable[..., Any]
@@ -229,7 +262,7 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
     def builder() -> None:
         _rebuild(root, target, build_date, state)
 
-    server = engine.dev_server(builder, host or "127.0.0.1", int(port), str(work), _inject)
+    server = engine.dev_server(builder, host or "127.0.0.1", int(port), str(work), _injector(state))
     server.set_app(_app(server, state))
 
     def not_found(code: int) -> bytes | None:

@@ -109,3 +109,20 @@ def test_problems_page_turns_into_the_site_when_fixed(make_project: Any, tmp_pat
         assert watched.wait_text("修正后的标题"), "the problems page did not turn into the site"
         assert "网站尚未生成" not in watched.text()
     assert watched.problems == [], watched.problems
+
+
+def test_a_broken_edit_keeps_the_page_and_shows_the_errors(make_project: Any, tmp_path: Path, watched: Watched) -> None:
+    p = make_project()
+    p.entry(title="好的标题")
+    with serving(p.root, _scratch(tmp_path)) as url:
+        watched.page.goto(url + ENTRY_URL)
+        watched.page.wait_for_timeout(500)
+        p.entry(title="坏的标题", disclosure="主动公示")
+        assert watched.wait_text("有 1 个错误，这里显示的是上一次成功构建的网站。")
+        text = watched.text()
+        assert "好的标题" in text and "坏的标题" not in text
+        assert "catalogue/e1.md:12:13 错误[E401]：公开方式 主动公示 不在词表中" in text
+        p.entry(title="改好的标题")
+        assert watched.wait_text("改好的标题")
+        assert watched.page.locator(".gk-serve-problems").count() == 0
+    assert watched.problems == [], watched.problems
