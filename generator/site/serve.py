@@ -251,13 +251,8 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
     host, _, port = dev_addr.rpartition(":")
     work = Path(tempfile.mkdtemp(prefix="gongkai-serve-"))
     target = work / "site"
-    state = _State()
-    if not _rebuild(root, target, build_date, state):
-        previous = previous_site(root)
-        if previous is not None:
-            with state.lock:
-                state.site = previous
-            click.echo(f"显示上一次成功构建的网站（{previous}），修正错误后自动更新。", err=True)
+    state = _State(site=previous_site(root))  # shown only if the first build below fails
+    _rebuild(root, target, build_date, state)
 
     def builder() -> None:
         _rebuild(root, target, build_date, state)
