@@ -20,6 +20,7 @@ from generator import __version__
 from generator.audit import cli as audit_cli
 from generator.checks.deadlines import Deadline
 from generator.checks.diagnostics import Diagnostic, render_json, render_text, summary
+from generator.clihelp import ZhGroup
 from generator.progress import Progress
 from generator.project import Project, find_root, load_project
 from generator.source.files import CONFIG_FILE
@@ -28,14 +29,19 @@ if TYPE_CHECKING:
     from generator.site.build import BuildStats
 
 LANG = click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of messages / 提示语言"
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    help="提示信息的语言：zh 中文（默认），en 英文（English messages）。",
 )
 BUILD_DATE = click.option(
     "--build-date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Date the build is made for (embargoes, expiry); default SOURCE_DATE_EPOCH or today.",
+    metavar="YYYY-MM-DD",
+    help="按哪一天构建（决定公开时间、有效期的判断）；默认取 SOURCE_DATE_EPOCH 或今天。",
 )
+PATH_HELP = "站点仓库或其中的目录（默认当前目录）"
 
 
 def _echo_err(text: str) -> None:
@@ -86,21 +92,35 @@ def _report(diags: list[Diagnostic], lang: str, fmt: str, quiet: bool = False) -
         _echo_err(summary(diags, lang))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ZhGroup, context_settings={"help_option_names": ["-h", "--help"]})
 # ---- --version (issue 17): the version of the running code, as recorded in every built page
-@click.version_option(__version__, "--version", message="gongkai %(version)s", help="显示 gongkai 的版本号并退出。")
+@click.version_option(__version__, "--version", message="gongkai %(version)s", help="显示版本号并退出。")
 def main() -> None:
-    """gongkai — 政府信息公开目录与政策解读站点生成器."""
+    """gongkai（公开）：政府信息公开目录与政策解读网站生成器。
+
+    常用命令：gongkai new 生成模板，gongkai check 检查，gongkai build 构建，gongkai serve 预览。
+    每个命令加 -h 查看说明。
+    """
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, path_type=Path), default=".")
+@click.argument("path", type=click.Path(exists=True, path_type=Path), default=".", metavar="[路径]")
 @LANG
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="输出格式：text 文字（默认），json 供程序读取。",
+)
+@click.option("--strict", is_flag=True, help="有警告也算检查不通过（退出码 1）。")
 @BUILD_DATE
 def check(path: Path, lang: str, fmt: str, strict: bool, build_date: dt.datetime | None) -> None:
-    """Check every catalogue entry and content file; report all problems at once."""
+    """检查全部目录条目和内容文件，一次列出所有问题（文件:行:列、代码、提示）。
+
+    路径可以是整个站点仓库，也可以是其中的一个文件或目录（只报告它的问题）。
+    有错误时退出码为 1。
+    """
     with _no_traceback(lang):
         project, only = _load(path, lang, build_date)
         diags = _select(project, only)
@@ -114,16 +134,20 @@ def check(path: Path, lang: str, fmt: str, strict: bool, build_date: dt.datetime
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
-@click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Output folder (default: site/).")
+@click.argument(
+    "path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".", metavar="[站点目录]"
+)
+@click.option(
+    "--site-dir", type=click.Path(path_type=Path), default=None, metavar="目录", help="网站输出目录（默认 site/）。"
+)
 @LANG
-@click.option("--strict", is_flag=True, help="Warnings fail the build too.")
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("--strict", is_flag=True, help="有警告也不构建。")
+@click.option("-q", "--quiet", is_flag=True, help="只显示错误。")
 @BUILD_DATE
 def build(
     path: Path, site_dir: Path | None, lang: str, strict: bool, quiet: bool, build_date: dt.datetime | None
 ) -> None:
-    """Check, then build the site into site/ (swapped in only on success)."""
+    """先检查，再把网站构建到 site/；全部成功才替换原网站，失败时原网站不变。"""
     from generator.site.build import BuildInterrupted, interruptible
 
     try:
@@ -224,11 +248,23 @@ def _no_traceback(lang: str) -> Iterator[None]:
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.argument(
+    "path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".", metavar="[站点目录]"
+)
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    metavar="地址:端口",
+    help="预览服务的地址（默认 127.0.0.1:8000）。",
+)
 @BUILD_DATE
 def serve(path: Path, dev_addr: str, build_date: dt.datetime | None) -> None:
-    """Build and serve the site locally, rebuilding when sources change."""
+    """在本机预览网站：保存文件后自动重新构建，浏览器中打开的页面随之刷新。
+
+    文件有错误时继续显示上一次成功构建的网站；从未构建成功时，页面列出所有问题。
+    按 Ctrl+C 停止。
+    """
     from generator.site.serve import serve as run_server
 
     root, _ = _resolve_root(path, "zh")
@@ -236,12 +272,40 @@ def serve(path: Path, dev_addr: str, build_date: dt.datetime | None) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["entry", "interpretation", "page"]))
-@click.option("--agency", "agency_id", default=None, help="Agency id (publisher / interpreter_org).")
-@click.option("--interprets", default=None, help="index_no of the document an interpretation explains.")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date (default: today).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: printed).")
-@click.option("--path", "root_path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@click.argument("kind", type=click.Choice(["entry", "interpretation", "page"]), metavar="{entry|interpretation|page}")
+@click.option(
+    "--agency",
+    "agency_id",
+    default=None,
+    metavar="机构ID",
+    help="机构 id（site_config.yml 的 agencies）：条目的发布机构、解读的解读机构。"
+    "条目必须指定；解读省略时取原文件的发布机构。",
+)
+@click.option("--interprets", default=None, metavar="索引号", help="解读所针对文件的索引号（省略时取最新公开的文件）。")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="成文、公开日期，也决定索引号的年份（默认今天）。",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="文件",
+    help="写入的文件（不会覆盖已有文件）；省略时打印模板并给出建议的文件名。",
+)
+@click.option(
+    "--path",
+    "root_path",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=".",
+    metavar="目录",
+    help="站点仓库（默认当前目录）。",
+)
 def new(
     kind: str,
     agency_id: str | None,
@@ -250,21 +314,39 @@ def new(
     output: Path | None,
     root_path: Path,
 ) -> None:
-    """Scaffold a new entry, interpretation or page with every field explained in Chinese."""
-    from generator.scaffold import ScaffoldError, scaffold
+    """生成新的目录条目（entry）、政策解读（interpretation）或页面（page）模板，每个字段都有中文说明。"""
+    from generator.scaffold import NeedAgency, ScaffoldError, scaffold
 
     root, _ = _resolve_root(root_path, "zh")
+    day = on.date() if on else None
     try:
-        text, suggested = scaffold(root, kind, agency_id, interprets, on.date() if on else None)
+        try:
+            text, suggested = scaffold(root, kind, agency_id, interprets, day)
+        except NeedAgency as need:
+            if not _interactive():
+                raise
+            ids = [a.id for a in need.agencies]
+            for a in need.agencies:
+                _echo_err(f"  {a.id:<8} {a.name}")
+            chosen = ""
+            while chosen not in ids:
+                if chosen:
+                    _echo_err(f"没有机构 id {chosen}，请从上面的列表中选择。")
+                chosen = click.prompt("机构 id", err=True).strip()
+            text, suggested = scaffold(root, kind, chosen, interprets, day)
     except ScaffoldError as exc:
         _echo_err(f"错误：{exc}")
         sys.exit(2)
     if output is None:
         click.echo(text, nl=False)
-        _echo_err(f"建议保存为：{suggested}")
+        _echo_err(f"建议保存为：{suggested}（加 -o {suggested} 直接写入）")
         return
     if output.exists():
-        _echo_err(f"错误：{output} 已存在，未覆盖")
+        index_no = next(
+            (line[len("index_no:") :].strip() for line in text.splitlines() if line.startswith("index_no:")), ""
+        )
+        free = f"下一个可用的索引号是 {index_no}，建议写入 {suggested}" if index_no else "请换一个文件名"
+        _echo_err(f"错误：{output} 已存在，未覆盖。{free}")
         sys.exit(2)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
@@ -299,15 +381,14 @@ def _select_deadlines(project: Project, only: list[Path]) -> list[Deadline]:
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, path_type=Path), default=".")
+@click.argument("path", type=click.Path(exists=True, path_type=Path), default=".", metavar="[路径]")
 @LANG
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
     default="text",
-    show_default=True,
-    help="输出格式：text 为表格，json 供程序读取",
+    help="输出格式：text 为表格（默认），json 供程序读取",
 )
 @click.option("--overdue", is_flag=True, help="只列出已逾期的事项；有逾期事项时退出码为 1（用于 CI）")
 @BUILD_DATE
@@ -386,6 +467,11 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def _interactive() -> bool:
+    """Ask questions only when a person is at the terminal (never in scripts or CI)."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
 main.add_command(audit_cli.fmt)
 main.add_command(audit_cli.stats)
 main.add_command(audit_cli.diff)
@@ -393,7 +479,7 @@ main.add_command(audit_cli.diff)
 
 # ------------------------------------------------------------------ init (issue 17)
 @main.command("init")
-@click.argument("directory", type=click.Path(path_type=Path), default=".")
+@click.argument("directory", type=click.Path(path_type=Path), default=".", metavar="[目录]")
 @LANG
 def init(directory: Path, lang: str) -> None:
     """新建一个网站内容仓库。

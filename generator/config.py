@@ -277,9 +277,22 @@ class _Builder:
         self.diags: list[Diagnostic] = list(src.diagnostics)
         self.agencies: tuple[Agency, ...] = ()
 
-    def error(self, path: tuple[str | int, ...], problem: str, hint: str = "") -> None:
+    def error(
+        self, path: tuple[str | int, ...], problem: str, problem_en: str, hint: str = "", hint_en: str = ""
+    ) -> None:
         key = ".".join(str(p) for p in path)
-        self.diags.append(diag(self.src.path, self.src.pos(path), "E702", key=key, problem=problem, hint=hint))
+        self.diags.append(
+            diag(
+                self.src.path,
+                self.src.pos(path),
+                "E702",
+                key=key,
+                problem=problem,
+                problem_en=problem_en,
+                hint=hint,
+                hint_en=hint_en,
+            )
+        )
 
     def section(self, key: str) -> dict[str, Any]:
         assert self.src.data is not None
@@ -287,7 +300,7 @@ class _Builder:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.error((key,), "应为映射")
+            self.error((key,), "应为映射", "must be a mapping")
             return {}
         return value
 
@@ -295,15 +308,27 @@ class _Builder:
         value = section.get(path[-1])
         if value is None:
             if required:
-                self.error(path, "必须填写", f"在 {path[0]} 下加入 {path[-1]}: …")
+                self.error(
+                    path,
+                    "必须填写",
+                    "is required",
+                    f"在 {path[0]} 下加入 {path[-1]}: …",
+                    f"add {path[-1]}: … under {path[0]}",
+                )
             return ""
         if not isinstance(value, (str, int)) or isinstance(value, bool):
-            self.error(path, "应为文字")
+            self.error(path, "应为文字", "must be text")
             return ""
         text = str(value)
         if path[0] in ("site", "footer") and _MARKUP.search(text):
             # Shown on every page (header, footer, <title>): no markup, no invisible characters.
-            self.error(path, "不能包含 < > 或控制字符", "这里只写纯文字")
+            self.error(
+                path,
+                "不能包含 < > 或控制字符",
+                "must not contain < > or control characters",
+                "这里只写纯文字",
+                "plain text only",
+            )
             return ""
         return text
 
@@ -319,7 +344,9 @@ class _Builder:
                         "E702",
                         key=key,
                         problem="未知配置项",
+                        problem_en="unknown setting",
                         hint=f"可用的配置项：{'、'.join(sorted(known_top))}",
+                        hint_en=f"known settings: {', '.join(sorted(known_top))}",
                     )
                 )
         site = self.section("site")
@@ -327,7 +354,7 @@ class _Builder:
         footer = {k: self.text(footer_raw, ("footer", k)) for k in footer_raw}
         for k in footer_raw:
             if f"footer.{k}" not in CONFIG_KEYS:
-                self.error(("footer", k), "未知配置项")
+                self.error(("footer", k), "未知配置项", "unknown setting")
         index = self.section("index_no")
         pattern = self._pattern(index)
         listing = self.section("listing")
@@ -352,14 +379,20 @@ class _Builder:
     def _url(self, site: dict[str, Any]) -> str:
         url = self.text(site, ("site", "url"), required=True) or "https://example.gov.cn/"
         if not _URL.match(url):
-            self.error(("site", "url"), "应为 http:// 或 https:// 开头的网址", "网址中不能有空格、引号、尖括号或反斜杠")
+            self.error(
+                ("site", "url"),
+                "应为 http:// 或 https:// 开头的网址",
+                "must be a URL starting with http:// or https://",
+                "网址中不能有空格、引号、尖括号或反斜杠",
+                "no spaces, quotes, angle brackets or backslashes in the URL",
+            )
             return "https://example.gov.cn/"
         return url if url.endswith("/") else url + "/"
 
     def _int(self, section: dict[str, Any], path: tuple[str, ...], default: int) -> int:
         value = section.get(path[-1], default)
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10_000:
-            self.error(path, "应为 1 到 10000 的整数")
+            self.error(path, "应为 1 到 10000 的整数", "must be a whole number from 1 to 10000")
             return default
         return value
 
@@ -368,10 +401,14 @@ class _Builder:
         try:
             pattern = re.compile(text)
         except re.error as exc:
-            self.error(("index_no", "pattern"), f"正则表达式无效（{exc}）")
+            self.error(("index_no", "pattern"), f"正则表达式无效（{exc}）", f"invalid regular expression ({exc})")
             return re.compile(DEFAULT_INDEX_PATTERN)
         if not {"prefix", "year"} <= set(pattern.groupindex):
-            self.error(("index_no", "pattern"), "必须包含命名组 (?P<prefix>…) 与 (?P<year>…)")
+            self.error(
+                ("index_no", "pattern"),
+                "必须包含命名组 (?P<prefix>…) 与 (?P<year>…)",
+                "must contain the named groups (?P<prefix>…) and (?P<year>…)",
+            )
             return re.compile(DEFAULT_INDEX_PATTERN)
         return pattern
 
@@ -379,31 +416,51 @@ class _Builder:
         data = self.src.data or {}
         raw = data.get("agencies")
         if not isinstance(raw, list) or not raw:
-            self.error(("agencies",), "应为非空列表", "每项写 - {id: …, name: …, code: …}")
+            self.error(
+                ("agencies",),
+                "应为非空列表",
+                "must be a non-empty list",
+                "每项写 - {id: …, name: …, code: …}",
+                "one item per agency: - {id: …, name: …, code: …}",
+            )
             return ()
         out: list[Agency] = []
         seen: set[str] = set()
         for i, item in enumerate(raw):
             path: tuple[str | int, ...] = ("agencies", i)
             if not isinstance(item, dict):
-                self.error(path, "应为 {id, name, code} 映射")
+                self.error(path, "应为 {id, name, code} 映射", "must be an {id, name, code} mapping")
                 continue
             for key in item:
                 if f"agencies[].{key}" not in CONFIG_KEYS:
-                    self.error((*path, key), "未知配置项", "可用：id、name、code、short_name")
+                    self.error(
+                        (*path, key),
+                        "未知配置项",
+                        "unknown setting",
+                        "可用：id、name、code、short_name",
+                        "known: id, name, code, short_name",
+                    )
             values = {k: item.get(k) for k in ("id", "name", "code", "short_name")}
             for k in ("name", "short_name"):
                 shown = values[k]
                 if isinstance(shown, str) and _MARKUP.search(shown):
-                    self.error((*path, k), "不能包含 < > 或控制字符", "这里只写机构名称")
+                    self.error(
+                        (*path, k),
+                        "不能包含 < > 或控制字符",
+                        "must not contain < > or control characters",
+                        "这里只写机构名称",
+                        "the agency name only",
+                    )
             for k in ("id", "name", "code"):
                 if not isinstance(values[k], (str, int)) or isinstance(values[k], bool) or values[k] == "":
-                    self.error((*path, k), "必须填写文字")
+                    self.error((*path, k), "必须填写文字", "is required (text)")
             agency_id = str(values["id"] or "")
             if agency_id and not re.match(r"^[a-z0-9][a-z0-9-]*$", agency_id):
-                self.error((*path, "id"), "只能使用小写字母、数字和连字符")
+                self.error(
+                    (*path, "id"), "只能使用小写字母、数字和连字符", "only lower-case letters, digits and hyphens"
+                )
             if agency_id in seen:
-                self.error((*path, "id"), f"机构 id {agency_id} 重复")
+                self.error((*path, "id"), f"机构 id {agency_id} 重复", f"agency id {agency_id} is used twice")
             seen.add(agency_id)
             out.append(
                 Agency(agency_id, str(values["name"] or ""), str(values["code"] or ""), str(values["short_name"] or ""))
@@ -417,7 +474,7 @@ class _Builder:
         for key, value in raw.items():
             path = ("vocabularies", key)
             if f"vocabularies.{key}" not in CONFIG_KEYS:
-                self.error(path, "未知词表")
+                self.error(path, "未知词表", "unknown vocabulary")
                 continue
             if key == "topics":
                 changes["topics"] = self._topic_tree(value, path) or base.topics
@@ -425,7 +482,7 @@ class _Builder:
                 if isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):
                     changes["transitions"] = {str(k): tuple(str(x) for x in v) for k, v in value.items()}
                 else:
-                    self.error(path, "应为 {状态: [后续状态…]} 映射")
+                    self.error(path, "应为 {状态: [后续状态…]} 映射", "must be a {status: [next statuses…]} mapping")
             else:
                 terms = self._terms(value, path, need_slug=key == "info_types")
                 if terms:
@@ -439,7 +496,13 @@ class _Builder:
     def _terms(self, value: Any, path: tuple[str | int, ...], need_slug: bool = False) -> tuple[V.Term, ...]:
         """Terms written as ``名称`` or ``{name, slug, aliases}``; aliases keep renamed values valid."""
         if not isinstance(value, list) or not value:
-            self.error(path, "应为非空列表", "每项写 名称，或 {name: 名称, slug: 英文标识, aliases: [旧名称]}")
+            self.error(
+                path,
+                "应为非空列表",
+                "must be a non-empty list",
+                "每项写 名称，或 {name: 名称, slug: 英文标识, aliases: [旧名称]}",
+                "each item: a name, or {name: …, slug: …, aliases: [former names]}",
+            )
             return ()
         terms: list[V.Term] = []
         for i, item in enumerate(value, start=1):
@@ -455,11 +518,19 @@ class _Builder:
                 and isinstance(aliases, list)
                 and all(isinstance(a, str) for a in aliases)
             ):
-                self.error((*path, i - 1), "每项应为 名称，或 {name: 名称, slug: 英文标识, aliases: [旧名称]}")
+                self.error(
+                    (*path, i - 1),
+                    "每项应为 名称，或 {name: 名称, slug: 英文标识, aliases: [旧名称]}",
+                    "each item must be a name, or {name: …, slug: …, aliases: [former names]}",
+                )
                 continue
             if not _SLUG.match(slug):
                 self.error(
-                    (*path, i - 1, "slug"), "只能使用小写字母、数字、连字符和下划线", "slug 用于网址，例如 guifanxing"
+                    (*path, i - 1, "slug"),
+                    "只能使用小写字母、数字、连字符和下划线",
+                    "only lower-case letters, digits, hyphens and underscores",
+                    "slug 用于网址，例如 guifanxing",
+                    "the slug is used in URLs, e.g. guifanxing",
                 )
                 continue
             terms.append(V.Term(item["name"], slug, tuple(aliases)))

@@ -4,21 +4,43 @@ The template is generated from the schema (model/fields.py), so a new field
 appears in templates the day it is added. Required fields get working values
 (the next free 索引号 for the agency and year, today's date); optional fields
 are written as comments the editor can uncomment.
+
+The stand-in texts a template carries (:func:`placeholders`) are also what
+``gongkai check`` looks for (checks/placeholders.py): an untouched template is
+reported, never published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.model import fields as F
-from generator.project import default_build_date, load_project
+
+if TYPE_CHECKING:
+    from generator.config import Agency, SiteConfig
+    from generator.project import Project
 
 
 class ScaffoldError(Exception):
     pass
 
+
+class NeedAgency(ScaffoldError):
+    """``--agency`` is missing; ``agencies`` are the configured ones to choose from."""
+
+    def __init__(self, agencies: list[Agency]) -> None:
+        self.agencies = agencies
+        listing = "；".join(f"{a.id}（{a.name}）" for a in agencies)
+        super().__init__(f"请用 --agency 指定机构 id。可用的机构：{listing}")
+
+
+# The body a template starts with; check reports it when it is left in a file.
+BODY_PLACEHOLDER = "在此撰写正文（Markdown）。"
 
 _OPTIONAL_EXAMPLES = {
     "doc_number": "澜政办发〔2024〕1号",
@@ -39,6 +61,29 @@ _OPTIONAL_EXAMPLES = {
     "media": "{file: files/example.mp4, title: 视频文字实录}",
     "nav_order": "10",
 }
+# Optional fields whose commented example is a stand-in, never a real value.
+_STAND_IN_FIELDS = ("abstract", "interpreter", "contact")
+# A required field's template value that is a request to the editor ("请在此填写…").
+_REQUEST = "请在此"
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A template text that must not be published. ``whole``: only the entire value counts."""
+
+    text: str
+    whole: bool = False
+
+
+def placeholders(kind: str) -> dict[str, Placeholder]:
+    """Field name (or ``"body"``) -> the stand-in text the ``kind`` template writes there."""
+    out: dict[str, Placeholder] = {"body": Placeholder(BODY_PLACEHOLDER)}
+    for fld in F.FIELDS_BY_KIND[kind]:
+        if fld.example.startswith(_REQUEST):
+            out[fld.name] = Placeholder(fld.example)
+        elif fld.name in _STAND_IN_FIELDS and not fld.example:
+            out[fld.name] = Placeholder(_OPTIONAL_EXAMPLES[fld.name], whole=True)
+    return out
 
 
 def next_index_no(root: Path, code: str, year: int) -> str:
@@ -56,10 +101,19 @@ def next_index_no(root: Path, code: str, year: int) -> str:
     return f"{code}/{year}-{highest + 1:05d}"
 
 
+def suggested_path(kind: str, agency_id: str, index_no: str) -> str:
+    """Where the file of a new item goes, named like the sample: ``<agency>-<year>-<serial>.md``."""
+    year, serial = index_no.rsplit("/", 1)[-1].split("-", 1)
+    folder = "catalogue" if kind == "entry" else "content/interpretations"
+    return f"{folder}/{year}/{agency_id}-{year}-{serial}.md"
+
+
 def scaffold(
     root: Path, kind: str, agency_id: str | None, interprets: str | None, on: dt.date | None
 ) -> tuple[str, str]:
     """Return ``(text, suggested_path)`` for a new file of ``kind``."""
+    from generator.project import default_build_date, load_project
+
     day = on or default_build_date()
     if kind == "page":
         return _render(F.PAGE_FIELDS, {}), "content/pages/new-page.md"
@@ -67,24 +121,46 @@ def scaffold(
     cfg = project.config
     if not cfg.agencies:
         raise ScaffoldError("site_config.yml 中没有机构名录（agencies）")
-    agency = cfg.agency(agency_id) if agency_id else cfg.agencies[0]
-    if agency is None:
-        raise ScaffoldError(f"未知机构 {agency_id}；可用：{'、'.join(a.id for a in cfg.agencies)}")
+    target = _interpreted(project, interprets) if kind == "interpretation" else None
+    if agency_id is None and target is not None:
+        agency_id = project.catalogue.entries[target].publisher  # 谁起草、谁解读
+    agency = _agency(cfg, agency_id)
     index_no = next_index_no(root, agency.code, day.year)
     values = {"index_no": index_no, "agency": agency.id, "date": day.isoformat()}
-    slug = index_no.replace("/", "-")
+    path = suggested_path(kind, agency.id, index_no)
     if kind == "entry":
-        return _render(F.ENTRY_FIELDS, values), f"catalogue/{day.year}/{slug}.md"
-    target = interprets
-    if target is None:
-        newest = project.catalogue.newest_entries()
+        return _render(F.ENTRY_FIELDS, values), path
+    values["target"] = str(target)
+    return _render(F.INTERPRETATION_FIELDS, values), path
+
+
+def _agency(cfg: SiteConfig, agency_id: str | None) -> Agency:
+    if agency_id is None:
+        raise NeedAgency(list(cfg.agencies))
+    agency = cfg.agency(agency_id)
+    if agency is None:
+        listing = "；".join(f"{a.id}（{a.name}）" for a in cfg.agencies)
+        raise ScaffoldError(f"未知机构 {agency_id}。可用的机构：{listing}")
+    return agency
+
+
+def _interpreted(project: Project, interprets: str | None) -> str:
+    entries = project.catalogue.entries
+    newest = project.catalogue.newest_entries()
+    if interprets is None:
         if not newest:
             raise ScaffoldError("目录中还没有可解读的文件，请先创建条目，或用 --interprets 指定索引号")
-        target = newest[0].index_no
-    elif target not in project.catalogue.entries:
-        raise ScaffoldError(f"索引号 {target} 不存在")
-    values["target"] = target
-    return _render(F.INTERPRETATION_FIELDS, values), f"content/interpretations/{day.year}/{slug}.md"
+        return newest[0].index_no
+    if interprets in entries:
+        return interprets
+    close = difflib.get_close_matches(interprets, list(entries), n=3, cutoff=0.6)
+    recent = [e.index_no for e in newest[:3] if e.index_no not in close]
+    parts = [f"索引号 {interprets} 不存在。"]
+    if close:
+        parts.append(f"您是不是要写 {'、'.join(close)}？")
+    if recent:
+        parts.append(f"最近公开的文件：{'、'.join(recent)}")
+    raise ScaffoldError("".join(parts))
 
 
 def _render(fields: tuple[F.Field, ...], values: dict[str, str]) -> str:
@@ -98,5 +174,5 @@ def _render(fields: tuple[F.Field, ...], values: dict[str, str]) -> str:
         else:
             example = _OPTIONAL_EXAMPLES.get(fld.name, "…")
             lines.append(f"# {fld.name}: {example}")
-    lines += ["---", "", "在此撰写正文（Markdown）。", ""]
+    lines += ["---", "", BODY_PLACEHOLDER, ""]
     return "\n".join(lines)

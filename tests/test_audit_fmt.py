@@ -253,7 +253,7 @@ def test_body_is_byte_for_byte_unchanged() -> None:
         (b"---\ntitle: a\ntitle: b\n---\n", "E008"),
         (b"---\ntitle: x\n", "E005"),
         (b"no front matter\n", "E004"),
-        (b"---\n\ttitle: x\n---\n", "E006"),
+        (b"---\n\ttitle: x\n---\n", "E107"),
         (b"---\na: &x 1\nb: *x\n---\n", "E009"),
         (b"---\nt: !!python/object:os.system x\n---\n", "E010"),
         (b"---\ntitle: \xff\n---\n", "E001"),

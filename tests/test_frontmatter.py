@@ -48,9 +48,10 @@ def test_reading_problems_are_diagnostics() -> None:
 def test_yaml_syntax_error_is_positioned_and_translated() -> None:
     src = parse("x.md", b"---\ntitle: a\n\tkeywords: [b]\n---\n")
     (d,) = src.diagnostics
-    assert (d.code, d.line, d.col) == ("E006", 3, 1)
-    assert d.message() == "YAML 语法错误：制表符（Tab）不能用于缩进"
-    assert d.hint() == "用空格代替 Tab 缩进"
+    assert (d.code, d.line, d.col) == ("E107", 3, 1)
+    assert d.message() == "元数据中有制表符（Tab）"
+    assert d.hint() == "YAML 只能用空格缩进：把 Tab 换成空格"
+    assert src.data == {"title": "a", "keywords": ["b"]}  # the rest is still read and checked
 
 
 def test_colon_in_value() -> None:

@@ -146,7 +146,7 @@ def test_version_option() -> None:
     result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"gongkai {__version__}"
-    assert "显示 gongkai 的版本号" in run_cli("--help").stdout
+    assert "显示版本号并退出。" in run_cli("--help").stdout
     assert "新建一个网站内容仓库" in run_cli("init", "--help").stdout
 
 

@@ -159,7 +159,7 @@ MESSAGES: dict[str, Message] = {
         "simplify the formatting of this body (nested lists, quotes, emphasis)",
     ),
     # --- schema (E1xx) ---
-    "E101": Message("缺少必填字段 {key}（{label}）", "missing required field {key} ({label})", "{hint}", "{hint}"),
+    "E101": Message("缺少必填字段 {key}（{label}）", "missing required field {key}", "{hint}", "{hint}"),
     "E102": Message("未知字段 {key}", "unknown field {key}", "{hint}", "{hint}"),
     "E103": Message(
         "字段 {key} 应为{expected}，实际是{actual}",
@@ -175,6 +175,18 @@ MESSAGES: dict[str, Message] = {
         "{key} is required when info_type is {doc_type}",
         "{hint}",
         "{hint}",
+    ),
+    "E106": Message(
+        "{label}仍是模板中的占位文字“{text}”",
+        '{key} still holds the template placeholder "{text}"',
+        "把占位文字换成实际内容",
+        "replace the placeholder with the real text",
+    ),
+    "E107": Message(
+        "元数据中有制表符（Tab）",
+        "tab character in the front matter",
+        "YAML 只能用空格缩进：把 Tab 换成空格",
+        "YAML is indented with spaces only: replace the tab with spaces",
     ),
     # --- dates (E2xx) ---
     "E201": Message(
@@ -274,7 +286,7 @@ MESSAGES: dict[str, Message] = {
         "填写了效力状况 {validity}，但缺少 validity_history",
         "validity {validity} is set but validity_history is missing",
         "补充带日期的效力记录，例如 - {{date: 2024-01-01, status: 有效}}",
-        "add dated events, e.g. - {{date: 2024-01-01, status: 有效}}",
+        "add dated events, e.g. `- {{date: 2024-01-01, status: 有效}}`",
     ),
     "E505": Message(
         "关系引用形成循环：{cycle}",
@@ -290,9 +302,9 @@ MESSAGES: dict[str, Message] = {
     ),
     "E507": Message(
         "有效期至 {expires} 已过，但效力状况仍为 有效",
-        "expires {expires} has passed but validity is still 有效",
+        'expires {expires} has passed but validity is still "有效"',
         "在 validity_history 中补记 {{date: {expires}, status: 失效}} 并把 validity 改为 失效",
-        "append {{date: {expires}, status: 失效}} and set validity to 失效",
+        "append `{{date: {expires}, status: 失效}}` and set validity to `失效`",
     ),
     # --- attachments (E6xx) ---
     "E601": Message(
@@ -346,7 +358,7 @@ MESSAGES: dict[str, Message] = {
         "create site_config.yml at the repository root",
     ),
     "E702": Message(
-        "站点配置项 {key} 无效：{problem}", "invalid site configuration {key}: {problem}", "{hint}", "{hint}"
+        "站点配置项 {key} 无效：{problem}", "invalid site configuration {key}: {problem_en}", "{hint}", "{hint}"
     ),
     # --- theme, engine and installation (E750–E758), gongkai init (E760–E762) ---
     "E750": Message(
@@ -426,7 +438,7 @@ MESSAGES: dict[str, Message] = {
         "{doc_type}尚无政策解读",
         "{doc_type} has no interpretation",
         "规章和行政规范性文件应同步发布解读（content/interpretations/），可用 gongkai new interpretation",
-        "规章 and 行政规范性文件 must be interpreted; try `gongkai new interpretation`",
+        '"规章" and "行政规范性文件" must be interpreted; try `gongkai new interpretation`',
     ),
     "W102": Message(
         "引用了未公开的条目 {value}",
@@ -436,9 +448,9 @@ MESSAGES: dict[str, Message] = {
     ),
     "W104": Message(
         "施行日期 {effective} 已到，但效力状况仍为 尚未生效",
-        "effective_date {effective} has come but validity is still 尚未生效",
+        'effective_date {effective} has come but validity is still "尚未生效"',
         "在 validity_history 中补记 {{date: {effective}, status: 有效}} 并把 validity 改为 有效",
-        "append {{date: {effective}, status: 有效}} and set validity to 有效",
+        "append `{{date: {effective}, status: 有效}}` and set validity to `有效`",
     ),
     "W801": Message(
         "privacy_ack 登记的号码 {masked} 未在本条信息中出现",
@@ -458,14 +470,14 @@ MESSAGES: dict[str, Message] = {
         "published {published}, {days} working days after written_date {written}: more than 20",
         "《政府信息公开条例》第二十六条：主动公开的政府信息应自形成或者变更之日起 20 个工作日内公开"
         "（最迟 {due}）；如成文日期有误请更正",
-        "条例 Art. 26: proactive information is published within 20 working days of being made "
+        "Regulations Art. 26: proactive information is published within 20 working days of being made "
         "or changed (here by {due}); correct written_date if it is wrong",
     ),
     "W711": Message(
         "解读发布于原文件 {target}（公开于 {source_date}）之后第 {days} 个工作日，超过 3 个工作日",
         "interpretation published {days} working days after its document {target} ({source_date}): more than 3",
         "“发布·解读·回应”规定：政策解读与文件同步发布，最迟在文件公开后 3 个工作日内（本件最迟 {due}）",
-        "the 发布·解读·回应 rule: interpretations are due with the document, "
+        "the \"发布·解读·回应\" rule: interpretations are due with the document, "
         "at the latest 3 working days later (here {due})",
     ),
     "W712": Message(
@@ -481,8 +493,8 @@ MESSAGES: dict[str, Message] = {
         "{doc_type} in force since {start} has passed its {years}-year validity period (ended {end}) without renewal",
         "行政规范性文件有效期一般为 5 年，标题含“暂行”“试行”的为 2 年；经评估继续有效的，重新登记、编号、公布，"
         "并填写新的 expires；不再适用的，补记 {{date: {lapse}, status: 失效}}",
-        "行政规范性文件 are valid for 5 years, 暂行/试行 ones for 2; renew it (re-register, re-publish, "
-        "set a new expires) or append {{date: {lapse}, status: 失效}}",
+        "normative documents (\"行政规范性文件\") are valid for 5 years, \"暂行\"/\"试行\" ones for 2; renew it (re-register, re-publish, "
+        "set a new expires) or append `{{date: {lapse}, status: 失效}}`",
     ),
     "W714": Message(
         "有效期至 {end}，还有 {days} 天到期",
@@ -497,15 +509,15 @@ MESSAGES: dict[str, Message] = {
         "{agency} has not published its {year} annual report (due {due})",
         "《政府信息公开条例》第四十九条：政府部门每年 1 月 31 日前、本级政府每年 3 月 31 日前公布上一年度年度报告；"
         "公开后在目录中加入信息类别为 公开年报 的条目",
-        "条例 Art. 49: departments publish last year's report by 31 January, governments by 31 March; "
-        "add it to the catalogue with info_type 公开年报",
+        "Regulations Art. 49: departments publish last year's report by 31 January, governments by 31 March; "
+        "add it to the catalogue with info_type \"公开年报\"",
     ),
     "W716": Message(
         "{year} 年度报告公开于 {published}，晚于 {due}",
         "{year} annual report published {published}, after {due}",
         "《政府信息公开条例》第四十九条：政府部门每年 1 月 31 日前、本级政府每年 3 月 31 日前公布上一年度年度报告"
         "（本级政府的期限可在 deadlines.annual_report_due 中设为 03-31）",
-        "条例 Art. 49: departments by 31 January, governments by 31 March "
+        "Regulations Art. 49: departments by 31 January, governments by 31 March "
         "(set a government's date in deadlines.annual_report_due)",
     ),
     "W717": Message(
@@ -513,7 +525,7 @@ MESSAGES: dict[str, Message] = {
         "{other} {action_en} this document from {changed}; {days} working days later its validity is still {status}",
         "《政府信息公开条例》第二十六条：信息变更之日起 20 个工作日内公开（最迟 {due}）；"
         "在 validity_history 中补记 {{date: {changed}, status: {expected}, by: {other}}} 并更新 validity",
-        "条例 Art. 26: a change is published within 20 working days (here by {due}); append "
+        "Regulations Art. 26: a change is published within 20 working days (here by {due}); append "
         "{{date: {changed}, status: {expected}, by: {other}}} to validity_history and update validity",
     ),
     "W750": Message(
@@ -521,6 +533,12 @@ MESSAGES: dict[str, Message] = {
         "placeholder left by gongkai init is still there{more_en}: {text}",
         "发布前改为本机关的真实信息；占位内容会原样出现在网站上",
         "replace it with the office's real information before publishing: it is shown on the site as is",
+    ),
+    "W110": Message(
+        "草稿的{label}仍是模板中的占位文字“{text}”",
+        'the draft\'s {key} still holds the template placeholder "{text}"',
+        "发布前把占位文字换成实际内容",
+        "replace the placeholder with the real text before publishing",
     ),
 }
 
@@ -595,11 +613,12 @@ def _fill(template: str, params: tuple[tuple[str, Any], ...]) -> str:
 
 
 def _fill_hint_en(template: str, params: tuple[tuple[str, Any], ...]) -> str:
+    """The English hint. ``{hint}`` stands for the caller's ``hint_en`` (never the Chinese ``hint``)."""
     values = dict(params)
-    if template == "{hint}" and values.get("hint_en"):
-        return str(values["hint_en"])
-    if template == "{hint}" and values.get("suggestion"):
-        return f"did you mean {values['suggestion']}?"
+    if template == "{hint}":
+        if values.get("hint_en"):
+            return str(values["hint_en"])
+        return f"did you mean {values['suggestion']}?" if values.get("suggestion") else ""
     return _fill(template, params)
 
 

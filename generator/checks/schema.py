@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.checks.diagnostics import Diagnostic, diag
+from generator.checks.placeholders import check_placeholders
 from generator.config import SiteConfig
 from generator.model import fields as F
 from generator.model.identifiers import check_doc_number
@@ -76,9 +77,11 @@ def validate(src: SourceFile, kind: str, config: SiteConfig) -> Checked:
                 key=fld.name,
                 label=fld.label,
                 hint=f"加入一行：{fld.name}: …（{fld.help}）",
+                hint_en=f"add a line {fld.name}: … ({F.TYPE_NAMES.get(fld.type, (fld.type, fld.type))[1]})",
             )
     if kind == "entry":
         _conditional(ctx, out.values)
+    out.diagnostics.extend(check_placeholders(src, kind))
     return out
 
 
@@ -107,7 +110,7 @@ class _Ctx:
     def add(self, pos: tuple[int, int], code: str, **params: Any) -> None:
         self.diags.append(diag(self.src.path, pos, code, **params))
 
-    def type_error(self, path: KeyPath, expected: str, value: Any, hint: str = "") -> object:
+    def type_error(self, path: KeyPath, expected: str, value: Any, hint: str = "", hint_en: str = "") -> object:
         zh, en = F.TYPE_NAMES.get(expected, (expected, expected))
         actual_zh, actual_en = _describe(value)
         self.add(
@@ -119,6 +122,7 @@ class _Ctx:
             actual=actual_zh,
             actual_en=actual_en,
             hint=hint,
+            hint_en=hint_en,
         )
         return _INVALID
 
@@ -131,8 +135,10 @@ class _Ctx:
         if isinstance(value, YamlDate):
             return value.text
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            hint = "列表只能用于可以有多个值的字段；这里只写一个值" if isinstance(value, list) else ""
-            return self.type_error(path, "text", value, hint)
+            many = isinstance(value, list)
+            hint = "列表只能用于可以有多个值的字段；这里只写一个值" if many else ""
+            hint_en = "a list is only for fields with several values; write one value here" if many else ""
+            return self.type_error(path, "text", value, hint, hint_en)
         text = str(value).strip()
         if not text:
             self.add(self.src.pos(path), "E104", key=_dotted(path))
@@ -150,16 +156,18 @@ class _Ctx:
 
     def _bool(self, value: Any, path: KeyPath) -> Any:
         if not isinstance(value, bool):
-            return self.type_error(path, "bool", value, "写 true 或 false")
+            return self.type_error(path, "bool", value, "写 true 或 false", "write true or false")
         return value
 
     def _date(self, value: Any, path: KeyPath) -> Any:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             digits = str(value)
-            hint = f"写成 {digits[:4]}-{digits[4:6]}-{digits[6:8]}" if len(digits) == 8 else "日期格式为 YYYY-MM-DD"
-            return self.type_error(path, "date", value, hint)
+            iso = f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
+            hint = f"写成 {iso}" if len(digits) == 8 else "日期格式为 YYYY-MM-DD"
+            hint_en = f"write {iso}" if len(digits) == 8 else "write dates as YYYY-MM-DD"
+            return self.type_error(path, "date", value, hint, hint_en)
         if not isinstance(value, (str, YamlDate)):
-            return self.type_error(path, "date", value, "日期格式为 YYYY-MM-DD")
+            return self.type_error(path, "date", value, "日期格式为 YYYY-MM-DD", "write dates as YYYY-MM-DD")
         text = value.text if isinstance(value, YamlDate) else value.strip()
         parsed = parse_date(text)
         if parsed:
@@ -172,8 +180,10 @@ class _Ctx:
 
     def _list(self, value: Any, path: KeyPath, item_type: str, list_type: str) -> Any:
         if not isinstance(value, list):
-            hint = f"写成列表：[{value}]" if isinstance(value, str) else "写成列表：[值1, 值2]"
-            return self.type_error(path, list_type, value, hint)
+            one = isinstance(value, str)
+            hint = f"写成列表：[{value}]" if one else "写成列表：[值1, 值2]"
+            hint_en = f"write a list: `[{value}]`" if one else "write a list: [value1, value2]"
+            return self.type_error(path, list_type, value, hint, hint_en)
         items = [self.coerce(item_type, item, (*path, i)) for i, item in enumerate(value)]
         return tuple(x for x in items if x is not _INVALID)
 
@@ -225,7 +235,7 @@ class _Ctx:
             value=text,
             hint=hint,
             suggestion=suggestion or "",
-            hint_en="" if suggestion else f"allowed: {' '.join(vocab.names())}",
+            hint_en="" if suggestion else "allowed: " + ", ".join(f'"{name}"' for name in vocab.names()),
         )
         return _INVALID
 
@@ -240,23 +250,29 @@ class _Ctx:
         resolved = tree.resolve(text.replace("/", "\\") if "\\" not in text else text)
         if resolved:
             return resolved
-        suggestion = tree.suggest(text)
-        if suggestion:
-            hint = f'您是不是要写 "{suggestion.replace(chr(92), chr(92) * 2)}"？（一级与二级之间用 \\\\ 分隔）'
+        close = tree.closest(text)
+        if close:
+            typed = [self._as_written(path, topic) for topic in close]
+            hint, hint_en = f"您是不是要写 {' 或 '.join(typed)}？", f"did you mean {' or '.join(typed)}?"
         else:
-            hint = '格式为 "一级\\\\二级"，取自主题分类表（docs/schema.md）'
-        self.add(
-            self.src.pos(path),
-            "E401",
-            key="topics",
-            label="主题分类",
-            value=text,
-            hint=hint,
-            hint_en=f'did you mean "{suggestion}"?'
-            if suggestion
-            else "use a path from the topic tree (docs/schema.md)",
-        )
+            hint = f"格式为 {self._as_written(path, '一级' + chr(92) + '二级')}，取自主题分类表（docs/schema.md）"
+            hint_en = (
+                f"write {self._as_written(path, 'level1' + chr(92) + 'level2')}, from the topic tree (docs/schema.md)"
+            )
+        self.add(self.src.pos(path), "E401", key="topics", label="主题分类", value=text, hint=hint, hint_en=hint_en)
         return _INVALID
+
+    def _as_written(self, path: KeyPath, value: str) -> str:
+        """``value`` as the editor types it where ``path`` is: in the same quotes, escaped for them."""
+        line, col = self.src.pos(path)
+        rows = self.src.raw_front_matter.split("\n")
+        row = rows[line - 2] if 0 <= line - 2 < len(rows) else ""
+        quote = row[col - 1 : col]
+        if quote == '"':
+            return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if quote == "'":
+            return "'" + value.replace("'", "''") + "'"
+        return value
 
     def _topics(self, value: Any, path: KeyPath) -> Any:
         return self._list(value, path, "topic", "topics")
@@ -289,9 +305,9 @@ class _Ctx:
     def _mapping(self, value: Any, path: KeyPath, name: str) -> Any:
         spec = F.SUBFIELDS[name]
         if not isinstance(value, dict):
-            return self.type_error(
-                path, name if name in ("media", "relations") else "mapping", value, f"写成 {{{', '.join(spec)}}} 的形式"
-            )
+            shape = "{" + ", ".join(spec) + "}"
+            kind = name if name in ("media", "relations") else "mapping"
+            return self.type_error(path, kind, value, f"写成 {shape} 的形式", f"write it as {shape}")
         out: dict[str, Any] = {}
         for key, sub in value.items():
             if key not in spec:
@@ -313,14 +329,27 @@ class _Ctx:
                 out[key] = typed
         for key, (required, _) in spec.items():
             if required and key not in value:
-                self.add(self.src.pos(path), "E101", key=_dotted((*path, key)), label=key, hint=f"加入 {key}: …")
+                self.add(
+                    self.src.pos(path),
+                    "E101",
+                    key=_dotted((*path, key)),
+                    label=key,
+                    hint=f"加入 {key}: …",
+                    hint_en=f"add {key}: …",
+                )
                 return _INVALID
         return out
 
     def _events(self, value: Any, path: KeyPath) -> Any:
         name = str(path[0])
         if not isinstance(value, list):
-            return self.type_error(path, "events", value, "每条记录一行：- {date: 2024-01-01, …}")
+            return self.type_error(
+                path,
+                "events",
+                value,
+                "每条记录一行：- {date: 2024-01-01, …}",
+                "one record per line: - {date: 2024-01-01, …}",
+            )
         items = [self._mapping(item, (*path, i), name) for i, item in enumerate(value)]
         if any(x is _INVALID for x in items):
             return _INVALID
@@ -339,7 +368,13 @@ class _Ctx:
 
     def _attachments(self, value: Any, path: KeyPath) -> Any:
         if not isinstance(value, list):
-            return self.type_error(path, "attachments", value, "每个附件一行：- {title: …, file: …, sha256: …}")
+            return self.type_error(
+                path,
+                "attachments",
+                value,
+                "每个附件一行：- {title: …, file: …, sha256: …}",
+                "one attachment per line: - {title: …, file: …, sha256: …}",
+            )
         items = [self._mapping(item, (*path, i), "attachments") for i, item in enumerate(value)]
         for i, item in enumerate(items):
             if item is not _INVALID and "sha256" in item and not re.fullmatch(r"[0-9a-f]{64}", item["sha256"]):
@@ -348,7 +383,13 @@ class _Ctx:
 
     def _acks(self, value: Any, path: KeyPath) -> Any:
         if not isinstance(value, list):
-            return self.type_error(path, "acks", value, '每项一行：- {value: "号码", reason: 理由}')
+            return self.type_error(
+                path,
+                "acks",
+                value,
+                '每项一行：- {value: "号码", reason: 理由}',
+                'one per line: - {value: "number", reason: …}',
+            )
         items = [self._mapping(item, (*path, i), "privacy_ack") for i, item in enumerate(value)]
         return tuple(x for x in items if x is not _INVALID)
 

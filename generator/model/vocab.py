@@ -83,6 +83,37 @@ class TopicTree:
     def suggest(self, value: str) -> str | None:
         return did_you_mean(value, self.all_paths())
 
+    def closest(self, value: str, n: int = 3, cutoff: float = 0.4, margin: float = 0.1) -> list[str]:
+        """Up to ``n`` valid topics most like ``value``, best first (within ``margin`` of the best).
+
+        Compared part by part, the 二级 weighing most: a long shared 一级 must not make an
+        unrelated 二级 (such as ``其他``) look close. A value without ``\\`` is compared with
+        each 二级 and, at half weight, its 一级.
+        """
+        value = value.replace("/", "\\")
+        first, sep, second = value.partition("\\")
+        scored: list[tuple[float, int, str]] = []
+        for order, path in enumerate(self.all_paths()):
+            top, _, child = path.partition("\\")
+            if sep:
+                score = 0.3 * _similar(first, top) + 0.7 * _similar(second, child or top)
+            elif child:
+                near = _similar(value, child)
+                score = max(near, (near + _similar(value, top)) / 2)
+            else:
+                score = _similar(value, top)
+            if score >= cutoff:
+                scored.append((-score, order, path))
+        scored.sort()
+        best = -scored[0][0] if scored else 0.0
+        return [path for score, _, path in scored[:n] if -score >= best - margin]
+
+
+def _similar(a: str, b: str) -> float:
+    """difflib's ratio; a name written out in full inside the other counts as close."""
+    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    return max(ratio, 0.8) if len(a) >= 2 and a in b else ratio
+
 
 def did_you_mean(value: str, candidates: Iterable[str]) -> str | None:
     matches = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.5)

@@ -673,3 +673,23 @@ def write_file(path: Path, data: bytes) -> None:
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+# ------------------------------------------------------------------ development server
+def dev_server(builder: Any, host: str, port: int, root: str, inject: Any) -> Any:
+    """MkDocs' live-reload server (``gongkai serve``; generator/site/serve.py).
+
+    ``inject(html, epoch)`` replaces MkDocs' inline reload script, which the pages'
+    Content-Security-Policy blocks; ``visible_epoch()`` is the epoch a served page carries.
+    """
+    from mkdocs.livereload import LiveReloadServer
+
+    class DevServer(LiveReloadServer):
+        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+            return bytes(inject(content, epoch))
+
+        def visible_epoch(self) -> int:
+            with self._epoch_cond:
+                return int(self._visible_epoch)
+
+    return DevServer(builder=builder, host=host, port=port, root=root)

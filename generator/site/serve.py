@@ -1,33 +1,117 @@
 """``gongkai serve``: build into a temporary folder, serve it, rebuild on change.
 
-Uses MkDocs' LiveReloadServer (through the engine's dependency set) so the
-browser reloads after each successful rebuild. A failed rebuild keeps serving
-the last good site and prints the diagnostics.
+The server is MkDocs' live-reload server, reached through the engine module
+(:func:`generator.site.engine.dev_server`). Two things differ from ``mkdocs serve``:
+
+* **Live reload under the site's CSP.** MkDocs injects an inline ``<script>``, which
+  the pages' Content-Security-Policy (``script-src 'self'``) blocks. Here pages get
+  ``<script src="/.gongkai/livereload.js" data-epoch=…>`` instead: a same-origin file
+  the policy allows. The published site's policy is not touched; only served pages
+  carry the extra tag.
+* **Errors.** A failed rebuild keeps serving the last good site, with a banner listing
+  the errors at the foot of every page. When there has never
+  been one in this session, the project's ``site/`` (the last successful
+  ``gongkai build``) is served; without that, every page shows the list of problems
+  (file:line:col, message, hint), and reloads itself when a file is saved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import shutil
 import signal
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 
-from generator.checks.diagnostics import render_text, summary
+from generator.checks.diagnostics import Diagnostic, render_text, summary
 from generator.project import load_project
+from generator.site import engine
 from generator.site.build import BuildError, build_site
 
+ASSETS = "/.gongkai/"
+RELOAD_SCRIPT = ASSETS + "livereload.js"
+PROBLEMS_STYLE = ASSETS + "problems.css"
 
-def _rebuild(root: Path, target: Path, build_date: dt.date | None) -> bool:
+# MkDocs' reload protocol (mkdocs/livereload: GET /livereload/<epoch>/<id> answers with the
+# newest epoch), as a file: the epoch and request id come from the script tag's data attributes.
+_RELOAD_JS = """\
+(function () {
+  "use strict";
+  var tag = document.currentScript;
+  var epoch = parseFloat(tag.getAttribute("data-epoch"));
+  var requestId = tag.getAttribute("data-request");
+  var req, timeout;
+  function poll() {
+    req = new XMLHttpRequest();
+    req.onloadend = function () {
+      if (parseFloat(this.responseText) > epoch) {
+        location.reload();
+      } else {
+        timeout = setTimeout(poll, this.status === 200 ? 0 : 3000);
+      }
+    };
+    req.open("GET", "/livereload/" + epoch + "/" + requestId);
+    req.send();
+  }
+  function stop() {
+    if (req) { req.abort(); }
+    if (timeout) { clearTimeout(timeout); }
+    req = timeout = undefined;
+  }
+  window.addEventListener("load", function () {
+    if (document.visibilityState === "visible") { poll(); }
+  });
+  window.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { poll(); } else { stop(); }
+  });
+  window.addEventListener("beforeunload", stop);
+})();
+"""
+
+_PROBLEMS_CSS = """\
+body { font-family: system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2rem auto;
+  max-width: 60rem; padding: 0 1rem; color: #1a1a1a; line-height: 1.6; }
+h1 { color: #a00; font-size: 1.5rem; }
+ol { padding-left: 1.5rem; }
+li { margin: 0 0 1rem; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f3f3f3; padding: 0 .2em; }
+.hint { display: block; color: #333; }
+.warning { color: #7a4b00; }
+.gk-serve-problems { position: fixed; z-index: 100; left: 0; right: 0; bottom: 0; max-height: 40vh;
+  overflow: auto; margin: 0; padding: .75rem 1rem; background: #fff4f4; color: #1a1a1a;
+  border-top: 3px solid #a00; font: 14px/1.5 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; }
+.gk-serve-problems strong { color: #a00; }
+.gk-serve-problems ol { margin: .25rem 0 0; }
+.gk-serve-problems li { margin: 0 0 .25rem; }
+"""
+
+
+@dataclass
+class _State:
+    """What the server shows: a site folder, or (``site`` is None) the problems."""
+
+    site: Path | None = None
+    problems: list[Diagnostic] = field(default_factory=list)
+    failure: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _rebuild(root: Path, target: Path, build_date: dt.date | None, state: _State) -> bool:
     project = load_project(root, build_date)
     if project.diagnostics:
         click.echo(render_text(project.diagnostics), err=True)
         click.echo(summary(project.diagnostics), err=True)
     if project.errors:
-        click.echo("有错误，继续显示上一次成功构建的网站。", err=True)
+        _failed(state, project.diagnostics, "")
         return False
     try:
         stats = build_site(project, target)
@@ -35,25 +119,154 @@ def _rebuild(root: Path, target: Path, build_date: dt.date | None) -> bool:
         if exc.diagnostics:
             click.echo(render_text(list(exc.diagnostics)), err=True)
         click.echo(f"构建失败：{exc}", err=True)
+        _failed(state, list(exc.diagnostics), str(exc))
         return False
+    with state.lock:
+        state.site, state.problems, state.failure = target, [], ""
     click.echo(f"已构建 {stats.pages} 个页面", err=True)
     return True
 
 
-def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
-    from mkdocs.livereload import LiveReloadServer
+def _failed(state: _State, problems: list[Diagnostic], failure: str) -> None:
+    with state.lock:
+        state.problems, state.failure = problems, failure
+        shown = state.site
+    if shown is None:
+        click.echo("有错误，网站尚未生成：浏览器中显示问题清单，修正后自动刷新。", err=True)
+    else:
+        click.echo(f"有错误，继续显示上一次成功构建的网站（{shown}）。", err=True)
 
+
+def previous_site(root: Path) -> Path | None:
+    """The project's ``site/`` from the last successful ``gongkai build`` (builds replace it only on success)."""
+    site = root / "site"
+    return site if (site / "index.html").is_file() else None
+
+
+def _problem_items(problems: list[Diagnostic]) -> str:
+    items = []
+    for d in problems:
+        word = "错误" if d.is_error else "警告"
+        hint = d.hint()
+        hint_html = f'<span class="hint">提示：{html.escape(hint)}</span>' if hint else ""
+        items.append(
+            f'<li class="{d.severity.value}"><code>{html.escape(d.location())}</code> '
+            f"{word}[{html.escape(d.code)}]：{html.escape(d.message())}{hint_html}</li>"
+        )
+    return f"<ol>{''.join(items)}</ol>"
+
+
+def problems_page(problems: list[Diagnostic], failure: str) -> bytes:
+    """The page shown instead of a site that was never built: every problem, in Chinese."""
+    failed = f"<p>构建失败：{html.escape(failure)}</p>" if failure else ""
+    listing = f"{_problem_items(problems)}<p>{html.escape(summary(problems))}</p>" if problems else ""
+    return (
+        "<!doctype html>\n"
+        '<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(engine.CONTENT_SECURITY_POLICY)}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>网站尚未生成：请修正以下问题</title>"
+        '<link rel="icon" href="data:,">'
+        f'<link rel="stylesheet" href="{PROBLEMS_STYLE}">'
+        "</head><body><main>"
+        "<h1>网站尚未生成：请修正以下问题</h1>"
+        "<p>修正文件并保存后，本页会自动刷新。</p>"
+        f"{failed}{listing}"
+        "</main></body></html>\n"
+    ).encode("utf-8")
+
+
+def reload_tag(epoch: int) -> bytes:
+    request = round(time.monotonic() * 1000)
+    return f'<script src="{RELOAD_SCRIPT}" data-epoch="{epoch}" data-request="{request}"></script>'.encode()
+
+
+def banner(problems: list[Diagnostic], failure: str) -> bytes:
+    """Shown on the pages of the last good site while the sources have errors."""
+    errors = sum(1 for d in problems if d.is_error)
+    head = f"有 {errors} 个错误，这里显示的是上一次成功构建的网站。" if errors else f"构建失败：{failure}"
+    return (
+        f'<link rel="stylesheet" href="{PROBLEMS_STYLE}">'
+        f'<aside class="gk-serve-problems" role="alert"><strong>{html.escape(head)}</strong>'
+        f"{_problem_items([d for d in problems if d.is_error])}</aside>"
+    ).encode("utf-8")
+
+
+def _inject(content: bytes, epoch: int, extra: bytes = b"") -> bytes:
+    """``content`` with ``extra`` and the reload script tag before ``</body>`` (or at the end)."""
+    at = content.rfind(b"</body>")
+    at = len(content) if at < 0 else at
+    return content[:at] + extra + reload_tag(epoch) + content[at:]
+
+
+def _injector(state: _State) -> Callable[[bytes, int], bytes]:
+    """What the server adds to every page of a site: the reload script, and the banner while there are errors."""
+
+    def inject(content: bytes, epoch: int) -> bytes:
+        with state.lock:
+            problems, failure = list(state.problems), state.failure
+        return _inject(content, epoch, banner(problems, failure) if problems or failure else b"")
+
+    return inject
+
+
+Respond = Callable[..., Any]
+
+
+def _app(server: Any, state: _State) -> Callable[[dict[str, Any], Respond], Iterable[bytes]]:
+    """The WSGI application: our assets and the problems page, else MkDocs' own serving."""
+    served = server.serve_request
+
+    def app(environ: dict[str, Any], start_response: Respond) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path in (RELOAD_SCRIPT, PROBLEMS_STYLE):
+            body = (_RELOAD_JS if path == RELOAD_SCRIPT else _PROBLEMS_CSS).encode()
+            kind = "application/javascript" if path == RELOAD_SCRIPT else "text/css"
+            return _respond(start_response, "200 OK", f"{kind}; charset=utf-8", body)
+        with state.lock:
+            site, problems, failure = state.site, list(state.problems), state.failure
+        if site is None and not path.startswith("/livereload/"):
+            if _is_page(path):
+                page = _inject(problems_page(problems, failure), server.visible_epoch())
+                return _respond(start_response, "200 OK", "text/html; charset=utf-8", page)
+            return _respond(start_response, "404 Not Found", "text/plain; charset=utf-8", "网站尚未生成".encode())
+        if site is not None:
+            server.root = str(site)
+        return served(environ, start_response)
+
+    return app
+
+
+def _is_page(path: str) -> bool:
+    last = path.rsplit("/", 1)[-1]
+    return not last or last.endswith(".html") or "." not in last
+
+
+def _respond(start_response: Respond, status: str, kind: str, body: bytes) -> list[bytes]:
+    start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
     host, _, port = dev_addr.rpartition(":")
     work = Path(tempfile.mkdtemp(prefix="gongkai-serve-"))
     target = work / "site"
-    if not _rebuild(root, target, build_date) and not target.exists():
-        target.mkdir()
-    def builder() -> None:
-        _rebuild(root, target, build_date)
+    state = _State(site=previous_site(root))  # shown only if the first build below fails
+    _rebuild(root, target, build_date, state)
 
-    server = LiveReloadServer(
-        builder=builder, host=host or "127.0.0.1", port=int(port), root=str(target)
-    )
+    def builder() -> None:
+        _rebuild(root, target, build_date, state)
+
+    server = engine.dev_server(builder, host or "127.0.0.1", int(port), str(work), _injector(state))
+    server.set_app(_app(server, state))
+
+    def not_found(code: int) -> bytes | None:
+        with state.lock:
+            site = state.site
+        page = site / "404.html" if site is not None and code == 404 else None
+        return page.read_bytes() if page is not None and page.is_file() else None
+
+    server.error_handler = not_found
     for name in ("catalogue", "content", "theme", "site_config.yml"):
         path = root / name
         if path.exists():

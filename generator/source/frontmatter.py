@@ -318,9 +318,18 @@ def _load_yaml(src: SourceFile, line_offset: int) -> None:
             return (line_offset + 1, 1)
         return (mark.line + line_offset + 1, mark.column + 1)
 
-    node = _fast_compose(src.raw_front_matter)
+    text, shifts = _without_indentation_tabs(src, line_offset)
+    if shifts:
+        plain_at = at
+
+        def at(mark: yaml.Mark | None) -> Pos:  # columns as written, before tabs were expanded
+            line, col = plain_at(mark)
+            old, new = shifts.get(line - line_offset - 1, (0, 0))
+            return (line, col - new + old if col > new else min(col, old + 1))
+
+    node = _fast_compose(text)
     if node is False:
-        node = _slow_compose(src, at, line_offset)
+        node = _slow_compose(src, text, at, line_offset)
         if node is False:
             return
     if node is None:
@@ -335,16 +344,55 @@ def _load_yaml(src: SourceFile, line_offset: int) -> None:
     src.data = value
 
 
-def _slow_compose(src: SourceFile, at: Any, line_offset: int) -> yaml.Node | Literal[False] | None:
+_INDENT = re.compile(r"^[ \t]*\t[ \t]*", re.MULTILINE)
+_TAB_WIDTHS = (4, 8, 2, 1, 0)  # how editors show a tab (0: a stray one); the first that composes wins
+
+
+def _without_indentation_tabs(src: SourceFile, line_offset: int) -> tuple[str, dict[int, tuple[int, int]]]:
+    """The front matter to compose, and for each changed line (0-based) its (old, new) indentation width.
+
+    YAML refuses a tab in indentation, and PyYAML stops at the first one, which would
+    hide every other problem of the file. When the text does not compose and has such
+    tabs, each tab-indented line is reported (E107) and its indentation is expanded as
+    an editor shows it, so that the rest of the file is still checked.
+    """
+    text = src.raw_front_matter
+    if "\t" not in text or not _INDENT.search(text) or _composes(text):
+        return text, {}
+    lines = {text.count("\n", 0, m.start()): m.group() for m in _INDENT.finditer(text)}
+    for line, indent in lines.items():
+        src.diagnostics.append(diag(src.path, (line + line_offset + 1, indent.index("\t") + 1), "E107"))
+    for width in _TAB_WIDTHS:
+        untabbed = _INDENT.sub(lambda m, w=width: m.group().expandtabs(w), text)  # type: ignore[misc]
+        if _composes(untabbed):
+            break
+    shifts = {line: (len(indent), len(indent.expandtabs(width))) for line, indent in lines.items()}
+    return untabbed, shifts
+
+
+def _composes(text: str) -> bool:
+    loader = _Loader(text)
+    try:
+        loader.get_single_node()
+    except yaml.YAMLError:
+        return False
+    except (_RefusedNode, RecursionError):
+        return True  # refused for another reason: reported by the real pass
+    finally:
+        loader.dispose()
+    return True
+
+
+def _slow_compose(src: SourceFile, text: str, at: Any, line_offset: int) -> yaml.Node | Literal[False] | None:
     """Compose with the pure-Python _Loader; ``False`` after reporting a refused document."""
     loader: _Loader | None = None
     try:
-        loader = _Loader(src.raw_front_matter)
+        loader = _Loader(text)
         node: yaml.Node | None = loader.get_single_node()
         return node
     except yaml.reader.ReaderError as exc:
         # Control characters: already reported as E019 by decode(); keep one message.
-        before = src.raw_front_matter[: exc.position]
+        before = text[: exc.position]
         line = before.count("\n")
         col = exc.position - (before.rfind("\n") + 1)
         src.diagnostics.append(
@@ -363,9 +411,7 @@ def _slow_compose(src: SourceFile, at: Any, line_offset: int) -> yaml.Node | Lit
         if exc.context_mark and exc.context and exc.context.startswith(_OPENED):
             # An unclosed quote or bracket: point at where it was opened, not where the file ended.
             pos = at(exc.context_mark)
-        unclosed = (
-            _unclosed_quote(src.raw_front_matter, pos[0] - line_offset) if english.startswith(_QUOTE_SYMPTOMS) else None
-        )
+        unclosed = _unclosed_quote(text, pos[0] - line_offset) if english.startswith(_QUOTE_SYMPTOMS) else None
         hint_en = _HINT_EN
         if unclosed is not None:
             problem, hint = "引号未闭合", "在这个值的末尾补上引号，或去掉开头的引号"
