@@ -477,7 +477,7 @@ MESSAGES: dict[str, Message] = {
         "解读发布于原文件 {target}（公开于 {source_date}）之后第 {days} 个工作日，超过 3 个工作日",
         "interpretation published {days} working days after its document {target} ({source_date}): more than 3",
         "“发布·解读·回应”规定：政策解读与文件同步发布，最迟在文件公开后 3 个工作日内（本件最迟 {due}）",
-        "the \"发布·解读·回应\" rule: interpretations are due with the document, "
+        'the "发布·解读·回应" rule: interpretations are due with the document, '
         "at the latest 3 working days later (here {due})",
     ),
     "W712": Message(
@@ -493,7 +493,7 @@ MESSAGES: dict[str, Message] = {
         "{doc_type} in force since {start} has passed its {years}-year validity period (ended {end}) without renewal",
         "行政规范性文件有效期一般为 5 年，标题含“暂行”“试行”的为 2 年；经评估继续有效的，重新登记、编号、公布，"
         "并填写新的 expires；不再适用的，补记 {{date: {lapse}, status: 失效}}",
-        "normative documents (\"行政规范性文件\") are valid for 5 years, \"暂行\"/\"试行\" ones for 2; renew it (re-register, re-publish, "
+        'normative documents ("行政规范性文件") are valid for 5 years, "暂行"/"试行" ones for 2; renew it (re-register, re-publish, '
         "set a new expires) or append `{{date: {lapse}, status: 失效}}`",
     ),
     "W714": Message(
@@ -510,7 +510,7 @@ MESSAGES: dict[str, Message] = {
         "《政府信息公开条例》第四十九条：政府部门每年 1 月 31 日前、本级政府每年 3 月 31 日前公布上一年度年度报告；"
         "公开后在目录中加入信息类别为 公开年报 的条目",
         "Regulations Art. 49: departments publish last year's report by 31 January, governments by 31 March; "
-        "add it to the catalogue with info_type \"公开年报\"",
+        'add it to the catalogue with info_type "公开年报"',
     ),
     "W716": Message(
         "{year} 年度报告公开于 {published}，晚于 {due}",
