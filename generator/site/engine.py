@@ -23,6 +23,7 @@ Two ways to run the same build:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -30,10 +31,12 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, NoReturn
 
 import yaml
 
@@ -290,7 +293,7 @@ def _staged_html_plugin() -> type:
     return StagedHtml
 
 
-def _StagedHtml() -> Any:  # noqa: N802 - reads like the class it makes
+def _StagedHtml() -> Any:
     return _staged_html_plugin()()
 
 
@@ -372,7 +375,10 @@ class Engine:
         for url in urls:
             folders[_folder(url)] = folders.get(_folder(url), 0) + 1
         crowded = {folder for folder, n in folders.items() if n >= SKELETON_MIN_PAGES}
-        self.skeletons = _Skeletons(self.shared, crowded) if skeletons and crowded else None
+        theme = settings.get("theme", {}).get("custom_dir")
+        self.shipped_theme = theme is not None and shipped_theme(Path(theme))
+        every = SKELETON_CHECK_EVERY if self.shipped_theme else SKELETON_CHECK_EVERY_CUSTOM
+        self.skeletons = _Skeletons(self.shared, crowded, every) if skeletons and crowded else None
 
     @staticmethod
     def _prepare(settings: dict[str, Any], config_path: Path, urls: list[str]) -> _Shared:
@@ -504,14 +510,22 @@ class Engine:
 # pages that share a folder, the output differs only where the page's own strings
 # (title, metadata values, URL, content) are printed. _Skeletons renders the
 # template once per *shape* of page (folder, the structure and truthiness of its
-# metadata, whether the content has an <h1>) with marker strings in those places,
+# metadata, whether the content has an <h1>) with marker values in those places,
 # learns where each marker is printed and whether escaped, and fills the markers
-# in for each page. The first page of each shape and every SKELETON_CHECK_EVERY-th
-# one are also rendered in full and compared: a template that uses a page string
-# in any other way (a filter, a length test) makes the shape fall back to full
-# rendering, or, if noticed only later, fails the build.
+# in for each page.
+#
+# Reuse must be *proven*, not sampled: the probe renders run in a guarded copy of
+# the Jinja environment (see :class:`_Probe`) in which a page string may only be
+# printed (raw or through ``|e``) straight into the output, or tested for truth
+# (which the shape fixes). Any other use — a length, a comparison, ``in``, a loop,
+# a filter, a method, printing into ``{% set %}``/a macro/``super()`` that is then
+# transformed — refuses the shape, and its pages are rendered in full. So a
+# ``theme/`` override that branches on page data costs speed, never correctness.
+# The first page of each shape (and every SKELETON_CHECK_EVERY-th, more often for
+# a theme that is not the shipped one) is still rendered in full and compared.
 SKELETON_MIN_PAGES = 50
 SKELETON_CHECK_EVERY = 250
+SKELETON_CHECK_EVERY_CUSTOM = 25  # theme/ differs from the shipped theme
 _MARK = "gkq7z"
 _SPECIAL = "<&\"'>"
 
@@ -527,17 +541,381 @@ def _escape(value: str) -> str:
     return str(escape(value))
 
 
+class _Refused(Exception):
+    """A probe render used a page string in a way a skeleton cannot reproduce."""
+
+
+class _Watch:
+    """What one probe render did with the page's strings."""
+
+    def __init__(self) -> None:
+        self.reasons: list[str] = []
+        self.printed = 0
+        self.targets: set[str] = set()  # arguments of the url filter
+
+
+_WATCH: _Watch | None = None
+
+
+def _refuse(what: str) -> NoReturn:
+    if _WATCH is not None:
+        _WATCH.reasons.append(what)
+    raise _Refused(what)
+
+
+def _template_side(frame: FrameType | None) -> bool:
+    """Is ``frame`` template code, or Jinja/MarkupSafe acting for it (a filter, a getattr)?"""
+    if frame is None:
+        return True
+    g = frame.f_globals
+    name = g.get("__name__")
+    if name is None:  # compiled templates run in a namespace of their own
+        return "environment" in g
+    return bool(name.startswith(("jinja2", "markupsafe")))
+
+
+class _Probe:
+    """A page string (title, metadata value, content) during a probe render.
+
+    Not a ``str``: every operation on it other than printing (``_print``), escaping
+    (the wrapped ``e`` filter) and truth (true: slots hold non-empty strings only,
+    and the shape key fixes which are empty) refuses the shape. ``"<h1" in
+    page.content`` (Material's content partial) is answered: the shape fixes it too.
+    """
+
+    __slots__ = ("escaped", "slot", "text")
+
+    def __init__(self, text: str, slot: str, escaped: bool = False) -> None:
+        self.text, self.slot, self.escaped = text, slot, escaped
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __contains__(self, item: object) -> bool:
+        if self.slot == "content" and not self.escaped and type(item) is str and item == "<h1":
+            return "<h1" in self.text
+        _refuse(f"'in' on page {self.slot}")
+
+    def __eq__(self, other: object) -> bool:
+        # Page.__eq__ compares titles, then files: a skeleton page is never in the navigation,
+        # so no other page has its file and the answer is False whatever the titles.
+        if sys._getframe(1).f_code is _page_eq_code():
+            return False
+        _refuse(f"comparison with page {self.slot}")
+
+    def __getattr__(self, name: str) -> Any:
+        _refuse(f"page {self.slot}.{name}")
+
+
+def _deny(name: str) -> Callable[..., Any]:
+    def method(self: _Probe, *args: object, **kwargs: object) -> Any:
+        _refuse(f"{name} of page {self.slot}")
+
+    method.__name__ = name
+    return method
+
+
+for _name in [
+    "__str__",
+    "__repr__",
+    "__format__",
+    "__len__",
+    "__iter__",
+    "__reversed__",
+    "__getitem__",
+    "__hash__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__add__",
+    "__radd__",
+    "__mul__",
+    "__rmul__",
+    "__mod__",
+    "__rmod__",
+    "__int__",
+    "__float__",
+    "__index__",
+    "__call__",
+]:
+    setattr(_Probe, _name, _deny(_name))
+
+
+class _Tainted(str):
+    """A string made from page data that MkDocs itself needs as a string (the page's URLs,
+    a block's output captured by ``super()`` that printed a page string).
+
+    MkDocs' own code may use it freely; template code (or Jinja/MarkupSafe on its
+    behalf) may only print it or test its truth — anything else refuses the shape.
+    """
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __getattribute__(self, name: str) -> Any:
+        if _template_side(sys._getframe(1)):
+            _refuse(f"attribute {name} of a page URL or captured block")
+        return str.__getattribute__(self, name)
+
+    def __radd__(self, other: object) -> Any:
+        if _template_side(sys._getframe(1)):
+            _refuse("+ on a page URL or captured block")
+        return other + str.__str__(self) if isinstance(other, str) else NotImplemented
+
+
+def _guarded(name: str) -> Callable[..., Any]:
+    plain = getattr(str, name)
+
+    def method(self: _Tainted, *args: Any) -> Any:
+        if _template_side(sys._getframe(1)):
+            _refuse(f"{name} on a page URL or captured block")
+        return plain(self, *args)
+
+    method.__name__ = name
+    return method
+
+
+for _name in [
+    "__str__",
+    "__repr__",
+    "__format__",
+    "__len__",
+    "__iter__",
+    "__getitem__",
+    "__contains__",
+    "__hash__",
+    "__eq__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__add__",
+    "__mul__",
+    "__rmul__",
+    "__mod__",
+    "__rmod__",
+]:
+    setattr(_Tainted, _name, _guarded(_name))
+
+
+class _FileGuard:
+    """``page.file`` of a probe page: MkDocs reads it, templates may not (its paths hold the URL)."""
+
+    __slots__ = ("_file",)
+
+    def __init__(self, file: Any) -> None:
+        object.__setattr__(self, "_file", file)
+
+    def __getattr__(self, name: str) -> Any:
+        if _template_side(sys._getframe(1)):
+            _refuse(f"page.file.{name}")
+        return getattr(object.__getattribute__(self, "_file"), name)
+
+
+def _page_eq_code() -> Any:
+    from mkdocs.structure.pages import Page
+
+    return Page.__eq__.__code__
+
+
+def _render_code() -> Any:
+    from jinja2.environment import Template
+
+    return Template.render.__code__
+
+
+def _check_stack() -> None:
+    """A page string is printed: every frame between here and the probe render (or a
+    ``super()`` capture, whose result is tainted in turn) must pass the output through
+    unchanged — template code yielding it, Jinja concatenating a block's events."""
+    from jinja2.runtime import BlockReference
+
+    passing = _ORIGINAL_BLOCK_CALL[0].__code__ if _ORIGINAL_BLOCK_CALL else BlockReference.__call__.__code__
+    frame: FrameType | None = sys._getframe(2)
+    while frame is not None:
+        code = frame.f_code
+        if code is _capture_block.__code__:
+            return
+        if (
+            code is _render_code()
+            and frame.f_back is not None
+            and frame.f_back.f_code is _Skeletons._render_probe.__code__
+        ):
+            return  # the probe's own Template.render, joining the page's events
+        if code is not passing and not (frame.f_globals.get("__name__") is None and "environment" in frame.f_globals):
+            _refuse(f"page string printed into a captured value ({code.co_name})")
+        frame = frame.f_back
+    _refuse("page string printed outside a probe render")
+
+
+def _print(value: Any) -> Any:
+    """``{{ value }}`` straight into the output (``environment.gk_print`` in guarded templates)."""
+    kind = type(value)
+    if kind is _Probe:
+        _check_stack()
+        assert _WATCH is not None
+        _WATCH.printed += 1
+        return _escape(value.text) if value.escaped else value.text
+    if kind is _Tainted:
+        _check_stack()
+        assert _WATCH is not None
+        _WATCH.printed += 1
+        return str.__str__(value)
+    return value
+
+
+def _print_buffered(value: Any) -> Any:
+    """``{{ value }}`` into a buffer (``{% set %}`` block, macro, ``{% filter %}``, call block)."""
+    if type(value) in (_Probe, _Tainted):
+        _refuse("page string printed into a {% set %} block, macro or filter block")
+    return value
+
+
+def _operand(value: Any) -> Any:
+    """An operand of a comparison (``==``, ``<``, ``in``…): page strings refuse the shape."""
+    if type(value) is _Tainted:
+        _refuse("comparison on a page URL or captured block")
+    return value
+
+
+def _capture_block(self: Any) -> Any:
+    """``BlockReference.__call__`` (``super()``, ``self.block()``) during a probe render:
+    its output is a string; if it printed a page string, it comes back tainted."""
+    assert _WATCH is not None
+    before = _WATCH.printed
+    output = _ORIGINAL_BLOCK_CALL[0](self)
+    return _Tainted(output) if _WATCH.printed != before else output
+
+
+_ORIGINAL_BLOCK_CALL: list[Any] = []
+
+
+def _has_probe(args: Iterable[Any]) -> bool:
+    return any(type(a) in (_Probe, _Tainted) for a in args)
+
+
+def _wrap_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    if name in ("e", "escape"):
+
+        @functools.wraps(func)
+        def escape(value: Any) -> Any:
+            if type(value) is _Probe:
+                return _Probe(value.text, value.slot, True)
+            if type(value) is _Tainted:
+                return _Tainted(func(str.__str__(value)))
+            return func(value)
+
+        return escape
+    if name in ("d", "default"):
+
+        @functools.wraps(func)
+        def default(value: Any, *args: Any, **kwargs: Any) -> Any:
+            if _has_probe(args) or _has_probe(kwargs.values()):
+                _refuse(f"page string as argument of |{name}")
+            return value if type(value) in (_Probe, _Tainted) else func(value, *args, **kwargs)
+
+        return default
+
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if _has_probe(args) or _has_probe(kwargs.values()):
+            _refuse(f"filter |{name} on a page string")
+        if name == "url" and _WATCH is not None:
+            _WATCH.targets.update(str(a) for a in args if isinstance(a, str))
+        return func(*args, **kwargs)
+
+    return guarded
+
+
+_TEST_ANSWERS = {"defined": True, "undefined": False, "none": False, "string": True}
+
+
+def _wrap_test(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if _has_probe(args) or _has_probe(kwargs.values()):
+            if name in _TEST_ANSWERS and len(args) == 1 and not kwargs:
+                return _TEST_ANSWERS[name]
+            _refuse(f"test 'is {name}' on a page string")
+        return func(*args, **kwargs)
+
+    return guarded
+
+
+def _guarded_codegen() -> type:
+    from jinja2.compiler import CodeGenerator, operators
+
+    class GuardedCodeGenerator(CodeGenerator):
+        """Templates compiled so that every printed value passes ``environment.gk_print``
+        (or ``gk_buffer`` when it goes into a buffer) and every comparison operand
+        ``environment.gk_operand``; identical output otherwise."""
+
+        def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
+            super()._output_child_pre(node, frame, finalize)
+            self.write("environment.gk_print(" if frame.buffer is None else "environment.gk_buffer(")
+
+        def _output_child_post(self, node: Any, frame: Any, finalize: Any) -> None:
+            self.write(")")
+            super()._output_child_post(node, frame, finalize)
+
+        def visit_Compare(self, node: Any, frame: Any) -> None:
+            self.write("(environment.gk_operand(")
+            self.visit(node.expr, frame)
+            self.write(")")
+            for op in node.ops:
+                self.visit(op, frame)
+            self.write(")")
+
+        def visit_Operand(self, node: Any, frame: Any) -> None:
+            self.write(f" {operators[node.op]} environment.gk_operand(")
+            self.visit(node.expr, frame)
+            self.write(")")
+
+    return GuardedCodeGenerator
+
+
+def probe_environment(env: Any) -> Any:
+    """A copy of MkDocs' Jinja environment for probe renders: guarded compiler, filters and tests."""
+    probe = env.overlay(cache_size=100)
+    probe.code_generator_class = _guarded_codegen()
+    probe.filters = {name: _wrap_filter(name, f) for name, f in env.filters.items()}
+    probe.tests = {name: _wrap_test(name, f) for name, f in env.tests.items()}
+    probe.gk_print, probe.gk_buffer, probe.gk_operand = _print, _print_buffered, _operand
+    return probe
+
+
+def shipped_theme(theme: Path) -> bool:
+    """Does ``theme`` hold exactly the files of the shipped theme (by content, wherever it lies)?"""
+    return _theme_digest(theme) == _theme_digest(THEME_DIR)
+
+
+def _theme_digest(theme: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(theme.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(theme).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 @dataclass
 class _Skeleton:
     parts: list[str | tuple[str, bool]]  # literal text, or (slot, escaped)
+    targets: frozenset[str]  # url filter arguments: a page whose URL lies inside one is rendered in full
     rendered: int = 0
 
 
 class _Skeletons:
-    def __init__(self, shared: _Shared, folders: set[str]) -> None:
+    def __init__(self, shared: _Shared, folders: set[str], check_every: int = SKELETON_CHECK_EVERY) -> None:
         self.shared = shared
         self.folders = folders
+        self.check_every = check_every
         self.shapes: dict[tuple[str, str, bool], _Skeleton | None] = {}
+        self.refused: dict[tuple[str, str, bool], str] = {}  # shape -> why its pages are rendered in full
+        self.filled = 0  # pages produced from a skeleton
+        self.env = probe_environment(shared.env)
 
     @staticmethod
     def slots(page: Any) -> dict[str, str]:
@@ -557,26 +935,30 @@ class _Skeletons:
         text = json.dumps(structure, ensure_ascii=False, sort_keys=True, default=repr)
         return (_folder(page.url), text, "<h1" in (page.content or ""))
 
-    def render(self, page: Any, template: Any, full: Any) -> str | None:
+    def render(self, page: Any, template: Any, full: Callable[[], str]) -> str | None:
         """The page's template output via its shape's skeleton, or ``None`` to render in full."""
         folder = _folder(page.url)
         if folder not in self.folders or not page.url:
             return None
         key = self.shape(page)
         if key not in self.shapes:
-            self.shapes[key] = self._learn(page, template)
-            if self.shapes[key] is not None and self._fill(self.shapes[key], page) != full():  # type: ignore[arg-type]
-                self.shapes[key] = None
+            skeleton, why = self._learn(page, template)
+            if skeleton is not None and self._fill(skeleton, page) != full():
+                skeleton, why = None, "the first page differs from its skeleton"
+            self.shapes[key] = skeleton
+            if skeleton is None:
+                self.refused[key] = why
         skeleton = self.shapes[key]
-        if skeleton is None:
+        if skeleton is None or any(page.url in target for target in skeleton.targets):
             return None
         skeleton.rendered += 1
         output = self._fill(skeleton, page)
-        if skeleton.rendered % SKELETON_CHECK_EVERY == 0 and output != full():
+        if skeleton.rendered % self.check_every == 0 and output != full():
             raise EngineError(
                 f"the page template prints /{page.url} differently from its skeleton; "
                 "set GONGKAI_SKELETONS=0 to render every page in full"
             )
+        self.filled += 1
         return output
 
     def _fill(self, skeleton: _Skeleton, page: Any) -> str:
@@ -590,36 +972,73 @@ class _Skeletons:
                 out.append(_escape(value) if part[1] else value)
         return "".join(out)
 
-    def _probe(self, page: Any, template: Any, values: dict[str, str]) -> tuple[str, Any]:
+    def _probe(self, page: Any, template: Any, values: dict[str, str]) -> tuple[str, _Watch]:
+        """Render the page's template for a probe page whose strings are ``values``, guarded."""
         from mkdocs.commands.build import get_context
         from mkdocs.structure.files import File
         from mkdocs.structure.pages import Page
         from mkdocs.structure.toc import get_toc
 
+        class ProbePage(Page):
+            @property
+            def url(self) -> str:
+                return _Tainted(super().url)
+
         s = self.shared
         config = s.config
         folder, seg = _folder(page.url), values["seg"]
-        probe = Page(None, File(f"{folder}{seg}/index.md", config.docs_dir, config.site_dir, True), config)
+        probe = ProbePage(None, File(f"{folder}{seg}/index.md", config.docs_dir, config.site_dir, True), config)
+        probe.file = _FileGuard(probe.file)  # type: ignore[assignment]
+        if probe.canonical_url is not None:
+            probe.canonical_url = _Tainted(probe.canonical_url)
+        if probe.abs_url is not None:
+            probe.abs_url = _Tainted(probe.abs_url)
         meta = dict(page.meta)
         if "title" in values:
-            meta["title"] = values["title"]
+            meta["title"] = _Probe(values["title"], "title")
         if isinstance(meta.get("gk"), dict):
-            meta["gk"] = {k: values.get(f"gk.{k}", v) for k, v in meta["gk"].items()}
-        probe.meta, probe.markdown, probe.content = meta, "", values["content"]
+            meta["gk"] = {
+                k: (_Probe(values[f"gk.{k}"], f"gk.{k}") if f"gk.{k}" in values else v) for k, v in meta["gk"].items()
+            }
+        content = _Probe(values["content"], "content")
+        probe.meta, probe.markdown, probe.content = meta, "", content
         probe.toc, probe._title_from_render = get_toc([]), None
         probe.present_anchor_ids, probe.links_to_anchors = set(), {}
         previous = config._current_page
         config._current_page = probe
+        watch = _Watch()
         try:
             probe.active = True
             context = get_context(s.nav, s.doc_files, config, probe)
             context = config.plugins.on_page_context(context, page=probe, config=config, nav=s.nav)
-            return template.render(context), probe
+            if probe.content is not content:
+                watch.reasons.append("a plugin rewrote the page content")
+                return "", watch
+            return self._render_probe(self.env.get_template(template.name), context, watch), watch
+        except _Refused:
+            return "", watch
+        except Exception as exc:  # any failure under probe values: render these pages in full
+            watch.reasons.append(f"{type(exc).__name__}: {exc}")
+            return "", watch
         finally:
             probe.active = False
             config._current_page = previous
 
-    def _learn(self, page: Any, template: Any) -> _Skeleton | None:
+    @staticmethod
+    def _render_probe(template: Any, context: Any, watch: _Watch) -> str:
+        global _WATCH
+        from jinja2.runtime import BlockReference
+
+        _ORIGINAL_BLOCK_CALL[:] = [BlockReference.__call__]
+        _WATCH = watch
+        BlockReference.__call__ = _capture_block  # type: ignore[method-assign]
+        try:
+            return str(template.render(context))
+        finally:
+            BlockReference.__call__ = _ORIGINAL_BLOCK_CALL[0]  # type: ignore[method-assign]
+            _WATCH = None
+
+    def _learn(self, page: Any, template: Any) -> tuple[_Skeleton | None, str]:
         real = self.slots(page)
         h1 = "<h1" in real["content"]
 
@@ -636,10 +1055,11 @@ class _Skeletons:
             return out
 
         plain, marked = markers(""), markers(_SPECIAL)
-        rendered_plain, _ = self._probe(page, template, plain)
-        rendered_marked, probe = self._probe(page, template, marked)
-        if probe.content != marked["content"]:  # a plugin rewrote the content: not a pure slot
-            return None
+        rendered_plain, watch_plain = self._probe(page, template, plain)
+        rendered_marked, watch_marked = self._probe(page, template, marked)
+        reasons = watch_plain.reasons + watch_marked.reasons
+        if reasons:
+            return None, reasons[0]
         forms: list[tuple[str, str, bool]] = []
         for name, value in marked.items():
             forms.append((value, name, False))
@@ -657,10 +1077,13 @@ class _Skeletons:
             last = m.end()
         parts.append(rendered_marked[last:])
         if any(isinstance(p, str) and _MARK in p for p in parts):
-            return None  # a marker printed in a form we do not model
-        skeleton = _Skeleton(parts)
+            return None, "a marker printed in a form the skeleton does not model"
+        targets = frozenset(watch_plain.targets | watch_marked.targets)
+        skeleton = _Skeleton(parts, targets)
         check = "".join(p if isinstance(p, str) else (_escape(plain[p[0]]) if p[1] else plain[p[0]]) for p in parts)
-        return skeleton if check == rendered_plain else None
+        if check != rendered_plain:
+            return None, "the two probe renders disagree"
+        return skeleton, ""
 
 
 def walk_order(src_uri: str) -> tuple[tuple[int, Any], ...]:
