@@ -993,7 +993,7 @@ class _Skeletons:
             probe.canonical_url = _Tainted(probe.canonical_url)
         if probe.abs_url is not None:
             probe.abs_url = _Tainted(probe.abs_url)
-        meta = dict(page.meta)
+        meta: dict[str, Any] = dict(page.meta)
         if "title" in values:
             meta["title"] = _Probe(values["title"], "title")
         if isinstance(meta.get("gk"), dict):
