@@ -1001,7 +1001,8 @@ class _Skeletons:
                 k: (_Probe(values[f"gk.{k}"], f"gk.{k}") if f"gk.{k}" in values else v) for k, v in meta["gk"].items()
             }
         content = _Probe(values["content"], "content")
-        probe.meta, probe.markdown, probe.content = meta, "", content
+        probe.meta, probe.markdown = meta, ""
+        probe.content = content  # type: ignore[assignment]
         probe.toc, probe._title_from_render = get_toc([]), None
         probe.present_anchor_ids, probe.links_to_anchors = set(), {}
         previous = config._current_page
