@@ -48,7 +48,6 @@ from generator.project import Project, read_inputs
 from generator.site import urls as U
 from generator.site.body import BodyError
 from generator.site.cache import CACHE_DIR, BuildCache, digest, stamps
-from generator.source.files import CONFIG_FILE
 from generator.site.engine import (
     Engine,
     EngineError,
@@ -65,6 +64,7 @@ from generator.site.engine import (
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
 from generator.site.pages import PageBuilder, PageJob, StagedPage
 from generator.site.reproducible import engine_clock
+from generator.source.files import CONFIG_FILE
 
 try:
     import fcntl
