@@ -118,11 +118,13 @@ def build_site(
     cache: bool = True,
     progress: Progress | None = None,
     reference: bool = False,
+    engine: str = "mkdocs",
 ) -> BuildStats:
     """Build ``project`` into ``target``.
 
     ``reference=True`` renders through one plain ``mkdocs build`` of a docs tree
     instead (slow; no workers, no cache): the output the fast path must equal.
+    ``engine="zensical"`` builds the staging tree with Zensical (see :mod:`generator.site.staged`).
     """
     if project.errors:
         raise BuildError("内容检查未通过")
@@ -132,6 +134,10 @@ def build_site(
         clean_stale(target)
         if reference:
             return _build_reference(project, target)
+        if engine != "mkdocs":
+            from generator.site.staged import build_staged
+
+            return build_staged(project, target, engine)
         return _build(project, target, workers, cache, progress or Progress())
 
 
