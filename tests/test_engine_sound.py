@@ -54,6 +54,8 @@ BRANCHING = {
     "url_concat": "{% if (page.abs_url ~ '') | length > 30 %}<meta name=\"gk-uc\">{% endif %}",
     "file": "{% if page.file.src_uri.endswith('1/index.md') %}<meta name=\"gk-f\">{% endif %}",
     "test": "{% if page.meta.gk.ArticleTitle is sameas page.meta.title %}x{% elif page.meta.title is lower %}y{% endif %}",
+    "probe_internals": '{% if page.meta.title.text | length > 26 %}<meta name="gk-pi">{% endif %}',
+    "file_internals": '{% if page.file._file is defined %}<meta name="gk-ff">{% endif %}',
     "content_length": '{% if page.content | length > 3000 %}<meta name="gk-big">{% endif %}',
 }
 
@@ -69,6 +71,10 @@ PRINTING = {
     "truth": '{% if page.meta.gk.Keywords %}<meta name="gk-kw" content="{{ page.meta.gk.Keywords | e }}">{% endif %}',
     "default": '<meta name="gk-d" content="{{ page.meta.gk.Description | d("-", true) | e }}">',
     "super": "{{ super() }}",
+    "autoescape": (
+        '{% autoescape true %}<meta name="gk-ae" content="{{ page.meta.title | e }}{{ page.meta.gk.ArticleTitle }}'
+        '{{ page.canonical_url | e }}">{% endautoescape %}'
+    ),
 }
 
 

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import Any, NoReturn
 
+from markupsafe import Markup
+
 
 def escape_html(value: str) -> str:
     from markupsafe import escape
@@ -87,8 +89,11 @@ class Probe:
             return False
         _refuse(f"comparison with page {self.slot}")
 
-    def __getattr__(self, name: str) -> Any:
-        _refuse(f"page {self.slot}.{name}")
+    def __getattribute__(self, name: str) -> Any:
+        # its own fields too: ``page.meta.title.text`` would hand a template the plain marker
+        if _template_side(sys._getframe(1)):
+            _refuse(f"attribute {name} of a page string")
+        return object.__getattribute__(self, name)
 
 
 def _deny(name: str) -> Callable[..., Any]:
@@ -185,6 +190,10 @@ for _name in [
     setattr(Tainted, _name, _guarded(_name))
 
 
+class EscapedTainted(Tainted):
+    """A tainted string after ``|e``: printed as Markup (autoescaping leaves it alone), like the real one."""
+
+
 class FileGuard:
     """``page.file`` of a probe page: MkDocs reads it, templates may not (its paths hold the URL)."""
 
@@ -193,7 +202,7 @@ class FileGuard:
     def __init__(self, file: Any) -> None:
         object.__setattr__(self, "_file", file)
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattribute__(self, name: str) -> Any:
         if _template_side(sys._getframe(1)):
             _refuse(f"page.file.{name}")
         return getattr(object.__getattribute__(self, "_file"), name)
@@ -233,30 +242,29 @@ def _check_stack() -> None:
 
 def _print(value: Any) -> Any:
     """``{{ value }}`` straight into the output (``environment.gk_print`` in guarded templates)."""
-    kind = type(value)
-    if kind is Probe:
+    if type(value) is Probe:
         _check_stack()
         assert _WATCH is not None
         _WATCH.printed += 1
-        return escape_html(value.text) if value.escaped else value.text
-    if kind is Tainted:
+        return Markup(escape_html(value.text)) if value.escaped else value.text
+    if isinstance(value, Tainted):
         _check_stack()
         assert _WATCH is not None
         _WATCH.printed += 1
-        return str.__str__(value)
+        return Markup(str.__str__(value)) if type(value) is EscapedTainted else str.__str__(value)
     return value
 
 
 def _print_buffered(value: Any) -> Any:
     """``{{ value }}`` into a buffer (``{% set %}`` block, macro, ``{% filter %}``, call block)."""
-    if type(value) in (Probe, Tainted):
+    if type(value) is Probe or isinstance(value, Tainted):
         _refuse("page string printed into a {% set %} block, macro or filter block")
     return value
 
 
 def _operand(value: Any) -> Any:
     """An operand of a comparison (``==``, ``<``, ``in``…): page strings refuse the shape."""
-    if type(value) is Tainted:
+    if isinstance(value, Tainted):
         _refuse("comparison on a page URL or captured block")
     return value
 
@@ -274,7 +282,7 @@ _ORIGINAL_BLOCK_CALL: list[Any] = []
 
 
 def _has_probe(args: Iterable[Any]) -> bool:
-    return any(type(a) in (Probe, Tainted) for a in args)
+    return any(type(a) is Probe or isinstance(a, Tainted) for a in args)
 
 
 def _wrap_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -284,8 +292,8 @@ def _wrap_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         def escape(value: Any) -> Any:
             if type(value) is Probe:
                 return Probe(value.text, value.slot, True)
-            if type(value) is Tainted:
-                return Tainted(func(str.__str__(value)))
+            if isinstance(value, Tainted):
+                return EscapedTainted(func(str.__str__(value)))
             return func(value)
 
         return escape
@@ -295,7 +303,7 @@ def _wrap_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         def default(value: Any, *args: Any, **kwargs: Any) -> Any:
             if _has_probe(args) or _has_probe(kwargs.values()):
                 _refuse(f"page string as argument of |{name}")
-            return value if type(value) in (Probe, Tainted) else func(value, *args, **kwargs)
+            return value if type(value) is Probe or isinstance(value, Tainted) else func(value, *args, **kwargs)
 
         return default
 
@@ -303,8 +311,9 @@ def _wrap_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         if _has_probe(args) or _has_probe(kwargs.values()):
             _refuse(f"filter |{name} on a page string")
-        if name == "url" and _WATCH is not None:
-            _WATCH.targets.update(str(a) for a in args if isinstance(a, str))
+        if name in ("url", "script_tag") and _WATCH is not None:  # links relative to the page
+            paths = (getattr(a, "path", a) for a in args)
+            _WATCH.targets.update(p for p in paths if isinstance(p, str))
         return func(*args, **kwargs)
 
     return guarded
