@@ -56,6 +56,11 @@ BRANCHING = {
     "test": "{% if page.meta.gk.ArticleTitle is sameas page.meta.title %}x{% elif page.meta.title is lower %}y{% endif %}",
     "probe_internals": '{% if page.meta.title.text | length > 26 %}<meta name="gk-pi">{% endif %}',
     "file_internals": '{% if page.file._file is defined %}<meta name="gk-ff">{% endif %}',
+    "join_method": "{% if ''.join([page.url]) | length > 40 %}<meta name=\"gk-j\">{% endif %}",
+    "python_call": "{% if ('x' ~ page.meta.gk.PubDate).startswith('x2024') %}<meta name=\"gk-pc\">{% endif %}",
+    "macro_branch": (
+        "{% macro big(x) %}{% if x | length > 26 %}L{% endif %}{% endmacro %}{{ big(page.meta.gk.ArticleTitle) }}"
+    ),
     "content_length": '{% if page.content | length > 3000 %}<meta name="gk-big">{% endif %}',
 }
 

@@ -285,6 +285,36 @@ def _has_probe(args: Iterable[Any]) -> bool:
     return any(type(a) is Probe or isinstance(a, Tainted) for a in args)
 
 
+def _carries_probe(values: Iterable[Any], depth: int = 3) -> bool:
+    """Does any value, or any item of a list/tuple/set/dict among them (a few levels down), hold page data?"""
+    for value in values:
+        if type(value) is Probe or isinstance(value, Tainted):
+            return True
+        if depth and isinstance(value, (list, tuple, set, frozenset)) and _carries_probe(value, depth - 1):
+            return True
+        if depth and isinstance(value, dict) and _carries_probe([*value.keys(), *value.values()], depth - 1):
+            return True
+    return False
+
+
+def _guarded_context() -> type:
+    from jinja2.runtime import BlockReference, Context, Macro
+
+    class GuardedContext(Context):
+        """Calls from template code (``context.call``): page data may go to a macro (template
+        code, guarded in turn), never to a Python callable (``''.join([page.url])`` would
+        read the string behind the guards' back)."""
+
+        def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+            if not isinstance(obj, (Macro, BlockReference)) and (
+                _carries_probe(args) or _carries_probe(kwargs.values())
+            ):
+                _refuse("page string passed to a Python callable")
+            return super().call(obj, *args, **kwargs)
+
+    return GuardedContext
+
+
 def _wrap_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     if name in ("e", "escape"):
 
@@ -370,6 +400,7 @@ def probe_environment(env: Any) -> Any:
     """A copy of MkDocs' Jinja environment for probe renders: guarded compiler, filters and tests."""
     probe = env.overlay(cache_size=100)
     probe.code_generator_class = _guarded_codegen()
+    probe.context_class = _guarded_context()
     probe.filters = {name: _wrap_filter(name, f) for name, f in env.filters.items()}
     probe.tests = {name: _wrap_test(name, f) for name, f in env.tests.items()}
     probe.gk_print, probe.gk_buffer, probe.gk_operand = _print, _print_buffered, _operand
