@@ -106,13 +106,13 @@ class Engine:
         set_exclusions(files, config)
         nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
-        doc_files = files.documentation_pages()
+        doc_files = list(files.documentation_pages())
+        by_url: dict[str, Page] = {}
         for file in doc_files:
-            if file.page is None:
-                Page(None, file, config)
+            page = file.page if file.page is not None else Page(None, file, config)
+            by_url[page.url] = page
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files()
-        by_url = {file.page.url: file.page for file in doc_files}
         return Shared(config, files, doc_files, nav, env, by_url)
 
     def order(self, url: str) -> int:

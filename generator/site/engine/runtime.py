@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
 
 # Silence Material's end-of-life banner: gongkai prints its own output only.
@@ -46,11 +47,12 @@ class MkDocsLog:
         self.logger.setLevel(level)
 
 
-def load_config(settings: dict[str, Any], config_path: Path) -> Any:
-    from mkdocs.config import load_config
+def load_config(settings: dict[str, Any], config_path: Path) -> MkDocsConfig:
+    """MkDocs' validated config for ``settings`` (as if read from ``config_path``), with the staged-HTML plugin."""
+    from mkdocs.config import load_config as mkdocs_load_config
 
     text = yaml.safe_dump(settings, allow_unicode=True, sort_keys=True)
-    config = load_config(io.StringIO(text), config_file_path=str(config_path))
+    config = mkdocs_load_config(io.StringIO(text), config_file_path=str(config_path))
     config.plugins["gongkai-staged-html"] = staged_html_plugin()
     return config
 
