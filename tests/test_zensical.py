@@ -19,6 +19,7 @@ from generator.site import build as B
 from generator.site.engine import EngineError
 from generator.site.engine.adapters import ZensicalStaged
 from generator.site.staged import sitemap_xml
+from tests import test_leaks as leaks
 from tests.conftest import BUILD_DATE, REPO, run_cli
 
 pytest.importorskip("zensical")
@@ -130,3 +131,27 @@ def test_build_command_with_zensical(tmp_path: Path) -> None:
     done = run_cli("build", str(repo), "--build-date", BUILD_DATE.isoformat())  # back to the default engine
     assert done.returncode == 0, done.stderr
     assert 'content="mkdocs-' in (repo / "site" / "index.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ nothing leaks
+leaky_site = leaks.leak_site  # test_leaks' fixture: a site with one item of every non-public kind
+
+
+@pytest.mark.parametrize("where", ["staging tree", "zensical site"])
+def test_no_non_public_item_in_the_staging_tree_or_the_zensical_site(
+    leaky_site: Path, tmp_path: Path, where: str
+) -> None:
+    from generator.site.stage import write_stage
+
+    project = load_project(leaky_site.parent, BUILD_DATE)
+    if where == "staging tree":
+        root = write_stage(project, tmp_path / "stage").root
+    else:
+        B.build_site(project, tmp_path / "site", engine="zensical")
+        root = tmp_path / "site"
+    blobs = list(leaks.every_blob(root))
+    assert any(b"PUBLICMARKER" in data for _, data in blobs)  # the walk sees public content
+    needles = [
+        form for names in leaks.MARKERS.values() for name in names for form in leaks.spellings(leaks.marker(name))
+    ]
+    assert [file for file, data in blobs for form in needles if form in data] == []
