@@ -112,7 +112,11 @@ def render_all(corpus: Any, theme: Path, work: Path, skeletons: bool) -> tuple[d
     engine = Engine(settings, work / "mkdocs.yml", [page.url for page in pages], skeletons=skeletons)
     # The shortest entry title first: the first page of the shape agrees with the probe
     # values on most of the conditions above, so a sampled check would not notice them.
-    order = sorted(pages, key=lambda page: (page.url.startswith("catalogue/"), len(page.title), page.url))
+    # Only item pages can take a skeleton; listing pages are rendered in full either way.
+    items = [
+        page for page in pages if page.url.startswith(("catalogue/", "interpretations/")) and page.url.count("/") == 2
+    ]
+    order = sorted(items, key=lambda page: (page.url.startswith("catalogue/"), len(page.title), page.url))
     try:
         return {page.url: engine.render(page) for page in order}, engine
     finally:
