@@ -155,3 +155,17 @@ def test_no_non_public_item_in_the_staging_tree_or_the_zensical_site(
         form for names in leaks.MARKERS.values() for name in names for form in leaks.spellings(leaks.marker(name))
     ]
     assert [file for file, data in blobs for form in needles if form in data] == []
+
+
+def test_zensical_missing_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("site_config.yml", "catalogue", "content"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, repo / name)
+    monkeypatch.setattr(ZensicalStaged, "available", staticmethod(lambda: False))
+    with pytest.raises(B.BuildError, match="未安装 Zensical"):
+        B.build_site(load_project(repo, BUILD_DATE), tmp_path / "site", engine="zensical")
+    assert not (tmp_path / "site").exists()
+    with pytest.raises(B.BuildError, match="未知的引擎"):
+        B.build_site(load_project(repo, BUILD_DATE), tmp_path / "site", engine="hugo")

@@ -51,7 +51,10 @@ ENGINE_SEARCH = ("search.json", "search/search_index.json")
 
 def build_staged(project: Project, target: Path, engine_name: str) -> BuildStats:
     """Build ``project`` into ``target`` with the named staged engine (see the module docstring)."""
-    engine = staged_engine(engine_name)
+    try:
+        engine = staged_engine(engine_name)
+    except EngineError as exc:
+        raise BuildError(str(exc)) from exc
     catalogue = project.public()
     work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
     swapped = False
