@@ -3,6 +3,7 @@
     python bench/run.py [--sizes 1000,10000,100000] [--seed 1] [--work DIR]
                         [--reference-max 10000] [--reference-nav-max 1000] [--timeout 1800]
     python bench/run.py --search-only bench/out/results.json   # per-query figures of its built sites
+    python bench/run.py --engines-only --sizes 1000,10000      # gongkai build with MkDocs vs Zensical
 
 For every N it writes (or reuses) a corpus with ``bench/make_corpus.py`` and measures,
 each in a fresh child process:
@@ -22,6 +23,10 @@ Peak memory is reported twice: the largest single process (``ru_maxrss`` of the
 children, as ``/usr/bin/time -v`` shows it) and the peak of the summed PSS of the
 whole process tree (sampled from /proc every 0.2 s; worker processes share pages
 with their parent, PSS counts each shared page once).
+
+``--engines-only`` measures just a clean ``gongkai build`` per page engine — MkDocs +
+Material (the default fast path) and Zensical (``--engine zensical``) — on the same corpus,
+one after the other in the same run, into ``bench/out/engines.json`` / ``engines.md``.
 
 Results go to ``bench/out/results.json`` and ``bench/out/results.md``; the growth
 exponent between the two smallest sizes is fitted as log(t₂/t₁)/log(N₂/N₁).
@@ -508,6 +513,65 @@ def report(paths: list[Path]) -> int:
     return 0
 
 
+ENGINES = ("mkdocs", "zensical")
+
+
+def engines_only(args: argparse.Namespace) -> int:
+    """A clean ``gongkai build`` per engine on the same corpus, same run (see the module docstring)."""
+    args.work.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    with contextlib.suppress(Exception):
+        from importlib.metadata import version
+
+        info["zensical"] = version("zensical")
+    results: list[dict[str, Any]] = []
+    for n in sorted(int(x) for x in args.sizes.split(",")):
+        src = corpus(args.work, n, args.seed, args.realdata)
+        row: dict[str, Any] = {"n": n}
+        for engine in ENGINES:
+            site = args.work / f"site-{n}-{engine}"
+            shutil.rmtree(site, ignore_errors=True)
+            shutil.rmtree(src / ".gongkai-cache", ignore_errors=True)
+            log(f"N={n}: clean build, engine {engine}")
+            cmd = gongkai("build", str(src), "--engine", engine, "--site-dir", str(site), "--build-date", BUILD_DATE)
+            run = measure([*cmd, "--quiet"], timeout=args.timeout)
+            pages = sum(1 for _ in site.rglob("*.html")) if site.is_dir() else 0
+            row[engine] = {**asdict(run), "html_pages": pages}
+            shutil.rmtree(site, ignore_errors=True)
+        results.append(row)
+    (args.out / "engines.json").write_text(
+        json.dumps({"machine": info, "sizes": results}, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    text = engines_markdown(results, info)
+    (args.out / "engines.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def engines_markdown(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
+    head = ["clean `gongkai build`", *(f"N = {r['n']:,}" for r in results)]
+    rows = []
+    for engine in ENGINES:
+        runs = [Run(**{k: v for k, v in r[engine].items() if k != "html_pages"}) for r in results]
+        rows.append([f"{engine}: wall / CPU", *(fmt_s(run) for run in runs)])
+        rows.append([f"{engine}: peak PSS (tree)", *(fmt_mb(run.tree_pss_mb) for run in runs)])
+        rows.append([f"{engine}: HTML pages", *(f"{r[engine]['html_pages']:,}" for r in results)])
+    rows.append(
+        ["zensical ÷ mkdocs (wall)", *(ratio(r["zensical"]["seconds"], r["mkdocs"]["seconds"]) for r in results)]
+    )
+    rows.append(
+        [
+            "zensical ÷ mkdocs (CPU)",
+            *(ratio(r["zensical"]["cpu_seconds"], r["mkdocs"]["cpu_seconds"]) for r in results),
+        ]
+    )
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines += ["", "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items())]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated entry counts")
@@ -524,7 +588,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reference-only", type=Path, help="add plain mkdocs-material for --sizes to this results.json"
     )
+    parser.add_argument("--engines-only", action="store_true", help="clean gongkai build per engine (--sizes)")
     args = parser.parse_args(argv)
+    if args.engines_only:
+        return engines_only(args)
     if args.report:
         return report(args.report)
     if args.search_only:

@@ -144,15 +144,27 @@ def check(path: Path, lang: str, fmt: str, strict: bool, build_date: dt.datetime
 @click.option("--strict", is_flag=True, help="有警告也不构建。")
 @click.option("-q", "--quiet", is_flag=True, help="只显示错误。")
 @BUILD_DATE
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    help="生成页面的引擎：mkdocs（MkDocs + Material，默认）或 zensical（需安装 zensical）。",
+)
 def build(
-    path: Path, site_dir: Path | None, lang: str, strict: bool, quiet: bool, build_date: dt.datetime | None
+    path: Path,
+    site_dir: Path | None,
+    lang: str,
+    strict: bool,
+    quiet: bool,
+    build_date: dt.datetime | None,
+    engine: str,
 ) -> None:
     """先检查，再把网站构建到 site/；全部成功才替换原网站，失败时原网站不变。"""
     from generator.site.build import BuildInterrupted, interruptible
 
     try:
         with interruptible(), _no_traceback(lang):
-            _build(path, site_dir, lang, strict, quiet, build_date)
+            _build(path, site_dir, lang, strict, quiet, build_date, engine)
     except BuildInterrupted as exc:
         name = signal.Signals(exc.signum).name
         if exc.swapped:
@@ -171,7 +183,13 @@ def build(
 
 
 def _build(
-    path: Path, site_dir: Path | None, lang: str, strict: bool, quiet: bool, build_date: dt.datetime | None
+    path: Path,
+    site_dir: Path | None,
+    lang: str,
+    strict: bool,
+    quiet: bool,
+    build_date: dt.datetime | None,
+    engine: str = "mkdocs",
 ) -> None:
     from generator.project import default_build_date
     from generator.site.build import BuildError, build_site, unchanged_site
@@ -179,7 +197,8 @@ def _build(
     started = time.monotonic()
     root, _ = _resolve_root(path, lang)
     day = build_date.date() if build_date else default_build_date()
-    stats = unchanged_site(root, site_dir or root / "site", day)  # inputs as at the last clean build
+    # inputs as at the last clean build (the build cache knows the default engine's builds only)
+    stats = unchanged_site(root, site_dir or root / "site", day) if engine == "mkdocs" else None
     if stats is not None:
         if not quiet:
             _summary(stats, site_dir or root / "site", lang, time.monotonic() - started)
@@ -196,7 +215,7 @@ def _build(
     target = site_dir or project.root / "site"
     project.sources.clear()  # node positions serve diagnostics only: ~1 GB at 100k entries
     try:
-        stats = build_site(project, target, progress=progress)
+        stats = build_site(project, target, progress=progress, engine=engine)
     except BuildError as exc:
         if exc.diagnostics:
             _echo_err(render_text(list(exc.diagnostics), lang))
@@ -245,6 +264,44 @@ def _no_traceback(lang: str) -> Iterator[None]:
             _echo_err(f"内部错误：{type(exc).__name__}: {exc}")
             _echo_err("未发布任何内容，原有网站未改动。设置环境变量 GONGKAI_DEBUG=1 可查看详细信息，请报告此问题。")
         sys.exit(3)
+
+
+@main.command()
+@click.argument("dest", type=click.Path(path_type=Path), metavar="目标目录")
+@click.option(
+    "--path",
+    "root_path",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=".",
+    help="站点项目目录（含 site_config.yml），默认当前目录。",
+)
+@LANG
+@BUILD_DATE
+def stage(dest: Path, root_path: Path, lang: str, build_date: dt.datetime | None) -> None:
+    """写出交给页面引擎的暂存目录：docs/、theme/ 与生成的 mkdocs.yml。
+
+    不依赖 gongkai 即可构建：mkdocs build -f DEST/mkdocs.yml 或 zensical build -f DEST/mkdocs.yml
+    （SOURCE_DATE_EPOCH 取 DEST/build.env 中的值，可与 gongkai 的构建逐字节一致）。
+    只写入空文件夹或此前由 gongkai stage 写出的文件夹。
+    """
+    from generator.site.stage import StageError, write_stage
+
+    with _no_traceback(lang):
+        project, _ = _load(root_path, lang, build_date)
+        if project.diagnostics:
+            _report(project.diagnostics, lang, "text", quiet=True)
+        if project.errors:
+            _echo_err("内容检查未通过，未写出暂存目录。" if lang == "zh" else "check failed; nothing was staged.")
+            sys.exit(1)
+        try:
+            staged = write_stage(project, dest)
+        except StageError as exc:
+            _echo_err(f"{'错误' if lang == 'zh' else 'error'}: {exc}")
+            sys.exit(2)
+    if lang == "en":
+        click.echo(f"staged {staged.pages} pages into {staged.root} (SOURCE_DATE_EPOCH={staged.epoch})")
+    else:
+        click.echo(f"已写出 {staged.pages} 个页面的暂存目录 → {staged.root}（SOURCE_DATE_EPOCH={staged.epoch}）")
 
 
 @main.command()

@@ -49,7 +49,6 @@ from generator.project import Project, read_inputs
 from generator.site import urls as U
 from generator.site.body import BodyError
 from generator.site.cache import CACHE_DIR, BuildCache, digest, stamps
-from generator.source.files import CONFIG_FILE
 from generator.site.engine import (
     Engine,
     EngineError,
@@ -64,10 +63,11 @@ from generator.site.engine import (
     write_docs,
 )
 from generator.site.failures import engine_diagnostics
-from generator.site.themes import ThemeError, theme_digest
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
 from generator.site.pages import PageBuilder, PageJob, StagedPage
 from generator.site.reproducible import engine_clock
+from generator.site.themes import ThemeError, theme_digest
+from generator.source.files import CONFIG_FILE
 
 try:
     import fcntl
@@ -134,11 +134,13 @@ def build_site(
     cache: bool = True,
     progress: Progress | None = None,
     reference: bool = False,
+    engine: str = "mkdocs",
 ) -> BuildStats:
     """Build ``project`` into ``target``.
 
     ``reference=True`` renders through one plain ``mkdocs build`` of a docs tree
     instead (slow; no workers, no cache): the output the fast path must equal.
+    ``engine="zensical"`` builds the staging tree with Zensical (see :mod:`generator.site.staged`).
     """
     if project.errors:
         raise BuildError("内容检查未通过")
@@ -148,6 +150,10 @@ def build_site(
         clean_stale(target)
         if reference:
             return _build_reference(project, target)
+        if engine != "mkdocs":
+            from generator.site.staged import build_staged
+
+            return build_staged(project, target, engine)
         return _build(project, target, workers, cache, progress or Progress())
 
 

@@ -19,8 +19,8 @@ from generator.model.catalogue import Catalogue
 from generator.site.exports import data_pages, write_exports
 from generator.site.feeds import write_feeds
 from generator.site.pages import StagedPage
-from generator.site.stats import stats_pages, write_annual_json
 from generator.site.search import search_pages, write_search
+from generator.site.stats import stats_pages, write_annual_json
 
 PageSource = Callable[[Catalogue], Iterable[StagedPage]]
 OutputWriter = Callable[[Catalogue, Path], None]

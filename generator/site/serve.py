@@ -173,7 +173,7 @@ def problems_page(problems: list[Diagnostic], failure: str) -> bytes:
         "<p>修正文件并保存后，本页会自动刷新。</p>"
         f"{failed}{listing}"
         "</main></body></html>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def reload_tag(epoch: int) -> bytes:
@@ -189,7 +189,7 @@ def banner(problems: list[Diagnostic], failure: str) -> bytes:
         f'<link rel="stylesheet" href="{PROBLEMS_STYLE}">'
         f'<aside class="gk-serve-problems" role="alert"><strong>{html.escape(head)}</strong>'
         f"{_problem_items([d for d in problems if d.is_error])}</aside>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _inject(content: bytes, epoch: int, extra: bytes = b"") -> bytes:

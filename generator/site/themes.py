@@ -194,14 +194,18 @@ def _template_syntax(text: str) -> tuple[int, str] | None:
 # Jinja's messages (English) → Chinese; anything else is shown as Jinja wrote it.
 _JINJA_ZH: list[tuple[re.Pattern[str], str]] = [
     (
-        re.compile(r"Unexpected end of template\. Jinja was looking for the following tags: (.+?)\. "
-                   r"The innermost block that needs to be closed is '(\w+)'\."),
+        re.compile(
+            r"Unexpected end of template\. Jinja was looking for the following tags: (.+?)\. "
+            r"The innermost block that needs to be closed is '(\w+)'\."
+        ),
         "模板在块 {1} 结束之前就结束了，缺少结束标签（应为 {0}）",
     ),
     (re.compile(r"Unexpected end of template\.?"), "模板意外结束"),
     (
-        re.compile(r"Encountered unknown tag '(\w+)'\. Jinja was looking for the following tags: (.+?)\. "
-                   r"The innermost block that needs to be closed is '(\w+)'\."),
+        re.compile(
+            r"Encountered unknown tag '(\w+)'\. Jinja was looking for the following tags: (.+?)\. "
+            r"The innermost block that needs to be closed is '(\w+)'\."
+        ),
         "未知的标签 {0}；块 {2} 应以 {1} 结束",
     ),
     (re.compile(r"Encountered unknown tag '(\w+)'\.?"), "未知的标签 {0}"),

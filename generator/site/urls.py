@@ -17,8 +17,22 @@ LIBRARY_REPEALED = "library/repealed/"
 INTERPRETATIONS = "interpretations/"
 STATS = "stats/"
 DATA = "data/"
-RESERVED = {"catalogue", "topics", "agencies", "years", "types", "library", "interpretations", "assets",
-            "attachments", "media", "search", "stats", "feeds", "data"}
+RESERVED = {
+    "catalogue",
+    "topics",
+    "agencies",
+    "years",
+    "types",
+    "library",
+    "interpretations",
+    "assets",
+    "attachments",
+    "media",
+    "search",
+    "stats",
+    "feeds",
+    "data",
+}
 
 
 def item_url(item: Item) -> str:

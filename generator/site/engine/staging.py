@@ -1,0 +1,80 @@
+"""Staged pages as the engine receives them: metadata, content, a Markdown docs tree."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.site import urls as U
+from generator.site.engine.errors import EngineError
+from generator.site.htmlkit import esc
+from generator.site.pages import StagedPage
+
+
+def front_matter(page: StagedPage) -> dict[str, Any]:
+    """The page's MkDocs metadata (what its Markdown file's front matter holds)."""
+    front: dict[str, Any] = {"title": esc(page.title), "gk": dict(page.meta)}
+    if page.url == U.HOME or (page.url.startswith((U.CATALOGUE, U.INTERPRETATIONS)) and page.url.count("/") == 2):
+        front["hide"] = ["navigation"]  # item pages and the home page use the full width
+    if page.meta.get("layout") == "wide":
+        front["hide"] = ["navigation", "toc"]
+    return front
+
+
+def page_content(page: StagedPage) -> str:
+    """The HTML MkDocs receives as the page content."""
+    return f'<div class="gk-page" id="gk-content" tabindex="-1">\n{page.html}\n</div>\n'
+
+
+def staged_markdown(page: StagedPage) -> str:
+    """The page as a Markdown file of a plain MkDocs docs tree."""
+    front = yaml.safe_dump(front_matter(page), allow_unicode=True, sort_keys=True)
+    return f"---\n{front}---\n\n{page_content(page)}"
+
+
+def write_docs(pages: Iterable[StagedPage], docs: Path, root: Path) -> int:
+    """Write a plain MkDocs docs tree (used by :func:`build_reference`); return the page count."""
+    count = 0
+    for page in pages:
+        path = _inside(docs, U.to_file(page.url))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(staged_markdown(page), encoding="utf-8")
+        copy_page_files(page, docs, root)
+        count += 1
+    return count
+
+
+def copy_page_files(page: StagedPage, dest: Path, root: Path) -> None:
+    """Copy the page's attachments and media (``page.files``) below ``dest``."""
+    for source, target in page.files:
+        path = _inside(dest, target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / source, path)
+
+
+def _inside(docs: Path, rel: str) -> Path:
+    """``docs/rel``, refusing anything that would land outside the staging tree."""
+    path = docs / rel
+    if ".." in Path(rel).parts or Path(rel).is_absolute() or not path.resolve().is_relative_to(docs.resolve()):
+        raise EngineError(f"页面或附件地址 {rel!r} 超出网站目录")
+    return path
+
+
+def walk_order(src_uri: str) -> tuple[tuple[int, Any], ...]:
+    """Sort key giving ``mkdocs.structure.files.get_files``' order: ``os.walk`` top-down,
+    folders sorted by name, a folder's files (``index`` first) before its subfolders."""
+    *folders, name = src_uri.split("/")
+    stem = name.rsplit(".", 1)[0]
+    return (*((1, folder) for folder in folders), (0, (stem not in ("index", "README"), name)))
+
+
+def write_file(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
