@@ -238,6 +238,24 @@ MESSAGES: dict[str, Message] = {
         "改为 {suggestion}",
         "use {suggestion}",
     ),
+    "E305": Message(
+        "文号 {value} 中有空格",
+        "doc_number {value} contains spaces",
+        "改为 {suggestion}（gongkai fmt 会自动删除空格）",
+        "use {suggestion} (gongkai fmt removes the spaces)",
+    ),
+    "E306": Message(
+        "索引号 {value} 中有空格",
+        "index_no {value} contains spaces",
+        "改为 {suggestion}（gongkai fmt 会自动删除空格）",
+        "use {suggestion} (gongkai fmt removes the spaces)",
+    ),
+    "E307": Message(
+        "站外原文件的网址 {value} 无效",
+        "the address {value} of a document published elsewhere is not valid",
+        "写 http:// 或 https:// 开头的完整网址，或省略 url",
+        "write a full http:// or https:// address, or leave url out",
+    ),
     # --- vocabularies (E4xx) ---
     "E401": Message(
         "{label} {value} 不在词表中",
@@ -384,6 +402,12 @@ MESSAGES: dict[str, Message] = {
         "interpretation published {days} days after its document",
         "政策解读应与文件同步发布，最迟不超过 3 个工作日",
         "interpretations are due with the document, at most 3 working days later",
+    ),
+    "W301": Message(
+        "草稿缺少必填字段 {key}（{label}）",
+        "draft lacks the required field {key} ({label})",
+        "{hint}；补全后再删除 draft: true 发布",
+        "fill it in before removing draft: true to publish",
     ),
 }
 

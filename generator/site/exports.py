@@ -135,8 +135,8 @@ COLUMNS: tuple[Column, ...] = (
         lambda e, c: e.disclosure,
         True,
     ),
-    Column("scope", "公开范围", "string", "公开范围", lambda e, c: e.scope or "面向社会", True),
-    Column("period", "公开时限", "string", "公开时限", lambda e, c: e.period or "长期公开", True),
+    Column("scope", "公开范围", "string", "公开范围（来源未写明时为空）", lambda e, c: e.scope),
+    Column("period", "公开时限", "string", "公开时限（来源未写明时为空）", lambda e, c: e.period),
     Column("channel", "公开形式", "array", "公开形式", lambda e, c: list(e.channel)),
     Column("procedure", "公开程序", "string", "公开程序", lambda e, c: e.procedure),
     Column("attachments", "附件", "array", "附件，每项含 title、url（及 sha256）", _attachments),
@@ -263,6 +263,9 @@ def interpretation_json(i: Interpretation, cat: Catalogue) -> dict[str, Any]:
         "url": _url(cat, U.item_url(i)),
         "interprets": [
             {"index_no": s.index_no, "title": s.title, "url": _url(cat, U.item_url(s))} for s in cat.sources_of(i)
+        ],
+        "interprets_external": [
+            {"title": r.title, "doc_number": r.doc_number, "url": r.url} for r in i.interprets_external
         ],
         "form": i.form,
         "interpreter_org": cat.config.agency_name(i.interpreter_org),
