@@ -512,6 +512,12 @@ MESSAGES: dict[str, Message] = {
         "原文件导入本站后再次导入，即改为 interprets 链接",
         "import the document too and re-import to link it with interprets",
     ),
+    "W909": Message(
+        "来源没有公开方式：{count} 条记录附有已在网上发布的正文，按 主动公开 导入",
+        "the source gives no disclosure mode: {count} records carry a body published online; imported as 主动公开",
+        "依申请公开的信息不会在网上发布正文；如有例外，在映射文件 values 中写明 disclosure",
+        "依申请公开 information is never published with its text; state disclosure under values in a mapping file if not so",
+    ),
     "W908": Message(
         "未能自动把机构 {agency}（id {id}）加入 site_config.yml",
         "could not add agency {agency} (id {id}) to site_config.yml",

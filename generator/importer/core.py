@@ -46,6 +46,7 @@ _VOCAB_ATTR = {
 _EXTENSIBLE = ("genre", "channel", "form", "scope", "period")
 TEXT_FIELDS = ("title", "abstract", "procedure", "registration_no", "interpreter", "contact")
 DATE_FIELDS = ("written_date", "published_date", "effective_date", "expires")
+_INTERPRETATION_TARGETS = {"interprets_title", "interprets_doc_number", "interprets_url", "form", "interpreter_org"}
 _FRONT_FIELDS = {f.name for kind in ("entry", "interpretation") for f in F.FIELDS_BY_KIND[kind]}
 
 
@@ -135,8 +136,20 @@ class Importer:
                     col = next((c.col for r in data.records for c in r.cells if c.label == label), 1)
                     line = 1 if data.format in ("csv", "xlsx") else (data.records[0].line if data.records else 1)
                     self.add(shown, (line, col), "W902", column=label)
+            inferred: list[Prepared] = []
+            if mapping.kind is None and set(table.values()) & _INTERPRETATION_TARGETS:
+                # a 解读 export: each of its records, even one that names no document
+                mapping = Mapping(mapping.columns, mapping.values, "interpretation")
             for record in data.records:
-                self.records.append(self.prepare(record, table, mapping, path.parent))
+                rec = self.prepare(record, table, mapping, path.parent)
+                self.records.append(rec)
+                if rec.kind == "entry" and "disclosure" not in rec.values and rec.body:
+                    # a record whose full text the CMS published online was disclosed proactively
+                    # (依申请公开 information never is): reported once per export
+                    rec.values["disclosure"] = "主动公开"
+                    inferred.append(rec)
+            if inferred:
+                self.add(shown, (inferred[0].raw.line, 1), "W909", count=len(inferred))
 
     def prepare(self, raw: RawRecord, table: dict[str, str | None], mapping: Mapping, base: Path) -> Prepared:
         by_target: dict[str, Cell] = {}

@@ -89,8 +89,8 @@ class Item:
 class Entry(Item):
     publisher: str
     written_date: dt.date
-    info_type: str
     disclosure: str
+    info_type: str | None = None  # 信息类别: absent when the source does not classify the record
     issuers: tuple[str, ...] = ()
     doc_number: str | None = None
     registration_no: str | None = None

@@ -118,7 +118,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("expires", "有效期至", "date", "有效期至（规范性文件）", lambda e, c: iso(e.expires) or None),
     Column("genre", "体裁", "string", "体裁（文种）", lambda e, c: e.genre),
     Column(
-        "info_type", "信息类别", "string", "信息类别，如 规章、行政规范性文件、其他文件", lambda e, c: e.info_type, True
+        "info_type", "信息类别", "string", "信息类别，如 规章、行政规范性文件、其他文件", lambda e, c: e.info_type
     ),
     Column("topics", "主题分类", "array", "主题分类，每项为“一级\\二级”", _topics),
     Column("keywords", "关键词", "array", "关键词", lambda e, c: list(e.keywords)),

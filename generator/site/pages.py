@@ -168,10 +168,11 @@ class PageBuilder:
             ("文号", esc(e.doc_number or "")),
             ("主题分类", topics),
             ("体裁", esc(e.genre or "")),
-            ("信息类别", a(rel(here, U.type_url(self._type_slug(e.info_type))), e.info_type)),
             ("效力状况", self.validity_badge(e.validity) if e.validity else ""),
             ("公开方式", esc(e.disclosure)),
         ]
+        if e.info_type:  # not every source classifies its records
+            rows.insert(7, ("信息类别", a(rel(here, U.type_url(self._type_slug(e.info_type))), e.info_type)))
         # 公开范围 and 公开时限 are shown only as entered: a record whose source states
         # neither shows neither (never a default nobody entered).
         if e.scope:
