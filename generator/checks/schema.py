@@ -17,7 +17,7 @@ from generator.checks.diagnostics import Diagnostic, diag
 from generator.config import SiteConfig
 from generator.model import fields as F
 from generator.model.identifiers import check_doc_number, compact_identifier
-from generator.model.vocab import NORMATIVE_TYPES, Vocabulary, did_you_mean
+from generator.model.vocab import INITIAL_VALIDITY, NORMATIVE_TYPES, Vocabulary, did_you_mean
 from generator.source.frontmatter import CONTROL_RE, KeyPath, SourceFile, YamlDate, parse_date
 
 _INVALID = object()
@@ -105,7 +105,10 @@ def _conditional(ctx: _Ctx, values: dict[str, Any]) -> None:
         ):
             if key not in data:
                 ctx.add(pos, "E105", key=key, label="信息类别", doc_type=info_type, hint=hint, hint_en=hint_en)
-    if "validity" in values and "validity_history" not in data:
+    # A record imported from a CMS (origin) that states its current status only — the
+    # initial 有效 or 尚未生效 — has no history to date; a change of status always needs one.
+    imported_initial = "origin" in data and values.get("validity") in INITIAL_VALIDITY
+    if "validity" in values and "validity_history" not in data and not imported_initial:
         ctx.add(src.pos(("validity",)), "E504", validity=values["validity"])
 
 

@@ -46,6 +46,10 @@ _VOCAB_ATTR = {
 _EXTENSIBLE = ("genre", "channel", "form", "scope", "period")
 TEXT_FIELDS = ("title", "abstract", "procedure", "registration_no", "interpreter", "contact")
 DATE_FIELDS = ("written_date", "published_date", "effective_date", "expires")
+_ENTRY_ONLY = {
+    "doc_number", "written_date", "publisher", "issuers", "disclosure", "info_type", "validity", "genre",
+    "scope", "period", "channel", "expires", "effective_date", "registration_no",
+}  # fmt: skip
 _INTERPRETATION_TARGETS = {"interprets_title", "interprets_doc_number", "interprets_url", "form", "interpreter_org"}
 _FRONT_FIELDS = {f.name for kind in ("entry", "interpretation") for f in F.FIELDS_BY_KIND[kind]}
 
@@ -137,11 +141,9 @@ class Importer:
                     line = 1 if data.format in ("csv", "xlsx") else (data.records[0].line if data.records else 1)
                     self.add(shown, (line, col), "W902", column=label)
             inferred: list[Prepared] = []
-            if mapping.kind is None and set(table.values()) & _INTERPRETATION_TARGETS:
-                # a 解读 export: each of its records, even one that names no document
-                mapping = Mapping(mapping.columns, mapping.values, "interpretation")
+            interp_file = mapping.kind is None and bool(set(table.values()) & _INTERPRETATION_TARGETS)
             for record in data.records:
-                rec = self.prepare(record, table, mapping, path.parent)
+                rec = self.prepare(record, table, mapping, path.parent, interp_file)
                 self.records.append(rec)
                 if rec.kind == "entry" and "disclosure" not in rec.values and rec.body:
                     # a record whose full text the CMS published online was disclosed proactively
@@ -151,7 +153,9 @@ class Importer:
             if inferred:
                 self.add(shown, (inferred[0].raw.line, 1), "W909", count=len(inferred))
 
-    def prepare(self, raw: RawRecord, table: dict[str, str | None], mapping: Mapping, base: Path) -> Prepared:
+    def prepare(
+        self, raw: RawRecord, table: dict[str, str | None], mapping: Mapping, base: Path, interp_file: bool = False
+    ) -> Prepared:
         by_target: dict[str, Cell] = {}
         for cell in raw.cells:
             target = table.get(cell.label)
@@ -163,7 +167,12 @@ class Importer:
             kind = "interpretation" if ("解读" in marker or marker.lower().startswith("interp")) else "entry"
         if kind is None:
             has_interp = any(t in by_target for t in ("interprets_title", "interprets_doc_number", "interprets_url"))
-            kind = "interpretation" if has_interp or "form" in by_target or "interpreter_org" in by_target else "entry"
+            if has_interp or "form" in by_target or "interpreter_org" in by_target:
+                kind = "interpretation"
+            elif interp_file and not set(by_target) & _ENTRY_ONLY:
+                kind = "interpretation"  # a 解读 export's record that names no document
+            else:
+                kind = "entry"
         rec = Prepared(raw, kind)
         own = F.field_map(kind)
         for target in list(by_target):
@@ -485,6 +494,9 @@ class Importer:
                 self.add(rec.raw.source, (rec.raw.line, 1), "E909", other=f"{src}:{line}")
                 continue
             seen[identity] = (rec.raw.source, rec.raw.line)
+            # every imported record says where it came from: the CMS id, or the identity it is
+            # matched by on the next import (its 索引号, or a digest of title, date and 文号)
+            rec.values.setdefault("origin", {}).setdefault("id", identity)
             self.finish(rec, ids, targets, by_origin, by_index)
         if self.new_repo:
             self.result.config_text = self.config_text(fmt_name, union, example, rule)
