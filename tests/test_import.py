@@ -540,3 +540,19 @@ def test_html_tables_and_lists() -> None:
     assert "3. 三\n4. 四" in out.markdown
     html = BodyRenderer().render(out.markdown)
     assert 'colspan="2"' in html and '<ol start="3">' in html
+
+
+def test_example_export_in_the_readme(tmp_path: Path) -> None:
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "gongkai import examples/import/cms-export.csv --into /tmp/lanjiang-import" in readme
+    repo = tmp_path / "lanjiang-import"
+    dry = run_cli("import", "examples/import/cms-export.csv", "--into", str(repo), "--dry-run", cwd=REPO)
+    assert dry.returncode == 0 and not repo.exists(), dry.stderr
+    r = run_cli("import", "examples/import/cms-export.csv", "--into", str(repo), cwd=REPO)
+    assert r.returncode == 0, r.stderr
+    check = run_cli("check", str(repo), *BUILD)
+    assert check.returncode == 0 and "[E" not in check.stderr and "[W" not in check.stderr, check.stderr
+    text = (repo / "catalogue/2025/012600001-2025-00001.md").read_text(encoding="utf-8")
+    assert "doc_number: 澜政办发〔2025〕3号" in text and "10\\.  其他事项" in text
