@@ -556,3 +556,26 @@ def test_example_export_in_the_readme(tmp_path: Path) -> None:
     assert check.returncode == 0 and "[E" not in check.stderr and "[W" not in check.stderr, check.stderr
     text = (repo / "catalogue/2025/012600001-2025-00001.md").read_text(encoding="utf-8")
     assert "doc_number: 澜政办发〔2025〕3号" in text and "10\\.  其他事项" in text
+
+
+def test_mapping_values_are_stated_facts_for_their_kind_only(tmp_path: Path) -> None:
+    export = tmp_path / "e.jsonl"
+    rows = [
+        {"id": "x1", "title": "某通知", "index_no": "000000002/2024-00031", "agency": "某办公室", "topic": "综合政务\\政务公开",
+         "published_date": "2024-01-02", "body": "正文。"},
+        {"id": "x2", "title": "某解读", "index_no": "000000002/2024-00032", "interprets_title": "某通知",
+         "interpreter_org": "某办公室", "published_date": "2024-01-03"},
+    ]  # fmt: skip
+    export.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    mapping = tmp_path / "m.yml"
+    mapping.write_text("values:\n  written_date: 2024-01-01\n  info_type: 其他文件\n  form: 文字\n", encoding="utf-8")
+    repo = tmp_path / "repo"
+    r = run_cli("import", str(export), "--mapping", str(mapping), "--into", str(repo))
+    assert r.returncode == 0, r.stderr
+    entry = (repo / "catalogue/2024/000000002-2024-00031.md").read_text(encoding="utf-8")
+    assert "written_date: 2024-01-01\n" in entry and "info_type: 其他文件" in entry and "form:" not in entry
+    interp = (repo / "content/interpretations/2024/000000002-2024-00032.md").read_text(encoding="utf-8")
+    assert "form: 文字" in interp and "info_type" not in interp and "written_date" not in interp
+    assert "interprets: [000000002/2024-00031]" in interp
+    check = run_cli("check", str(repo), *BUILD)
+    assert check.returncode == 0 and "[E" not in check.stderr and "[W" not in check.stderr, check.stderr

@@ -301,3 +301,10 @@ def test_scope_and_period_never_invented(make_project: Any) -> None:
     assert "面向社会" not in blob and "长期公开" not in blob
     csv_text = (site / "catalogue.csv").read_text(encoding="utf-8-sig")
     assert "面向社会" not in csv_text and "长期公开" not in csv_text
+
+
+def test_index_format_without_agency_code_part(make_project: Any) -> None:
+    # 齐齐哈尔: YYYYMMDD-serial — no prefix to compare with the publisher's code
+    p = make_project(with_index(CONFIG, "index_no:\n  format: date_serial\n"))
+    p.entry(index_no="20240305-189769")
+    assert p.codes() == []

@@ -65,7 +65,7 @@ class CrossChecker:
             agency_id = item.publisher if isinstance(item, Entry) else item.interpreter_org  # type: ignore[attr-defined]
             agency = self.config.agency(agency_id)
             parsed = parse_index_no(item.index_no, self.config.index_pattern)
-            if parsed and agency and agency.code and parsed.prefix != agency.code:
+            if parsed and parsed.prefix and agency and agency.code and parsed.prefix != agency.code:
                 suggestion = agency.code + item.index_no[len(parsed.prefix) :]
                 self.add(
                     item,

@@ -24,7 +24,7 @@ from typing import Any
 from generator.checks.diagnostics import Diagnostic, diag
 from generator.importer.labels import TARGETS, normalise_label
 from generator.model import fields as F
-from generator.source.frontmatter import parse_yaml_file
+from generator.source.frontmatter import YamlDate, parse_yaml_file
 
 _VALUE_FIELDS = {f.name for kind in ("entry", "interpretation") for f in F.FIELDS_BY_KIND[kind]}
 COLUMN_TARGETS = TARGETS | (_VALUE_FIELDS - {"history", "privacy_ack", "draft", "embargo_until", "validity_history"})
@@ -43,6 +43,16 @@ class Mapping:
         if own is None:
             return self
         return Mapping({**self.columns, **own.columns}, {**self.values, **own.values}, own.kind or self.kind)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, YamlDate):
+        return value.text
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def load_mapping(path: Path) -> tuple[Mapping, list[Diagnostic]]:
@@ -81,7 +91,7 @@ def load_mapping(path: Path) -> tuple[Mapping, list[Diagnostic]]:
                             diag(shown, src.key_pos((*here, name)), "E905", key=f"values.{name}", problem="未知字段")
                         )
                         continue
-                    out.values[name] = v
+                    out.values[name] = _plain(v)
             elif key == "kind" and value in ("entry", "interpretation"):
                 out.kind = value
             elif key == "files" and isinstance(value, dict) and not where:

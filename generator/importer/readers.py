@@ -213,12 +213,21 @@ def _read_json(raw: bytes, data: SourceData) -> None:
         if key is None:
             _record_from(whole, data.path, 1, data)
             return
-        start = _array_start(text, key)
+        try:
+            start = _array_start(text, key)
+        except (ValueError, IndexError):
+            start = 0
         whole = whole[key]
     if not isinstance(whole, list):
         data.diagnostics.append(diag(data.path, (1, 1), "E904", problem="应为对象数组"))
         return
-    for line, obj in zip(_object_lines(text, start), whole, strict=False):
+    try:
+        lines = list(_object_lines(text, start))
+    except (ValueError, IndexError):
+        lines = []
+    if len(lines) != len(whole):
+        lines = [1] * len(whole)  # positions unknown: each record at line 1 rather than a wrong line
+    for line, obj in zip(lines, whole, strict=True):
         _record_from(obj, data.path, line, data)
 
 

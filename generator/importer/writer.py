@@ -80,7 +80,11 @@ def scan_existing(root: Path) -> dict[str, ExistingFile]:
     return out
 
 
-class _Dumper(yaml.SafeDumper):
+# libyaml's emitter when present: the draft it writes is reformatted canonically anyway
+_BASE: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BASE):
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
