@@ -579,3 +579,14 @@ def test_mapping_values_are_stated_facts_for_their_kind_only(tmp_path: Path) -> 
     assert "interprets: [000000002/2024-00031]" in interp
     check = run_cli("check", str(repo), *BUILD)
     assert check.returncode == 0 and "[E" not in check.stderr and "[W" not in check.stderr, check.stderr
+
+
+def test_title_line_above_the_labels_and_utf16_tab_export(tmp_path: Path) -> None:
+    text = "某某市政府信息公开目录导出（2024年）\n" + "\t".join(["索引号", "名称", "发布日期"]) + "\n"
+    text += "\t".join(["000000002/2024-00041", "某某通知", "2024年5月6日"]) + "\n"
+    export = tmp_path / "unicode.txt"
+    export.write_bytes(text.encode("utf-16"))  # Excel's "Unicode text": UTF-16 with BOM, tabs
+    r = run_cli("import", str(export), "--into", str(tmp_path / "repo"), "--dry-run")
+    assert r.returncode == 0, r.stderr
+    assert "UTF-16" in r.stdout and "索引号 → index_no" in r.stdout and "发布日期 → published_date" in r.stdout
+    assert "某某市政府信息公开目录导出" not in r.stdout

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -89,6 +90,8 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     """UTF-8 (BOM stripped) when it decodes, else GB18030 (GBK's superset)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace"), "UTF-8 (BOM)"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" (tab-separated UTF-16)
+        return raw.decode("utf-16", errors="replace"), "UTF-16"
     try:
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -106,19 +109,27 @@ def _read_csv(raw: bytes, data: SourceData) -> None:
             diag(data.path, None, "E901", file=data.path, reason="既不是 UTF-8 也不是 GBK/GB18030 编码")
         )
         return
-    sample = text[:20000]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
+    # the delimiter the first lines use most (a title line above the labels has none)
+    sample = "\n".join(text[:20000].splitlines()[:20])
+    delimiter = max(",\t;", key=lambda d: (sample.count(d), d == ","))
+    dialect: Any = csv.excel_tab if delimiter == "\t" else csv.excel
+    if delimiter == ";":
+        dialect = type("semicolon", (csv.excel,), {"delimiter": ";"})
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     header: list[str] | None = None
     start = 1
+    try:
+        skip = _header_row(list(itertools.islice(csv.reader(io.StringIO(text, newline=""), dialect), HEADER_SCAN)))
+    except csv.Error:
+        skip = 0
     try:
         for row in reader:
             line = start
             start = reader.line_num + 1
             if not any(cell.strip() for cell in row):
+                continue
+            if skip:  # a title line above the labels (某某市信息公开目录导出)
+                skip -= 1
                 continue
             if header is None:
                 header = [c.strip() for c in row]
@@ -150,9 +161,16 @@ def _read_xlsx(raw: bytes, data: SourceData) -> None:
     try:
         sheet = book.worksheets[0]
         header: list[str] | None = None
+        first = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=HEADER_SCAN)
+        ]
+        skip = _header_row(first)
         for row_no, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             values = [_xlsx_value(v) for v in row]
             if not any(v not in (None, "") for v in values):
+                continue
+            if skip:
+                skip -= 1
                 continue
             if header is None:
                 header = [str(v).strip() if v is not None else "" for v in values]
@@ -167,6 +185,22 @@ def _read_xlsx(raw: bytes, data: SourceData) -> None:
         book.close()
     if header is None:
         data.diagnostics.append(diag(data.path, None, "E908", file=data.path))
+
+
+HEADER_SCAN = 10
+
+
+def _header_row(rows: list[list[str]]) -> int:
+    """How many non-empty rows precede the label row: the first of the first rows with at
+    least two labels of the built-in table (an export may open with a title line); 0 when
+    none has (the first row is the header, as with a mapping file's own labels)."""
+    from generator.importer.labels import builtin_target
+
+    filled = [r for r in rows if any(str(c).strip() for c in r)]
+    for i, row in enumerate(filled):
+        if sum(1 for c in row if str(c).strip() and builtin_target(str(c))) >= 2:
+            return i
+    return 0
 
 
 def _xlsx_value(value: Any) -> Any:
