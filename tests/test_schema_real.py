@@ -308,3 +308,15 @@ def test_index_format_without_agency_code_part(make_project: Any) -> None:
     p = make_project(with_index(CONFIG, "index_no:\n  format: date_serial\n"))
     p.entry(index_no="20240305-189769")
     assert p.codes() == []
+
+
+def test_media_without_a_title_gets_none_in_exports(make_project: Any) -> None:
+    p = make_project()
+    p.entry()
+    p.write("content/media/a.mp3", b"ID3")
+    p.interpretation(form="音频", media={"file": "media/a.mp3"})
+    site = p.build()
+    item = next(f for f in site.rglob("index.json") if "000000002-2024-00002" in f.as_posix())
+    data = json.loads(item.read_text(encoding="utf-8"))
+    assert data["media"]["title"] is None
+    assert "媒体文件" not in item.read_text(encoding="utf-8")

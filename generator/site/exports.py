@@ -276,7 +276,7 @@ def interpretation_json(i: Interpretation, cat: Catalogue) -> dict[str, Any]:
         "topics": [f"{first}\\{second}" if second else first for first, second in i.topics],
         "keywords": list(i.keywords),
         "abstract": i.abstract or None,
-        "media": {"title": i.media.get("title") or "媒体文件", "url": _url(cat, f"media/{i.media['file']}")}
+        "media": {"title": i.media.get("title"), "url": _url(cat, f"media/{i.media['file']}")}
         if i.media
         else None,
         "history": _notes(i, cat),
