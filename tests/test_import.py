@@ -57,6 +57,9 @@ def test_realdata_import_checks_builds_and_shows_the_source(tmp_path: Path) -> N
     # the import report lists each value the source lacks, at the record's line
     missing = re.findall(r"jsonl:(\d+):1: 警告\[W901\]: 来源没有提供.*?（(\w+)）", r.stderr)
     assert missing
+    config = (repo / "site_config.yml").read_text(encoding="utf-8")
+    assert "year_follows: written_date" in config  # the State Council's 索引号 follow the 成文日期
+    assert 'name: 国务院办公厅, code: "000014349"' in config
     check = run_cli("check", str(repo), *BUILD)
     assert check.returncode == 0, check.stderr
     codes = re.findall(r"\[([EW]\d+)\]", check.stderr)
