@@ -593,3 +593,21 @@ def test_title_line_above_the_labels_and_utf16_tab_export(tmp_path: Path) -> Non
     assert r.returncode == 0, r.stderr
     assert "UTF-16" in r.stdout and "索引号 → index_no" in r.stdout and "发布日期 → published_date" in r.stdout
     assert "某某市政府信息公开目录导出" not in r.stdout
+
+
+def test_values_a_rule_requires_make_a_draft_not_an_error(tmp_path: Path) -> None:
+    rows = csv_rows()
+    rows[0][9] = "已废止"  # a change of status: its date is not in the export
+    rows[1][2] = ""  # a 行政规范性文件 without its 文号
+    export = tmp_path / "e.csv"
+    write_csv(export, rows)
+    repo = tmp_path / "repo"
+    r = run_cli("import", str(export), "--into", str(repo))
+    assert r.returncode == 0, r.stderr
+    assert "e.csv:2:1: 警告[W901]: 来源没有提供效力记录（validity_history），已作为草稿导入" in r.stderr
+    assert "e.csv:3:1: 警告[W901]: 来源没有提供文号（doc_number），已作为草稿导入" in r.stderr
+    check = run_cli("check", str(repo), *BUILD)
+    assert check.returncode == 0, check.stderr
+    assert sorted(re.findall(r"\[([EW]\d+)\]", check.stderr)) == ["W301", "W301"]
+    assert "缺少必填字段 validity_history（效力记录）" in check.stderr
+    assert run_cli("build", str(repo), *BUILD).returncode == 0

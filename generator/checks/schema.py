@@ -103,13 +103,19 @@ def _conditional(ctx: _Ctx, values: dict[str, Any]) -> None:
             ("doc_number", "加入 doc_number: 澜政规〔2024〕1号（规章用令号）", "add doc_number: 澜政规〔2024〕1号"),
             ("validity", "加入 validity: 有效，以及 validity_history", "add validity: 有效 and validity_history"),
         ):
-            if key not in data:
+            if key not in data and data.get("draft") is True:  # an incomplete draft: W301, as for E101
+                ctx.add(pos, "W301", key=key, label=F.field_map("entry")[key].label, hint=hint)
+            elif key not in data:
                 ctx.add(pos, "E105", key=key, label="信息类别", doc_type=info_type, hint=hint, hint_en=hint_en)
     # A record imported from a CMS (origin) that states its current status only — the
     # initial 有效 or 尚未生效 — has no history to date; a change of status always needs one.
     imported_initial = "origin" in data and values.get("validity") in INITIAL_VALIDITY
     if "validity" in values and "validity_history" not in data and not imported_initial:
-        ctx.add(src.pos(("validity",)), "E504", validity=values["validity"])
+        if data.get("draft") is True:
+            hint = f"补充带日期的效力记录，例如 - {{date: …, status: {values['validity']}}}"
+            ctx.add(src.pos(("validity",)), "W301", key="validity_history", label="效力记录", hint=hint)
+        else:
+            ctx.add(src.pos(("validity",)), "E504", validity=values["validity"])
 
 
 class _Ctx:

@@ -123,9 +123,10 @@ def _read_csv(raw: bytes, data: SourceData) -> None:
     except csv.Error:
         skip = 0
     try:
-        for row in reader:
-            line = start
-            start = reader.line_num + 1
+        # positions are spreadsheet rows (what Excel or WPS shows for the file), not text
+        # lines: a quoted cell may span several lines
+        for line, row in enumerate(reader, start=1):
+            start = line + 1
             if not any(cell.strip() for cell in row):
                 continue
             if skip:  # a title line above the labels (某某市信息公开目录导出)

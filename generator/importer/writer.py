@@ -17,6 +17,7 @@ import yaml
 
 from generator.audit.fmt import format_bytes, normalised
 from generator.model import fields as F
+from generator.model.vocab import INITIAL_VALIDITY, NORMATIVE_TYPES
 from generator.source.files import discover
 from generator.source.frontmatter import YamlDate, parse
 
@@ -90,9 +91,17 @@ class _Dumper(_BASE):
 
 
 def missing_fields(kind: str, data: dict[str, Any]) -> list[str]:
+    """Required values absent — including those a rule makes required: 文号 and 效力状况 of a
+    规章/行政规范性文件, and the dated history of a status other than the initial one."""
     missing = [f.name for f in F.FIELDS_BY_KIND[kind] if f.required == "yes" and data.get(f.name) in (None, "", [])]
     if kind == "interpretation" and not data.get("interprets") and not data.get("interprets_external"):
         missing.append("interprets")
+    if kind == "entry":
+        if data.get("info_type") in NORMATIVE_TYPES:
+            missing += [k for k in ("doc_number", "validity") if not data.get(k)]
+        validity = data.get("validity")
+        if validity and validity not in INITIAL_VALIDITY and not data.get("validity_history"):
+            missing.append("validity_history")
     return missing
 
 
