@@ -358,7 +358,7 @@ class Importer:
             else:
                 self.add(rec.raw.source, pos, "W905", title=title, href=_short(href, 80))
                 if re.match(r"^https?://", href, re.I):
-                    extra.append(f"附件：[{N_escape(title)}](<{href}>)")
+                    extra.append(f"附件：[{_escape_md(title)}](<{href}>)")
         if extra:
             rec.values["_extra_body"] = "\n\n".join(extra) + "\n"
 
@@ -660,7 +660,7 @@ class Importer:
         path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def N_escape(text: str) -> str:
+def _escape_md(text: str) -> str:
     from generator.importer.html import escape_inline
 
     return escape_inline(text)
