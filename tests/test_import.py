@@ -611,3 +611,33 @@ def test_values_a_rule_requires_make_a_draft_not_an_error(tmp_path: Path) -> Non
     assert sorted(re.findall(r"\[([EW]\d+)\]", check.stderr)) == ["W301", "W301"]
     assert "缺少必填字段 validity_history（效力记录）" in check.stderr
     assert run_cli("build", str(repo), *BUILD).returncode == 0
+
+
+def test_attachment_column_and_import_into_the_current_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "catalogue").mkdir(parents=True)
+    (repo / "site_config.yml").write_text(CONFIG, encoding="utf-8")
+    cms = tmp_path / "cms"
+    (cms / "files").mkdir(parents=True)
+    (cms / "files" / "shenqing.pdf").write_bytes(b"%PDF-1.4 form")
+    export = cms / "e.csv"
+    export.write_text(
+        "索引号,名称,发布机构,成文日期,公开日期,主题分类,公开方式,附件\n"
+        '000000002/2024-00051,某通知,测试市人民政府办公室,2024-06-01,2024-06-02,综合政务\\政务公开,主动公开,"申请表|files/shenqing.pdf\n'
+        'https://www.example.gov.cn/b.docx"\n',
+        encoding="utf-8",
+    )
+    r = run_cli("import", str(export), cwd=repo)  # no --into: the repository the folder is in
+    assert r.returncode == 0, r.stderr
+    assert "附件或图片 b.docx 在站外" in r.stderr
+    text = (repo / "catalogue/2024/000000002-2024-00051.md").read_text(encoding="utf-8")
+    assert re.search(
+        r"- \{title: 申请表, file: files/imported/[0-9a-f]{12}-shenqing\.pdf, sha256: [0-9a-f]{64}\}", text
+    )
+    assert "附件：[b.docx](<https://www.example.gov.cn/b.docx>)" in text
+    stored = next((repo / "catalogue/files/imported").glob("*-shenqing.pdf"))
+    assert stored.read_bytes() == b"%PDF-1.4 form"
+    check = run_cli("check", str(repo), *BUILD)
+    assert check.returncode == 0 and "[E" not in check.stderr, check.stderr
+    outside = run_cli("import", str(export), cwd=tmp_path)
+    assert outside.returncode == 2 and "--into" in outside.stderr
