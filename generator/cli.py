@@ -568,3 +568,68 @@ def init(directory: Path, lang: str) -> None:
             click.echo(f"  cd {shown}")
         click.echo("  修改 site_config.yml（替换所有标有“示例”“请替换”的内容）和 content/pages/guide.md")
         click.echo("  gongkai check && gongkai build")
+
+
+# --------------------------------------------------------------------- import
+@main.command("import")
+@click.argument(
+    "sources",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="导出文件...",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="映射文件（YAML）：覆盖或补充内置的表头对照表 / mapping file overriding the built-in label table.",
+)
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="导入到的仓库；文件夹不存在时新建仓库 / repository to import into; a new one when the folder does not exist.",
+)
+@click.option("--dry-run", is_flag=True, help="只显示推断的映射和读法，不写任何文件 / show the mapping, write nothing.")
+@LANG
+def import_(sources: tuple[Path, ...], mapping_file: Path | None, into: Path | None, dry_run: bool, lang: str) -> None:
+    """从 CMS 导出文件（CSV、XLSX、JSON、JSONL）导入目录条目和政策解读 / import CMS exports."""
+    from generator.checks.diagnostics import diag
+    from generator.importer.core import run_import
+    from generator.importer.mapping import Mapping, load_mapping
+    from generator.importer.report import render
+
+    with _no_traceback(lang):
+        diags: list[Diagnostic] = []
+        if into is None:
+            root = find_root(Path.cwd())
+            if root is None:
+                _echo_err(
+                    "错误：当前目录不在 gongkai 仓库中，请用 --into 指定仓库或新文件夹"
+                    if lang == "zh"
+                    else "error: not inside a gongkai repository; use --into"
+                )
+                sys.exit(2)
+            into = root
+        elif into.exists() and not (into / "site_config.yml").is_file() and (not into.is_dir() or any(into.iterdir())):
+            _report([diag(into.as_posix(), None, "E910", folder=into.as_posix())], lang, "text")
+            sys.exit(2)
+        mapping = Mapping()
+        if mapping_file is not None:
+            mapping, problems = load_mapping(mapping_file)
+            if any(d.is_error for d in problems):
+                _report(problems, lang, "text")
+                sys.exit(2)
+            diags.extend(problems)
+        if not dry_run:
+            into.mkdir(parents=True, exist_ok=True)
+        result = run_import(list(sources), into, mapping, dry_run)
+        diags.extend(result.diagnostics)
+        if diags:
+            _echo_err(render_text(diags, lang))
+        click.echo(render(result, lang))
+        if diags:
+            _echo_err(summary(diags, lang))
+    sys.exit(1 if any(d.is_error for d in diags) else 0)

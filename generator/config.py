@@ -17,6 +17,7 @@ from typing import Any
 from generator.checks.diagnostics import Diagnostic, diag
 from generator.model import vocab as V
 from generator.model.calendar import WorkCalendar
+from generator.model.identifiers import INDEX_NO_FORMATS
 from generator.source.files import CONFIG_FILE, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, YamlDate, parse_date, parse_yaml_file
 
@@ -85,7 +86,13 @@ class _DeadlineSection:
             for key in section:
                 if f"{name}.{key}" not in CONFIG_KEYS:
                     keys = "、".join(k.split(".")[1] for k in CALENDAR_KEYS if k.startswith(name + "."))
-                    self.b.error((name, key), "未知配置项", f"可用：{keys}")
+                    self.b.error(
+                        (name, key),
+                        "未知配置项",
+                        "unknown setting",
+                        f"可用：{keys}",
+                        f"known: {keys.replace('、', ', ')}",
+                    )
         calendar = WorkCalendar.of(
             self._dates(cal, "days_off"), self._dates(cal, "workdays"), self._years(cal.get("years"))
         )
@@ -93,7 +100,11 @@ class _DeadlineSection:
         since = dl.get("annual_report_since")
         if since is not None and (not isinstance(since, int) or isinstance(since, bool) or not 1900 <= since <= 2200):
             self.b.error(
-                ("deadlines", "annual_report_since"), f"{since!s} 不是有效年份", "例如 annual_report_since: 2024"
+                ("deadlines", "annual_report_since"),
+                f"{since!s} 不是有效年份",
+                f"{since!s} is not a valid year",
+                "例如 annual_report_since: 2024",
+                "e.g. annual_report_since: 2024",
             )
             since = None
         return DeadlineSettings(
@@ -108,7 +119,13 @@ class _DeadlineSection:
     def _number(self, section: dict[str, Any], key: str, default: int, top: int, unit: str) -> int:
         value = section.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= top:
-            self.b.error(("deadlines", key), f"应为 0 到 {top} 的整数（{unit}）", f"例如 {key}: {default}")
+            self.b.error(
+                ("deadlines", key),
+                f"应为 0 到 {top} 的整数（{unit}）",
+                f"must be a whole number from 0 to {top}",
+                f"例如 {key}: {default}",
+                f"e.g. {key}: {default}",
+            )
             return default
         return value
 
@@ -117,7 +134,13 @@ class _DeadlineSection:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.b.error(("calendar", key), "应为日期列表", f"例如 {key}: [2025-03-03, 2025-03-04]")
+            self.b.error(
+                ("calendar", key),
+                "应为日期列表",
+                "must be a list of dates",
+                f"例如 {key}: [2025-03-03, 2025-03-04]",
+                f"e.g. {key}: [2025-03-03, 2025-03-04]",
+            )
             return []
         out = []
         for i, item in enumerate(value):
@@ -126,28 +149,52 @@ class _DeadlineSection:
                 out.append(day)
             else:
                 text = item.text if isinstance(item, YamlDate) else str(item)
-                self.b.error(("calendar", key, i), f"{text} 不是有效日期", "日期格式为 YYYY-MM-DD，例如 2025-03-03")
+                self.b.error(
+                    ("calendar", key, i),
+                    f"{text} 不是有效日期",
+                    f"{text} is not a valid date",
+                    "日期格式为 YYYY-MM-DD，例如 2025-03-03",
+                    "dates are YYYY-MM-DD, e.g. 2025-03-03",
+                )
         return out
 
     def _years(self, value: Any) -> list[int]:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.b.error(("calendar", "years"), "应为年份列表", "例如 years: [2027]")
+            self.b.error(
+                ("calendar", "years"),
+                "应为年份列表",
+                "must be a list of years",
+                "例如 years: [2027]",
+                "e.g. years: [2027]",
+            )
             return []
         out = []
         for i, item in enumerate(value):
             if isinstance(item, int) and not isinstance(item, bool) and 1900 <= item <= 2200:
                 out.append(item)
             else:
-                self.b.error(("calendar", "years", i), f"{item!s} 不是有效年份", "例如 2027")
+                self.b.error(
+                    ("calendar", "years", i),
+                    f"{item!s} 不是有效年份",
+                    f"{item!s} is not a valid year",
+                    "例如 2027",
+                    "e.g. 2027",
+                )
         return out
 
     def _due(self, value: Any) -> dict[str, tuple[int, int]]:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.b.error(("deadlines", "annual_report_due"), "应为 {机构 id: MM-DD} 映射", "例如 szfb: 03-31")
+            self.b.error(
+                ("deadlines", "annual_report_due"),
+                "应为 {机构 id: MM-DD} 映射",
+                "must be an {agency id: MM-DD} mapping",
+                "例如 szfb: 03-31",
+                "e.g. szfb: 03-31",
+            )
             return {}
         out: dict[str, tuple[int, int]] = {}
         for agency, due in value.items():
@@ -158,14 +205,27 @@ class _DeadlineSection:
             except ValueError:
                 parsed = None
             if parsed is None:
-                self.b.error(path, f"{due!s} 不是有效的月-日", '写成 "MM-DD"，例如 03-31')
+                self.b.error(
+                    path,
+                    f"{due!s} 不是有效的月-日",
+                    f"{due!s} is not a valid month-day",
+                    '写成 "MM-DD"，例如 03-31',
+                    'write "MM-DD", e.g. 03-31',
+                )
             elif str(agency) not in {a.id for a in self.b.agencies}:
-                self.b.error(path, f"未知机构 {agency}", "填写 agencies 中的机构 id")
+                self.b.error(
+                    path,
+                    f"未知机构 {agency}",
+                    f"unknown agency {agency}",
+                    "填写 agencies 中的机构 id",
+                    "use an agency id from agencies",
+                )
             else:
                 out[str(agency)] = (parsed.month, parsed.day)
         return out
 
 
+YEAR_RULES = ("published_date", "written_date", "none")
 DEFAULT_INDEX_PATTERN = r"^(?P<prefix>[0-9A-Z]{9}|[0-9A-Z]{18})/(?P<year>\d{4})-(?P<serial>\d{5})$"
 
 # dotted key -> (required, help). Lists of mappings are documented as key[].sub.
@@ -185,14 +245,28 @@ CONFIG_KEYS: dict[str, tuple[bool, str]] = {
     "footer.police": (False, "公安机关备案号"),
     "index_no": (False, "索引号规则"),
     "index_no.pattern": (False, "索引号正则表达式，须含命名组 prefix 与 year"),
+    "index_no.format": (
+        False,
+        "内置索引号格式名（national credit hyphen_code year_month hyphen ningbo yunnan lianyungang date_serial），"
+        "与 pattern 二选一",
+    ),
     "index_no.example": (False, "索引号示例，用于错误提示"),
+    "index_no.year_follows": (
+        False,
+        "索引号中的年份取自哪个日期：published_date（公开日期，默认）、written_date（成文日期）或 none（不检查）",
+    ),
     "agencies": (True, "机构名录（列表）"),
     "agencies[].id": (True, "机构 id：小写字母、数字和连字符，用于 publisher 等字段和网址"),
     "agencies[].name": (True, "机构全称"),
-    "agencies[].code": (True, "索引号前段码（组织机构代码或统一社会信用代码）"),
+    "agencies[].code": (False, "索引号前段码（组织机构代码或统一社会信用代码）；省略时不检查索引号前段码"),
     "agencies[].short_name": (False, "机构简称"),
     "vocabularies": (False, "词表覆盖；省略的词表使用内置默认值"),
     "vocabularies.topics": (False, "主题分类树：[{name, slug, aliases, children: [{name, slug, aliases}]}]"),
+    "vocabularies.topics_extend": (
+        False,
+        "在主题分类树上增加本地分类：[{name, slug, aliases, children, alone}]；name 为已有一级分类时补充其别名与二级分类，"
+        "alone: true 允许只写一级分类",
+    ),
     "vocabularies.genres": (False, "体裁（文种）列表"),
     "vocabularies.info_types": (False, "信息类别：[{name, slug, aliases}]；slug 用于网址"),
     "vocabularies.validity": (False, "效力状况列表"),
@@ -239,6 +313,7 @@ class SiteConfig:
     footer: dict[str, str] = field(default_factory=dict)
     index_pattern: re.Pattern[str] = field(default_factory=lambda: re.compile(DEFAULT_INDEX_PATTERN))
     index_example: str = "012500002/2024-00001"
+    index_year_follows: str = "published_date"  # written_date | published_date | none
     agencies: tuple[Agency, ...] = ()
     vocab: V.Vocabularies = field(default_factory=V.Vocabularies.defaults)
     page_size: int = 50
@@ -367,7 +442,8 @@ class _Builder:
             description=self.text(site, ("site", "description")),
             footer={k: v for k, v in footer.items() if v},
             index_pattern=pattern,
-            index_example=self.text(index, ("index_no", "example")) or "012500002/2024-00001",
+            index_example=self._example(index),
+            index_year_follows=self._year_follows(index),
             agencies=self.agencies,
             vocab=self._vocab(),
             page_size=self._int(listing, ("listing", "page_size"), 50),
@@ -396,7 +472,49 @@ class _Builder:
             return default
         return value
 
+    def _example(self, index: dict[str, Any]) -> str:
+        example = self.text(index, ("index_no", "example"))
+        preset = INDEX_NO_FORMATS.get(str(index.get("format") or ""))
+        return example or (preset[1] if preset else "012500002/2024-00001")
+
+    def _year_follows(self, index: dict[str, Any]) -> str:
+        value = self.text(index, ("index_no", "year_follows")) or "published_date"
+        if value not in YEAR_RULES:
+            self.error(
+                ("index_no", "year_follows"),
+                f"应为 {'、'.join(YEAR_RULES)} 之一",
+                f"must be one of {', '.join(YEAR_RULES)}",
+                "written_date：年份取成文日期；published_date：取公开日期；none：不检查年份",
+                "written_date: the year of the written date; published_date: of the published date; none: not checked",
+            )
+            return "published_date"
+        return value
+
     def _pattern(self, index: dict[str, Any]) -> re.Pattern[str]:
+        for key in index:
+            if f"index_no.{key}" not in CONFIG_KEYS:
+                self.error(
+                    ("index_no", key),
+                    "未知配置项",
+                    "unknown setting",
+                    "可用：pattern、format、example、year_follows",
+                    "known: pattern, format, example, year_follows",
+                )
+        preset = self.text(index, ("index_no", "format"))
+        if preset and preset not in INDEX_NO_FORMATS:
+            self.error(
+                ("index_no", "format"),
+                f"未知格式 {preset}",
+                f"unknown format {preset}",
+                f"可用：{' '.join(INDEX_NO_FORMATS)}",
+                f"known: {' '.join(INDEX_NO_FORMATS)}",
+            )
+        elif preset and "pattern" in index:
+            self.error(
+                ("index_no", "format"), "format 与 pattern 只能写一个", "format and pattern cannot both be given"
+            )
+        elif preset:
+            return re.compile(INDEX_NO_FORMATS[preset][0])
         text = self.text(index, ("index_no", "pattern")) or DEFAULT_INDEX_PATTERN
         try:
             pattern = re.compile(text)
@@ -451,9 +569,16 @@ class _Builder:
                         "这里只写机构名称",
                         "the agency name only",
                     )
-            for k in ("id", "name", "code"):
+            for k in ("id", "name"):
                 if not isinstance(values[k], (str, int)) or isinstance(values[k], bool) or values[k] == "":
                     self.error((*path, k), "必须填写文字", "is required (text)")
+            code = values["code"]
+            if code is not None and (not isinstance(code, (str, int)) or isinstance(code, bool) or code == ""):
+                self.error(
+                    (*path, "code"),
+                    "应为文字；没有前段码的机构省略 code",
+                    "must be text; omit code for an agency without an index number prefix",
+                )
             agency_id = str(values["id"] or "")
             if agency_id and not re.match(r"^[a-z0-9][a-z0-9-]*$", agency_id):
                 self.error(
@@ -478,6 +603,8 @@ class _Builder:
                 continue
             if key == "topics":
                 changes["topics"] = self._topic_tree(value, path) or base.topics
+            elif key == "topics_extend":
+                continue  # applied below, on top of the (possibly replaced) tree
             elif key == "transitions":
                 if isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):
                     changes["transitions"] = {str(k): tuple(str(x) for x in v) for k, v in value.items()}
@@ -487,14 +614,26 @@ class _Builder:
                 terms = self._terms(value, path, need_slug=key == "info_types")
                 if terms:
                     changes[key] = V.Vocabulary(_VOCAB_KEYS[key], terms)
+        if "topics_extend" in raw:
+            tree = changes.get("topics", base.topics)
+            changes["topics"] = self._topic_extension(raw["topics_extend"], ("vocabularies", "topics_extend"), tree)
         if not changes:
             return base
         merged = {f: getattr(base, f) for f in base.__dataclass_fields__}
         merged.update(changes)
         return V.Vocabularies(**merged)
 
-    def _terms(self, value: Any, path: tuple[str | int, ...], need_slug: bool = False) -> tuple[V.Term, ...]:
-        """Terms written as ``名称`` or ``{name, slug, aliases}``; aliases keep renamed values valid."""
+    def _terms(
+        self,
+        value: Any,
+        path: tuple[str | int, ...],
+        need_slug: bool = False,
+        start: int = 0,
+        slug_offset: int = 0,
+    ) -> tuple[V.Term, ...]:
+        """Terms written as ``名称`` or ``{name, slug, aliases}``; aliases keep renamed values valid.
+        ``start`` is the list position of ``value[0]`` (for positions), ``slug_offset`` shifts the
+        default slugs past the terms already in a list being extended."""
         if not isinstance(value, list) or not value:
             self.error(
                 path,
@@ -505,12 +644,13 @@ class _Builder:
             )
             return ()
         terms: list[V.Term] = []
-        for i, item in enumerate(value, start=1):
+        for i, item in enumerate(value, start=start + 1):
+            default_slug = f"{i + slug_offset:02d}"
             if isinstance(item, str) and not need_slug:
-                terms.append(V.Term(item, f"{i:02d}"))
+                terms.append(V.Term(item, default_slug))
                 continue
             aliases = item.get("aliases", []) if isinstance(item, dict) else None
-            slug = item.get("slug", f"{i:02d}" if not need_slug else None) if isinstance(item, dict) else None
+            slug = item.get("slug", default_slug if not need_slug else None) if isinstance(item, dict) else None
             if not (
                 isinstance(item, dict)
                 and isinstance(item.get("name"), str)
@@ -536,12 +676,61 @@ class _Builder:
             terms.append(V.Term(item["name"], slug, tuple(aliases)))
         return tuple(terms)
 
+    def _topic_items(
+        self, value: Any, path: tuple[str | int, ...], tree: V.TopicTree | None = None
+    ) -> list[tuple[V.Term, tuple[V.Term, ...], bool]]:
+        """Each valid class with its own children, item by item: an invalid item is reported and
+        skipped without shifting the children of the others. With ``tree``, an item naming an
+        existing class needs no slug."""
+        if not isinstance(value, list) or not value:
+            self.error(
+                path,
+                "应为非空列表",
+                "must be a non-empty list",
+                "每项写 {name: 名称, slug: 英文标识, aliases: [旧名称], children: […]}",
+                "each item: {name: …, slug: …, aliases: [former names], children: […]}",
+            )
+            return []
+        out: list[tuple[V.Term, tuple[V.Term, ...], bool]] = []
+        for i, item in enumerate(value):
+            here = (*path, i)
+            existing = None
+            if tree is not None and isinstance(item, dict) and isinstance(item.get("name"), str):
+                existing = next((t for t in tree.top if item["name"] in (t.name, *t.aliases)), None)
+            if existing is not None and isinstance(item, dict) and "slug" not in item:
+                item = {**item, "slug": existing.slug}
+            terms = self._terms([item], here[:-1], need_slug=True, start=i)
+            if not terms:
+                continue
+            kids_raw = item.get("children") if isinstance(item, dict) else None
+            alone = item.get("alone", False) if isinstance(item, dict) else False
+            if not isinstance(alone, bool):
+                self.error((*here, "alone"), "应为 true 或 false", "must be true or false")
+                alone = False
+            if isinstance(item, dict):
+                for key in item:
+                    if key not in ("name", "slug", "aliases", "children", "alone"):
+                        self.error(
+                            (*here, key),
+                            "未知配置项",
+                            "unknown setting",
+                            "可用：name、slug、aliases、children、alone",
+                            "known: name, slug, aliases, children, alone",
+                        )
+            offset = len(tree.children.get(existing.name, ())) if tree is not None and existing is not None else 0
+            kids = self._terms(kids_raw, (*here, "children"), slug_offset=offset) if kids_raw else ()
+            out.append((terms[0], kids, alone))
+        return out
+
     def _topic_tree(self, value: Any, path: tuple[str | int, ...]) -> V.TopicTree | None:
-        tops = self._terms(value, path, need_slug=True)
-        if not tops:
+        items = self._topic_items(value, path)
+        if not items:
             return None
-        children: dict[str, tuple[V.Term, ...]] = {}
-        for i, (item, top) in enumerate(zip(value, tops, strict=False)):
-            kids = item.get("children") if isinstance(item, dict) else None
-            children[top.name] = self._terms(kids, (*path, i, "children")) if kids else ()
-        return V.TopicTree(tops, children)
+        return V.TopicTree(
+            tuple(t for t, _, _ in items),
+            {t.name: kids for t, kids, _ in items},
+            frozenset(t.name for t, _, alone in items if alone),
+        )
+
+    def _topic_extension(self, value: Any, path: tuple[str | int, ...], tree: V.TopicTree) -> V.TopicTree:
+        return tree.extended(self._topic_items(value, path, tree))

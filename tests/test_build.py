@@ -93,12 +93,12 @@ def test_entry_page_has_the_official_metadata_table(built: Path) -> None:
         "体裁",
         "效力状况",
         "公开方式",
-        "公开范围",
-        "公开时限",
         "关键词",
         "内容概述",
     ):
         assert f'<th scope="row">{label}</th>' in html, label
+    # not entered for this entry: no row, never a default (test_schema_real covers entered values)
+    assert '<th scope="row">公开范围</th>' not in html and '<th scope="row">公开时限</th>' not in html
     assert "测政办规〔2025〕1号" in html
     assert '<meta name="ArticleTitle" content="测试市政务公开管理办法">' in html
     assert '<meta name="SiteIDCode" content="1234567890">' in html

@@ -135,6 +135,34 @@ def test_twenty_working_days_do_not_apply_to_on_request_entries_or_drafts(make_p
     assert p.diagnostics() == []
 
 
+def test_publication_timeliness_skips_imported_records_but_not_their_validity(make_project: Any) -> None:
+    # An imported record's dates are the old CMS's history: W710/W711 could never be fixed by an edit.
+    p = make_project()
+    origin = {"id": "cms-1"}
+    p.entry(written_date=D(2024, 1, 2), published_date=D(2024, 6, 3), origin=origin)
+    p.interpretation(
+        index_no="000000002/2024-00002",
+        interprets=["000000002/2024-00001"],
+        published_date=D(2024, 7, 1),
+        origin={"id": "cms-2"},
+    )
+    assert p.diagnostics() == []
+    # ... while a hand-written record with the same dates is still judged
+    p.entry(written_date=D(2024, 1, 2), published_date=D(2024, 6, 3))
+    p.interpretation(index_no="000000002/2024-00002", interprets=["000000002/2024-00001"], published_date=D(2024, 7, 1))
+    assert sorted(d.code for d in p.diagnostics()) == ["W710", "W711"]
+    # the validity period still applies to an imported normative document (the office can act on it)
+    p2 = make_project()
+    p2.entry(
+        **NORMATIVE,
+        written_date=D(2015, 1, 5),
+        published_date=D(2015, 1, 6),
+        validity_history=[{"date": D(2015, 1, 6), "status": "有效"}],
+        origin=origin,
+    )
+    assert "W713" in [d.code for d in p2.diagnostics(D(2025, 12, 1))]
+
+
 # --- a year outside the calendar (W712) ---
 
 

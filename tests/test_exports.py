@@ -102,7 +102,7 @@ def test_csv_header_and_rows(site: Path) -> None:
     assert e1["keywords"] == "政务公开；通知"
     assert e1["attachments"] == "https://www.example.gov.cn/xxgk/attachments/files/e1.pdf"
     assert e1["history"] == "2024-03-20 更正附件1的联系电话"
-    assert e1["scope"] == "面向社会" and e1["period"] == "长期公开"  # the defaults the site shows
+    assert e1["scope"] == "" and e1["period"] == ""  # not entered: never a default
     assert e1["effective_date"] == ""
     g1 = by_id["000000001/2022-00001"]
     assert g1["validity_history"] == "2022-01-12 有效；2024-06-01 废止 000000001/2024-00001"

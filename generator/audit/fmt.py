@@ -37,6 +37,7 @@ import yaml
 
 from generator.checks.diagnostics import Diagnostic
 from generator.model import fields as F
+from generator.model.identifiers import INDEX_NO_FORMATS, SPACES_RE, compact_identifier, parse_doc_number
 from generator.source.frontmatter import KeyPath, SourceFile, YamlDate, parse
 
 INDENT = 2
@@ -99,6 +100,7 @@ def format_bytes(raw: bytes, path: str = "<file>", kind: str | None = None) -> F
     end = next(i for i in range(1, len(lines)) if lines[i][0].rstrip() in ("---", "..."))
     body = "".join(content + ending for content, ending in lines[end + 1 :])
     kind = kind or guess_kind(src.data)
+    src.data = fix_identifiers(src.data, kind)
     comments = comments_of(src.raw_front_matter)
     front = _Formatter(src, kind).render(comments)
     out_text = "---" + newline + "".join(line + newline for line in front) + "---" + newline + body
@@ -111,8 +113,50 @@ def format_bytes(raw: bytes, path: str = "<file>", kind: str | None = None) -> F
     return FmtResult(path, raw, formatted)
 
 
+_INDEX_PATTERNS = [re.compile(p) for p, _ in INDEX_NO_FORMATS.values()]
+
+
+def fix_identifiers(data: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The one value change fmt makes: spaces inside a 文号 or 索引号 (copied from print or a
+    CMS) are removed — a spacing variant is the same number (check reports it as E305/E306)."""
+    if kind not in F.FIELDS_BY_KIND:
+        return data
+    spec = F.field_map(kind)
+
+    def doc(value: Any) -> Any:
+        if isinstance(value, str) and SPACES_RE.search(value):
+            compact = compact_identifier(value)
+            return compact if parse_doc_number(compact) else value
+        return value
+
+    def idx(value: Any) -> Any:
+        if isinstance(value, str) and SPACES_RE.search(value.strip()):
+            compact = compact_identifier(value)
+            return compact if any(p.match(compact) for p in _INDEX_PATTERNS) else value
+        return value
+
+    def each(value: Any, fix: Any) -> Any:
+        return [fix(v) for v in value] if isinstance(value, list) else value
+
+    out = dict(data)
+    for key, value in data.items():
+        ftype = spec[key].type if key in spec else ""
+        if ftype == "doc_number":
+            out[key] = doc(value)
+        elif ftype == "index_no":
+            out[key] = idx(value)
+        elif ftype == "index_no_list":
+            out[key] = each(value, idx)
+        elif ftype == "relations" and isinstance(value, dict):
+            out[key] = {k: each(v, idx) for k, v in value.items()}
+        elif key in ("validity_history", "interprets_external") and isinstance(value, list):
+            sub, fix = ("by", idx) if key == "validity_history" else ("doc_number", doc)
+            out[key] = [{**v, sub: fix(v[sub])} if isinstance(v, dict) and sub in v else v for v in value]
+    return out
+
+
 def guess_kind(data: dict[str, Any]) -> str:
-    if "interprets" in data:
+    if "interprets" in data or "interprets_external" in data:
         return "interpretation"
     if "index_no" in data:
         return "entry"

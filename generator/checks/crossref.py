@@ -57,14 +57,15 @@ class CrossChecker:
         self.interpreted()
         return self.diags
 
-    # 索引号: prefix = publisher's code, year = published year, unique.
+    # 索引号: prefix = publisher's code (when it has one), year = the year of the date the
+    # site's rule names (index_no.year_follows), unique.
     def identifiers(self, items: Iterable[Item]) -> None:
         seen: dict[str, Item] = {}
         for item in sorted(items, key=lambda i: i.source):
             agency_id = item.publisher if isinstance(item, Entry) else item.interpreter_org  # type: ignore[attr-defined]
             agency = self.config.agency(agency_id)
             parsed = parse_index_no(item.index_no, self.config.index_pattern)
-            if parsed and agency and parsed.prefix != agency.code:
+            if parsed and parsed.prefix and agency and agency.code and parsed.prefix != agency.code:
                 suggestion = agency.code + item.index_no[len(parsed.prefix) :]
                 self.add(
                     item,
@@ -75,15 +76,13 @@ class CrossChecker:
                     agency_code=agency.code,
                     suggestion=suggestion,
                 )
-            if parsed and parsed.year and parsed.year != item.published_date.year:
+            rule = self.config.index_year_follows
+            day, label, key = item.published_date, "公开日期", "published_date"
+            if rule == "written_date" and isinstance(item, Entry):
+                day, label, key = item.written_date, "成文日期", "written_date"
+            if rule != "none" and parsed and parsed.year and parsed.year != day.year:
                 self.add(
-                    item,
-                    ("index_no",),
-                    "E303",
-                    year=parsed.year,
-                    date=item.published_date.isoformat(),
-                    date_label="公开日期",
-                    date_key="published_date",
+                    item, ("index_no",), "E303", year=parsed.year, date=day.isoformat(), date_label=label, date_key=key
                 )
             if item.index_no in seen:
                 self.add(item, ("index_no",), "E304", value=item.index_no, other=seen[item.index_no].source)

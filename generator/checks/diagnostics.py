@@ -250,6 +250,24 @@ MESSAGES: dict[str, Message] = {
         "改为 {suggestion}",
         "use {suggestion}",
     ),
+    "E305": Message(
+        "文号 {value} 中有空格",
+        "doc_number {value} contains spaces",
+        "改为 {suggestion}（gongkai fmt 会自动删除空格）",
+        "use {suggestion} (gongkai fmt removes the spaces)",
+    ),
+    "E306": Message(
+        "索引号 {value} 中有空格",
+        "index_no {value} contains spaces",
+        "改为 {suggestion}（gongkai fmt 会自动删除空格）",
+        "use {suggestion} (gongkai fmt removes the spaces)",
+    ),
+    "E307": Message(
+        "站外原文件的网址 {value} 无效",
+        "the address {value} of a document published elsewhere is not valid",
+        "写 http:// 或 https:// 开头的完整网址，或省略 url",
+        "write a full http:// or https:// address, or leave url out",
+    ),
     # --- vocabularies (E4xx) ---
     "E401": Message(
         "{label} {value} 不在词表中",
@@ -433,6 +451,67 @@ MESSAGES: dict[str, Message] = {
         "检查文件夹的写入权限和磁盘空间；已写入的文件已删除",
         "check write permission and disk space; the files already written were removed",
     ),
+    # --- import (E9xx) ---
+    "E901": Message(
+        "无法读取导入文件 {file}：{reason}",
+        "cannot read the export {file}: {reason}",
+        "检查文件路径和权限；CSV 应为 UTF-8 或 GBK/GB18030 编码",
+        "check the path and permissions; a CSV must be UTF-8 or GBK/GB18030",
+    ),
+    "E902": Message(
+        "不支持的导入文件格式：{file}",
+        "unsupported export format: {file}",
+        "可导入 .csv、.xlsx、.json、.jsonl 文件",
+        "gongkai import reads .csv, .xlsx, .json and .jsonl files",
+    ),
+    "E903": Message(
+        "读取 {file} 需要 openpyxl",
+        "reading {file} needs openpyxl",
+        "安装：python3 -m pip install 'gongkai[xlsx]'，或在 Excel 中另存为 CSV",
+        "install it: python3 -m pip install 'gongkai[xlsx]', or save the sheet as CSV",
+    ),
+    "E904": Message(
+        "导入文件格式错误：{problem}",
+        "malformed export: {problem}",
+        "JSON 应为对象数组，JSONL 每行一个对象",
+        "JSON must be an array of objects, JSONL one object per line",
+    ),
+    "E905": Message(
+        "映射文件中的 {key} 无效：{problem}",
+        "invalid mapping file entry {key}: {problem}",
+        "映射文件的写法见 docs/import.md",
+        "see docs/import.md for the mapping file",
+    ),
+    "E906": Message(
+        "{label} {value} 不是可识别的日期，未导入",
+        "{label} {value} is not a date it can read; not imported",
+        "可识别的写法：2020-12-10、2020年12月10日、2020/12/10、20201210",
+        "readable forms: 2020-12-10, `2020年12月10日`, 2020/12/10, 20201210",
+    ),
+    "E907": Message(
+        "{label} {value} 不在本站词表中，按原样写入",
+        "{label} {value} is not in the site's vocabulary; written as it is",
+        "在 site_config.yml 的词表中加入它（或作为已有词的 aliases），或在 CMS 中更正",
+        "add it to the vocabulary in site_config.yml (or as an alias of a term), or correct it in the CMS",
+    ),
+    "E908": Message(
+        "{file} 中没有表头或记录",
+        "{file} has no header row or records",
+        "第一行应为列名",
+        "the first row must hold the column names",
+    ),
+    "E909": Message(
+        "与 {other} 是同一条记录（CMS id 或索引号相同），未重复导入",
+        "the same record as {other} (same CMS id or index_no); not imported twice",
+        "删除重复的行，或检查 CMS 导出",
+        "remove the duplicate row or check the CMS export",
+    ),
+    "E910": Message(
+        "导入目标 {folder} 不是 gongkai 仓库，也不是空文件夹",
+        "import target {folder} is neither a gongkai repository nor an empty folder",
+        "--into 指定已有仓库（含 site_config.yml）或一个尚不存在的文件夹",
+        "--into takes an existing repository (with site_config.yml) or a folder that does not exist yet",
+    ),
     # --- warnings (W) ---
     "W101": Message(
         "{doc_type}尚无政策解读",
@@ -539,6 +618,66 @@ MESSAGES: dict[str, Message] = {
         'the draft\'s {key} still holds the template placeholder "{text}"',
         "发布前把占位文字换成实际内容",
         "replace the placeholder with the real text before publishing",
+    ),
+    "W301": Message(
+        "草稿缺少必填字段 {key}（{label}）",
+        "draft lacks the required field {key} ({label})",
+        "{hint}；补全后再删除 draft: true 发布",
+        "fill it in before removing draft: true to publish",
+    ),
+    "W901": Message(
+        "来源没有提供{label}（{key}），已作为草稿导入",
+        "the source gives no {label} ({key}); imported as a draft",
+        "补全后删除 draft: true 即可发布；gongkai check 会列出仍缺少的字段",
+        "fill it in, then remove draft: true to publish; gongkai check lists what is still missing",
+    ),
+    "W902": Message(
+        "列 {column} 未对应任何字段，未导入",
+        "column {column} maps to no field; not imported",
+        "需要时在映射文件 columns 中指定字段，或写 null 表示有意忽略",
+        "map it under columns in a mapping file, or write null to ignore it on purpose",
+    ),
+    "W903": Message(
+        "{label} {value} 是推断值（不是元数据表中的值），未导入",
+        "{label} {value} was guessed, not read from a metadata table; not imported",
+        "需要时由编辑核实后填写",
+        "an editor may fill it in after checking",
+    ),
+    "W904": Message(
+        "{label} {value} 已规范为 {new}",
+        "{label} {value} normalised to {new}",
+        "",
+        "",
+    ),
+    "W905": Message(
+        "附件或图片 {title} 在站外（{href}），未下载，保留为正文中的链接",
+        "attachment or image {title} is elsewhere ({href}); not downloaded, kept as a link in the body",
+        "把文件放在导出文件旁（相对路径）再导入，即可作为附件",
+        "put the file beside the export (relative link) and import again to attach it",
+    ),
+    "W906": Message(
+        "机构 {agency} 的索引号前段码不唯一（{codes}），未写入 code",
+        "agency {agency} has several index_no prefixes ({codes}); no code written",
+        "在 site_config.yml 中为该机构填写正确的 code",
+        "set the right code for it in site_config.yml",
+    ),
+    "W907": Message(
+        "所解读的文件 {title} 不在本站，记为站外原文件（interprets_external）",
+        "the document {title} is not in this catalogue; recorded as interprets_external",
+        "原文件导入本站后再次导入，即改为 interprets 链接",
+        "import the document too and re-import to link it with interprets",
+    ),
+    "W909": Message(
+        "来源没有公开方式：{count} 条记录附有已在网上发布的正文，按 主动公开 导入",
+        'the source gives no disclosure mode: {count} records carry a body published online; imported as "主动公开"',
+        "依申请公开的信息不会在网上发布正文；如有例外，在映射文件 values 中写明 disclosure",
+        '"依申请公开" information is never published with its text; state disclosure under values in a mapping file if not so',
+    ),
+    "W908": Message(
+        "未能自动把机构 {agency}（id {id}）加入 site_config.yml",
+        "could not add agency {agency} (id {id}) to site_config.yml",
+        "在 agencies 列表中手工加入 - {{id: {id}, name: {agency}}}",
+        "add - {{id: {id}, name: {agency}}} to the agencies list by hand",
     ),
 }
 

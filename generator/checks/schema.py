@@ -17,8 +17,8 @@ from generator.checks.diagnostics import Diagnostic, diag
 from generator.checks.placeholders import check_placeholders
 from generator.config import SiteConfig
 from generator.model import fields as F
-from generator.model.identifiers import check_doc_number
-from generator.model.vocab import NORMATIVE_TYPES, Vocabulary, did_you_mean
+from generator.model.identifiers import check_doc_number, compact_identifier
+from generator.model.vocab import INITIAL_VALIDITY, NORMATIVE_TYPES, Vocabulary, did_you_mean
 from generator.source.frontmatter import CONTROL_RE, KeyPath, SourceFile, YamlDate, parse_date
 
 _INVALID = object()
@@ -69,11 +69,14 @@ def validate(src: SourceFile, kind: str, config: SiteConfig) -> Checked:
         typed = ctx.coerce(fld.type, value, (key,))
         if typed is not _INVALID:
             out.values[key] = typed
+    # A draft may be incomplete (an import leaves a value the source lacks empty and marks
+    # the record a draft): what it still needs is a warning until it is published.
+    is_draft = src.data.get("draft") is True
     for fld in spec.values():
         if fld.required == "yes" and fld.name not in src.data:
             ctx.add(
                 (src.positions.get((), (1, 1))[0], 1),
-                "E101",
+                "W301" if is_draft else "E101",
                 key=fld.name,
                 label=fld.label,
                 hint=f"加入一行：{fld.name}: …（{fld.help}）",
@@ -81,6 +84,16 @@ def validate(src: SourceFile, kind: str, config: SiteConfig) -> Checked:
             )
     if kind == "entry":
         _conditional(ctx, out.values)
+    if kind == "interpretation" and not any(src.data.get(k) for k in ("interprets", "interprets_external")):
+        ctx.add(
+            (src.positions.get((), (1, 1))[0], 1),
+            "W301" if src.data.get("draft") is True else "E101",
+            key="interprets",
+            label="原文件",
+            hint="加入 interprets: [索引号]；所解读文件不在本站时写 interprets_external: [{title: 标题, doc_number: 文号}]",
+            hint_en="add interprets: [index_no]; for a document published elsewhere write "
+            "interprets_external: [{title: …, doc_number: …}]",
+        )
     out.diagnostics.extend(check_placeholders(src, kind))
     return out
 
@@ -95,10 +108,19 @@ def _conditional(ctx: _Ctx, values: dict[str, Any]) -> None:
             ("doc_number", "加入 doc_number: 澜政规〔2024〕1号（规章用令号）", "add doc_number: 澜政规〔2024〕1号"),
             ("validity", "加入 validity: 有效，以及 validity_history", "add validity: 有效 and validity_history"),
         ):
-            if key not in data:
+            if key not in data and data.get("draft") is True:  # an incomplete draft: W301, as for E101
+                ctx.add(pos, "W301", key=key, label=F.field_map("entry")[key].label, hint=hint)
+            elif key not in data:
                 ctx.add(pos, "E105", key=key, label="信息类别", doc_type=info_type, hint=hint, hint_en=hint_en)
-    if "validity" in values and "validity_history" not in data:
-        ctx.add(src.pos(("validity",)), "E504", validity=values["validity"])
+    # A record imported from a CMS (origin) that states its current status only — the
+    # initial 有效 or 尚未生效 — has no history to date; a change of status always needs one.
+    imported_initial = "origin" in data and values.get("validity") in INITIAL_VALIDITY
+    if "validity" in values and "validity_history" not in data and not imported_initial:
+        if data.get("draft") is True:
+            hint = f"补充带日期的效力记录，例如 - {{date: …, status: {values['validity']}}}"
+            ctx.add(src.pos(("validity",)), "W301", key="validity_history", label="效力记录", hint=hint)
+        else:
+            ctx.add(src.pos(("validity",)), "E504", validity=values["validity"])
 
 
 class _Ctx:
@@ -247,7 +269,9 @@ class _Ctx:
         if text is _INVALID:
             return text
         tree = self.config.vocab.topics
-        resolved = tree.resolve(text.replace("/", "\\") if "\\" not in text else text)
+        resolved = tree.resolve(text)
+        if resolved is None and "\\" not in text:  # 一级/二级 as some sites write it
+            resolved = tree.resolve(text.replace("/", "\\"))
         if resolved:
             return resolved
         close = tree.closest(text)
@@ -282,7 +306,11 @@ class _Ctx:
         if text is _INVALID:
             return text
         if not self.config.index_pattern.match(text):
-            self.add(self.src.pos(path), "E301", value=text, example=self.config.index_example)
+            compact = compact_identifier(text)
+            if compact != text and self.config.index_pattern.match(compact):
+                self.add(self.src.pos(path), "E306", value=text, suggestion=compact)
+            else:
+                self.add(self.src.pos(path), "E301", value=text, example=self.config.index_example)
             return _INVALID
         return text
 
@@ -296,8 +324,8 @@ class _Ctx:
         problem = check_doc_number(text)
         if problem is None:
             return text
-        if problem.code == "E312":
-            self.add(self.src.pos(path), "E312", value=text, suggestion=problem.suggestion)
+        if problem.code in ("E312", "E305"):
+            self.add(self.src.pos(path), problem.code, value=text, suggestion=problem.suggestion)
         else:
             self.add(self.src.pos(path), "E311", value=text, hint=problem.hint_zh, hint_en=problem.hint_en)
         return _INVALID
@@ -398,6 +426,25 @@ class _Ctx:
 
     def _media(self, value: Any, path: KeyPath) -> Any:
         return self._mapping(value, path, "media")
+
+    def _origin(self, value: Any, path: KeyPath) -> Any:
+        return self._mapping(value, path, "origin")
+
+    def _external_refs(self, value: Any, path: KeyPath) -> Any:
+        if not isinstance(value, list):
+            return self.type_error(
+                path,
+                "external_refs",
+                value,
+                "每项一行：- {title: 标题, doc_number: 文号, url: 网址}",
+                "one line per item: - {title: …, doc_number: …, url: …}",
+            )
+        items = [self._mapping(item, (*path, i), "interprets_external") for i, item in enumerate(value)]
+        for i, item in enumerate(items):
+            url = item.get("url") if isinstance(item, dict) else None
+            if url and not re.match(r"^https?://[^\s<>\"']+$", url):
+                self.add(self.src.pos((*path, i, "url")), "E307", value=url)
+        return tuple(x for x in items if x is not _INVALID)
 
 
 def _dotted(path: KeyPath) -> str:

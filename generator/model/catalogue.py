@@ -124,7 +124,8 @@ class Catalogue:
         return _group(self.newest_entries(), lambda e: e.year)
 
     def by_info_type(self) -> dict[str, list[Entry]]:
-        return _group(self.newest_entries(), lambda e: e.info_type)
+        """Entries by 信息类别; an entry whose source gives none is in no group."""
+        return _group([e for e in self.newest_entries() if e.info_type], lambda e: e.info_type or "")
 
     def current_normative(self) -> list[Entry]:
         """现行有效 规章 and 行政规范性文件 (the library view)."""

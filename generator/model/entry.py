@@ -40,6 +40,15 @@ class Attachment:
     sha256: str | None = None
 
 
+@dataclass(frozen=True)
+class ExternalRef:
+    """A document explained by an interpretation but published elsewhere (not in this catalogue)."""
+
+    title: str
+    doc_number: str | None = None
+    url: str | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Item:
     """What entries and interpretations share: both are catalogue items with a 索引号."""
@@ -55,6 +64,7 @@ class Item:
     embargo_until: dt.date | None = None
     history: tuple[Note, ...] = ()
     privacy_ack: tuple[PrivacyAck, ...] = ()
+    origin: dict[str, str] | None = None  # where an import read it (never shown)
     body: str = ""
     body_line: int = 1
 
@@ -79,8 +89,8 @@ class Item:
 class Entry(Item):
     publisher: str
     written_date: dt.date
-    info_type: str
     disclosure: str
+    info_type: str | None = None  # 信息类别: absent when the source does not classify the record
     issuers: tuple[str, ...] = ()
     doc_number: str | None = None
     registration_no: str | None = None
@@ -117,7 +127,8 @@ class Entry(Item):
 
 @dataclass(frozen=True, kw_only=True)
 class Interpretation(Item):
-    interprets: tuple[str, ...]
+    interprets: tuple[str, ...] = ()
+    interprets_external: tuple[ExternalRef, ...] = ()
     form: str
     interpreter_org: str
     interpreter: str | None = None
@@ -153,6 +164,7 @@ def interpretation_from(values: dict[str, Any], source: str, body: str, body_lin
     v = dict(values)
     v["history"] = tuple(Note(**n) for n in v.get("history", ()))
     v["privacy_ack"] = acks(v)
+    v["interprets_external"] = tuple(ExternalRef(**r) for r in v.get("interprets_external", ()))
     return Interpretation(source=source, body=body, body_line=body_line, **v)
 
 

@@ -42,6 +42,8 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
     "int": ("整数", "an integer"),
     "acks": ("登记列表", "a list of acknowledgements"),
     "mapping": ("映射", "a mapping"),
+    "external_refs": ("站外文件列表", "a list of documents published elsewhere"),
+    "origin": ("导入来源映射", "an import origin mapping"),
 }
 
 PRIVACY_ACK = Field(
@@ -53,7 +55,17 @@ PRIVACY_ACK = Field(
     subfields=("value", "reason"),
 )
 
+ORIGIN = Field(
+    "origin",
+    "导入来源",
+    "origin",
+    "no",
+    "gongkai import 写入的来源：{id: CMS 记录 id, url: 原网址}；重新导入时据此识别同一条记录，不在网页上显示",
+    subfields=("id", "url"),
+)
+
 COMMON_TAIL = (
+    ORIGIN,
     PRIVACY_ACK,
     Field("draft", "草稿", "bool", "no", "true 表示草稿：不发布到网站的任何位置", "false"),
     Field("embargo_until", "公开时间", "date", "no", "在此日期之前不发布（构建日期早于此日期时完全不出现）"),
@@ -91,8 +103,9 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         "info_type",
         "信息类别",
         "vocab",
-        "yes",
-        "信息类别：规章 行政规范性文件 其他文件 规划计划 统计信息 …（见 docs/schema.md）",
+        "no",
+        "信息类别（组配分类）：规章 行政规范性文件 其他文件 规划计划 统计信息 …（见 docs/schema.md）；"
+        "决定条目列在哪个栏目，来源没有时省略（不列入任何栏目）",
         "其他文件",
     ),
     Field(
@@ -157,7 +170,22 @@ ENTRY_FIELDS: tuple[Field, ...] = (
 INTERPRETATION_FIELDS: tuple[Field, ...] = (
     Field("index_no", "索引号", "index_no", "yes", "解读本身的索引号：解读机构代码/年份-五位序号", "{index_no}"),
     Field("title", "标题", "text", "yes", "解读标题，如 《某某办法》政策解读", "请在此填写解读标题"),
-    Field("interprets", "原文件", "index_no_list", "yes", "所解读文件的索引号列表（至少一个，必须存在）", "[{target}]"),
+    Field(
+        "interprets",
+        "原文件",
+        "index_no_list",
+        "cond",
+        "所解读文件的索引号列表（必须存在于本站）；与 interprets_external 至少填写一项",
+        "[{target}]",
+    ),
+    Field(
+        "interprets_external",
+        "原文件（站外）",
+        "external_refs",
+        "cond",
+        "所解读的、未在本站发布的文件（如市政府解读国务院文件），每项 {title: 标题, doc_number: 文号, url: 网址}",
+        subfields=("title", "doc_number", "url"),
+    ),
     Field("form", "解读形式", "vocab", "yes", "解读形式：文字 图解 问答 新闻发布会 专家解读 音频 视频", "文字"),
     Field("interpreter_org", "解读机构", "agency", "yes", "解读机构：起草部门的机构 id（谁起草、谁解读）", "{agency}"),
     Field("interpreter", "解读人", "text", "no", "解读人姓名和职务"),
@@ -206,6 +234,8 @@ SUBFIELDS: dict[str, dict[str, tuple[bool, str]]] = {
         "replaces": (False, "index_no_list"),
     },
     "media": {"file": (True, "text"), "title": (False, "text")},
+    "interprets_external": {"title": (True, "text"), "doc_number": (False, "doc_number"), "url": (False, "text")},
+    "origin": {"id": (False, "text"), "url": (False, "text")},
     "privacy_ack": {"value": (True, "text"), "reason": (True, "text")},
 }
 

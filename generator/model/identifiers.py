@@ -9,6 +9,13 @@ from dataclasses import dataclass
 DOC_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号$")
 # 令号: XX人民政府令第N号 (第 is legitimate here).
 ORDER_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)第(?P<num>[1-9]\d*)号$")
+# Numbered announcement series keep 第 after the year: 中国人民银行公告〔2024〕第11号,
+# 国家税务总局公告2018年第31号 (official forms of 公告 and 通告 series).
+SERIES_NUMBER_RE = re.compile(
+    r"^(?P<prefix>.+?(?:公告|通告))(?:〔(?P<y1>\d{4})〕|(?P<y2>\d{4})年)第(?P<num>[1-9]\d*)号$"
+)
+# Spaces seen inside numbers copied from print or CMS exports (ASCII, ideographic, no-break).
+SPACES_RE = re.compile("[ \t\u3000\u00a0]+")
 # Bracket variants seen in legacy data, around a 4-digit year.
 _VARIANT_RE = re.compile(
     r"^(?P<prefix>.+?)\s*(?:[\[［【（(〔﹝]\s*(?P<y1>\d{4})\s*[\]］】）)〕﹞]|(?P<y2>\d{4})年)\s*第?0*(?P<num>\d+)\s*号?$"
@@ -20,11 +27,16 @@ class DocNumber:
     prefix: str
     year: int | None
     num: int
+    style: str = "bracket"  # bracket 〔YYYY〕N号 | series 〔YYYY〕第N号 | series_nian YYYY年第N号 | order 第N号
 
     @property
     def canonical(self) -> str:
         if self.year is None:
             return f"{self.prefix}第{self.num}号"
+        if self.style == "series":
+            return f"{self.prefix}〔{self.year}〕第{self.num}号"
+        if self.style == "series_nian":
+            return f"{self.prefix}{self.year}年第{self.num}号"
         return f"{self.prefix}〔{self.year}〕{self.num}号"
 
     @property
@@ -36,17 +48,23 @@ class DocNumber:
 
 @dataclass(frozen=True)
 class DocNumberProblem:
-    code: str  # E311 malformed, E312 bracket variant
+    code: str  # E311 malformed, E312 bracket variant, E305 spaces inside
     suggestion: str | None
     hint_zh: str
     hint_en: str
 
 
 def parse_doc_number(value: str) -> DocNumber | None:
-    """Parse a well-formed 文号 (standard or 令号 form)."""
+    """Parse a well-formed 文号 (standard, 公告/通告 series or 令号 form)."""
+    if SPACES_RE.search(value):
+        return None
     m = DOC_NUMBER_RE.match(value)
     if m:
         return DocNumber(m["prefix"], int(m["year"]), int(m["num"]))
+    m = SERIES_NUMBER_RE.match(value)
+    if m:
+        style = "series" if m["y1"] else "series_nian"
+        return DocNumber(m["prefix"], int(m["y1"] or m["y2"]), int(m["num"]), style)
     m = ORDER_NUMBER_RE.match(value)
     if m and "〔" not in value:
         return DocNumber(m["prefix"], None, int(m["num"]))
@@ -55,7 +73,7 @@ def parse_doc_number(value: str) -> DocNumber | None:
 
 def normalise_doc_number(value: str) -> DocNumber | None:
     """Parse a 文号 leniently (any bracket style, 年, missing 号, leading zeros)."""
-    text = re.sub(r"\s+", "", value)
+    text = SPACES_RE.sub("", value.strip())
     strict = parse_doc_number(text)
     if strict:
         return strict
@@ -72,6 +90,9 @@ def check_doc_number(value: str) -> DocNumberProblem | None:
     """Return the problem with a 文号, or ``None`` when it is well-formed."""
     if parse_doc_number(value):
         return None
+    compact = SPACES_RE.sub("", value.strip())
+    if compact != value and parse_doc_number(compact):
+        return DocNumberProblem("E305", compact, f"删除空格，改为 {compact}", f"remove the spaces: {compact}")
     lenient = normalise_doc_number(value)
     has_variant_bracket = any(b in value for b in "[]［］【】（）()﹝﹞") or re.search(r"\d{4}年", value)
     if lenient and lenient.year is not None and has_variant_bracket:
@@ -117,6 +138,42 @@ def parse_index_no(value: str, pattern: re.Pattern[str]) -> IndexNo | None:
     except ValueError:
         year = 0
     return IndexNo(value, groups.get("prefix") or "", year)
+
+
+def compact_identifier(value: str) -> str:
+    """A 文号 or 索引号 with the spaces copied from print or a CMS removed."""
+    return SPACES_RE.sub("", value.strip())
+
+
+# The 索引号 formats seen in the wild (DOMAIN.md §1.6): name -> (pattern, example).
+# A site picks one with ``index_no.format`` or writes its own ``index_no.pattern``;
+# every pattern has the named groups ``prefix`` and ``year`` (prefix may be empty).
+INDEX_NO_FORMATS: dict[str, tuple[str, str]] = {
+    # 1. 实施指引: 9-char 组织机构代码 / YYYY-5-digit serial
+    "national": (r"^(?P<prefix>[0-9A-Z]{9})/(?P<year>\d{4})-(?P<serial>\d{5})$", "000014349/2018-00222"),
+    # 2. 18-char 统一社会信用代码 as prefix, 5- to 7-digit serial (阳江, 高青)
+    "credit": (r"^(?P<prefix>[0-9A-Z]{18})/(?P<year>\d{4})-(?P<serial>\d{5,7})$", "11370322004222241N/2021-5135380"),
+    # 3. 组织机构代码 with its hyphen kept
+    "hyphen_code": (r"^(?P<prefix>[0-9A-Z]{7,8}-[0-9A-Z])/(?P<year>\d{4})-(?P<serial>\d{5})$", "0142768-8/2022-00185"),
+    # 4. year-month after the slash (宁国)
+    "year_month": (
+        r"^(?P<prefix>[0-9A-Z]{18})/(?P<year>\d{4})(?P<month>\d{2})-(?P<serial>\d{5})$",
+        "113417020032563511/202504-00057",
+    ),
+    # 5. hyphen instead of the slash (怒江)
+    "hyphen": (r"^(?P<prefix>[0-9A-Z]{9})-(?P<year>\d{4})-(?P<serial>\d{5,6})$", "01527918X-2020-153077"),
+    # 6a. 宁波: 地区-部门-类别-分组-YYYYMMDD-序号
+    "ningbo": (
+        r"^(?P<prefix>\d{6}-[0-9A-Z]{1,9}-[0-9A-Z]{1,4}-[0-9A-Z]{1,4})-(?P<year>\d{4})\d{4}-(?P<serial>\d{1,6})$",
+        "330201-001-02-03-20091019-0001",
+    ),
+    # 6b. 云南民政厅: 21 digits = 地区6 + 部门3 + 文件类别1 + 内设机构1 + 年4 + 流水6
+    "yunnan": (r"^(?P<prefix>\d{11})(?P<year>\d{4})(?P<serial>\d{6})$", "530000001112020000123"),
+    # 6c. 连云港/吴江: 地区部门码-类别号-年度号-流水号 (17 characters)
+    "lianyungang": (r"^(?P<prefix>[0-9A-Z]{5}-\d{2})-(?P<year>\d{4})-(?P<serial>\d{3})$", "LYGZF-01-2008-001"),
+    # 6d. 齐齐哈尔: YYYYMMDD-serial, no agency code in the number
+    "date_serial": (r"^(?P<prefix>)(?P<year>\d{4})\d{4}-(?P<serial>\d{1,8})$", "20191202-189769"),
+}
 
 
 def normalise_index_no(value: str) -> str:

@@ -53,16 +53,19 @@ class TopicTree:
 
     top: tuple[Term, ...]
     children: dict[str, tuple[Term, ...]]
+    # first-level classes that may also be written alone although they have children
+    alone: frozenset[str] = frozenset()
 
     def resolve(self, value: str) -> tuple[str, str | None] | None:
-        """Return ``(一级, 二级)`` for a valid value (a top level alone only if it has no children)."""
+        """Return ``(一级, 二级)`` for a valid value (a top level alone only if it has no
+        children, or the site allows it alone)."""
         first, sep, second = value.partition("\\")
         top = next((t for t in self.top if t.name == first or first in t.aliases), None)
         if top is None:
             return None
         kids = self.children.get(top.name, ())
         if not sep:
-            return (top.name, None) if not kids else None
+            return (top.name, None) if not kids or top.name in self.alone else None
         child = next((c for c in kids if c.name == second or second in c.aliases), None)
         return (top.name, child.name) if child else None
 
@@ -70,8 +73,43 @@ class TopicTree:
         out: list[str] = []
         for top in self.top:
             kids = self.children.get(top.name, ())
-            out.extend(f"{top.name}\\{c.name}" for c in kids) if kids else out.append(top.name)
+            if not kids or top.name in self.alone:
+                out.append(top.name)
+            out.extend(f"{top.name}\\{c.name}" for c in kids)
         return out
+
+    def expand(self, second: str) -> str | None:
+        """The full path of a second-level class written alone, when exactly one class has it."""
+        found = [
+            f"{top.name}\\{c.name}"
+            for top in self.top
+            for c in self.children.get(top.name, ())
+            if c.name == second or second in c.aliases
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def extended(self, items: list[tuple[Term, tuple[Term, ...], bool]]) -> TopicTree:
+        """This tree plus local classes: ``(term, children, alone)`` per class. A term naming an
+        existing class (by name or alias) adds its aliases and children to it."""
+        top = list(self.top)
+        children = dict(self.children)
+        alone = set(self.alone)
+        for term, kids, is_alone in items:
+            i = next((i for i, t in enumerate(top) if term.name in (t.name, *t.aliases)), None)
+            if i is None:
+                top.append(term)
+                name = term.name
+                old: tuple[Term, ...] = ()
+            else:
+                t = top[i]
+                name = t.name
+                top[i] = Term(t.name, t.slug, t.aliases + tuple(a for a in term.aliases if a not in t.aliases))
+                old = children.get(name, ())
+            known = {c.name for c in old}
+            children[name] = old + tuple(k for k in kids if k.name not in known)
+            if is_alone:
+                alone.add(name)
+        return TopicTree(tuple(top), children, frozenset(alone))
 
     def slug(self, first: str, second: str | None = None) -> str:
         top = next(t for t in self.top if t.name == first)
@@ -257,8 +295,15 @@ DEFAULT_PERIODS = ["长期公开", "限时公开"]
 DEFAULT_CHANNELS = ["网站", "政府公报", "新闻发布会", "公示栏", "政务新媒体", "报刊广播电视"]
 
 
+# Renamed gov.cn classes: the current name reads as the class it replaced.
+DEFAULT_TOPIC_ALIASES: dict[str, tuple[str, ...]] = {"民政、扶贫、救灾": ("民政、乡村振兴、救灾",)}
+
+
 def default_topic_tree() -> TopicTree:
-    top = _terms(name for name, _ in DEFAULT_TOPICS)
+    top = tuple(
+        Term(name, f"{i:02d}", DEFAULT_TOPIC_ALIASES.get(name, ()))
+        for i, (name, _) in enumerate(DEFAULT_TOPICS, start=1)
+    )
     children = {name: _terms(kids) for name, kids in DEFAULT_TOPICS}
     return TopicTree(top, children)
 

@@ -120,7 +120,7 @@ def display(doc: SearchDoc, cat: Catalogue, url: str) -> dict[str, Any]:
         "a": cat.config.agency_name(agency_of(item)),
     }
     if isinstance(item, Entry):
-        out.update({"n": item.doc_number or "", "v": item.validity or "", "y": item.info_type})
+        out.update({"n": item.doc_number or "", "v": item.validity or "", "y": item.info_type or ""})
         if not item.body_public:
             out["r"] = 1  # 依申请公开: metadata only
     else:

@@ -197,7 +197,7 @@ def facets(items: Sequence[Item], cat: Catalogue) -> dict[str, Any]:
             one(agencies, cfg.agency_name(agency_of(item))),
             tops,
             years.index(item.year),
-            one(types, entry.info_type if entry else INTERPRETATION_TYPE),
+            one(types, (entry.info_type or "") if entry else INTERPRETATION_TYPE),
             one(validity, entry.validity or "") if entry else -1,
             item.published_date.toordinal(),
         ]

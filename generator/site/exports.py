@@ -117,9 +117,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("effective_date", "施行日期", "date", "施行日期", lambda e, c: iso(e.effective_date) or None),
     Column("expires", "有效期至", "date", "有效期至（规范性文件）", lambda e, c: iso(e.expires) or None),
     Column("genre", "体裁", "string", "体裁（文种）", lambda e, c: e.genre),
-    Column(
-        "info_type", "信息类别", "string", "信息类别，如 规章、行政规范性文件、其他文件", lambda e, c: e.info_type, True
-    ),
+    Column("info_type", "信息类别", "string", "信息类别，如 规章、行政规范性文件、其他文件", lambda e, c: e.info_type),
     Column("topics", "主题分类", "array", "主题分类，每项为“一级\\二级”", _topics),
     Column("keywords", "关键词", "array", "关键词", lambda e, c: list(e.keywords)),
     Column("abstract", "内容概述", "string", "内容概述", lambda e, c: e.abstract or None),
@@ -135,8 +133,8 @@ COLUMNS: tuple[Column, ...] = (
         lambda e, c: e.disclosure,
         True,
     ),
-    Column("scope", "公开范围", "string", "公开范围", lambda e, c: e.scope or "面向社会", True),
-    Column("period", "公开时限", "string", "公开时限", lambda e, c: e.period or "长期公开", True),
+    Column("scope", "公开范围", "string", "公开范围（来源未写明时为空）", lambda e, c: e.scope),
+    Column("period", "公开时限", "string", "公开时限（来源未写明时为空）", lambda e, c: e.period),
     Column("channel", "公开形式", "array", "公开形式", lambda e, c: list(e.channel)),
     Column("procedure", "公开程序", "string", "公开程序", lambda e, c: e.procedure),
     Column("attachments", "附件", "array", "附件，每项含 title、url（及 sha256）", _attachments),
@@ -264,6 +262,9 @@ def interpretation_json(i: Interpretation, cat: Catalogue) -> dict[str, Any]:
         "interprets": [
             {"index_no": s.index_no, "title": s.title, "url": _url(cat, U.item_url(s))} for s in cat.sources_of(i)
         ],
+        "interprets_external": [
+            {"title": r.title, "doc_number": r.doc_number, "url": r.url} for r in i.interprets_external
+        ],
         "form": i.form,
         "interpreter_org": cat.config.agency_name(i.interpreter_org),
         "interpreter_org_id": i.interpreter_org,
@@ -273,9 +274,7 @@ def interpretation_json(i: Interpretation, cat: Catalogue) -> dict[str, Any]:
         "topics": [f"{first}\\{second}" if second else first for first, second in i.topics],
         "keywords": list(i.keywords),
         "abstract": i.abstract or None,
-        "media": {"title": i.media.get("title") or "媒体文件", "url": _url(cat, f"media/{i.media['file']}")}
-        if i.media
-        else None,
+        "media": {"title": i.media.get("title"), "url": _url(cat, f"media/{i.media['file']}")} if i.media else None,
         "history": _notes(i, cat),
     }
 

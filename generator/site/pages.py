@@ -164,12 +164,17 @@ class PageBuilder:
             ("文号", esc(e.doc_number or "")),
             ("主题分类", topics),
             ("体裁", esc(e.genre or "")),
-            ("信息类别", a(rel(here, U.type_url(self._type_slug(e.info_type))), e.info_type)),
             ("效力状况", self.validity_badge(e.validity) if e.validity else ""),
             ("公开方式", esc(e.disclosure)),
-            ("公开范围", esc(e.scope or "面向社会")),
-            ("公开时限", esc(e.period or "长期公开")),
         ]
+        if e.info_type:  # not every source classifies its records
+            rows.insert(7, ("信息类别", a(rel(here, U.type_url(self._type_slug(e.info_type))), e.info_type)))
+        # 公开范围 and 公开时限 are shown only as entered: a record whose source states
+        # neither shows neither (never a default nobody entered).
+        if e.scope:
+            rows.append(("公开范围", esc(e.scope)))
+        if e.period:
+            rows.append(("公开时限", esc(e.period)))
         if e.issuers:
             rows.insert(2, ("发文机关", esc("、".join(self.cfg.agency_name(i) for i in e.issuers))))
         if e.registration_no:
@@ -263,6 +268,11 @@ class PageBuilder:
             + "</li>"
             for s in sources
         )
+        # documents published elsewhere: named as the source names them, linked when it gave an address
+        for ref in i.interprets_external:
+            title = f'<a href="{esc(ref.url)}" rel="noopener">{esc(ref.title)}</a>' if ref.url else esc(ref.title)
+            number = f"（{esc(ref.doc_number)}）" if ref.doc_number else ""
+            source_links += f'<li class="gk-external">{title}{number}</li>'
         rows = [
             ("索引号", esc(i.index_no)),
             ("解读机构", a(rel(here, U.agency_url(i.interpreter_org)), self.cfg.agency_name(i.interpreter_org))),
@@ -283,7 +293,7 @@ class PageBuilder:
         parts = [
             f"<h1>{esc(i.title)}</h1>",
             f'<section class="gk-sources" aria-labelledby="gk-src-h"><h2 id="gk-src-h">原文件</h2><ul>{source_links}</ul></section>'
-            if sources
+            if source_links
             else "",
             f'<table class="gk-meta gk-meta--narrow"><tbody>{table}</tbody></table>',
             media,
