@@ -158,6 +158,24 @@ MESSAGES: dict[str, Message] = {
         "简化这段正文的格式（嵌套的列表、引用、强调）",
         "simplify the formatting of this body (nested lists, quotes, emphasis)",
     ),
+    "E023": Message(
+        "构建目标 {target} {reason}，拒绝写入",
+        "build target {target} {reason_en}; refused",
+        "把网站生成到项目中一个普通的新文件夹（默认 site/），不要使用符号链接或源文件所在的文件夹",
+        "build into a plain folder of its own (site/ by default), not a symbolic link or a source folder",
+    ),
+    "E024": Message(
+        "构建目标 {target} 已存在，但不是 gongkai 生成的网站，拒绝覆盖",
+        "build target {target} exists and is not a site built by gongkai; refused",
+        "换一个输出文件夹，或先自行检查并移走这个文件夹",
+        "choose another output folder, or inspect and move this folder away yourself",
+    ),
+    "E025": Message(
+        "构建缓存 {target} 是符号链接或不是文件夹，拒绝使用",
+        "build cache {target} is a symbolic link or not a folder; refused",
+        "删除这个符号链接或文件，下次构建会重新创建缓存",
+        "remove the link or file; the next build creates the cache again",
+    ),
     # --- schema (E1xx) ---
     "E101": Message("缺少必填字段 {key}（{label}）", "missing required field {key} ({label})", "{hint}", "{hint}"),
     "E102": Message("未知字段 {key}", "unknown field {key}", "{hint}", "{hint}"),

@@ -48,7 +48,6 @@ from generator.project import Project, read_inputs
 from generator.site import urls as U
 from generator.site.body import BodyError
 from generator.site.cache import CACHE_DIR, BuildCache, digest, stamps
-from generator.source.files import CONFIG_FILE
 from generator.site.engine import (
     Engine,
     EngineError,
@@ -63,8 +62,10 @@ from generator.site.engine import (
     write_docs,
 )
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
+from generator.site.ownership import cache_problems, mark_site, mark_work, owned_work, target_problems
 from generator.site.pages import PageBuilder, PageJob, StagedPage
 from generator.site.reproducible import engine_clock
+from generator.source.files import CONFIG_FILE
 
 try:
     import fcntl
@@ -126,6 +127,11 @@ def build_site(
     """
     if project.errors:
         raise BuildError("内容检查未通过")
+    refused = target_problems(project.root, target)
+    if cache and not reference:
+        refused += cache_problems(project.root, project.root / CACHE_DIR)
+    if refused:
+        raise BuildError("构建目标不属于 gongkai，未写入也未删除任何文件", tuple(refused))
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(target):
@@ -147,6 +153,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             entries, interpretations, pages, notes = done
             return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
     work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
+    mark_work(work)
     engine: Engine | None = None
     jobs: list[PageJob] = []
     swapped = False
@@ -187,6 +194,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             except Exception as exc:
                 name = getattr(writer, "__name__", repr(writer))
                 raise BuildError(f"生成 {name} 时出错：{type(exc).__name__}: {exc}") from exc
+        mark_site(out)
         with deferred_signals():
             _swap(out, target, work)
             swapped = True
@@ -254,6 +262,8 @@ def unchanged_site(root: Path, target: Path, build_date: dt.date) -> BuildStats 
     Only builds without any diagnostic are remembered, so skipping the check here
     never hides a warning. Costs one read of the sources and a ``stat`` of the output.
     """
+    if target_problems(root, target) or cache_problems(root, root / CACHE_DIR):
+        return None  # the build refuses it, with the reason
     target = target.resolve()
     store = BuildCache(root / CACHE_DIR)
     if store.sources_touched(source_stamps(root)):
@@ -271,6 +281,7 @@ def unchanged_site(root: Path, target: Path, build_date: dt.date) -> BuildStats 
 def _build_reference(project: Project, target: Path) -> BuildStats:
     catalogue = project.public()
     work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
+    mark_work(work)
     try:
         docs, out = work / "docs", work / "site"
         try:
@@ -284,6 +295,7 @@ def _build_reference(project: Project, target: Path) -> BuildStats:
             warnings = build_reference(settings, work / "mkdocs.yml")
         for writer in OUTPUT_WRITERS:
             writer(catalogue, out)
+        mark_site(out)
         with deferred_signals():
             _swap(out, target, work)
     except EngineError as exc:
@@ -452,13 +464,17 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def clean_stale(target: Path) -> list[Path]:
-    """Remove temporary folders of killed builds; restore the old site if a swap was cut short."""
+    """Remove temporary folders of killed builds; restore the old site if a swap was cut short.
+
+    Only folders a build marked as its own (:data:`~generator.site.ownership.WORK_MARKER`)
+    are touched: a look-alike name is never deleted.
+    """
     removed: list[Path] = []
     for stale in sorted(target.parent.glob(temp_prefix(target) + "*")):
-        if not stale.is_dir() or stale.is_symlink():
+        if not owned_work(stale):
             continue
         previous = stale / "previous"
-        if not target.exists() and previous.is_dir():
+        if not target.exists() and not target.is_symlink() and previous.is_dir() and not previous.is_symlink():
             os.rename(previous, target)
         shutil.rmtree(stale, ignore_errors=True)
         removed.append(stale)
