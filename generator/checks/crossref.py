@@ -27,6 +27,7 @@ class CrossChecker:
         sources: dict[str, SourceFile],
         build_date: dt.date,
         known: set[str] | None = None,
+        partial: Iterable[Item] = (),
     ) -> None:
         self.root = root
         self.config = config
@@ -35,6 +36,8 @@ class CrossChecker:
         self.sources = sources
         self.build_date = build_date
         self.diags: list[Diagnostic] = []
+        # items missing a required field (see partial_item): checked for what they have
+        self.partial = list(partial)
         self.entry_ids = {e.index_no: e for e in entries}
         # index numbers of files that failed their own checks: not reported again as missing
         self.known = (known or set()) - {i.index_no for i in interps}
@@ -45,13 +48,14 @@ class CrossChecker:
 
     def run(self) -> list[Diagnostic]:
         items: list[Item] = [*self.entries, *self.interps]
-        self.identifiers(items)
-        for entry in self.entries:
-            self.dates(entry)
+        self.identifiers([*items, *(i for i in self.partial if "index_no" not in i.missing)])
+        for entry in [*self.entries, *(i for i in self.partial if isinstance(i, Entry))]:
+            if not {"written_date", "published_date"} & entry.missing:
+                self.dates(entry)
             self.validity(entry)
             self.relations(entry)
             self.attachments(entry, entry.attachments, "catalogue", ("attachments",))
-        for interp in self.interps:
+        for interp in [*self.interps, *(i for i in self.partial if isinstance(i, Interpretation))]:
             self.interpretation(interp)
         self.cycles()
         self.interpreted()
@@ -64,6 +68,8 @@ class CrossChecker:
             agency_id = item.publisher if isinstance(item, Entry) else item.interpreter_org  # type: ignore[attr-defined]
             agency = self.config.agency(agency_id)
             parsed = parse_index_no(item.index_no, self.config.index_pattern)
+            if item.missing & {"publisher", "interpreter_org"}:
+                agency = None
             if parsed and agency and parsed.prefix != agency.code:
                 suggestion = agency.code + item.index_no[len(parsed.prefix) :]
                 self.add(
@@ -75,7 +81,12 @@ class CrossChecker:
                     agency_code=agency.code,
                     suggestion=suggestion,
                 )
-            if parsed and parsed.year and parsed.year != item.published_date.year:
+            if (
+                parsed
+                and parsed.year
+                and "published_date" not in item.missing
+                and parsed.year != item.published_date.year
+            ):
                 self.add(
                     item,
                     ("index_no",),
@@ -155,7 +166,7 @@ class CrossChecker:
                 continue
             self.public_target(interp, ("interprets", i), entry)
             sources.append(entry)
-        if sources:
+        if sources and "published_date" not in interp.missing:
             # An interpretation explaining a new document and the one it replaces is due
             # with the newest of them.
             days = (interp.published_date - max(e.published_date for e in sources)).days

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -366,8 +367,9 @@ class Engine:
             self.log.__exit__()
             raise EngineError(f"MkDocs: {_describe(exc)}; {'; '.join(self.records.records)}") from exc
         self.site_dir = Path(self.shared.config.site_dir)
-        self.nav_urls = {p.url for p in self.shared.nav.pages}
-        self._order = {file.page.url: i for i, file in enumerate(self.shared.doc_files)}
+        # MkDocs percent-encodes its page URLs; ours are the plain paths (see urls.href)
+        self.nav_urls = {unquote(p.url) for p in self.shared.nav.pages}
+        self._order = {unquote(file.page.url): i for i, file in enumerate(self.shared.doc_files)}
         folders: dict[str, int] = {}
         for url in urls:
             folders[_folder(url)] = folders.get(_folder(url), 0) + 1
@@ -401,7 +403,7 @@ class Engine:
                 Page(None, file, config)
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files()
-        by_url = {file.page.url: file.page for file in doc_files}
+        by_url = {unquote(file.page.url): file.page for file in doc_files}
         return _Shared(config, files, doc_files, nav, env, by_url)
 
     def order(self, url: str) -> int:
