@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.checks.collisions import url_collisions
 from generator.checks.crossref import CrossChecker
 from generator.checks.diagnostics import Diagnostic, diag, sort_diagnostics
 from generator.checks.markup import check_body
@@ -204,6 +205,7 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
     known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
     if config_ok:
         diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known, partial).run())
+        diags.extend(url_collisions(root, config, entries, interps, pages, sources))
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
     return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources, inputs.hexdigest())
 

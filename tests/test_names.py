@@ -111,12 +111,77 @@ def test_machine_outputs_carry_encoded_urls(named: ProjectFactory) -> None:
     assert quote("关于我们") in sitemap and "关于我们" not in sitemap
 
 
-def test_a_page_slug_colliding_with_another_page_is_a_check_error(make_project: Any) -> None:
+def positions(p: ProjectFactory, code: str) -> list[tuple[str, int]]:
+    return [(d.path, d.line) for d in p.diagnostics() if d.code == code]
+
+
+def test_two_info_types_with_one_slug_are_a_positioned_check_error(make_project: Any) -> None:
+    config = CONFIG + (
+        "vocabularies:\n"
+        "  info_types:\n"
+        "    - {name: 年度报告, slug: nianbao}\n"
+        "    - {name: 其他文件, slug: nianbao}\n"
+    )
+    p = make_project(config)
+    p.entry()
+    assert positions(p, "E026") == [("site_config.yml", 19)]
+    result = run_cli("check", str(p.root), "--build-date", BUILD_DATE.isoformat())
+    assert result.returncode == 1 and "site_config.yml:19:" in result.stderr and "/types/nianbao/" in result.stderr
+
+
+def test_topic_slugs_that_join_to_one_url_collide(make_project: Any) -> None:
+    config = CONFIG + (
+        "vocabularies:\n"
+        "  topics:\n"
+        "    - {name: 综合政务, slug: a-b, children: [{name: 政务公开, slug: c}]}\n"
+        "    - {name: 其他, slug: a, children: [{name: 其他类, slug: b-c}]}\n"
+    )
+    p = make_project(config)
+    p.entry()
+    assert [d.code for d in p.diagnostics()] == ["E026"]
+
+
+def test_pages_colliding_with_each_other_or_with_generated_files(make_project: Any) -> None:
     p = make_project()
     p.entry()
     p.page("about", "关于")
-    p.write("content/about.md", "---\ntitle: 另一个关于\n---\n正文\n")
-    diags = [d for d in p.diagnostics() if d.code == "E026"]
-    assert [(d.path, d.line) for d in diags] == [("content/pages/about.md", 1)] or [
-        (d.path, d.line) for d in diags
-    ] == [("content/about.md", 1)]
+    p.write("content/about.md", "---\ntitle: 另一个关于\n---\n正文\n")  # slug about as well
+    p.page("page-catalogue", "显式前缀")
+    p.page("catalogue", "保留名")  # published as page-catalogue/
+    p.page("sitemap.xml", "站点地图")  # a folder named like the sitemap file
+    p.page("catalogue.json", "数据")
+    assert positions(p, "E026") == [
+        ("content/pages/about.md", 1),
+        ("content/pages/catalogue.json.md", 1),
+        ("content/pages/page-catalogue.md", 1),
+        ("content/pages/sitemap.xml.md", 1),
+    ]
+
+
+def test_index_numbers_with_one_slug_collide(make_project: Any) -> None:
+    config = CONFIG.replace(
+        "pattern: '^(?P<prefix>[0-9A-Z]{9})/(?P<year>\\d{4})-(?P<serial>\\d{5})$'",
+        "pattern: '^(?P<prefix>[0-9A-Z]{9})[/-](?P<year>\\d{4})-(?P<serial>\\d{5})$'",
+    )
+    p = make_project(config)
+    p.entry("a")
+    p.entry("b", index_no="000000002-2024-00001", title="另一个")
+    assert positions(p, "E026") == [("catalogue/b.md", 2)]
+
+
+def test_names_differing_only_in_case_are_warned(make_project: Any) -> None:
+    p = make_project()
+    p.page("About", "关于")
+    p.page("about", "关于2")
+    sha = p.attachment("files/Report.pdf", b"1")
+    sha2 = p.attachment("files/report.pdf", b"2")
+    p.entry(attachments=[{"title": "1", "file": "files/Report.pdf", "sha256": sha}])
+    p.entry("e2", index_no="000000002/2024-00002", attachments=[{"title": "2", "file": "files/report.pdf", "sha256": sha2}])
+    assert sorted(positions(p, "W105")) == [("catalogue/e2.md", 15), ("content/pages/about.md", 1)]
+
+
+def test_the_sample_has_no_collisions() -> None:
+    from generator.project import load_project
+    from tests.conftest import REPO
+
+    assert [d.code for d in load_project(REPO, BUILD_DATE).diagnostics if d.code in ("E026", "W105")] == []

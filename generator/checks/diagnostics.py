@@ -176,6 +176,12 @@ MESSAGES: dict[str, Message] = {
         "删除这个符号链接或文件，下次构建会重新创建缓存",
         "remove the link or file; the next build creates the cache again",
     ),
+    "E026": Message(
+        "{what} 的网址 {url} 已被 {other}（{where}）使用",
+        "{what} would be published at {url}, already used by {other} ({where})",
+        "两个页面不能使用同一网址：修改其中一个的 slug、文件名或索引号",
+        "two pages cannot share one address: change the slug, file name or index_no of one of them",
+    ),
     # --- schema (E1xx) ---
     "E101": Message("缺少必填字段 {key}（{label}）", "missing required field {key} ({label})", "{hint}", "{hint}"),
     "E102": Message("未知字段 {key}", "unknown field {key}", "{hint}", "{hint}"),
@@ -384,6 +390,12 @@ MESSAGES: dict[str, Message] = {
         "effective_date {effective} has come but validity is still 尚未生效",
         "在 validity_history 中补记 {{date: {effective}, status: 有效}} 并把 validity 改为 有效",
         "append {{date: {effective}, status: 有效}} and set validity to 有效",
+    ),
+    "W105": Message(
+        "{what} 的网址 {url} 与 {other}（{where}）只有字母大小写不同",
+        "{what} at {url} differs from {other} ({where}) only in letter case",
+        "在不区分大小写的服务器（如 IIS）或 Windows、macOS 上二者会互相覆盖，请改用不同的名称",
+        "on a case-insensitive server (e.g. IIS) or on Windows or macOS one overwrites the other: rename one",
     ),
     "W801": Message(
         "privacy_ack 登记的号码 {masked} 未在本条信息中出现",
