@@ -15,13 +15,14 @@ from typing import Any
 
 from generator.checks.diagnostics import Diagnostic, diag
 from generator.model import vocab as V
+from generator.model.patterns import Pattern, PatternError, compile_pattern
 from generator.source.files import CONFIG_FILE, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse_yaml_file
 
 # Characters a display value (site name, footer, agency name) may not contain.
 _MARKUP = re.compile("[<>\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~!$&()*+,;=:@%/\-]*)?$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
+_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&()*+,;=:@%/\-]*)?\Z")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}\Z")
 
 DEFAULT_INDEX_PATTERN = r"^(?P<prefix>[0-9A-Z]{9}|[0-9A-Z]{18})/(?P<year>\d{4})-(?P<serial>\d{5})$"
 
@@ -93,7 +94,7 @@ class SiteConfig:
     language: str = "zh"
     description: str = ""
     footer: dict[str, str] = field(default_factory=dict)
-    index_pattern: re.Pattern[str] = field(default_factory=lambda: re.compile(DEFAULT_INDEX_PATTERN))
+    index_pattern: Pattern = field(default_factory=lambda: compile_pattern(DEFAULT_INDEX_PATTERN))
     index_example: str = "012500002/2024-00001"
     agencies: tuple[Agency, ...] = ()
     vocab: V.Vocabularies = field(default_factory=V.Vocabularies.defaults)
@@ -215,16 +216,16 @@ class _Builder:
             return default
         return value
 
-    def _pattern(self, index: dict[str, Any]) -> re.Pattern[str]:
+    def _pattern(self, index: dict[str, Any]) -> Pattern:
         text = self.text(index, ("index_no", "pattern")) or DEFAULT_INDEX_PATTERN
         try:
-            pattern = re.compile(text)
-        except re.error as exc:
-            self.error(("index_no", "pattern"), f"正则表达式无效（{exc}）")
-            return re.compile(DEFAULT_INDEX_PATTERN)
+            pattern = compile_pattern(text)  # linear time, ASCII classes: see model/patterns.py
+        except PatternError as exc:
+            self.error(("index_no", "pattern"), f"正则表达式无效或无法在有限时间内匹配（{exc}）")
+            return compile_pattern(DEFAULT_INDEX_PATTERN)
         if not {"prefix", "year"} <= set(pattern.groupindex):
             self.error(("index_no", "pattern"), "必须包含命名组 (?P<prefix>…) 与 (?P<year>…)")
-            return re.compile(DEFAULT_INDEX_PATTERN)
+            return compile_pattern(DEFAULT_INDEX_PATTERN)
         return pattern
 
     def _agencies(self) -> tuple[Agency, ...]:
@@ -252,7 +253,7 @@ class _Builder:
                 if not isinstance(values[k], (str, int)) or isinstance(values[k], bool) or values[k] == "":
                     self.error((*path, k), "必须填写文字")
             agency_id = str(values["id"] or "")
-            if agency_id and not re.match(r"^[a-z0-9][a-z0-9-]*$", agency_id):
+            if agency_id and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", agency_id):
                 self.error((*path, "id"), "只能使用小写字母、数字和连字符")
             if agency_id in seen:
                 self.error((*path, "id"), f"机构 id {agency_id} 重复")

@@ -117,10 +117,7 @@ def positions(p: ProjectFactory, code: str) -> list[tuple[str, int]]:
 
 def test_two_info_types_with_one_slug_are_a_positioned_check_error(make_project: Any) -> None:
     config = CONFIG + (
-        "vocabularies:\n"
-        "  info_types:\n"
-        "    - {name: 年度报告, slug: nianbao}\n"
-        "    - {name: 其他文件, slug: nianbao}\n"
+        "vocabularies:\n  info_types:\n    - {name: 年度报告, slug: nianbao}\n    - {name: 其他文件, slug: nianbao}\n"
     )
     p = make_project(config)
     p.entry()
@@ -176,7 +173,9 @@ def test_names_differing_only_in_case_are_warned(make_project: Any) -> None:
     sha = p.attachment("files/Report.pdf", b"1")
     sha2 = p.attachment("files/report.pdf", b"2")
     p.entry(attachments=[{"title": "1", "file": "files/Report.pdf", "sha256": sha}])
-    p.entry("e2", index_no="000000002/2024-00002", attachments=[{"title": "2", "file": "files/report.pdf", "sha256": sha2}])
+    p.entry(
+        "e2", index_no="000000002/2024-00002", attachments=[{"title": "2", "file": "files/report.pdf", "sha256": sha2}]
+    )
     assert sorted(positions(p, "W105")) == [("catalogue/e2.md", 15), ("content/pages/about.md", 1)]
 
 

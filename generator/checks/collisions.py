@@ -60,7 +60,8 @@ def url_collisions(
         if other is None and top.casefold() in GENERATED_TOP:
             other = Claim(top, "", None, top)
         if other is not None:
-            diags.append(_diag(claim, "E026", other))
+            if not (other.what == claim.what and other.path != CONFIG_FILE):  # one 索引号 twice: E304
+                diags.append(_diag(claim, "E026", other))
             continue
         near = folded.get(claim.url.casefold())
         if near is not None:
@@ -110,7 +111,9 @@ def _vocabulary_claims(root: Path, config: SiteConfig) -> list[Claim]:
         claims.append(Claim(U.topic_url(tree.slug(top.name)), CONFIG_FILE, at, f"主题 {top.name}"))
         for j, child in enumerate(tree.children.get(top.name, ())):
             at = pos((*base, "children", j)) if base else None
-            claims.append(Claim(U.topic_url(tree.slug(top.name, child.name)), CONFIG_FILE, at, f"主题 {top.name}\\{child.name}"))
+            claims.append(
+                Claim(U.topic_url(tree.slug(top.name, child.name)), CONFIG_FILE, at, f"主题 {top.name}\\{child.name}")
+            )
     for k, agency in enumerate(config.agencies):
         claims.append(Claim(U.agency_url(agency.id), CONFIG_FILE, pos(("agencies", k, "id")), f"机构 {agency.id}"))
     # agency ids are unique already (E702); a second listing of one id is not a collision
@@ -131,5 +134,7 @@ def _attachment_case(entries: Iterable[Entry], sources: dict[str, SourceFile]) -
             known = first.setdefault(url.casefold(), (url, entry.source))
             if known[0] != url:
                 at = src.pos(("attachments", i, "file")) if src else None
-                diags.append(diag(entry.source, at, "W105", url="/" + url, what=att.file, other=known[0], where=known[1]))
+                diags.append(
+                    diag(entry.source, at, "W105", url="/" + url, what=att.file, other=known[0], where=known[1])
+                )
     return diags

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from generator.model.patterns import Pattern
+
 # GB/T 9704: 机关代字〔YYYY〕N号 — six-cornered brackets, full year, no leading zero.
-DOC_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号$")
+DOC_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号\Z", re.ASCII)
 # 令号: XX人民政府令第N号 (第 is legitimate here).
-ORDER_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)第(?P<num>[1-9]\d*)号$")
+ORDER_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)第(?P<num>[1-9]\d*)号\Z", re.ASCII)
 # Bracket variants seen in legacy data, around a 4-digit year.
 _VARIANT_RE = re.compile(
-    r"^(?P<prefix>.+?)\s*(?:[\[［【（(〔﹝]\s*(?P<y1>\d{4})\s*[\]］】）)〕﹞]|(?P<y2>\d{4})年)\s*第?0*(?P<num>\d+)\s*号?$"
+    r"^(?P<prefix>.+?)\s*(?:[\[［【（(〔﹝]\s*(?P<y1>[0-9]{4})\s*[\]］】）)〕﹞]|(?P<y2>[0-9]{4})年)\s*第?0*(?P<num>[0-9]+)\s*号?\Z"
 )
 
 
@@ -62,7 +64,7 @@ def normalise_doc_number(value: str) -> DocNumber | None:
     m = _VARIANT_RE.match(text)
     if m and int(m["num"]) > 0:
         return DocNumber(m["prefix"], int(m["y1"] or m["y2"]), int(m["num"]))
-    m = re.match(r"^(?P<prefix>.+?)第0*(?P<num>[1-9]\d*)号?$", text)
+    m = re.match(r"^(?P<prefix>.+?)第0*(?P<num>[1-9][0-9]*)号?\Z", text)
     if m:
         return DocNumber(m["prefix"], None, int(m["num"]))
     return None
@@ -73,7 +75,7 @@ def check_doc_number(value: str) -> DocNumberProblem | None:
     if parse_doc_number(value):
         return None
     lenient = normalise_doc_number(value)
-    has_variant_bracket = any(b in value for b in "[]［］【】（）()﹝﹞") or re.search(r"\d{4}年", value)
+    has_variant_bracket = any(b in value for b in "[]［］【】（）()﹝﹞") or re.search(r"[0-9]{4}年", value)
     if lenient and lenient.year is not None and has_variant_bracket:
         return DocNumberProblem("E312", lenient.canonical, "", "")
     if lenient:
@@ -107,8 +109,8 @@ def slugify_index_no(value: str) -> str:
     return re.sub(r"[^0-9A-Za-z._-]+", "-", value).strip("-") or "entry"
 
 
-def parse_index_no(value: str, pattern: re.Pattern[str]) -> IndexNo | None:
-    m = pattern.match(value)
+def parse_index_no(value: str, pattern: Pattern) -> IndexNo | None:
+    m = pattern.fullmatch(value)  # the whole value; RE2: linear time, ASCII digits (model/patterns.py)
     if not m:
         return None
     groups = m.groupdict()
