@@ -13,7 +13,7 @@ from generator.config import SiteConfig
 from generator.model.entry import Entry, Interpretation, Item
 from generator.model.identifiers import parse_index_no
 from generator.model.vocab import INITIAL_VALIDITY, NORMATIVE_TYPES, did_you_mean
-from generator.source.files import safe_join
+from generator.source.files import PROBLEMS, safe_join
 from generator.source.frontmatter import KeyPath, SourceFile
 
 
@@ -202,11 +202,20 @@ class CrossChecker:
             target = safe_join(self.root, base, file)
             if target is None:
                 self.add(item, where, "E603", file=file)
+            elif target.exists() and not target.is_file():
+                zh, en = PROBLEMS["special"]
+                self.add(item, where, "E027", file=file, reason=zh, reason_en=en)
             elif not target.is_file():
                 self.add(item, where, "E601", file=file, base=base)
-            elif sha:
-                actual = _sha256(target)
-                if actual != sha:
+            else:
+                try:
+                    # an unreadable file fails here, positioned, not in the build
+                    actual = _sha256(target) if sha else _readable(target)
+                except OSError as exc:
+                    zh, en = PROBLEMS["unreadable"] if isinstance(exc, PermissionError) else (str(exc), str(exc))
+                    self.add(item, where, "E027", file=file, reason=zh, reason_en=en)
+                    continue
+                if sha and actual != sha:
                     self.add(item, (*path, i, "sha256"), "E602", file=file, actual=actual)
 
     def cycles(self) -> None:
@@ -247,6 +256,12 @@ class CrossChecker:
         for entry in self.entries:
             if entry.info_type in NORMATIVE_TYPES and entry.index_no not in targets and not entry.draft:
                 self.add(entry, ("info_type",), "W101", doc_type=entry.info_type)
+
+
+def _readable(path: Path) -> str:
+    with path.open("rb") as f:
+        f.read(1)
+    return ""
 
 
 def _sha256(path: Path) -> str:

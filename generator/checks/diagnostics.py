@@ -182,6 +182,12 @@ MESSAGES: dict[str, Message] = {
         "两个页面不能使用同一网址：修改其中一个的 slug、文件名或索引号",
         "two pages cannot share one address: change the slug, file name or index_no of one of them",
     ),
+    "E027": Message(
+        "附件或媒体文件 {file} 无法读取：{reason}",
+        "attachment or media file {file} cannot be read: {reason_en}",
+        "检查文件权限（例如 chmod a+r），或从元数据中删除这个文件",
+        "check the file's permissions (e.g. chmod a+r), or remove it from the front matter",
+    ),
     # --- schema (E1xx) ---
     "E101": Message("缺少必填字段 {key}（{label}）", "missing required field {key} ({label})", "{hint}", "{hint}"),
     "E102": Message("未知字段 {key}", "unknown field {key}", "{hint}", "{hint}"),

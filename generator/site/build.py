@@ -26,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import gc
+import hashlib
 import json
 import multiprocessing
 import os
@@ -243,12 +244,33 @@ def inputs_key(root: Path, inputs: str, build_date: dt.date, target: Path) -> st
     for base, files in ((package, package.rglob("*.py")), (theme, theme.rglob("*"))):
         for path in sorted(files):
             if path.is_file():
-                parts += [path.relative_to(base).as_posix(), path.read_bytes()]
+                parts += [path.relative_to(base).as_posix(), file_digest(path)]
     for top in ("catalogue", "content"):
         for path in sorted((root / top).rglob("*")):
             if path.is_file() and path.suffix != ".md":
-                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+                parts += [path.relative_to(root).as_posix(), file_digest(path)]
     return digest(*parts)
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file read in chunks (a 2.5 GB video never sits in memory).
+
+    A file that cannot be read (an editor's lock file ``~$通知.docx`` with mode 000) is
+    keyed by its size and time instead: nobody references it (``check`` reports a
+    referenced one, E027), so it must not stop the build.
+    """
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        try:
+            st = path.stat()
+        except OSError:
+            return "missing"
+        return f"unreadable:{st.st_size}:{st.st_mtime_ns}"
+    return h.hexdigest()
 
 
 def source_stamps(root: Path) -> dict[str, list[int]]:
