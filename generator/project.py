@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.checks.collisions import url_collisions
-from generator.checks.crossref import CrossChecker
+from generator.checks.crossref import CrossChecker, hidden_links
 from generator.checks.diagnostics import Diagnostic, diag, sort_diagnostics
 from generator.checks.markup import check_body
 from generator.checks.privacy import PrivacyChecker, check_config
@@ -206,6 +206,7 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
     if config_ok:
         diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known, partial).run())
         diags.extend(url_collisions(root, config, entries, interps, pages, sources))
+        diags.extend(hidden_links(entries, interps, pages, build_date))
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
     return Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources, inputs.hexdigest())
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from generator.checks.diagnostics import Diagnostic, diag
 from generator.config import SiteConfig
-from generator.model.entry import Entry, Interpretation, Item
+from generator.model.entry import Entry, Interpretation, Item, Page
 from generator.model.identifiers import parse_index_no
+from generator.model.links import body_links, hidden_target, hidden_targets
 from generator.model.vocab import INITIAL_VALIDITY, NORMATIVE_TYPES, did_you_mean
 from generator.source.files import PROBLEMS, safe_join
 from generator.source.frontmatter import KeyPath, SourceFile
@@ -271,3 +272,25 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def hidden_links(
+    entries: list[Entry], interps: list[Interpretation], pages: list[Page], build_date: dt.date
+) -> list[Diagnostic]:
+    """W102 for every body link of a published item or page that reaches something unpublished."""
+    hidden = hidden_targets(entries, interps, build_date)
+    if not hidden:
+        return []
+    out: list[Diagnostic] = []
+    linking: list[Item | Page] = [*entries, *interps, *pages]
+    for item in linking:
+        if isinstance(item, Page):
+            if item.draft:
+                continue
+        elif not item.is_published(build_date) or (isinstance(item, Entry) and not item.body_public):
+            continue
+        for target, line, col in body_links(item.body):
+            value = hidden_target(target, item.source, hidden)
+            if value is not None:
+                out.append(diag(item.source, (item.body_line + line, col), "W102", value=value))
+    return out
