@@ -120,6 +120,7 @@ SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_:.\-]{0,63}\Z")
 _RESERVED_ID = re.compile(r"^(gk-|md-|__|search|palette|document\$|location\$)", re.IGNORECASE)
 _CLASS_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,63}\Z")
+_LANG_RE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}\Z")
 _NUMBER_RE = re.compile(r"^[0-9]{1,4}%?\Z")
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _ALIGN_STYLE = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$", re.IGNORECASE)
@@ -172,6 +173,12 @@ def clean_attr(tag: str, name: str, value: str) -> tuple[str, str] | None:
         return (name, value) if value in ("ltr", "rtl", "auto") else None
     if name == "open":
         return (name, "")
+    if name == "title":
+        # A tooltip is text. Material's content.tooltips (off in gongkai, see engine.py)
+        # builds tooltips with innerHTML from title: markup in a title must never get there.
+        return None if "<" in value or ">" in value else (name, value)
+    if name == "lang":
+        return (name, value) if _LANG_RE.match(value) else None
     return (name, value)
 
 
