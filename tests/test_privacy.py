@@ -326,3 +326,10 @@ def test_an_on_request_file_missing_a_field_keeps_its_body_unchecked(make_projec
     p = make_project()
     p.entry(title=None, disclosure="依申请公开", body=f"身份证 {ID}\n")
     assert "E801" not in p.codes()
+
+
+def test_an_acknowledgement_covers_its_own_file_only(make_project: Any) -> None:
+    p = make_project()
+    p.entry("a", body=f"服务热线 {MOBILE}\n", privacy_ack=[{"value": MOBILE, "reason": "本单位公开的服务热线"}])
+    p.entry("b", index_no="000000002/2024-00002", body=f"服务热线 {MOBILE}\n")
+    assert [(d.path, d.code) for d in p.diagnostics() if d.code[1] == "8"] == [("catalogue/b.md", "E802")]
