@@ -136,3 +136,13 @@ def test_a_video_larger_than_memory_is_streamed(make_project: Any) -> None:
     copied = p.root / "site" / "media" / "media" / "发布会.mp4"
     assert copied.stat().st_size == video.stat().st_size
     shutil.rmtree(p.root)  # 2.5 GB written by the copy: do not keep it
+
+
+def test_an_edited_md_attachment_is_published_again(make_project: Any) -> None:
+    p = make_project()
+    p.write("catalogue/files/说明.md", "第一版\n")
+    p.entry(attachments=[{"title": "说明", "file": "files/说明.md"}])
+    assert run_cli("build", str(p.root), *DATE, "--quiet").returncode == 0
+    p.write("catalogue/files/说明.md", "第二版\n")
+    assert run_cli("build", str(p.root), *DATE, "--quiet").returncode == 0
+    assert (p.root / "site" / "attachments" / "files" / "说明.md").read_text(encoding="utf-8") == "第二版\n"

@@ -333,3 +333,11 @@ def test_an_acknowledgement_covers_its_own_file_only(make_project: Any) -> None:
     p.entry("a", body=f"服务热线 {MOBILE}\n", privacy_ack=[{"value": MOBILE, "reason": "本单位公开的服务热线"}])
     p.entry("b", index_no="000000002/2024-00002", body=f"服务热线 {MOBILE}\n")
     assert [(d.path, d.code) for d in p.diagnostics() if d.code[1] == "8"] == [("catalogue/b.md", "E802")]
+
+
+def test_a_wrapped_number_is_shown_on_one_line(make_project: Any) -> None:
+    p = make_project()
+    p.entry(body="电话 1380013\n8000，电话 138\u200b0013\u200b8000\n")
+    diags = [d for d in p.diagnostics() if d.code == "E802"]
+    assert [dict(d.params)["masked"] for d in diags] == ["138**** **00", "138******00"]
+    assert all("\n" not in d.format().split("\n  ")[0] for d in diags)

@@ -364,7 +364,7 @@ class PrivacyChecker:
                 path,
                 pos,
                 KIND_CODES[f.kind],
-                masked=mask(text[f.start : f.end]),
+                masked=_one_line(mask(text[f.start : f.end])),
                 excerpt=excerpt(text, f, around),
                 hint=f"删除或打码后再发布；如确属应当公开的号码（如服务热线），在 {owner} 的 privacy_ack 中登记号码和理由"
                 if owner
@@ -384,6 +384,11 @@ class PrivacyChecker:
                 self.diags.append(diag(src.path, pos, "W802", masked=mask(ack.value)))
             elif digits not in used:
                 self.diags.append(diag(src.path, pos, "W801", masked=mask(ack.value)))
+
+
+def _one_line(text: str) -> str:
+    """A masked number as written, on one line and without invisible characters."""
+    return re.sub(r"\s+", " ", "".join(c for c in text if c not in _INVISIBLE))
 
 
 def _body_public(item: Item | Page) -> bool:

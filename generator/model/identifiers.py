@@ -13,7 +13,7 @@ DOC_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)〔(?P<year>\d{4})〕(?P<num>[1-9]\
 ORDER_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)第(?P<num>[1-9]\d*)号\Z", re.ASCII)
 # Bracket variants seen in legacy data, around a 4-digit year.
 _VARIANT_RE = re.compile(
-    r"^(?P<prefix>.+?)\s*(?:[\[［【（(〔﹝]\s*(?P<y1>[0-9]{4})\s*[\]］】）)〕﹞]|(?P<y2>[0-9]{4})年)\s*第?0*(?P<num>[0-9]+)\s*号?\Z"
+    r"^(?P<prefix>.+?)\s*(?:[\[［【（(〔﹝]\s*(?P<y1>\d{4})\s*[\]］】）)〕﹞]|(?P<y2>\d{4})年)\s*第?0*(?P<num>\d+)\s*号?$"
 )
 
 
@@ -64,7 +64,7 @@ def normalise_doc_number(value: str) -> DocNumber | None:
     m = _VARIANT_RE.match(text)
     if m and int(m["num"]) > 0:
         return DocNumber(m["prefix"], int(m["y1"] or m["y2"]), int(m["num"]))
-    m = re.match(r"^(?P<prefix>.+?)第0*(?P<num>[1-9][0-9]*)号?\Z", text)
+    m = re.match(r"^(?P<prefix>.+?)第0*(?P<num>[1-9]\d*)号?$", text)
     if m:
         return DocNumber(m["prefix"], None, int(m["num"]))
     return None
@@ -75,7 +75,7 @@ def check_doc_number(value: str) -> DocNumberProblem | None:
     if parse_doc_number(value):
         return None
     lenient = normalise_doc_number(value)
-    has_variant_bracket = any(b in value for b in "[]［］【】（）()﹝﹞") or re.search(r"[0-9]{4}年", value)
+    has_variant_bracket = any(b in value for b in "[]［］【】（）()﹝﹞") or re.search(r"\d{4}年", value)
     if lenient and lenient.year is not None and has_variant_bracket:
         return DocNumberProblem("E312", lenient.canonical, "", "")
     if lenient:

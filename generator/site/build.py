@@ -66,7 +66,7 @@ from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
 from generator.site.ownership import cache_problems, mark_site, mark_work, owned_work, target_problems
 from generator.site.pages import PageBuilder, PageJob, StagedPage
 from generator.site.reproducible import engine_clock
-from generator.source.files import CONFIG_FILE
+from generator.source.files import CONFIG_FILE, is_attachment_path
 
 try:
     import fcntl
@@ -247,8 +247,9 @@ def inputs_key(root: Path, inputs: str, build_date: dt.date, target: Path) -> st
                 parts += [path.relative_to(base).as_posix(), file_digest(path)]
     for top in ("catalogue", "content"):
         for path in sorted((root / top).rglob("*")):
-            if path.is_file() and path.suffix != ".md":
-                parts += [path.relative_to(root).as_posix(), file_digest(path)]
+            rel = path.relative_to(root).as_posix()
+            if path.is_file() and (path.suffix != ".md" or is_attachment_path(rel)):  # sources: in ``inputs``
+                parts += [rel, file_digest(path)]
     return digest(*parts)
 
 
