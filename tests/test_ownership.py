@@ -58,6 +58,7 @@ def test_the_refusal_speaks_english_too(project: ProjectFactory) -> None:
     result = build(project, "--lang", "en")
     assert result.returncode == 1
     assert "symbolic link" in result.stderr
+    assert not [line for line in result.stderr.splitlines() if any("\u4e00" <= c <= "\u9fff" for c in line)]
 
 
 @pytest.mark.parametrize("link", ["catalogue", "content", "..", "/"])
