@@ -146,3 +146,16 @@ def test_an_edited_md_attachment_is_published_again(make_project: Any) -> None:
     p.write("catalogue/files/说明.md", "第二版\n")
     assert run_cli("build", str(p.root), *DATE, "--quiet").returncode == 0
     assert (p.root / "site" / "attachments" / "files" / "说明.md").read_text(encoding="utf-8") == "第二版\n"
+
+
+def test_diff_streams_a_large_attachment(make_git_project: Any) -> None:
+    """`gongkai diff` hashes an attachment of the working tree in chunks, under the 2 GiB cap."""
+    p = make_git_project()
+    sha = p.attachment("files/video.mp4", b"\0")
+    p.entry(attachments=[{"title": "视频", "file": "files/video.mp4", "sha256": sha}])
+    p.commit("第一版")
+    with (p.root / "catalogue" / "files" / "video.mp4").open("wb") as f:
+        f.truncate(2_500_000_000)
+    result = run_cli("diff", "HEAD", "--format", "json", "--path", str(p.root), limited=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert '"new_sha256"' in result.stdout
