@@ -68,6 +68,8 @@ def named(make_project: Any) -> ProjectFactory:
     p.entry(attachments=atts)
     for n, name in enumerate(PAGE_NAMES):
         p.page(name, f"页面{n}", nav_order=n + 10)
+    p.entry("2024/关于 #1 “通知”", index_no="000000002/2024-00003", title="文件名含空格和引号的条目")
+    p.interpretation("解读 #2%", index_no="000000002/2024-00004", title="文件名含百分号的解读")
     p.write("content/media/视频 #1.mp4", b"\x00\x00\x00 ftypisom")
     p.interpretation(form="视频", media={"file": "media/视频 #1.mp4", "title": "解读视频"})
     return p
@@ -95,7 +97,7 @@ def test_every_link_to_a_named_page_or_file_reaches_it(named: ProjectFactory) ->
 
 def test_links_are_percent_encoded(named: ProjectFactory) -> None:
     site = named.build()
-    entry = next(site.glob("catalogue/*/index.html")).read_text(encoding="utf-8")
+    entry = (site / "catalogue" / "000000002-2024-00001" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../attachments/files/%E4%BC%9A%E8%AE%AE%E7%BA%AA%E8%A6%81%232.txt"' in entry
     assert "会议纪要#2.txt" not in entry.split("附件0")[0].rsplit("<a", 1)[-1]
 
