@@ -18,13 +18,14 @@ from generator.checks.diagnostics import Diagnostic, diag
 from generator.model import vocab as V
 from generator.model.calendar import WorkCalendar
 from generator.model.identifiers import INDEX_NO_FORMATS
+from generator.model.patterns import Pattern, PatternError, compile_pattern
 from generator.source.files import CONFIG_FILE, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, YamlDate, parse_date, parse_yaml_file
 
 # Characters a display value (site name, footer, agency name) may not contain.
 _MARKUP = re.compile("[<>\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~!$&()*+,;=:@%/\-]*)?$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
+_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&()*+,;=:@%/\-]*)?\Z")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}\Z")
 
 # --- working-day calendar and statutory deadlines (generator/model/calendar.py) ---
 CALENDAR_KEYS: dict[str, tuple[bool, str]] = {
@@ -70,7 +71,7 @@ class DeadlineSettings:
     annual_report_since: int | None = None
 
 
-_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_MONTH_DAY = re.compile(r"^([0-9]{2})-([0-9]{2})\Z")
 
 
 class _DeadlineSection:
@@ -311,7 +312,7 @@ class SiteConfig:
     language: str = "zh"
     description: str = ""
     footer: dict[str, str] = field(default_factory=dict)
-    index_pattern: re.Pattern[str] = field(default_factory=lambda: re.compile(DEFAULT_INDEX_PATTERN))
+    index_pattern: Pattern = field(default_factory=lambda: compile_pattern(DEFAULT_INDEX_PATTERN))
     index_example: str = "012500002/2024-00001"
     index_year_follows: str = "published_date"  # written_date | published_date | none
     agencies: tuple[Agency, ...] = ()
@@ -490,7 +491,7 @@ class _Builder:
             return "published_date"
         return value
 
-    def _pattern(self, index: dict[str, Any]) -> re.Pattern[str]:
+    def _pattern(self, index: dict[str, Any]) -> Pattern:
         for key in index:
             if f"index_no.{key}" not in CONFIG_KEYS:
                 self.error(
@@ -514,20 +515,24 @@ class _Builder:
                 ("index_no", "format"), "format 与 pattern 只能写一个", "format and pattern cannot both be given"
             )
         elif preset:
-            return re.compile(INDEX_NO_FORMATS[preset][0])
+            return compile_pattern(INDEX_NO_FORMATS[preset][0])
         text = self.text(index, ("index_no", "pattern")) or DEFAULT_INDEX_PATTERN
         try:
-            pattern = re.compile(text)
-        except re.error as exc:
-            self.error(("index_no", "pattern"), f"正则表达式无效（{exc}）", f"invalid regular expression ({exc})")
-            return re.compile(DEFAULT_INDEX_PATTERN)
+            pattern = compile_pattern(text)  # linear time, ASCII classes: see model/patterns.py
+        except PatternError as exc:
+            self.error(
+                ("index_no", "pattern"),
+                f"正则表达式无效或无法在有限时间内匹配（{exc}）",
+                f"invalid, or cannot be matched in linear time ({exc})",
+            )
+            return compile_pattern(DEFAULT_INDEX_PATTERN)
         if not {"prefix", "year"} <= set(pattern.groupindex):
             self.error(
                 ("index_no", "pattern"),
                 "必须包含命名组 (?P<prefix>…) 与 (?P<year>…)",
                 "must contain the named groups (?P<prefix>…) and (?P<year>…)",
             )
-            return re.compile(DEFAULT_INDEX_PATTERN)
+            return compile_pattern(DEFAULT_INDEX_PATTERN)
         return pattern
 
     def _agencies(self) -> tuple[Agency, ...]:
@@ -580,7 +585,7 @@ class _Builder:
                     "must be text; omit code for an agency without an index number prefix",
                 )
             agency_id = str(values["id"] or "")
-            if agency_id and not re.match(r"^[a-z0-9][a-z0-9-]*$", agency_id):
+            if agency_id and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", agency_id):
                 self.error(
                     (*path, "id"), "只能使用小写字母、数字和连字符", "only lower-case letters, digits and hyphens"
                 )

@@ -11,15 +11,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.checks.crossref import CrossChecker
+from generator.checks.collisions import url_collisions
+from generator.checks.crossref import CrossChecker, hidden_links
 from generator.checks.deadlines import Deadline, check_deadlines
 from generator.checks.diagnostics import Diagnostic, diag, sort_diagnostics
 from generator.checks.markup import check_body
-from generator.checks.privacy import PrivacyChecker
+from generator.checks.privacy import PrivacyChecker, check_config
 from generator.checks.schema import validate
 from generator.config import SiteConfig, load_config
 from generator.model.catalogue import Catalogue
-from generator.model.entry import Entry, Interpretation, Page, entry_from, interpretation_from, page_from
+from generator.model.entry import (
+    Entry,
+    Interpretation,
+    Page,
+    entry_from,
+    interpretation_from,
+    page_from,
+    partial_item,
+)
 from generator.parallel import default_workers, worker_signals
 from generator.progress import Progress
 from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, discover, read_bounded
@@ -97,6 +106,7 @@ class _Loaded:
     src: SourceFile | None
     diagnostics: list[Diagnostic]
     item: Entry | Interpretation | Page | None
+    partial: Entry | Interpretation | None = None  # built with placeholders for missing required fields
 
 
 def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -> _Loaded:
@@ -125,6 +135,9 @@ def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -
             slug = ref.rel[len(PAGES_DIR) + 1 : -3] if ref.rel.startswith(PAGES_DIR + "/") else ref.rel[8:-3]
             loaded.item = page_from(values, ref.rel, slug, src.body, src.body_line)
     except TypeError:
+        # a required field is missing (reported above): its other problems are still found
+        loaded.diagnostics.extend(PrivacyChecker.check_source(root, ref.kind, src))
+        loaded.partial = partial_item(ref.kind, values, ref.rel, src.body, src.body_line)
         return loaded
     loaded.diagnostics.extend(PrivacyChecker.check_item(root, loaded.item, src))
     return loaded
@@ -164,9 +177,12 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
     # Without a readable site_config.yml every entry would fail the agency and vocabulary
     # checks; report the config and the files' own reading problems only.
     config_ok = not any(d.path == CONFIG_FILE and (d.code < "E1" or d.code == "E701") for d in diags)
+    if config_ok:
+        diags.extend(check_config(root, CONFIG_FILE))  # the footer and names are on every page
     entries: list[Entry] = []
     interps: list[Interpretation] = []
     pages: list[Page] = []
+    partial: list[Entry | Interpretation] = []
     sources: dict[str, SourceFile] = {}
     refs = discover(root)
     inputs = source_digest(root)
@@ -186,10 +202,14 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
             interps.append(loaded.item)
         elif isinstance(loaded.item, Page):
             pages.append(loaded.item)
+        if loaded.partial is not None:
+            partial.append(loaded.partial)
     known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
     deadlines: list[Deadline] = []
     if config_ok:
-        diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known).run())
+        diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known, partial).run())
+        diags.extend(url_collisions(root, config, entries, interps, pages, sources))
+        diags.extend(hidden_links(entries, interps, pages, build_date))
         timing = check_deadlines(config, entries, interps, sources, root, build_date)
         diags.extend(timing.diagnostics)
         deadlines = timing.deadlines

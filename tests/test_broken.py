@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from generator.site.ownership import SITE_MARKER
 from tests.broken.generated import GENERATED
 from tests.conftest import BUILD_DATE, run_cli
 
@@ -88,6 +89,7 @@ def test_broken_input(case: str, make_project: Any) -> None:
     site = p.root / "site"
     site.mkdir(exist_ok=True)
     (site / "index.html").write_text("<p>上一次发布的网站</p>", encoding="utf-8")
+    (site / SITE_MARKER).write_text("", encoding="utf-8")  # published by gongkai: may be replaced
     before = snapshot(site)
     date = ("--build-date", BUILD_DATE.isoformat())
     check = run_cli("check", str(p.root), *date, cwd=p.root, limited=True, timeout=HANG_GUARD)

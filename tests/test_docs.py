@@ -54,3 +54,16 @@ def test_readme_states_the_two_commands() -> None:
     assert "python3 -m pip install -e . && gongkai build" in readme
     assert "bash scripts/test.sh" in readme
     assert (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().endswith("exec bash scripts/test.sh")
+
+
+def test_the_safety_section_of_readme_and_docs_agree() -> None:
+    """README's 安全与隐私 is copied at the top of docs/safety.md: one text, two places."""
+
+    def section(text: str) -> str:
+        part = text.split("## 安全与隐私", 1)[1]
+        part = part.split("\n---\n", 1)[0].split("开发者说明", 1)[0]
+        return part.replace("(docs/schema.md)", "(schema.md)").strip()
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    safety = (REPO / "docs" / "safety.md").read_text(encoding="utf-8")
+    assert section(readme) == section(safety)

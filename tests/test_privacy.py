@@ -193,3 +193,151 @@ def test_the_sample_catalogue_is_clean() -> None:
 
     project = load_project(REPO, BUILD_DATE)
     assert [d.format() for d in project.diagnostics if d.code[1] == "8"] == []
+
+
+# --------------------------------------------------- round 2: disguised numbers
+WIDE = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (f"身份证号：{ID.translate(WIDE)}", [("id", ID)]),
+        (f"身份证号：{ID[:6]}-{ID[6:14]}-{ID[14:]}", [("id", ID)]),
+        (f"身份证号：{ID[:6]}－{ID[6:14]}－{ID[14:]}", [("id", ID)]),  # full-width hyphen
+        (f"老身份证 {ID_15[:6]}-{ID_15[6:12]}-{ID_15[12:]}", [("id", ID_15)]),
+        (f"身份证 {ID[:9]}\u200b{ID[9:]}", [("id", ID)]),
+        (f"电话 {MOBILE.translate(WIDE)}", [("mobile", MOBILE)]),
+        ("电话 138\u00a00013\u00a08000", [("mobile", MOBILE)]),
+        ("电话 138\u30000013\u30008000", [("mobile", MOBILE)]),
+        ("电话 138\u200b0013\u200b8000", [("mobile", MOBILE)]),
+        ("电话 138\u20090013\u20098000", [("mobile", MOBILE)]),
+        ("电话 \u00ad138\u00ad0013\u00ad8000", [("mobile", MOBILE)]),
+        ("电话 138\u20140013\u20148000", [("mobile", MOBILE)]),
+        ("电话 1380013\n8000", [("mobile", MOBILE)]),
+        ("电话 138\n0013\n8000", [("mobile", MOBILE)]),
+        ("电话 138 0013\n  8000", [("mobile", MOBILE)]),
+        ("> 电话 13800\n> 138000", [("mobile", MOBILE)]),
+        (f"联系人：张三/{MOBILE}", [("mobile", MOBILE)]),
+        (f"联系人：张三／{MOBILE}", [("mobile", MOBILE)]),
+        (f"张三（{MOBILE}）", [("mobile", MOBILE)]),
+        (f"电话：+８６ {MOBILE}", [("mobile", MOBILE)]),
+        (f"卡号 {CARD.translate(WIDE)}", [("card", CARD)]),
+        # a label covers its own number only: an ID elsewhere in the same text is found
+        (f"开户行：某银行，账号：{ID_15}；经办人身份证 {ID}", [("id", ID)]),
+        (f"账号 {ID_15}，{ID}", [("id", ID)]),
+        (f"户名：某局\n身份证 {ID}", [("id", ID)]),
+        (f"账号：{ID_15}，联系电话 {MOBILE}", [("mobile", MOBILE)]),
+    ],
+)
+def test_finds_disguised_numbers(text: str, found: list[tuple[str, str]]) -> None:
+    assert kinds(text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"开户行：中国工商银行某支行，账号：{ID_15}",
+        f"收款账号 {ID_15}",
+        f"帐号：{ID_15}",
+        f"账户 {CARD}",
+        f"户名：某市财政局 开户：某银行 {ID_15}",
+        f"统一社会信用代码：{ID}",
+        "组织机构代码 110105491231002",
+        "澜公网安备 33901202000101 号",
+        "http://example.cn/a/13800138000",
+        "索引号 012500002/2025-00009",
+        "年份\n2023\n2024\n2025",
+    ],
+)
+def test_accounts_codes_and_registrations_are_not_personal(text: str) -> None:
+    assert kinds(text) == []
+
+
+def test_positions_map_back_to_the_text_as_written() -> None:
+    text = "甲\u200b乙 电话 １３８\u3000００１３\u3000８０００。"
+    (f,) = find_numbers(text)
+    assert text[f.start : f.end] == "１３８\u3000００１３\u3000８０００"
+    assert mask(text[f.start : f.end]).count("*") == 6
+
+
+def test_attachment_file_names_are_checked(make_project: Any) -> None:
+    p = make_project()
+    sha = p.attachment(f"files/张三{MOBILE}.pdf", b"%PDF")
+    sha2 = p.attachment(f"files/{ID}/表.pdf", b"%PDF")
+    p.entry(
+        attachments=[
+            {"title": "名单", "file": f"files/张三{MOBILE}.pdf", "sha256": sha},
+            {"title": "表", "file": f"files/{ID}/表.pdf", "sha256": sha2},
+        ]
+    )
+    diags = [(d.code, d.path, d.line) for d in p.diagnostics() if d.code.startswith("E8")]
+    assert diags == [("E802", "catalogue/e1.md", 15), ("E801", "catalogue/e1.md", 18)]
+
+
+def test_media_file_names_are_checked(make_project: Any) -> None:
+    p = make_project()
+    p.entry()
+    p.write(f"content/media/采访{MOBILE}.mp4", b"\0")
+    p.interpretation(form="视频", media={"file": f"media/采访{MOBILE}.mp4", "title": "视频"})
+    assert [d.code for d in p.diagnostics() if d.code.startswith("E8")] == ["E802"]
+
+
+def test_site_config_values_are_checked(make_project: Any) -> None:
+    from tests.conftest import CONFIG
+
+    p = make_project(
+        CONFIG.replace(
+            '  site_id_code: "1234567890"\n', f'  site_id_code: "1234567890"\n  contact: 联系人 王五 {MOBILE}\n'
+        )
+    )
+    p.entry()
+    diags = [d for d in p.diagnostics() if d.code.startswith("E8")]
+    assert [(d.path, d.line, d.code) for d in diags] == [("site_config.yml", 7, "E802")]
+    assert MOBILE not in diags[0].message() and "privacy_ack" not in diags[0].hint()
+    result = run_cli("build", str(p.root), "--build-date", BUILD_DATE.isoformat())
+    assert result.returncode == 1 and not (p.root / "site").exists()
+
+
+def test_a_file_missing_a_required_field_is_still_privacy_checked(make_project: Any) -> None:
+    p = make_project()
+    p.entry(title=None, abstract=f"申请人 {MOBILE}", body=f"身份证 {ID}\n")
+    codes = p.codes()
+    assert "E101" in codes and "E802" in codes and "E801" in codes
+
+
+def test_a_file_missing_a_required_field_still_gets_the_cross_file_checks(make_project: Any) -> None:
+    p = make_project()
+    p.entry("a")
+    p.entry(
+        "b",
+        title=None,
+        attachments=[{"title": "附件", "file": "files/none.pdf"}],
+        relations={"amends": ["000000002/2099-00001"]},
+    )
+    diags = {(d.path, d.code) for d in p.diagnostics()}
+    assert ("catalogue/b.md", "E101") in diags
+    assert ("catalogue/b.md", "E304") in diags  # same 索引号 as a.md
+    assert ("catalogue/b.md", "E601") in diags
+    assert ("catalogue/b.md", "E501") in diags
+
+
+def test_an_on_request_file_missing_a_field_keeps_its_body_unchecked(make_project: Any) -> None:
+    p = make_project()
+    p.entry(title=None, disclosure="依申请公开", body=f"身份证 {ID}\n")
+    assert "E801" not in p.codes()
+
+
+def test_an_acknowledgement_covers_its_own_file_only(make_project: Any) -> None:
+    p = make_project()
+    p.entry("a", body=f"服务热线 {MOBILE}\n", privacy_ack=[{"value": MOBILE, "reason": "本单位公开的服务热线"}])
+    p.entry("b", index_no="000000002/2024-00002", body=f"服务热线 {MOBILE}\n")
+    assert [(d.path, d.code) for d in p.diagnostics() if d.code[1] == "8"] == [("catalogue/b.md", "E802")]
+
+
+def test_a_wrapped_number_is_shown_on_one_line(make_project: Any) -> None:
+    p = make_project()
+    p.entry(body="电话 1380013\n8000，电话 138\u200b0013\u200b8000\n")
+    diags = [d for d in p.diagnostics() if d.code == "E802"]
+    assert [dict(d.params)["masked"] for d in diags] == ["138**** **00", "138******00"]
+    assert all("\n" not in d.format().split("\n  ")[0] for d in diags)

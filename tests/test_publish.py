@@ -19,6 +19,7 @@ from generator.site import build as B
 from generator.site import outputs
 from generator.site.body import BodyRenderer
 from generator.site.engine import EngineError
+from generator.site.ownership import WORK_MARKER
 from tests.conftest import BUILD_DATE, REPO, ProjectFactory, run_cli
 
 HANG_GUARD = 300
@@ -217,6 +218,7 @@ def test_stale_temp_folders_are_removed(built: Any) -> None:
     stale = site.parent / (B.temp_prefix(site) + "abc123")
     (stale / "site" / "catalogue").mkdir(parents=True)
     (stale / "site" / "index.html").write_text("被杀死的构建留下的半成品")
+    (stale / WORK_MARKER).write_text("")  # what a build writes into its temp folder first
     B.build_site(p.load(), site)
     assert temp_dirs(site) == []
     assert "被杀死" not in (site / "index.html").read_text(encoding="utf-8")
@@ -227,6 +229,7 @@ def test_a_swap_cut_short_is_rolled_back(built: Any) -> None:
     _, site, before = built
     stale = site.parent / (B.temp_prefix(site) + "cut")
     stale.mkdir()
+    (stale / WORK_MARKER).write_text("")
     os.rename(site, stale / "previous")
     assert B.clean_stale(site) == [stale]
     assert snapshot(site) == before

@@ -136,3 +136,56 @@ def test_the_allow_list_is_documented() -> None:
     section = doc.split("## 允许的 HTML", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `([a-z0-9]+)` \|", section, re.MULTILINE))
     assert documented == ALLOWED_TAGS
+
+
+# ------------------------------------------------ titles never carry markup (issue 12, item 2)
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<abbr title="<img src=x onerror=alert(1)>">缩写</abbr>',
+        '<span title=\'<meta http-equiv="refresh" content="0;url=https://example.com/">\'>悬停</span>',
+        '<p title="&lt;img src=x onerror=alert(1)&gt;">实体写法</p>',
+        '<a href="https://www.gov.cn/" title="&#60;svg onload=alert(1)&#62;">数字实体</a>',
+    ],
+)
+def test_a_title_holding_markup_is_dropped(source: str) -> None:
+    out = sanitize(source)
+    assert "title=" not in out
+    assert "<img" not in out and "<meta" not in out and "<svg" not in out
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        '[链接](https://www.gov.cn/ "<img src=x onerror=alert(1)>")',
+        '![图](x.png "<img src=x onerror=alert(1)>")',
+        "HTML 缩写\n\n*[HTML]: <img src=x onerror=alert(1)>",
+        "脚注[^1]\n\n[^1]: <img src=x onerror=alert(1)>",
+    ],
+)
+def test_markdown_titles_holding_markup_are_dropped(markdown: str) -> None:
+    out = BodyRenderer().render_markdown(markdown)
+    for title in (part.split('"', 2)[1] for part in out.split("title=")[1:]):
+        assert "<" not in title and ">" not in title and "&lt;" not in title
+
+
+def test_plain_titles_stay() -> None:
+    assert sanitize('<abbr title="国务院办公厅">国办</abbr>') == '<abbr title="国务院办公厅">国办</abbr>'
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"), [("zh-CN", True), ("en", True), ("zh<b>", False), ("zh cn", False), ("", False)]
+)
+def test_lang_is_a_language_tag(value: str, kept: bool) -> None:
+    assert ('lang="' in sanitize(f'<span lang="{value}">文字</span>')) is kept
+
+
+def test_material_tooltips_stay_off() -> None:
+    """content.tooltips builds tooltips with innerHTML from every title (the theme's nav titles too)."""
+    from pathlib import Path
+
+    from generator.config import SiteConfig
+    from generator.site.engine import engine_config
+
+    settings = engine_config(SiteConfig(), Path("docs"), Path("site"), [], Path("theme"))
+    assert not [f for f in settings["theme"]["features"] if "tooltips" in f]

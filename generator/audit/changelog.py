@@ -454,7 +454,7 @@ def show(value: Any) -> str:
 def _flow(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return show(value)
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         return value  # a date reads best unquoted, as gongkai fmt writes it in date fields
     return scalar(value, True)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,8 @@ class Snapshot:
     reader: Callable[[str], bytes | None] = field(repr=False)
     blobs: dict[str, str] | None = field(default=None, repr=False)  # path -> git object id, for revisions
     _cache: dict[str, bytes | None] = field(default_factory=dict, repr=False)
+    # Hashing a file never holds it whole (a 2.5 GB video): (size, chunks) from the tree or from git.
+    stream: Callable[[str], tuple[int, Iterator[bytes]] | None] | None = field(default=None, repr=False)
 
     def read(self, rel: str) -> bytes | None:
         """Any file of the project by path, ``None`` when it does not exist."""
@@ -43,12 +45,36 @@ class Snapshot:
         """git's object id of a file (computed for the working tree); ``None`` when it is missing."""
         if self.blobs is not None:
             return self.blobs.get(rel)
-        data = self.read(rel)
-        return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() if data is not None else None
+        return self._hash(rel, "sha1")
 
     def sha256(self, rel: str) -> str | None:
-        data = self.read(rel)
-        return hashlib.sha256(data).hexdigest() if data is not None else None
+        return self._hash(rel, "sha256")
+
+    def _hash(self, rel: str, kind: str) -> str | None:
+        opened = self.stream(rel) if self.stream is not None else None
+        if opened is None:
+            data = self.read(rel)
+            opened = None if data is None else (len(data), iter((data,)))
+        if opened is None:
+            return None
+        size, chunks = opened
+        h = hashlib.sha1(b"blob %d\0" % size) if kind == "sha1" else hashlib.sha256()
+        for chunk in chunks:
+            h.update(chunk)
+        return h.hexdigest()
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            yield chunk
+
+
+def _git_chunks(root: Path, sha: str) -> Iterator[bytes]:
+    with subprocess.Popen(["git", "-C", str(root), "cat-file", "blob", sha], stdout=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        while chunk := proc.stdout.read(1 << 20):
+            yield chunk
 
 
 def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -96,9 +122,15 @@ def revision(root: Path, rev: str) -> Snapshot:
         sha = blobs.get(rel)
         return cat_blobs(root, [sha])[sha] if sha else None
 
+    def stream(rel: str) -> tuple[int, Iterator[bytes]] | None:
+        sha = blobs.get(rel)
+        if not sha:
+            return None
+        return int(git(root, "cat-file", "-s", sha)), _git_chunks(root, sha)
+
     named_by_id = re.fullmatch(r"[0-9a-fA-F]{7,40}", rev) and commit.startswith(rev.lower())
     label = commit[:7] if named_by_id else f"{rev}（{commit[:7]}）"
-    return Snapshot(label, rev, commit, sources, reader, blobs)
+    return Snapshot(label, rev, commit, sources, reader, blobs, stream=stream)
 
 
 def cat_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
@@ -131,7 +163,13 @@ def worktree(root: Path) -> Snapshot:
             return None
         return path.read_bytes()
 
-    return Snapshot("工作区", None, None, sources, reader)
+    def stream(rel: str) -> tuple[int, Iterator[bytes]] | None:
+        path = (root / rel).resolve()
+        if not path.is_relative_to(base) or not path.is_file():
+            return None
+        return path.stat().st_size, _file_chunks(path)
+
+    return Snapshot("工作区", None, None, sources, reader, stream=stream)
 
 
 def snapshot(root: Path, rev: str | None) -> Snapshot:

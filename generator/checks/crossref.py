@@ -10,10 +10,11 @@ from typing import Any
 
 from generator.checks.diagnostics import Diagnostic, diag
 from generator.config import SiteConfig
-from generator.model.entry import Entry, Interpretation, Item
+from generator.model.entry import Entry, Interpretation, Item, Page
 from generator.model.identifiers import parse_index_no
+from generator.model.links import body_links, hidden_target, hidden_targets
 from generator.model.vocab import INITIAL_VALIDITY, NORMATIVE_TYPES, did_you_mean
-from generator.source.files import safe_join
+from generator.source.files import PROBLEMS, safe_join
 from generator.source.frontmatter import KeyPath, SourceFile
 
 
@@ -27,6 +28,7 @@ class CrossChecker:
         sources: dict[str, SourceFile],
         build_date: dt.date,
         known: set[str] | None = None,
+        partial: Iterable[Item] = (),
     ) -> None:
         self.root = root
         self.config = config
@@ -35,6 +37,8 @@ class CrossChecker:
         self.sources = sources
         self.build_date = build_date
         self.diags: list[Diagnostic] = []
+        # items missing a required field (see partial_item): checked for what they have
+        self.partial = list(partial)
         self.entry_ids = {e.index_no: e for e in entries}
         # index numbers of files that failed their own checks: not reported again as missing
         self.known = (known or set()) - {i.index_no for i in interps}
@@ -45,13 +49,14 @@ class CrossChecker:
 
     def run(self) -> list[Diagnostic]:
         items: list[Item] = [*self.entries, *self.interps]
-        self.identifiers(items)
-        for entry in self.entries:
-            self.dates(entry)
+        self.identifiers([*items, *(i for i in self.partial if "index_no" not in i.missing)])
+        for entry in [*self.entries, *(i for i in self.partial if isinstance(i, Entry))]:
+            if not {"written_date", "published_date"} & entry.missing:
+                self.dates(entry)
             self.validity(entry)
             self.relations(entry)
             self.attachments(entry, entry.attachments, "catalogue", ("attachments",))
-        for interp in self.interps:
+        for interp in [*self.interps, *(i for i in self.partial if isinstance(i, Interpretation))]:
             self.interpretation(interp)
         self.cycles()
         self.interpreted()
@@ -65,6 +70,8 @@ class CrossChecker:
             agency_id = item.publisher if isinstance(item, Entry) else item.interpreter_org  # type: ignore[attr-defined]
             agency = self.config.agency(agency_id)
             parsed = parse_index_no(item.index_no, self.config.index_pattern)
+            if item.missing & {"publisher", "interpreter_org"}:
+                agency = None
             if parsed and parsed.prefix and agency and agency.code and parsed.prefix != agency.code:
                 suggestion = agency.code + item.index_no[len(parsed.prefix) :]
                 self.add(
@@ -80,7 +87,7 @@ class CrossChecker:
             day, label, key = item.published_date, "公开日期", "published_date"
             if rule == "written_date" and isinstance(item, Entry):
                 day, label, key = item.written_date, "成文日期", "written_date"
-            if rule != "none" and parsed and parsed.year and parsed.year != day.year:
+            if rule != "none" and parsed and parsed.year and key not in item.missing and parsed.year != day.year:
                 self.add(
                     item, ("index_no",), "E303", year=parsed.year, date=day.isoformat(), date_label=label, date_key=key
                 )
@@ -182,11 +189,20 @@ class CrossChecker:
             target = safe_join(self.root, base, file)
             if target is None:
                 self.add(item, where, "E603", file=file)
+            elif target.exists() and not target.is_file():
+                zh, en = PROBLEMS["special"]
+                self.add(item, where, "E027", file=file, reason=zh, reason_en=en)
             elif not target.is_file():
                 self.add(item, where, "E601", file=file, base=base)
-            elif sha:
-                actual = _sha256(target)
-                if actual != sha:
+            else:
+                try:
+                    # an unreadable file fails here, positioned, not in the build
+                    actual = _sha256(target) if sha else _readable(target)
+                except OSError as exc:
+                    zh, en = PROBLEMS["unreadable"] if isinstance(exc, PermissionError) else (str(exc), str(exc))
+                    self.add(item, where, "E027", file=file, reason=zh, reason_en=en)
+                    continue
+                if sha and actual != sha:
                     self.add(item, (*path, i, "sha256"), "E602", file=file, actual=actual)
 
     def cycles(self) -> None:
@@ -229,6 +245,12 @@ class CrossChecker:
                 self.add(entry, ("info_type",), "W101", doc_type=entry.info_type)
 
 
+def _readable(path: Path) -> str:
+    with path.open("rb") as f:
+        f.read(1)
+    return ""
+
+
 def _sha256(path: Path) -> str:
     """Hash in chunks: an attachment may be far larger than memory allows."""
     digest = hashlib.sha256()
@@ -236,3 +258,25 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def hidden_links(
+    entries: list[Entry], interps: list[Interpretation], pages: list[Page], build_date: dt.date
+) -> list[Diagnostic]:
+    """W102 for every body link of a published item or page that reaches something unpublished."""
+    hidden = hidden_targets(entries, interps, build_date)
+    if not hidden:
+        return []
+    out: list[Diagnostic] = []
+    linking: list[Item | Page] = [*entries, *interps, *pages]
+    for item in linking:
+        if isinstance(item, Page):
+            if item.draft:
+                continue
+        elif not item.is_published(build_date) or (isinstance(item, Entry) and not item.body_public):
+            continue
+        for target, line, col in body_links(item.body):
+            value = hidden_target(target, item.source, hidden)
+            if value is not None:
+                out.append(diag(item.source, (item.body_line + line, col), "W102", value=value))
+    return out

@@ -158,6 +158,36 @@ MESSAGES: dict[str, Message] = {
         "简化这段正文的格式（嵌套的列表、引用、强调）",
         "simplify the formatting of this body (nested lists, quotes, emphasis)",
     ),
+    "E023": Message(
+        "构建目标 {target} {reason}，拒绝写入",
+        "build target {target} {reason_en}; refused",
+        "把网站生成到项目中一个普通的新文件夹（默认 site/），不要使用符号链接或源文件所在的文件夹",
+        "build into a plain folder of its own (site/ by default), not a symbolic link or a source folder",
+    ),
+    "E024": Message(
+        "构建目标 {target} 已存在，但不是 gongkai 生成的网站，拒绝覆盖",
+        "build target {target} exists and is not a site built by gongkai; refused",
+        "换一个输出文件夹，或先自行检查并移走这个文件夹",
+        "choose another output folder, or inspect and move this folder away yourself",
+    ),
+    "E025": Message(
+        "构建缓存 {target} 是符号链接或不是文件夹，拒绝使用",
+        "build cache {target} is a symbolic link or not a folder; refused",
+        "删除这个符号链接或文件，下次构建会重新创建缓存",
+        "remove the link or file; the next build creates the cache again",
+    ),
+    "E026": Message(
+        "{what} 的网址 {url} 已被 {other}（{where}）使用",
+        "{what} would be published at {url}, already used by {other} ({where})",
+        "两个页面不能使用同一网址：修改其中一个的 slug、文件名或索引号",
+        "two pages cannot share one address: change the slug, file name or index_no of one of them",
+    ),
+    "E027": Message(
+        "附件或媒体文件 {file} 无法读取：{reason}",
+        "attachment or media file {file} cannot be read: {reason_en}",
+        "检查文件权限（例如 chmod a+r），或从元数据中删除这个文件",
+        "check the file's permissions (e.g. chmod a+r), or remove it from the front matter",
+    ),
     # --- schema (E1xx) ---
     "E101": Message("缺少必填字段 {key}（{label}）", "missing required field {key}", "{hint}", "{hint}"),
     "E102": Message("未知字段 {key}", "unknown field {key}", "{hint}", "{hint}"),
@@ -530,6 +560,12 @@ MESSAGES: dict[str, Message] = {
         'effective_date {effective} has come but validity is still "尚未生效"',
         "在 validity_history 中补记 {{date: {effective}, status: 有效}} 并把 validity 改为 有效",
         "append `{{date: {effective}, status: 有效}}` and set validity to `有效`",
+    ),
+    "W105": Message(
+        "{what} 的网址 {url} 与 {other}（{where}）只有字母大小写不同",
+        "{what} at {url} differs from {other} ({where}) only in letter case",
+        "在不区分大小写的服务器（如 IIS）或 Windows、macOS 上二者会互相覆盖，请改用不同的名称",
+        "on a case-insensitive server (e.g. IIS) or on Windows or macOS one overwrites the other: rename one",
     ),
     "W801": Message(
         "privacy_ack 登记的号码 {masked} 未在本条信息中出现",

@@ -56,21 +56,72 @@ _CHECK = "10X98765432"
 
 # Not after or before a letter, a digit, a decimal point, or inside a URL path or
 # query (…/138…, …=138…, content_138…); not the prefix of a 索引号 (…/2024-00001).
-_LEFT = r"(?<![0-9A-Za-z/=_#&?.．¥￥$])"
+# A slash counts as part of a URL only after an ASCII character: 张三/13800138000 is text.
+_LEFT = r"(?<![0-9A-Za-z=_#&?.．¥￥$])(?<![0-9A-Za-z._~%/:-]/)"
 _RIGHT = r"(?![0-9A-Za-z]|[.．]\d|/\d)"
 # A unit right after a number makes it a statistic, not a phone or card number.
 _UNIT = re.compile(
     r"\s?(元|万|亿|人|次|个|件|户|台|辆|吨|米|平方|公里|千克|克|套|项|份|册|株|头|只|箱|张|本|条|股|%|％)"
 )
+# A number right after one of these labels is an account or an organisation's code, not a
+# person's ID or card (an agency's public bank account after 账号/开户行, a 统一社会信用代码,
+# a website's 公网安备 registration). Mobile numbers are reported whatever the label.
+_ACCOUNT_LABEL = re.compile(
+    r"账号|帐号|账户|帐户|开户|户名|统一社会信用代码|信用代码|组织机构代码|纳税人识别号|税号|公网安备|ICP备|备案号"
+)
+_LABEL_REACH = 24  # characters before the number in which a label counts
 
-_ID18 = re.compile(_LEFT + r"(\d{6})([ ]?)(\d{8})\2(\d{3}[\dXx])" + _RIGHT)
-_ID15 = re.compile(_LEFT + r"\d{15}" + _RIGHT)
-_MOBILE = re.compile(_LEFT + r"(?:\+?86[ -]?)?(1[3-9]\d)([ -]?)(\d{4})\2(\d{4})" + _RIGHT)
-_CARD = re.compile(_LEFT + r"[3-6]\d{3}(?:([ -]?)\d{4})(?:\1\d{4}){1,2}(?:\1\d{1,4})?" + _RIGHT)
+_ID18 = re.compile(_LEFT + r"(\d{6})([ -]?)(\d{8})\2(\d{3}[\dXx])" + _RIGHT, re.ASCII)
+_ID15 = re.compile(_LEFT + r"(\d{6})([ -]?)(\d{6})\2(\d{3})" + _RIGHT, re.ASCII)
+_MOBILE = re.compile(_LEFT + r"(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})" + _RIGHT, re.ASCII)
+_CARD = re.compile(_LEFT + r"[3-6]\d{3}(?:([ -]?)\d{4})(?:\1\d{4}){1,2}(?:\1\d{1,4})?" + _RIGHT, re.ASCII)
 
 # Every pattern above holds three digits, at most one separator, then four digits: text
 # without such a run (most text) is skipped after one cheap scan.
-_CANDIDATE = re.compile(r"\d{3}[ -]?\d{4}")
+_CANDIDATE = re.compile(r"\d{3}[ -]?\d{4}", re.ASCII)
+
+# How numbers are disguised, deliberately or by an editor's input method: full-width
+# digits, no-break / ideographic / zero-width spaces, dash look-alikes, a line break
+# inside the number. The text is matched in a normalised copy; positions map back.
+_SPACES = frozenset(
+    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
+)
+_INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc")
+_WIDE = {chr(0xFF10 + i): str(i) for i in range(10)} | {"Ｘ": "X", "ｘ": "x", "＋": "+"}
+
+
+def _plain(text: str) -> tuple[str, list[int]]:
+    """``text`` with disguises undone, and for each character of it its index in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    n = len(text)
+    i = 0
+    while i < n:
+        c = text[i]
+        if c in _INVISIBLE:
+            i += 1
+            continue
+        if c == "\n" and out and (out[-1].isdigit() or out[-1] == "-"):
+            # a number wrapped across lines (indentation and quote markers skipped)
+            j = i + 1
+            while j < n and (text[j] in " >" or text[j] in _SPACES or text[j] in _INVISIBLE):
+                j += 1
+            if j < n and ((text[j].isascii() and text[j].isdigit()) or text[j] in _WIDE):
+                i = j
+                continue
+        if c in _SPACES:
+            c = " "
+        elif c in _DASHES:
+            c = "-"
+        else:
+            c = _WIDE.get(c, c)
+        out.append(c)
+        where.append(i)
+        i += 1
+    where.append(n)
+    return "".join(out), where
+
 
 KIND_CODES = {"id": "E801", "mobile": "E802", "card": "E803"}
 
@@ -131,7 +182,7 @@ def classify(value: str) -> str | None:
 
 
 def normalise(value: str) -> str:
-    digits = re.sub(r"[\s\-]", "", value).upper()
+    digits = re.sub(r"[\s\-]", "", _plain(value)[0]).upper()
     if digits.startswith("+86"):
         digits = digits[3:]
     elif len(digits) == 13 and digits.startswith("86") and is_mobile(digits[2:]):
@@ -140,8 +191,9 @@ def normalise(value: str) -> str:
 
 
 def find_numbers(text: str) -> list[Finding]:
-    """Personal numbers in ``text``, in order of position."""
-    if not _CANDIDATE.search(text):
+    """Personal numbers in ``text``, in order of position (positions index ``text`` itself)."""
+    plain, where = _plain(text)
+    if not _CANDIDATE.search(plain):
         return []
     found: list[Finding] = []
     taken: list[tuple[int, int]] = []
@@ -150,23 +202,45 @@ def find_numbers(text: str) -> list[Finding]:
         return all(end <= a or start >= b for a, b in taken)
 
     def add(kind: str, m: re.Match[str]) -> None:
-        found.append(Finding(kind, normalise(m.group()), m.start(), m.end()))
+        found.append(Finding(kind, normalise(m.group()), where[m.start()], where[m.end() - 1] + 1))
         taken.append((m.start(), m.end()))
 
-    for m in _ID18.finditer(text):
-        if is_resident_id(m.group(1) + m.group(3) + m.group(4)):
+    for m in _ID18.finditer(plain):
+        if is_resident_id(m.group(1) + m.group(3) + m.group(4)) and not _account(plain, m.start(), taken):
             add("id", m)
-    for m in _ID15.finditer(text):
-        if free(m.start(), m.end()) and is_resident_id(m.group()):
+    for m in _ID15.finditer(plain):
+        digits = m.group(1) + m.group(3) + m.group(4)
+        if free(m.start(), m.end()) and is_resident_id(digits) and not _account(plain, m.start(), taken):
             add("id", m)
-    for m in _MOBILE.finditer(text):
-        if free(m.start(), m.end()) and not _is_statistic(text, m):
+    for m in _MOBILE.finditer(plain):
+        if free(m.start(), m.end()) and not _is_statistic(plain, m):
             add("mobile", m)
-    for m in _CARD.finditer(text):
+    for m in _CARD.finditer(plain):
         digits = normalise(m.group())
-        if free(m.start(), m.end()) and 13 <= len(digits) <= 19 and luhn(digits) and not _is_statistic(text, m):
+        if (
+            free(m.start(), m.end())
+            and 13 <= len(digits) <= 19
+            and luhn(digits)
+            and not _is_statistic(plain, m)
+            and not _account(plain, m.start(), taken)
+        ):
             add("card", m)
     return sorted(found, key=lambda f: f.start)
+
+
+def _account(text: str, start: int, taken: list[tuple[int, int]]) -> bool:
+    """True when an account label (账号, 开户行, 统一社会信用代码 …) stands just before ``start``.
+
+    The label must be on the same line and no other number may stand between it and this
+    one, so a real ID number elsewhere in the same text is still found.
+    """
+    lo = max(0, start - _LABEL_REACH, text.rfind("\n", 0, start) + 1)
+    window = text[lo:start]
+    labels = list(_ACCOUNT_LABEL.finditer(window))
+    if not labels:
+        return False
+    between = window[labels[-1].end() :]
+    return not re.search(r"\d{3}", between, re.ASCII) and "身份证" not in between and "证件" not in between
 
 
 def _is_statistic(text: str, m: re.Match[str]) -> bool:
@@ -228,30 +302,47 @@ class PrivacyChecker:
         checker.item(item)
         return checker.diags
 
+    @classmethod
+    def check_source(cls, root: Path, kind: str, src: SourceFile) -> list[Diagnostic]:
+        """The same checks from the front matter alone: for a file whose item could not be built
+        (a required field missing), so that its other problems are reported at once."""
+        checker = cls(root, (), (), (), {src.path: src})
+        checker.scan(src, kind, None)
+        return checker.diags
+
     def item(self, item: Item | Page) -> None:
-        src = self.sources[item.source]
-        acked = {normalise(a.value): a for a in item.privacy_ack}
+        kind = "entry" if isinstance(item, Entry) else "interpretation" if isinstance(item, Interpretation) else "page"
+        self.scan(self.sources[item.source], kind, item)
+
+    def scan(self, src: SourceFile, kind: str, item: Item | Page | None) -> None:
+        data = src.data or {}
+        acks = item.privacy_ack if item is not None else _raw_acks(data)
+        acked = {normalise(a.value): a for a in acks}
         used: set[str] = set()
-        owner = item.source
-        for path, text in _fields(item):
+        owner = src.path
+        if item is not None:
+            public = _body_public(item)
+            body, body_line = item.body, item.body_line
+        else:
+            public = kind != "entry" or data.get("disclosure") != "依申请公开"
+            body, body_line = src.body, src.body_line
+
+        def report(path: str, pos: tuple[int, int], f: Finding, text: str) -> None:
+            if f.digits in acked:
+                used.add(f.digits)
+            else:
+                self._report(path, pos, f, text, owner)
+
+        for path, text in _data_fields(data, public):
             for f in find_numbers(text):
-                if f.digits in acked:
-                    used.add(f.digits)
-                    continue
-                self._report(item.source, _field_position(src, path, text[f.start : f.end]), f, text, owner)
-        if _body_public(item):
-            for f, text, pos in _positioned(item.body, item.body_line):
-                if f.digits in acked:
-                    used.add(f.digits)
-                    continue
-                self._report(item.source, pos, f, text, owner)
-            for rel, base, file in _text_files(item):
+                report(src.path, _field_position(src, path, text[f.start : f.end]), f, text)
+        if public:
+            for f, text, pos in _positioned(body, body_line):
+                report(src.path, pos, f, text)
+            for rel, base, file in _raw_text_files(kind, data):
                 for f, text, pos in self._scan_file(base, file):
-                    if f.digits in acked:
-                        used.add(f.digits)
-                        continue
-                    self._report(rel, pos, f, text, owner)
-        self._acks(src, item.privacy_ack, used)
+                    report(rel, pos, f, text)
+        self._acks(src, acks, used)
 
     def _scan_file(self, base: str, file: str) -> Iterator[tuple[Finding, str, tuple[int, int]]]:
         path = safe_join(self.root, base, file)
@@ -264,7 +355,7 @@ class PrivacyChecker:
             return
         yield from _positioned(_decode(raw), 1)
 
-    def _report(self, path: str, pos: tuple[int, int], f: Finding, text: str, owner: str) -> None:
+    def _report(self, path: str, pos: tuple[int, int], f: Finding, text: str, owner: str | None) -> None:
         findings = find_numbers(text[max(0, f.start - 40) : f.end + 40])
         shift = max(0, f.start - 40)
         around = [Finding(x.kind, x.digits, x.start + shift, x.end + shift) for x in findings]
@@ -273,11 +364,15 @@ class PrivacyChecker:
                 path,
                 pos,
                 KIND_CODES[f.kind],
-                masked=mask(text[f.start : f.end]),
+                masked=_one_line(mask(text[f.start : f.end])),
                 excerpt=excerpt(text, f, around),
-                hint=f"删除或打码后再发布；如确属应当公开的号码（如服务热线），在 {owner} 的 privacy_ack 中登记号码和理由",
+                hint=f"删除或打码后再发布；如确属应当公开的号码（如服务热线），在 {owner} 的 privacy_ack 中登记号码和理由"
+                if owner
+                else "删除或打码后再发布：站点配置中的文字会出现在每个页面上",
                 hint_en=f"remove or mask it; if it must be public (e.g. a service hotline), "
-                f"list it under privacy_ack in {owner} with a reason",
+                f"list it under privacy_ack in {owner} with a reason"
+                if owner
+                else "remove or mask it: site configuration text is printed on every page",
             )
         )
 
@@ -291,43 +386,82 @@ class PrivacyChecker:
                 self.diags.append(diag(src.path, pos, "W801", masked=mask(ack.value)))
 
 
+def _one_line(text: str) -> str:
+    """A masked number as written, on one line and without invisible characters."""
+    return re.sub(r"\s+", " ", "".join(c for c in text if c not in _INVISIBLE))
+
+
 def _body_public(item: Item | Page) -> bool:
     return not isinstance(item, Entry) or item.body_public
 
 
-def _fields(item: Item | Page) -> Iterator[tuple[KeyPath, str]]:
-    """Free-text front-matter values that are published, with their key paths."""
-    yield ("title",), item.title
-    if isinstance(item, Page):
-        return
-    yield ("abstract",), item.abstract
-    for i, kw in enumerate(item.keywords):
-        yield ("keywords", i), kw
-    for i, note in enumerate(item.history):
-        yield ("history", i, "note"), note.note
-    if isinstance(item, Entry):
-        yield ("procedure",), item.procedure or ""
-        for i, ev in enumerate(item.validity_history):
-            yield ("validity_history", i, "note"), ev.note or ""
-        if item.body_public:
-            for i, att in enumerate(item.attachments):
-                yield ("attachments", i, "title"), att.title
-    if isinstance(item, Interpretation):
-        yield ("interpreter",), item.interpreter or ""
-        yield ("contact",), item.contact or ""
-        if item.media and item.media.get("title"):
-            yield ("media", "title"), item.media["title"]
+# Front-matter keys whose values are identifiers, vocabulary values or references, not
+# free text: 文号, 索引号 and 登记号 are not scanned (their digits are not personal).
+_NOT_TEXT = frozenset(
+    {
+        "index_no", "doc_number", "registration_no", "interprets", "relations", "privacy_ack",
+        "publisher", "issuers", "interpreter_org", "topics", "info_type", "genre", "validity",
+        "disclosure", "form", "scope", "period", "channel", "sha256", "status",
+    }
+)  # fmt: skip
+_FILE_KEYS = frozenset({"file"})
 
 
-def _text_files(item: Item | Page) -> Iterator[tuple[str, str, str]]:
+def _data_fields(data: dict[str, object], public: bool) -> Iterator[tuple[KeyPath, str]]:
+    """Every published free-text value of the front matter with its key path.
+
+    Every string is scanned except identifiers and vocabulary values (:data:`_NOT_TEXT`),
+    so a field added later is covered without a change here. File names (``file``) are
+    published in URLs: each path segment is scanned on its own. Attachments and media of
+    a 依申请公开 entry are not published and not scanned.
+    """
+
+    def walk(value: object, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+        key = next((p for p in reversed(path) if isinstance(p, str)), "")
+        if key in _NOT_TEXT:
+            return
+        if isinstance(value, str):
+            if key in _FILE_KEYS:
+                for part in value.split("/"):
+                    yield path, part
+            else:
+                yield path, value
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(v, (*path, str(k)))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from walk(v, (*path, i))
+
+    for key, value in data.items():
+        if not public and key in ("attachments", "media"):
+            continue
+        yield from walk(value, (str(key),))
+
+
+def _raw_acks(data: dict[str, object]) -> tuple[PrivacyAck, ...]:
+    acks = data.get("privacy_ack")
+    if not isinstance(acks, list):
+        return ()
+    out = []
+    for ack in acks:
+        if isinstance(ack, dict) and isinstance(ack.get("value"), (str, int)):
+            out.append(PrivacyAck(str(ack["value"]), str(ack.get("reason") or "")))
+    return tuple(out)
+
+
+def _raw_text_files(kind: str, data: dict[str, object]) -> Iterator[tuple[str, str, str]]:
     """(path relative to the root, base folder, path relative to base) of extractable attachments."""
-    if isinstance(item, Entry):
-        for att in item.attachments:
-            if att.file.lower().endswith(TEXT_SUFFIXES):
-                yield f"catalogue/{att.file}", "catalogue", att.file
-    if isinstance(item, Interpretation) and item.media:
-        file = item.media.get("file", "")
-        if file.lower().endswith(TEXT_SUFFIXES):
+    attachments = data.get("attachments")
+    if kind == "entry" and isinstance(attachments, list):
+        for att in attachments:
+            file = att.get("file") if isinstance(att, dict) else None
+            if isinstance(file, str) and file.lower().endswith(TEXT_SUFFIXES):
+                yield f"catalogue/{file}", "catalogue", file
+    media = data.get("media")
+    if kind == "interpretation" and isinstance(media, dict):
+        file = media.get("file")
+        if isinstance(file, str) and file.lower().endswith(TEXT_SUFFIXES):
             yield f"content/{file}", "content", file
 
 
@@ -359,3 +493,50 @@ def _decode(raw: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return raw.decode("utf-8", errors="replace")
+
+
+# site_config.yml keys that hold identifiers or patterns, not published text
+_CONFIG_NOT_TEXT = frozenset({"index_no", "code", "id", "url", "pattern", "example"})
+
+
+def check_config(root: Path, config_file: str) -> list[Diagnostic]:
+    """Personal numbers in site_config.yml values: the footer and names are printed on every page."""
+    from generator.source.files import read_bounded
+    from generator.source.frontmatter import MAX_FILE_BYTES, parse_yaml_file
+
+    try:
+        src = parse_yaml_file(config_file, read_bounded(root / config_file, MAX_FILE_BYTES))
+    except OSError:
+        return []
+    if not isinstance(src.data, dict):
+        return []
+    checker = PrivacyChecker(root, (), (), (), {config_file: src})
+
+    def walk(value: object, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+        key = next((p for p in reversed(path) if isinstance(p, str)), "")
+        if key in _CONFIG_NOT_TEXT:
+            return
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(v, (*path, str(k)))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from walk(v, (*path, i))
+
+    for path, text in walk(src.data, ()):
+        for f in find_numbers(text):
+            pos = src.pos(path)
+            checker._report(config_file, _config_position(src, pos, text[f.start : f.end]), f, text, None)
+    return checker.diags
+
+
+def _config_position(src: SourceFile, pos: tuple[int, int], written: str) -> tuple[int, int]:
+    lines = src.raw_front_matter.split("\n") if src.raw_front_matter else []
+    line = pos[0]
+    for i in range(max(0, line - 1), min(len(lines), line + 20)):
+        at = lines[i].find(written)
+        if at >= 0:
+            return (i + 1, at + 1)
+    return pos

@@ -22,7 +22,7 @@ from generator.model.vocab import INITIAL_VALIDITY, NORMATIVE_TYPES, Vocabulary,
 from generator.source.frontmatter import CONTROL_RE, KeyPath, SourceFile, YamlDate, parse_date
 
 _INVALID = object()
-_ISO_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_ISO_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\Z")
 
 _VOCAB_FOR = {
     "genre": "genres",
@@ -305,9 +305,9 @@ class _Ctx:
         text = self._text(value, path)
         if text is _INVALID:
             return text
-        if not self.config.index_pattern.match(text):
+        if not self.config.index_pattern.fullmatch(text):
             compact = compact_identifier(text)
-            if compact != text and self.config.index_pattern.match(compact):
+            if compact != text and self.config.index_pattern.fullmatch(compact):
                 self.add(self.src.pos(path), "E306", value=text, suggestion=compact)
             else:
                 self.add(self.src.pos(path), "E301", value=text, example=self.config.index_example)

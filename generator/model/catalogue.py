@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from generator.config import SiteConfig
 from generator.model.entry import Entry, Interpretation, Item, Page, without_body
+from generator.model.links import Hidden, hidden_targets
 
 # relation key on the acting entry -> name of the reverse relation on its target
 K = TypeVar("K")
@@ -37,6 +38,7 @@ class Catalogue:
     # derived
     interpreted_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reverse: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    hidden: Hidden = field(default_factory=Hidden)  # in the public view: what body links must not reach
 
     @classmethod
     def build(
@@ -77,7 +79,9 @@ class Catalogue:
         entries = [e if e.body_public else without_body(e) for e in self.entries.values() if e.is_published(build_date)]
         interps = [i for i in self.interpretations.values() if i.is_published(build_date)]
         pages = [p for p in self.pages if not p.draft]
-        return Catalogue.build(self.config, entries, interps, pages, build_date)
+        public = Catalogue.build(self.config, entries, interps, pages, build_date)
+        hidden = hidden_targets(self.entries.values(), self.interpretations.values(), build_date)
+        return replace(public, hidden=hidden)
 
     # --- lookups -----------------------------------------------------------
     def get(self, index_no: str) -> Item | None:

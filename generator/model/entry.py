@@ -67,6 +67,7 @@ class Item:
     origin: dict[str, str] | None = None  # where an import read it (never shown)
     body: str = ""
     body_line: int = 1
+    missing: frozenset[str] = frozenset()  # required fields absent (see partial_item): never published
 
     kind = "item"
 
@@ -180,3 +181,35 @@ def acks(values: dict[str, Any]) -> tuple[PrivacyAck, ...]:
 
 def without_body(entry: Entry) -> Entry:
     return replace(entry, body="", attachments=())
+
+
+_PLACEHOLDER_DATE = dt.date(1, 1, 1)
+
+
+def partial_item(
+    kind: str, values: dict[str, Any], source: str, body: str, body_line: int
+) -> Entry | Interpretation | None:
+    """An item from values lacking required fields, placeholders in their stead, so that the
+    cross-file checks still see the rest of it (every problem at once). Never published:
+    :attr:`Item.missing` names the placeholders, and checks that need them skip the item."""
+    from dataclasses import MISSING, fields
+
+    cls: type[Entry] | type[Interpretation] = Entry if kind == "entry" else Interpretation
+    if kind not in ("entry", "interpretation"):
+        return None
+    v = dict(values)
+    missing: set[str] = set()
+    for f in fields(cls):
+        if f.default is MISSING and f.default_factory is MISSING and f.name not in ("source",) and f.name not in v:
+            missing.add(f.name)
+            hint = str(f.type)
+            v[f.name] = _PLACEHOLDER_DATE if "date" in hint else () if "tuple" in hint else ""
+    v["missing"] = frozenset(missing)
+    try:
+        if kind == "entry":
+            item: Entry | Interpretation = entry_from(v, source, body, body_line)
+        else:
+            item = interpretation_from(v, source, body, body_line)
+    except (TypeError, ValueError):
+        return None
+    return item

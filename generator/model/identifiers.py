@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from generator.model.patterns import Pattern
+
 # GB/T 9704: 机关代字〔YYYY〕N号 — six-cornered brackets, full year, no leading zero.
-DOC_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号$")
+DOC_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号\Z", re.ASCII)
 # 令号: XX人民政府令第N号 (第 is legitimate here).
-ORDER_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)第(?P<num>[1-9]\d*)号$")
+ORDER_NUMBER_RE = re.compile(r"^(?P<prefix>.+?)第(?P<num>[1-9]\d*)号\Z", re.ASCII)
 # Numbered announcement series keep 第 after the year: 中国人民银行公告〔2024〕第11号,
 # 国家税务总局公告2018年第31号 (official forms of 公告 and 通告 series).
 SERIES_NUMBER_RE = re.compile(
-    r"^(?P<prefix>.+?(?:公告|通告))(?:〔(?P<y1>\d{4})〕|(?P<y2>\d{4})年)第(?P<num>[1-9]\d*)号$"
+    r"^(?P<prefix>.+?(?:公告|通告))(?:〔(?P<y1>\d{4})〕|(?P<y2>\d{4})年)第(?P<num>[1-9]\d*)号\Z", re.ASCII
 )
 # Spaces seen inside numbers copied from print or CMS exports (ASCII, ideographic, no-break).
 SPACES_RE = re.compile("[ \t\u3000\u00a0]+")
@@ -128,8 +130,8 @@ def slugify_index_no(value: str) -> str:
     return re.sub(r"[^0-9A-Za-z._-]+", "-", value).strip("-") or "entry"
 
 
-def parse_index_no(value: str, pattern: re.Pattern[str]) -> IndexNo | None:
-    m = pattern.match(value)
+def parse_index_no(value: str, pattern: Pattern) -> IndexNo | None:
+    m = pattern.fullmatch(value)  # the whole value; RE2: linear time, ASCII digits (model/patterns.py)
     if not m:
         return None
     groups = m.groupdict()

@@ -44,6 +44,7 @@ _MD_FENCES = re.compile(r"^```.*?$", re.MULTILINE)
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_TAG = re.compile(r"<[^>]+>")
+_MD_REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S.*$", re.MULTILINE)  # [id]: url "title" (not shown)
 _MD_LINE_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|^\s*[-:| ]{3,}\s*$", re.MULTILINE)
 _INLINE_MARKS = "*_`~"
 _SPACE_RUNS = re.compile(" {2,}")
@@ -53,6 +54,7 @@ _BLANKS = re.compile(r"\n\s*\n+")
 def plain_text(markdown: str) -> str:
     """Readable text of a Markdown body: markup, tags, images and link targets dropped."""
     text = _MD_FENCES.sub("", markdown) if "```" in markdown else markdown
+    text = _MD_REFDEF.sub("", text) if "]:" in text else text
     text = _MD_IMAGE.sub(" ", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_TAG.sub("", text)

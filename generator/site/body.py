@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 from importlib.metadata import version
 from pathlib import Path
 
 import markdown
 
 from generator.checks.diagnostics import Diagnostic, diag
+from generator.model.links import Hidden, hidden_target
 from generator.site.cache import BuildCache, digest
 from generator.site.plainbody import render_plain
 from generator.site.sanitize import sanitize
@@ -52,12 +55,16 @@ class BodyRenderer:
     instead of rendered again (the key covers the text and the renderer's fingerprint).
     """
 
-    def __init__(self, cache: BuildCache | None = None) -> None:
+    def __init__(self, cache: BuildCache | None = None, hidden: Hidden | None = None) -> None:
         self._md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
         self.cache = cache
+        self.hidden = hidden or Hidden()
         self._fingerprint = renderer_fingerprint() if cache else ""
 
     def render(self, text: str, source: str = "", line: int = 1) -> str:
+        return unlink_hidden(self._cached(text, source, line), source, self.hidden)
+
+    def _cached(self, text: str, source: str, line: int) -> str:
         if self.cache is None:
             return self._render(text, source, line)
         key = digest(self._fingerprint, text)
@@ -86,3 +93,35 @@ class BodyRenderer:
         # headings inside a body start at h2: the page title is the only h1
         html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
         return sanitize(html)
+
+
+# The sanitizer writes every attribute as name="escaped value".
+_LINK_ATTR = re.compile(r'(<(?:a|img|source|video|audio)\b[^>]*?)\s(href|src)="([^"]*)"([^>]*>)')
+_AUTOLINK_TEXT = re.compile(r"(<a(?:\s(?!href=)[^>]*)?>)(https?://[^<]*|/[^<]*)</a>")
+WITHHELD = "（链接指向的内容未公开）"
+
+
+def unlink_hidden(html_text: str, source: str, hidden: Hidden) -> str:
+    """Drop the address of every link or image reaching an unpublished item or file (W102):
+    the link text stays, as plain text, and neither the URL nor the 索引号 slug is published
+    (an autolink, whose text is its address, shows :data:`WITHHELD` instead)."""
+    if not hidden or ("href=" not in html_text and "src=" not in html_text):
+        return html_text
+    dropped: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        target = html.unescape(m.group(3))
+        if hidden_target(target, source, hidden) is None:
+            return m.group(0)
+        dropped.append(target)
+        return m.group(1) + m.group(4)
+
+    out = _LINK_ATTR.sub(keep, html_text)
+    if not dropped:
+        return out
+
+    def withhold(m: re.Match[str]) -> str:
+        text = html.unescape(m.group(2))
+        return f"{m.group(1)}{WITHHELD}</a>" if hidden_target(text, source, hidden) is not None else m.group(0)
+
+    return _AUTOLINK_TEXT.sub(withhold, out)

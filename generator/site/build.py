@@ -26,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import gc
+import hashlib
 import json
 import multiprocessing
 import os
@@ -64,10 +65,11 @@ from generator.site.engine import (
 )
 from generator.site.failures import engine_diagnostics
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
+from generator.site.ownership import cache_problems, mark_site, mark_work, owned_work, target_problems
 from generator.site.pages import PageBuilder, PageJob, StagedPage
 from generator.site.reproducible import engine_clock
 from generator.site.themes import ThemeError, theme_digest
-from generator.source.files import CONFIG_FILE
+from generator.source.files import CONFIG_FILE, is_attachment_path
 
 try:
     import fcntl
@@ -144,6 +146,11 @@ def build_site(
     """
     if project.errors:
         raise BuildError("内容检查未通过")
+    refused = target_problems(project.root, target)
+    if cache and not reference:
+        refused += cache_problems(project.root, project.root / CACHE_DIR)
+    if refused:
+        raise BuildError("构建目标不属于 gongkai，未写入也未删除任何文件", tuple(refused))
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(target):
@@ -169,6 +176,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             entries, interpretations, pages, notes = done
             return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
     work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
+    mark_work(work)
     engine: Engine | None = None
     jobs: list[PageJob] = []
     swapped = False
@@ -209,6 +217,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             except Exception as exc:
                 name = getattr(writer, "__name__", repr(writer))
                 raise BuildError(f"生成 {name} 时出错：{type(exc).__name__}: {exc}") from exc
+        mark_site(out)
         with deferred_signals():
             _swap(out, target, work)
             swapped = True
@@ -256,12 +265,34 @@ def inputs_key(root: Path, inputs: str, build_date: dt.date, target: Path) -> st
     parts += [__version__, theme_digest(root)]  # the shipped theme with the site's theme/ layered over it
     for path in sorted(package.rglob("*.py")):
         if path.is_file():
-            parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+            parts += [path.relative_to(package).as_posix(), file_digest(path)]
     for top in ("catalogue", "content"):
         for path in sorted((root / top).rglob("*")):
-            if path.is_file() and path.suffix != ".md":
-                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+            rel = path.relative_to(root).as_posix()
+            if path.is_file() and (path.suffix != ".md" or is_attachment_path(rel)):  # sources: in ``inputs``
+                parts += [rel, file_digest(path)]
     return digest(*parts)
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file read in chunks (a 2.5 GB video never sits in memory).
+
+    A file that cannot be read (an editor's lock file ``~$通知.docx`` with mode 000) is
+    keyed by its size and time instead: nobody references it (``check`` reports a
+    referenced one, E027), so it must not stop the build.
+    """
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        try:
+            st = path.stat()
+        except OSError:
+            return "missing"
+        return f"unreadable:{st.st_size}:{st.st_mtime_ns}"
+    return h.hexdigest()
 
 
 def source_stamps(root: Path) -> dict[str, list[int]]:
@@ -275,6 +306,8 @@ def unchanged_site(root: Path, target: Path, build_date: dt.date) -> BuildStats 
     Only builds without any diagnostic are remembered, so skipping the check here
     never hides a warning. Costs one read of the sources and a ``stat`` of the output.
     """
+    if target_problems(root, target) or cache_problems(root, root / CACHE_DIR):
+        return None  # the build refuses it, with the reason
     target = target.resolve()
     store = BuildCache(root / CACHE_DIR)
     if store.sources_touched(source_stamps(root)):
@@ -292,6 +325,7 @@ def unchanged_site(root: Path, target: Path, build_date: dt.date) -> BuildStats 
 def _build_reference(project: Project, target: Path) -> BuildStats:
     catalogue = project.public()
     work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
+    mark_work(work)
     try:
         docs, out = work / "docs", work / "site"
         try:
@@ -305,6 +339,7 @@ def _build_reference(project: Project, target: Path) -> BuildStats:
             warnings = build_reference(settings, work / "mkdocs.yml")
         for writer in OUTPUT_WRITERS:
             writer(catalogue, out)
+        mark_site(out)
         with deferred_signals():
             _swap(out, target, work)
     except (EngineError, ThemeError) as exc:
@@ -481,13 +516,17 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def clean_stale(target: Path) -> list[Path]:
-    """Remove temporary folders of killed builds; restore the old site if a swap was cut short."""
+    """Remove temporary folders of killed builds; restore the old site if a swap was cut short.
+
+    Only folders a build marked as its own (:data:`~generator.site.ownership.WORK_MARKER`)
+    are touched: a look-alike name is never deleted.
+    """
     removed: list[Path] = []
     for stale in sorted(target.parent.glob(temp_prefix(target) + "*")):
-        if not stale.is_dir() or stale.is_symlink():
+        if not owned_work(stale):
             continue
         previous = stale / "previous"
-        if not target.exists() and previous.is_dir():
+        if not target.exists() and not target.is_symlink() and previous.is_dir() and not previous.is_symlink():
             os.rename(previous, target)
         shutil.rmtree(stale, ignore_errors=True)
         removed.append(stale)

@@ -49,7 +49,7 @@ class Column:
 
 
 def _url(cat: Catalogue, path: str) -> str:
-    return cat.config.url.rstrip("/") + "/" + path
+    return cat.config.url.rstrip("/") + "/" + U.href(path)
 
 
 def _ids(entries: list[Entry]) -> list[str]:

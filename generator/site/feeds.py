@@ -47,7 +47,7 @@ def render_feed(cat: Catalogue, name: str, items: Sequence[Item]) -> str:
         f"  <author><name>{escape(cat.config.footer.get('sponsor') or cat.config.name)}</name></author>",
     ]
     for item in items:
-        url = base + U.item_url(item)
+        url = base + U.href(U.item_url(item))
         lines += [
             "  <entry>",
             f"    <title>{escape(item.title)}</title>",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html as _html
 from collections.abc import Iterable
+from urllib.parse import quote
 
 
 def esc(value: object) -> str:
@@ -28,10 +29,12 @@ def a(href: str, text: str, cls: str = "") -> str:
 def rel(from_url: str, to_url: str) -> str:
     """Relative link between two directory URLs ('' is the home page).
 
-    Relative links keep the site working under any base path (e.g. /xxgk/).
+    Relative links keep the site working under any base path (e.g. /xxgk/). Both are
+    site paths as written to disk; the result is percent-encoded (``#``, ``?``, ``%``,
+    spaces, non-ASCII), so a file named ``会议纪要#2.txt`` is reachable.
     """
     depth = from_url.count("/") if from_url else 0
-    target = to_url or ""
+    target = quote(to_url or "", safe="/")
     return ("../" * depth + target) or "./"
 
 

@@ -49,7 +49,7 @@ class PageBuilder:
     def __init__(self, cat: Catalogue, cache: BuildCache | None = None) -> None:
         self.cat = cat
         self.cfg = cat.config
-        self.body = BodyRenderer(cache)
+        self.body = BodyRenderer(cache, cat.hidden)
 
     def jobs(self) -> list[PageJob]:
         """Every page of the site, in a stable order, each built only when asked."""

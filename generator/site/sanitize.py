@@ -117,10 +117,11 @@ URL_ATTRS = frozenset({"href", "src", "cite"})
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 # Identifiers an editor may give an element; ids of the theme and the page are reserved
 # (an editor's id="gk-content" or id="__md_scope" would hijack the page's own scripts).
-_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_:.\-]{0,63}$")
+_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_:.\-]{0,63}\Z")
 _RESERVED_ID = re.compile(r"^(gk-|md-|__|search|palette|document\$|location\$)", re.IGNORECASE)
-_CLASS_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,63}$")
-_NUMBER_RE = re.compile(r"^\d{1,4}%?$")
+_CLASS_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,63}\Z")
+_LANG_RE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}\Z")
+_NUMBER_RE = re.compile(r"^[0-9]{1,4}%?\Z")
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _ALIGN_STYLE = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$", re.IGNORECASE)
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+")
@@ -172,6 +173,12 @@ def clean_attr(tag: str, name: str, value: str) -> tuple[str, str] | None:
         return (name, value) if value in ("ltr", "rtl", "auto") else None
     if name == "open":
         return (name, "")
+    if name == "title":
+        # A tooltip is text. Material's content.tooltips (off in gongkai, see engine.py)
+        # builds tooltips with innerHTML from title: markup in a title must never get there.
+        return None if "<" in value or ">" in value else (name, value)
+    if name == "lang":
+        return (name, value) if _LANG_RE.match(value) else None
     return (name, value)
 
 

@@ -40,7 +40,7 @@ def stats_of(cat: Catalogue) -> list[YearStats]:
 
 # ------------------------------------------------------------------ JSON
 def _entry_ref(cat: Catalogue, e: Entry) -> dict[str, str]:
-    return {"index_no": e.index_no, "title": e.title, "url": cat.config.url.rstrip("/") + "/" + U.item_url(e)}
+    return {"index_no": e.index_no, "title": e.title, "url": cat.config.url.rstrip("/") + "/" + U.href(U.item_url(e))}
 
 
 def _row_json(cat: Catalogue, row: Row) -> dict[str, Any]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from generator.model.entry import Item
 from generator.model.identifiers import slugify_index_no
 
@@ -71,3 +73,13 @@ def paged(url: str, page: int) -> str:
 def to_file(url: str) -> str:
     """Staging Markdown file for a directory URL."""
     return f"{url}index.md" if url else "index.md"
+
+
+def href(path: str) -> str:
+    """A site path (as written to disk) as it must appear in a link: percent-encoded.
+
+    File and page names come from editors (``会议纪要#2.txt``, ``关于我们``): ``#``, ``?``,
+    ``%``, spaces, quotes and non-ASCII are encoded (UTF-8), ``/`` is kept. Every link,
+    feed, sitemap and export URL built from a path goes through here.
+    """
+    return quote(path, safe="/")

@@ -12,6 +12,13 @@ CONTENT_DIR = "content"
 INTERPRETATIONS_DIR = "content/interpretations"
 PAGES_DIR = "content/pages"
 CONFIG_FILE = "site_config.yml"
+# Folders of attachments and media: a Markdown file there is a published file, not a source.
+ATTACHMENT_DIRS = ("catalogue/files", "content/files", "content/media")
+
+
+def is_attachment_path(rel: str) -> bool:
+    """True for a path inside one of :data:`ATTACHMENT_DIRS`."""
+    return any(rel.startswith(folder + "/") for folder in ATTACHMENT_DIRS)
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ PROBLEMS = {
 
 
 def kind_of(rel: str) -> str | None:
+    if is_attachment_path(rel):
+        return None
     if rel.startswith(CATALOGUE_DIR + "/"):
         return "entry"
     if rel.startswith(INTERPRETATIONS_DIR + "/"):
@@ -53,7 +62,8 @@ def kind_of(rel: str) -> str | None:
 def discover(root: Path) -> list[SourceRef]:
     """All Markdown sources under catalogue/ and content/, sorted by path.
 
-    Hidden files and folders are skipped. Symbolic links are followed only when
+    Hidden files and folders are skipped, and so are the attachment folders
+    (:data:`ATTACHMENT_DIRS`): a ``.md`` attachment is not an entry. Symbolic links are followed only when
     they stay inside ``root``; a link to a folder outside is returned as one
     source with ``problem="outside"`` (nothing beneath it is read), and so are
     broken links and special files (pipes, devices), so the checks can report them
@@ -69,6 +79,9 @@ def discover(root: Path) -> list[SourceRef]:
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for d in list(dirnames):
                 p = Path(dirpath) / d
+                if is_attachment_path(p.relative_to(root).as_posix() + "/"):
+                    dirnames.remove(d)
+                    continue
                 if p.is_symlink() and not _inside(p, root_real):
                     dirnames.remove(d)
                     rel = p.relative_to(root).as_posix()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -42,6 +43,59 @@ def sample_url(sample_site: Path) -> Iterator[str]:
     server.shutdown()
 
 
+# ------------------------------------------------------------------ the rule for every browser test
+# Any console error, failed request, uncaught page error or HTTP status >= 400 in any page of any
+# context fails the test that caused it (checked when the test ends). A test that provokes one on
+# purpose says so, precisely: @pytest.mark.browser_allows(r"regex matched against the problem").
+_PROBLEMS: list[str] = []
+
+
+def _watch(context: Any) -> Any:
+    context.on("console", lambda m: _PROBLEMS.append(f"console error: {m.text}") if m.type == "error" else None)
+    context.on("weberror", lambda e: _PROBLEMS.append(f"page error: {e.error}"))
+    context.on("requestfailed", _request_failed)
+    context.on("response", lambda r: _PROBLEMS.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    return context
+
+
+def _request_failed(request: Any) -> None:
+    # net::ERR_ABORTED: the page navigated away before the response (a test going to the next
+    # page while the favicon loads), not a failure of the site; a missing file still shows as HTTP 404.
+    if "ERR_ABORTED" not in (request.failure or ""):
+        _PROBLEMS.append(f"request failed: {request.url} ({request.failure})")
+
+
+class _WatchedBrowser:
+    """The Chromium browser, every context of which reports its problems to :data:`_PROBLEMS`."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs: Any) -> Any:
+        return _watch(self._browser.new_context(**kwargs))
+
+    def new_page(self, **kwargs: Any) -> Any:
+        context = self.new_context(**kwargs)
+        page = context.new_page()
+        page.on("close", lambda _: context.close())
+        return page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def browser_problems(request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """Fails the test on any console error, failed request, page error or HTTP >= 400."""
+    _PROBLEMS.clear()
+    yield _PROBLEMS
+    allowed = [re.compile(p) for m in request.node.iter_markers("browser_allows") for p in m.args]
+    left = [p for p in _PROBLEMS if not any(a.search(p) for a in allowed)]
+    _PROBLEMS.clear()
+    if left:
+        pytest.fail("browser problems:\n" + "\n".join(left[:20]), pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -49,7 +103,7 @@ def chromium() -> Iterator[Any]:
         pytest.fail("Debian chromium is required for browser tests: apt-get install chromium")
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield _WatchedBrowser(browser)
         browser.close()
 
 

@@ -81,7 +81,9 @@ def engine_config(
             "custom_dir": str(theme),
             "language": "zh",
             "font": False,
-            "features": ["navigation.tabs", "navigation.top", "navigation.indexes", "content.tooltips"],
+            # not content.tooltips: it builds tooltips with innerHTML from every title attribute
+            # (the theme's too: nav titles are unescaped by striptags), so a title became markup
+            "features": ["navigation.tabs", "navigation.top", "navigation.indexes"],
             "palette": [
                 {
                     "scheme": "default",

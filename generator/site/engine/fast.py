@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from generator.site import urls as U
 from generator.site.engine.config import shipped_theme
@@ -74,7 +75,8 @@ class Engine:
             self.log.__exit__()
             raise EngineError(f"MkDocs: {describe(exc)}; {'; '.join(self.records.records)}") from exc
         self.site_dir = Path(self.shared.config.site_dir)
-        self.nav_urls = {p.url for p in self.shared.nav.pages}
+        # MkDocs percent-encodes its page URLs; ours are the plain paths (see urls.href)
+        self.nav_urls = {unquote(p.url) for p in self.shared.nav.pages}
         self._order = {url: i for i, url in enumerate(self.shared.by_url)}  # doc_files order
         folders: dict[str, int] = {}
         for url in urls:
@@ -110,7 +112,7 @@ class Engine:
         by_url: dict[str, Page] = {}
         for file in doc_files:
             page = file.page if file.page is not None else Page(None, file, config)
-            by_url[page.url] = page
+            by_url[unquote(page.url)] = page
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files()
         return Shared(config, files, doc_files, nav, env, by_url)
