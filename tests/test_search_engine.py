@@ -116,9 +116,10 @@ def test_the_shards_expand_to_the_lunr_py_index(corpus: tuple[Path, Path, list[s
     search, full, _ = corpus
     shards = [json.loads(f.read_text(encoding="utf-8")) for f in (search / "shards").glob("*.json")]
     manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
+    lengths = json.loads((search / "lengths.json").read_text(encoding="utf-8"))
     assert manifest["heavy"] and len(shards) > len(manifest["heavy"]) + 5
     expected = json.loads(full.read_text(encoding="utf-8"))
-    assert expand(shards, [f.name for f in FIELDS], manifest["documents"], []) == expected
+    assert expand(shards, [f.name for f in FIELDS], [f.boost for f in FIELDS], lengths, []) == expected
 
 
 def test_the_comparison_sees_a_changed_weight(corpus: tuple[Path, Path, list[str]]) -> None:
