@@ -144,6 +144,10 @@ def test_a_tampered_previous_file_is_computed_again(catalogue: Catalogue, tmp_pa
     for victim in victims:
         victim.write_text("[]\n", encoding="utf-8")
     (before / "shards" / victims[1].name).unlink()
+    same_size = sorted((before / "shards").glob("*.json"))[-1]  # edited in place, size kept
+    data = same_size.read_bytes()
+    same_size.write_bytes(data.replace(b"1", b"2", 1))
+    assert len(same_size.read_bytes()) == len(data) != 0 and same_size.read_bytes() != data
     cat = edited(catalogue, {30: replace_in_body("的", "和")})
     build(cat, after, state, previous=before)
     build(cat, clean)

@@ -9,7 +9,8 @@ whose rank among the terms introduced by one document shifts.
 
 The previous build leaves its state next to the cache (:func:`save_state`: per document
 a key of everything its postings and snippet text are made from, the postings, ranks,
-the shard layout and the hash of every file written). :func:`update` takes the previous
+the shard layout and the hash, size, modification time and inode of every file written;
+an unchanged file is hard-linked from the previous build when those still match). :func:`update` takes the previous
 postings, splices in the edited documents' new rows and recomputes first appearances
 exactly as a clean build numbers them: the result is byte for byte the index a clean
 build writes (``tests/test_search_incremental.py``).
@@ -33,7 +34,7 @@ from generator.model.entry import Entry, Item
 from generator.search.documents import FIELDS, search_doc
 from generator.search.postings import FIELD_BITS, Postings
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 STATE_FILE = "search-state.pickle"
 MAX_CHANGED = 0.02  # above this share of edited documents, a clean build is as fast
 UNSEEN = 0xFFFFFFFF  # the origin of a term new to the postings, until computed
@@ -46,6 +47,14 @@ def document_key(item: Item) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
+Stamp = tuple[str, int, int, int]  # sha256, size, mtime_ns, inode
+
+
+def stamp(path: Path, sha: str) -> Stamp:
+    st = path.stat()
+    return sha, st.st_size, st.st_mtime_ns, st.st_ino
+
+
 @dataclass
 class State:
     params: list[Any]  # what else decides the files (thresholds, fields, format)
@@ -53,7 +62,7 @@ class State:
     postings: Postings
     ranks: np.ndarray  # per term number: rank among the terms of its origin
     layout: dict[str, list[str]]  # shard file → its terms
-    hashes: dict[str, str]  # file (relative to search/) → sha256
+    files: dict[str, Stamp]  # file (relative to search/) → its sha256 and what stat said after the build
 
 
 def load_state(folder: Path, params: list[Any]) -> State | None:

@@ -57,7 +57,15 @@ from generator.search.documents import (
     search_items,
     snippet_text,
 )
-from generator.search.incremental import State, changed_documents, document_key, load_state, save_state, update
+from generator.search.incremental import (
+    State,
+    changed_documents,
+    document_key,
+    load_state,
+    save_state,
+    stamp,
+    update,
+)
 from generator.search.postings import K1, B, Grouped, Postings, first_ranks, merge
 from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost
 from generator.search.tokenizer import PIPELINE_LABELS
@@ -240,8 +248,9 @@ def write_index(
     With ``state`` (a folder of the build cache) the build keeps what it needs to update
     the index next time; when ``previous`` (the last build's ``search/``) and the state
     agree and only a few documents changed, only those are tokenized again and only the
-    files they change are computed: the rest are copied from ``previous`` (each checked
-    against the hash the state recorded). Either way the files are the same bytes.
+    files they change are computed: the rest are hard-linked from ``previous`` (each
+    checked against the size, time and inode the state recorded). Either way the files are
+    the same bytes.
     """
     items = search_items(cat)
     workers = workers or min(2, os.cpu_count() or 1)
@@ -305,7 +314,8 @@ def write_index(
     lap("facets, manifest")
     if state is not None:
         files = {name: sorted(terms, key=js_order) for name, terms in layout.files.items()}
-        save_state(state, State(params, keys, p, ranks, files, {rel: sha for rel, sha, _ in written}))
+        stamps = {rel: stamp(out / rel, sha) for rel, sha, _ in written}
+        save_state(state, State(params, keys, p, ranks, files, stamps))
         lap("state")
     size = sum(n for _, _, n in written)
     return IndexStats(len(items), len(p.ids), len(p.term), len(layout.files), size, seconds, reused)
@@ -338,16 +348,24 @@ def _incremental(
     reused = 0
 
     def reuse(rel: str) -> bool:
+        """Link (or copy) an unchanged file of the previous build, if it is what the build wrote."""
         nonlocal reused
-        sha = old.hashes.get(rel)
+        was = old.files.get(rel)
+        source = previous / rel
         try:
-            data = (previous / rel).read_bytes()
+            st = source.stat()
         except OSError:
             return False
-        if sha is None or hashlib.sha256(data).hexdigest() != sha:
+        if was is None or (st.st_size, st.st_mtime_ns, st.st_ino) != was[1:]:
             return False
-        (out / rel).write_bytes(data)
-        written.append((rel, sha, len(data)))
+        try:
+            os.link(source, out / rel)
+        except OSError:  # another file system: copy, checking the bytes
+            data = source.read_bytes()
+            if hashlib.sha256(data).hexdigest() != was[0]:
+                return False
+            (out / rel).write_bytes(data)
+        written.append((rel, was[0], st.st_size))
         reused += 1
         return True
 
