@@ -72,14 +72,16 @@ class Layout:
     def __init__(self, sizes: Iterable[tuple[str, int]], heavy: int = HEAVY_POSTINGS, target: int = TARGET_COST):
         sizes = list(sizes)
         self.heavy = sorted((t for t, n in sizes if n >= heavy), key=js_order)
-        light = [(t, n) for t, n in sizes if n < heavy]
-        per_ns: dict[str, int] = {}
-        for term, n in light:
-            ns = namespace(term)
-            per_ns[ns] = per_ns.get(ns, 0) + cost(n)
+        light: list[tuple[str, str]] = []  # (term, namespace)
+        per_ns = dict.fromkeys(NAMESPACES, 0)
+        for term, n in sizes:
+            if n < heavy:
+                ns = namespace(term)
+                light.append((term, ns))
+                per_ns[ns] += cost(n)
         self.counts = shard_counts(per_ns, target)
         self.files: dict[str, list[str]] = {f"{ns}{i}": [] for ns in NAMESPACES for i in range(self.counts[ns])}
         for term in self.heavy:
             self.files.setdefault(heavy_name(term), []).append(term)
-        for term, _ in light:
-            self.files[shard_name(term, self.counts)].append(term)
+        for term, ns in light:
+            self.files[f"{ns}{fnv1a(term) % self.counts[ns]}"].append(term)
