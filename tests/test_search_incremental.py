@@ -17,6 +17,7 @@ import pytest
 
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry
+from generator.search import index as search_index
 from generator.search.incremental import STATE_FILE
 from generator.search.index import IndexStats, write_index
 from tests.conftest import ProjectFactory
@@ -164,3 +165,20 @@ def test_added_or_removed_documents_build_clean(catalogue: Catalogue, tmp_path: 
     assert differing(after, clean) == []
     shutil.rmtree(after)
     assert build(catalogue, after, state, previous=clean).reused == 0  # a document added: a clean build
+
+
+def test_a_state_from_other_code_or_settings_is_not_used(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state, before, after = tmp_path / "state", tmp_path / "before", tmp_path / "after"
+    build(catalogue, before, state)
+    cat = edited(catalogue, {4: replace_in_body("的", "和")})
+    monkeypatch.setattr(search_index, "code_fingerprint", lambda: "other code")
+    assert build(cat, after, state, previous=before).reused == 0
+    monkeypatch.undo()
+    build(catalogue, before2 := tmp_path / "before2", state)
+    assert write_index(cat, tmp_path / "other", lambda item: "x/", workers=1, heavy=HEAVY + 1, target=TARGET,
+                       state=state, previous=before2).reused == 0  # fmt: skip
+    assert build(cat, tmp_path / "same", state, previous=before2).reused == 0  # that build replaced the state
+    build(catalogue, before3 := tmp_path / "before3", state)
+    assert build(cat, tmp_path / "again", state, previous=before3).reused > 0  # same code and settings: used

@@ -40,6 +40,15 @@ MAX_CHANGED = 0.02  # above this share of edited documents, a clean build is as 
 UNSEEN = 0xFFFFFFFF  # the origin of a term new to the postings, until computed
 
 
+def code_fingerprint() -> str:
+    """The search package's code: a state written by other code (tokenizer, plain text,
+    format) is not used."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 def document_key(item: Item) -> str:
     """Everything a document's postings and snippet text are made from."""
     number = item.doc_number if isinstance(item, Entry) else None

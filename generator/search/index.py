@@ -60,6 +60,7 @@ from generator.search.documents import (
 from generator.search.incremental import (
     State,
     changed_documents,
+    code_fingerprint,
     document_key,
     load_state,
     save_state,
@@ -267,6 +268,7 @@ def write_index(
         seconds[phase] = clock[-1] - clock[-2]
 
     params: list[Any] = [FORMAT_VERSION, heavy, target, DOCS_PER_FILE, [[f.name, f.boost, f.mode] for f in FIELDS]]
+    params.append(code_fingerprint() if state is not None else "")
     keys = [document_key(item) for item in items] if state is not None else []
     old = load_state(state, params) if state is not None and previous is not None and previous.is_dir() else None
     changed = changed_documents(old.keys, keys) if old is not None else None
