@@ -20,7 +20,7 @@ import pytest
 from lunr import lunr
 from lunr.builder import Builder
 
-from generator.search.compact import expand
+from generator.search.compact import codes, expand
 from generator.search.documents import FIELDS, search_docs
 from generator.search.index import write_index
 from generator.search.postings import thousandths
@@ -224,3 +224,26 @@ def test_engine_rounds_weights_as_python_rounds(tmp_path: Path) -> None:
     got = json.loads(result.stdout)
     assert [k / 1000 for k in got] == [round(x, 3) for x in values]
     assert got == [thousandths(x) for x in values]
+
+
+def test_engine_reads_coded_numbers_as_python_writes_them() -> None:
+    """Postings lists are strings of codes(): small numbers one character, others escaped."""
+    rng = random.Random(5)
+    lists = [
+        [rng.choice([rng.randrange(61), rng.randrange(61, 10**6)]) for _ in range(rng.randrange(50))]
+        for _ in range(200)
+    ]
+    lists += [[0, 60, 61, 62, 100, 999_999, 1]]
+    script = (
+        "const G = require(process.argv[1]); let s = ''; process.stdin.on('data', (c) => { s += c; });"
+        "process.stdin.on('end', () => process.stdout.write(JSON.stringify(JSON.parse(s).map(G.uncodes))));"
+    )
+    result = subprocess.run(
+        [node(), "-e", script, str(JS_DIR / "engine.js")],
+        input=json.dumps([codes(values) for values in lists]),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(result.stdout) == lists

@@ -18,7 +18,7 @@ from lunr import lunr
 from lunr.builder import Builder
 
 from generator.search import index as search_index
-from generator.search.compact import expand, js_order, records, ref_of, shard_text
+from generator.search.compact import DIGITS, codes, expand, js_order, records, ref_of, shard_text, uncodes
 from generator.search.documents import FIELDS, plain_text, search_docs
 from generator.search.index import new_postings, write_index
 from generator.search.postings import Grouped, Postings, first_ranks, merge, thousandths
@@ -247,6 +247,7 @@ def test_search_output_layout(site: Path) -> None:
         for rec in json.loads((folder / "shards" / f"{name}.json").read_text(encoding="utf-8")):
             assert isinstance(rec[0], str) and isinstance(rec[1], int) and isinstance(rec[2], int)
             assert isinstance(rec[3], float) and len(rec) == 4 + len(FIELDS)
+            assert all(p == 0 or (isinstance(p[0], str) and isinstance(p[1], str)) for p in rec[4:])
     assert [f.name for f in (folder / "docs").glob("*.json")] == ["0.json"]  # 16 documents a file
     assert len(json.loads((folder / "docs" / "0.json").read_text(encoding="utf-8"))) == 4
     assert sorted(f.stem for f in (folder / "text").glob("*.json")) == ["0", "1", "2", "3"]
@@ -375,3 +376,9 @@ def test_weighing_in_batches_writes_the_same_files(
     files = sorted(p.relative_to(a) for p in a.rglob("*.json"))
     assert files == sorted(p.relative_to(b) for p in b.rglob("*.json"))
     assert [f for f in files if (a / f).read_bytes() != (b / f).read_bytes()] == []
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**7)))
+def test_codes_read_back(values: list[int]) -> None:
+    assert uncodes(codes(values)) == values
+    assert codes(values) == "".join(DIGITS[v] if v < len(DIGITS) else f"Z{v}," for v in values)

@@ -14,8 +14,10 @@ rank among the terms first appearing there: (origin, rank) orders terms as lunr'
 index (``_index``) does. ``idf`` is lunr's idf of the term (a double, as Python writes
 it). ``p_f`` is ``0`` when no document has the term in field ``f``, else ``[gaps, tf]``:
 the ascending document numbers as gaps (the first number, then differences) and the
-term's frequency in each. ``lengths.json`` holds every document's field lengths; with
-them the weight of a posting is lunr's BM25 (:func:`generator.search.postings.weight`).
+term's frequency in each, each list a string of :func:`codes` (a number below 61 is one
+character of ``DIGITS``, a larger one ``Z<decimal>,``). ``lengths.json`` holds every
+document's field lengths; with them the weight of a posting is lunr's BM25
+(:func:`generator.search.postings.weight`).
 A document number ``n`` is the lunr ref ``n`` in base 36.
 
 Nothing is lost: :func:`expand` rebuilds lunr's serialized index from records and
@@ -28,6 +30,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+import numpy as np
 
 from generator.search.postings import Grouped, kd, weight
 
@@ -42,11 +46,39 @@ def ints(values: list[int]) -> str:
     return str(values).replace(" ", "")
 
 
-def record(term: str, origin: int, rank: int, idf: float, by_field: Sequence[tuple[list[int], list[int]]]) -> str:
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXY"  # 0–60: one character each
+ESCAPE = "Z"  # a larger number: Z, its decimal digits, a comma
+_TABLE = np.frombuffer(DIGITS.encode(), dtype=np.uint8)
+_VALUE = {c: n for n, c in enumerate(DIGITS)}
+
+
+def codes(values: Sequence[int] | np.ndarray) -> str:
+    """Non-negative integers as a string: 15% smaller than a JSON array once gzipped."""
+    a = np.asarray(values, dtype=np.int64)
+    if len(a) and int(a.max()) >= len(DIGITS):
+        return "".join(DIGITS[x] if x < len(DIGITS) else f"{ESCAPE}{x}," for x in a.tolist())
+    return _TABLE[a].tobytes().decode("ascii")
+
+
+def uncodes(text: str) -> list[int]:
+    """The integers of :func:`codes` (engine.js reads them the same way)."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == ESCAPE:
+            end = text.index(",", i)
+            out.append(int(text[i + 1 : end]))
+            i = end + 1
+        else:
+            out.append(_VALUE[text[i]])
+            i += 1
+    return out
+
+
+def record(term: str, origin: int, rank: int, idf: float, by_field: Sequence[tuple[Any, Any]]) -> str:
     """One term record as JSON text, from per field (document gaps, term frequencies)."""
     parts = [json.dumps(term, ensure_ascii=False), str(origin), str(rank), repr(idf)]
     for gaps, tf in by_field:
-        parts.append(f"[{ints(gaps)},{ints(tf)}]" if gaps else "0")
+        parts.append(f'["{codes(gaps)}","{codes(tf)}"]' if len(gaps) else "0")
     return f"[{','.join(parts)}]"
 
 
@@ -77,7 +109,7 @@ def decode(rec: Sequence[Any]) -> tuple[str, tuple[int, int], float, list[list[t
         pairs: list[tuple[int, int]] = []
         if p:
             doc = 0
-            for gap, tf in zip(p[0], p[1], strict=True):
+            for gap, tf in zip(uncodes(p[0]), uncodes(p[1]), strict=True):
                 doc += gap
                 pairs.append((doc, tf))
         out.append(pairs)

@@ -136,11 +136,12 @@ class Grouped:
         for t, f, a, b in zip(term[starts].tolist(), fld[starts].tolist(), bounds, bounds[1:], strict=False):
             self.runs.setdefault(t, []).append((f, a, b))
 
-    def by_field(self, number: int) -> list[tuple[list[int], list[int]]]:
+    def by_field(self, number: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per field: the document gaps of term ``number`` and its term frequencies."""
-        out: list[tuple[list[int], list[int]]] = [([], []) for _ in self.fields]
+        none: np.ndarray = np.zeros(0, dtype=np.int64)
+        out: list[tuple[np.ndarray, np.ndarray]] = [(none, none) for _ in self.fields]
         for f, a, b in self.runs.get(number, ()):
-            out[f] = (self.gaps[a:b].tolist(), self.tf[a:b].tolist())
+            out[f] = (self.gaps[a:b], self.tf[a:b])
         return out
 
     def idf(self, number: int) -> float:

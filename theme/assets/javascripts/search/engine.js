@@ -109,7 +109,25 @@
     return Math.round(parseFloat(score.toFixed(3)) * 1000);
   }
 
-  var ORIGIN = 16777216;  // index = origin * 2^24 + rank: lunr's term order (< 2^53)
+  var ORIGIN = 16777216;  // index = origin * 2^24 + rank: lunr's term order (< 2^53 below 2^26 documents)
+
+  /* The integers of compact.py's codes(): 0–60 one character of DIGITS each, a larger
+   * number "Z" + decimal digits + ",". */
+  var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXY", ESCAPE = 90;  // "Z"
+  var VALUE = new Int8Array(128);
+  for (var v = 0; v < DIGITS.length; v++) { VALUE[DIGITS.charCodeAt(v)] = v; }
+  function uncodes(text) {
+    var out = [];
+    for (var i = 0; i < text.length;) {
+      var c = text.charCodeAt(i);
+      if (c === ESCAPE) {
+        var end = text.indexOf(",", i);
+        out.push(parseInt(text.slice(i + 1, end), 10));
+        i = end + 1;
+      } else { out.push(VALUE[c]); i++; }
+    }
+    return out;
+  }
 
   /* A term record decoded: {term, index, fields: [{docs, milli}]} (compact.py's decode): the
    * weight of docs[j] is milli[j] / 1000, the double lunr.py writes as round(weight, 3) — BM25
@@ -120,7 +138,7 @@
     for (var f = 0; f < this.fields.length; f++) {
       var p = record[4 + f];
       if (!p) { fields.push(NONE); continue; }
-      var gaps = p[0], tfs = p[1], docs = new Int32Array(gaps.length), milli = new Array(gaps.length);
+      var gaps = uncodes(p[0]), tfs = uncodes(p[1]), docs = new Int32Array(gaps.length), milli = new Array(gaps.length);
       var norm = this.norms[f], boost = this.boosts[f], doc = 0;
       for (var k = 0; k < gaps.length; k++) {
         doc += gaps[k];
@@ -419,7 +437,7 @@
 
   return {
     create: function (options) { return new Engine(options); },
-    fnv1a: fnv1a, shardOf: shardOf, namespace: namespace, thousandths: thousandths,
+    fnv1a: fnv1a, shardOf: shardOf, namespace: namespace, thousandths: thousandths, uncodes: uncodes,
     highlight: highlight, snippet: snippet, FACET_KEYS: FACET_KEYS
   };
 });
