@@ -182,3 +182,19 @@ def test_a_state_from_other_code_or_settings_is_not_used(
     assert build(cat, tmp_path / "same", state, previous=before2).reused == 0  # that build replaced the state
     build(catalogue, before3 := tmp_path / "before3", state)
     assert build(cat, tmp_path / "again", state, previous=before3).reused > 0  # same code and settings: used
+
+
+def test_a_damaged_state_is_not_used(catalogue: Catalogue, tmp_path: Path) -> None:
+    state, before = tmp_path / "state", tmp_path / "before"
+    build(catalogue, before, state)
+    build(catalogue, tmp_path / "again", state, previous=before)
+    rows = sorted(f.name for f in state.glob("*.bin"))
+    assert len(rows) == 3 and len({name.split("-", 1)[1] for name in rows}) == 1  # one state's rows, no leftovers
+    cat = edited(catalogue, {11: replace_in_body("的", "和")})
+    truncated = state / rows[0]
+    truncated.write_bytes(truncated.read_bytes()[:-4])
+    assert build(cat, tmp_path / "after", state, previous=tmp_path / "again").reused == 0
+    (state / STATE_FILE).write_bytes(b"not a pickle")
+    assert build(cat, tmp_path / "after2", state, previous=tmp_path / "after").reused == 0
+    build(cat, tmp_path / "clean")
+    assert differing(tmp_path / "after", tmp_path / "clean") == differing(tmp_path / "after2", tmp_path / "clean") == []

@@ -34,7 +34,7 @@ from generator.model.entry import Entry, Item
 from generator.search.documents import FIELDS, search_doc
 from generator.search.postings import FIELD_BITS, Postings
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 STATE_FILE = "search-state.pickle"
 MAX_CHANGED = 0.02  # above this share of edited documents, a clean build is as fast
 UNSEEN = 0xFFFFFFFF  # the origin of a term new to the postings, until computed
@@ -74,23 +74,49 @@ class State:
     files: dict[str, Stamp]  # file (relative to search/) → its sha256 and what stat said after the build
 
 
+ROWS = ("term", "key", "tf")  # the postings' row arrays, kept in files of their own
+
+
 def load_state(folder: Path, params: list[Any]) -> State | None:
     try:
         with (folder / STATE_FILE).open("rb") as f:
-            version, state = pickle.load(f)
+            version, state, rows = pickle.load(f)
+        if version != STATE_VERSION or not isinstance(state, State) or state.params != params:
+            return None
+        token, count = rows
+        for name in ROWS:
+            values: array[int] = array("I")
+            with (folder / f"{name}-{token}.bin").open("rb") as f:
+                values.fromfile(f, count)
+            setattr(state.postings, name, values)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-        return None
-    if version != STATE_VERSION or not isinstance(state, State) or state.params != params:
         return None
     return state
 
 
 def save_state(folder: Path, state: State) -> None:
+    """The state, its postings' rows written straight from their arrays (a pickle would copy
+    them: ~1 GB at 100k documents); the pickle names the row files it belongs with."""
     folder.mkdir(parents=True, exist_ok=True)
+    p = state.postings
+    token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]
+    for name in ROWS:
+        with (folder / f"{name}-{token}.bin").open("wb") as f:
+            getattr(p, name).tofile(f)
+    rows = {name: getattr(p, name) for name in ROWS}
     tmp = folder / f".{STATE_FILE}.{os.getpid()}"
-    with tmp.open("wb") as f:
-        pickle.dump((STATE_VERSION, state), f, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        for name in ROWS:
+            setattr(p, name, array("I"))
+        with tmp.open("wb") as f:
+            pickle.dump((STATE_VERSION, state, (token, len(rows["term"]))), f, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        for name, values in rows.items():
+            setattr(p, name, values)
     os.replace(tmp, folder / STATE_FILE)
+    for old in folder.glob("*-*.bin"):  # the rows of earlier states
+        if not old.name.endswith(f"-{token}.bin"):
+            old.unlink(missing_ok=True)
 
 
 def changed_documents(old: Sequence[str], new: Sequence[str]) -> list[int] | None:
