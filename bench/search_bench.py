@@ -18,6 +18,7 @@ here is a test.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gzip
 import os
@@ -43,6 +44,8 @@ from generator.site import urls as U
 from generator.site.engine import THEME_DIR, lunr_js_path
 
 BUILD_DATE = dt.date(2026, 1, 15)
+PRELOAD = ("manifest.json", "facets.json", "lengths.json")  # loaded when the page opens
+EDIT = "本办法自发布之日起施行，由市人民政府办公室负责解释。"  # --edit: inserted after the first 。 of one body
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 QUERIES = [
@@ -199,7 +202,7 @@ def browser_figures(root: Path, runs: int) -> dict[str, Any]:
                     page.on("requestfinished", lambda r, f=fetched: f.append(r.url))
                     page.goto(url)
                     page.evaluate("engine.init()")
-                    out["preload_gzip"] = sum(gz(root / "search" / name) for name in ("manifest.json", "facets.json"))
+                    out["preload_gzip"] = sum(gz(root / "search" / name) for name in PRELOAD)
                     fetched.clear()
                     marks = page.evaluate("q => timeQuery(q)", query)
                     files = [root / u.split(url, 1)[1].split("?")[0] for u in fetched]
@@ -213,6 +216,34 @@ def browser_figures(root: Path, runs: int) -> dict[str, Any]:
         server.terminate()
         server.wait()
     return out
+
+
+def edit_figures(cat: Catalogue, root: Path, workers: int) -> None:
+    """One entry edited (a sentence added to the middle entry's body), the index rebuilt from
+    the clean build's state: time, and the files whose bytes differ from the clean build's."""
+    entries = list(cat.entries.values())
+    n = len(entries) // 2
+    e = entries[n]
+    cut = e.body.find("。") + 1
+    entries[n] = dataclasses.replace(e, body=e.body[:cut] + EDIT + e.body[cut:])
+    edited = Catalogue.build(cat.config, entries, cat.interpretations.values(), cat.pages, cat.build_date)
+    print(f"edit: entry {n} ({e.index_no}), {len(EDIT)} characters added; load average {load_average()}")
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
+    stats = write_index(edited, root / "edited", U.item_url, workers=workers, state=root / "state",
+                        previous=root / "search")  # fmt: skip
+    wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+    before, after = root / "search", root / "edited"
+    names = {str(f.relative_to(before)) for f in before.rglob("*.json")} | {
+        str(f.relative_to(after)) for f in after.rglob("*.json")
+    }
+    changed = sorted(m for m in names if not (before / m).is_file() or not (after / m).is_file()
+                     or (before / m).read_bytes() != (after / m).read_bytes())  # fmt: skip
+    shards = [m for m in changed if m.startswith("shards/")]
+    phases = ", ".join(f"{name} {s:.1f} s" for name, s in stats.seconds.items())
+    print(f"incremental index build: {wall:.1f} s, {cpu:.1f} CPU-seconds ({phases}); {stats.reused} files copied; "
+          f"{len(changed)} of {len(names)} files differ from the clean build's: {len(shards)} of {stats.shards} "
+          f"shard files, and {', '.join(m for m in changed if not m.startswith('shards/'))}; "
+          f"load average after: {load_average()}")  # fmt: skip
 
 
 def cpu_seconds() -> float:
@@ -232,6 +263,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", type=int, default=1, help="run the queries N times (each in a fresh page)")
     parser.add_argument("--no-browser", action="store_true", help="build the index only")
+    parser.add_argument("--edit", action="store_true",
+                        help="then edit one entry (a sentence added) and rebuild incrementally: time and files rewritten")  # fmt: skip
     args = parser.parse_args()
     started = time.perf_counter()
     cat = synthetic_catalogue(args.synthetic) if args.synthetic else project_catalogue(args.project)
@@ -241,7 +274,7 @@ def main() -> None:
         root = Path(tmp)
         print(f"load average before the build: {load_average()}")
         t0, cpu0 = time.perf_counter(), cpu_seconds()
-        stats = write_index(cat, root / "search", U.item_url, workers=args.workers)
+        stats = write_index(cat, root / "search", U.item_url, workers=args.workers, state=root / "state")
         build, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
         phases = ", ".join(f"{name} {s:.1f} s" for name, s in stats.seconds.items())
         print(f"index build: {build:.1f} s with {args.workers} workers ({phases}); {cpu:.1f} CPU-seconds in all "
@@ -251,10 +284,13 @@ def main() -> None:
         total_gz = sum(gz(f) for f in files)
         print(f"index size: {stats.bytes / 1e6:.1f} MB raw, {total_gz / 1e6:.1f} MB gzip, {len(files)} files, "
               f"{stats.shards} shard files")  # fmt: skip
+        if args.edit:
+            edit_figures(cat, root, args.workers)
         if args.no_browser:
             return
         figures = browser_figures(root, args.runs)
-        print(f"page-open preload (manifest + facets): {figures['preload_gzip'] / 1e3:.0f} KB gzip")
+        each = ", ".join(f"{n} {gz(root / 'search' / n) / 1e3:.0f}" for n in PRELOAD)
+        print(f"page-open preload: {figures['preload_gzip'] / 1e3:.0f} KB gzip ({each})")
         for q in figures["queries"]:
             print(f"  {q['q']!r}: {q['hits']} hits, scored {q['scored']:.0f} ms, first result {q['one']:.0f} ms, "
                   f"first 20 {q['first']:.0f} ms, snippets {q['snippets']:.0f} ms; {q['files']} files, {q['gzip'] / 1e3:.0f} KB gzip "

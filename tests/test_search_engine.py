@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import random
 import shutil
 import subprocess
@@ -19,9 +20,10 @@ import pytest
 from lunr import lunr
 from lunr.builder import Builder
 
-from generator.search.compact import expand
+from generator.search.compact import codes, expand
 from generator.search.documents import FIELDS, search_docs
 from generator.search.index import write_index
+from generator.search.postings import thousandths
 from generator.site.engine import lunr_js_path
 from tests.conftest import ProjectFactory
 from tests.search_helpers import CJK_RUN, JS_DIR, node, run_queries
@@ -116,9 +118,10 @@ def test_the_shards_expand_to_the_lunr_py_index(corpus: tuple[Path, Path, list[s
     search, full, _ = corpus
     shards = [json.loads(f.read_text(encoding="utf-8")) for f in (search / "shards").glob("*.json")]
     manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
+    lengths = json.loads((search / "lengths.json").read_text(encoding="utf-8"))
     assert manifest["heavy"] and len(shards) > len(manifest["heavy"]) + 5
     expected = json.loads(full.read_text(encoding="utf-8"))
-    assert expand(shards, [f.name for f in FIELDS], manifest["documents"], []) == expected
+    assert expand(shards, [f.name for f in FIELDS], [f.boost for f in FIELDS], lengths, []) == expected
 
 
 def test_the_comparison_sees_a_changed_weight(corpus: tuple[Path, Path, list[str]]) -> None:
@@ -195,3 +198,52 @@ def test_an_exact_match_of_the_interpretation_still_comes_first(policy_site: Pat
     [result] = run_queries(policy_site, [{"q": "000000002/2024-00003"}])
     assert result["refs"][0] == by_title[f"《{POLICY_TITLE}》政策解读"]
     assert result["exact"] == [result["refs"][0]]
+
+
+def test_engine_rounds_weights_as_python_rounds(tmp_path: Path) -> None:
+    """engine.js' thousandths(x) / 1000 is Python's round(x, 3): random doubles, exact halves
+    (x = odd / 16), and the doubles on either side of every halfway point tried."""
+    rng = random.Random(3)
+    values = [rng.uniform(0, 2e4) for _ in range(3000)] + [rng.uniform(0, 3) for _ in range(3000)]
+    values += [m / 16 for m in range(1, 4000, 2)]
+    for _ in range(2000):
+        half = (rng.randrange(0, 20_000_000) + 0.5) / 1000
+        values += [half, math.nextafter(half, 0), math.nextafter(half, math.inf)]
+    script = (
+        "const G = require(process.argv[1]); let s = ''; process.stdin.on('data', (c) => { s += c; });"
+        "process.stdin.on('end', () => process.stdout.write(JSON.stringify(JSON.parse(s).map(G.thousandths))));"
+    )
+    result = subprocess.run(
+        [node(), "-e", script, str(JS_DIR / "engine.js")],
+        input=json.dumps(values),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    got = json.loads(result.stdout)
+    assert [k / 1000 for k in got] == [round(x, 3) for x in values]
+    assert got == [thousandths(x) for x in values]
+
+
+def test_engine_reads_coded_numbers_as_python_writes_them() -> None:
+    """Postings lists are strings of codes(): small numbers one character, others escaped."""
+    rng = random.Random(5)
+    lists = [
+        [rng.choice([rng.randrange(61), rng.randrange(61, 10**6)]) for _ in range(rng.randrange(50))]
+        for _ in range(200)
+    ]
+    lists += [[0, 60, 61, 62, 100, 999_999, 1]]
+    script = (
+        "const G = require(process.argv[1]); let s = ''; process.stdin.on('data', (c) => { s += c; });"
+        "process.stdin.on('end', () => process.stdout.write(JSON.stringify(JSON.parse(s).map(G.uncodes))));"
+    )
+    result = subprocess.run(
+        [node(), "-e", script, str(JS_DIR / "engine.js")],
+        input=json.dumps([codes(values) for values in lists]),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(result.stdout) == lists

@@ -18,12 +18,11 @@ from lunr import lunr
 from lunr.builder import Builder
 
 from generator.search import index as search_index
-from generator.search import postings as postings_module
-from generator.search.compact import expand, js_order, records, ref_of, shard_text
+from generator.search.compact import DIGITS, codes, expand, js_order, records, ref_of, shard_text, uncodes
 from generator.search.documents import FIELDS, plain_text, search_docs
 from generator.search.index import new_postings, write_index
-from generator.search.postings import Postings, Weighted, merge, thousandths
-from generator.search.shards import Layout, shard_name
+from generator.search.postings import Grouped, Postings, first_ranks, merge, thousandths
+from generator.search.shards import Layout, heavy_name, shard_name
 from generator.search.tokenizer import gongkai_full, gongkai_text, register_pipeline_functions, terms
 from generator.site.engine import lunr_js_path
 from tests.conftest import BUILD_DATE, ProjectFactory
@@ -56,10 +55,15 @@ def reference(docs: list[dict[str, Any]], fields: list[tuple[str, int]]) -> dict
 
 def compact_shards(p: Postings, heavy: int, target: int) -> tuple[Layout, dict[str, Any]]:
     """Every shard file of ``p`` (as parsed JSON), written as write_index writes them."""
-    weighted = Weighted(p)
-    layout = Layout(weighted.sizes_by_term(), heavy, target)
-    texts = {name: shard_text(records(weighted, ts, p.ids)) for name, ts in layout.files.items()}
+    grouped = Grouped(p)
+    layout = Layout(grouped.sizes_by_term(), heavy, target)
+    ranks = first_ranks(p.origin).tolist()
+    texts = {name: shard_text(records(grouped, ts, p.ids, p.origin, ranks)) for name, ts in layout.files.items()}
     return layout, {name: json.loads(text) for name, text in texts.items()}
+
+
+def lengths_of(p: Postings) -> list[list[int]]:
+    return [x.tolist() for x in p.lengths]
 
 
 def postings_of(docs: list[dict[str, Any]], fields: list[tuple[str, int]]) -> Postings:
@@ -73,9 +77,10 @@ def postings_of(docs: list[dict[str, Any]], fields: list[tuple[str, int]]) -> Po
 def test_compact_shards_expand_to_lunr_py_index(seed: int) -> None:
     docs = [{"id": d["id"], "t": terms(d["t"], "full"), "b": terms(d["b"], "text")} for d in random_corpus(40, seed)]
     fields = [("t", 10), ("b", 1)]
-    layout, shards = compact_shards(postings_of(docs, fields), heavy=25, target=60)
+    p = postings_of(docs, fields)
+    layout, shards = compact_shards(p, heavy=25, target=60)
     assert layout.heavy and len(layout.files) > len(layout.heavy) + 3  # both kinds of file
-    assert expand(shards.values(), ["t", "b"], len(docs), []) == roundtrip(reference(docs, fields))
+    assert expand(shards.values(), ["t", "b"], [10, 1], lengths_of(p), []) == roundtrip(reference(docs, fields))
 
 
 def test_compact_shards_equal_lunr_py_running_our_pipeline_functions() -> None:
@@ -90,8 +95,9 @@ def test_compact_shards_equal_lunr_py_running_our_pipeline_functions() -> None:
             {"field_name": "b", "boost": 1, "extractor": lambda d: [d["b"]]}]  # fmt: skip
     expected = roundtrip(lunr("id", spec, corpus, builder=builder).serialize())
     docs = [{"id": d["id"], "t": terms(d["t"], "full"), "b": terms(d["b"], "text")} for d in corpus]
-    _, shards = compact_shards(postings_of(docs, [("t", 10), ("b", 1)]), heavy=25, target=60)
-    got = expand(shards.values(), ["t", "b"], len(docs), [])
+    p = postings_of(docs, [("t", 10), ("b", 1)])
+    _, shards = compact_shards(p, heavy=25, target=60)
+    got = expand(shards.values(), ["t", "b"], [10, 1], lengths_of(p), [])
     assert got["invertedIndex"] == expected["invertedIndex"]
     assert got["fieldVectors"] == expected["fieldVectors"]
 
@@ -108,18 +114,8 @@ def test_postings_of_document_ranges_merge_into_one_pass() -> None:
     merged = merge([pickle.loads(pickle.dumps(part)) for part in parts])  # as from worker processes
     assert merged.terms == whole.terms  # lunr's term numbering: first appearance
     assert (merged.term, merged.key, merged.tf) == (whole.term, whole.key, whole.tf)
+    assert merged.origin == whole.origin and len(merged.origin) == len(merged.ids)
     assert merged.lengths == whole.lengths and merged.count == whole.count == 30
-
-
-def test_the_exact_rounding_path_gives_the_same_weights(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Weights near a half take thousandths(); send every weight there: nothing changes."""
-    docs = [{"id": d["id"], "t": terms(d["t"], "full"), "b": terms(d["b"], "text")} for d in random_corpus(40, 9)]
-    p = postings_of(docs, [("t", 10), ("b", 1)])
-    fast = Weighted(p)
-    monkeypatch.setattr(postings_module, "NEAR_HALF", -1.0)
-    exact = Weighted(p)
-    assert fast.milli.tolist() == exact.milli.tolist()
-    assert len(fast.milli) > 1000
 
 
 @given(st.floats(min_value=0, max_value=2e4, allow_nan=False))
@@ -181,21 +177,30 @@ def read_shards(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return manifest, shards
 
 
+def expand_folder(folder: Path, pipeline: list[str]) -> dict[str, Any]:
+    """lunr's serialized index from a written search/ folder."""
+    manifest, shards = read_shards(folder)
+    lengths = json.loads((folder / "lengths.json").read_text(encoding="utf-8"))
+    fields = manifest["fields"]
+    assert len(lengths) == len(fields) and all(len(x) == manifest["documents"] for x in lengths)
+    return expand(shards.values(), [f["name"] for f in fields], [f["boost"] for f in fields], lengths, pipeline)
+
+
 def test_index_of_real_documents_equals_lunr_py(project: ProjectFactory, tmp_path: Path) -> None:
     cat = project.load().public()
     write_index(cat, tmp_path, lambda item: "x/", heavy=3, target=12)
-    manifest, shards = read_shards(tmp_path)
+    manifest, _ = read_shards(tmp_path)
     docs = search_docs(cat)
     rows = [{"id": d.ref, **{f.name: d.field_terms(i) for i, f in enumerate(FIELDS)}} for d in docs]
     expected = roundtrip(reference(rows, [(f.name, f.boost) for f in FIELDS]))
-    assert expand(shards.values(), [f.name for f in FIELDS], len(docs), []) == expected
+    assert expand_folder(tmp_path, []) == expected
     assert manifest["heavy"]  # the thresholds above give heavy terms and buckets
 
 
 def test_every_term_is_in_the_file_the_engine_looks_in(project: ProjectFactory, tmp_path: Path) -> None:
     write_index(project.load().public(), tmp_path, lambda item: "x/", heavy=3, target=12)
     manifest, shards = read_shards(tmp_path)
-    heavy = {term: f"h{k}" for k, term in enumerate(manifest["heavy"])}
+    heavy = {term: heavy_name(term) for term in manifest["heavy"]}
     buckets = {f"{ns}{n}" for ns, count in manifest["shards"].items() for n in range(count)}
     assert set(shards) == buckets | set(heavy.values())
     seen = []
@@ -205,13 +210,13 @@ def test_every_term_is_in_the_file_the_engine_looks_in(project: ProjectFactory, 
             seen.append(term)
         assert [r[0] for r in recs] == sorted((r[0] for r in recs), key=js_order)
     assert len(seen) == len(set(seen))
-    assert [shards[f"h{k}"][0][0] for k in range(len(heavy))] == manifest["heavy"]
+    assert sorted(term for name in set(heavy.values()) for term, *_ in shards[name]) == sorted(manifest["heavy"])
 
 
 def test_terms_are_sorted_as_javascript_compares_strings() -> None:
     p = Postings(("t",), (1,))
     p.add([Counter(["\uf900", "\U00020000", "a"])])
-    shard = json.loads(shard_text(records(Weighted(p), p.terms, p.ids)))
+    shard = json.loads(shard_text(records(Grouped(p), p.terms, p.ids, p.origin, first_ranks(p.origin).tolist())))
     assert [r[0] for r in shard] == ["a", "\U00020000", "\uf900"]  # UTF-16: D840 < F900
 
 
@@ -230,17 +235,19 @@ def test_only_public_content_reaches_the_search_files(site: Path) -> None:
 def test_search_output_layout(site: Path) -> None:
     folder = site / "search"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["format"] == 2
+    assert manifest["format"] == 3
     assert manifest["lunr"] == "2.3.9"
     assert manifest["pipeline"] == ["gongkai-query"]
     assert [f["name"] for f in manifest["fields"]] == [f.name for f in FIELDS]
     assert manifest["documents"] == 4  # 3 public entries + 1 interpretation
     names = [f"{ns}{n}" for ns, count in manifest["shards"].items() for n in range(count)]
-    names += [f"h{k}" for k in range(len(manifest["heavy"]))]
+    names += {heavy_name(term) for term in manifest["heavy"]}
     assert sorted(f.stem for f in (folder / "shards").glob("*.json")) == sorted(names)
     for name in names:
         for rec in json.loads((folder / "shards" / f"{name}.json").read_text(encoding="utf-8")):
-            assert isinstance(rec[0], str) and isinstance(rec[1], int) and len(rec) == 2 + len(FIELDS)
+            assert isinstance(rec[0], str) and isinstance(rec[1], int) and isinstance(rec[2], int)
+            assert isinstance(rec[3], float) and len(rec) == 4 + len(FIELDS)
+            assert all(p == 0 or (isinstance(p[0], str) and isinstance(p[1], str)) for p in rec[4:])
     assert [f.name for f in (folder / "docs").glob("*.json")] == ["0.json"]  # 16 documents a file
     assert len(json.loads((folder / "docs" / "0.json").read_text(encoding="utf-8"))) == 4
     assert sorted(f.stem for f in (folder / "text").glob("*.json")) == ["0", "1", "2", "3"]
@@ -353,13 +360,13 @@ def test_weighing_in_batches_writes_the_same_files(
     """Shard files weighed a few postings at a time (as a 100k corpus is) equal those weighed at once."""
     cat = project.load().public()
     batches: list[int] = []
-    real = search_index.Weighted
+    real = search_index.Grouped
 
     def counting(*args: Any) -> Any:
         batches.append(1)
         return real(*args)
 
-    monkeypatch.setattr(search_index, "Weighted", counting)
+    monkeypatch.setattr(search_index, "Grouped", counting)
     a, b = tmp_path / "a", tmp_path / "b"
     write_index(cat, a, lambda item: "x/", workers=1, heavy=3, target=12)
     once = len(batches)
@@ -369,3 +376,9 @@ def test_weighing_in_batches_writes_the_same_files(
     files = sorted(p.relative_to(a) for p in a.rglob("*.json"))
     assert files == sorted(p.relative_to(b) for p in b.rglob("*.json"))
     assert [f for f in files if (a / f).read_bytes() != (b / f).read_bytes()] == []
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**7)))
+def test_codes_read_back(values: list[int]) -> None:
+    assert uncodes(codes(values)) == values
+    assert codes(values) == "".join(DIGITS[v] if v < len(DIGITS) else f"Z{v}," for v in values)

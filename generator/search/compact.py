@@ -1,22 +1,28 @@
-"""The compact shard format: lunr's index, each posting stored once (docs/search.md).
+"""The compact shard format (3): lunr's index as raw statistics, each posting once (docs/search.md).
 
 lunr.js' serialized index stores every posting twice — in the inverted index (term →
 field → document) and in the field vectors (document/field → term index, weight) — and
-spells out every document ref and field name. A compact shard is a JSON array of *term
-records*, one per term, sorted by UTF-16 code units::
+spells out every document ref and field name; its weights depend on every document
+(idf on the document count, length normalisation on each field's average length). A
+compact shard is a JSON array of *term records*, one per term, sorted by UTF-16 code
+units::
 
-    [term, index, p_0, …, p_{F-1}]
+    [term, origin, rank, idf, p_0, …, p_{F-1}]
 
-``index`` is lunr's term index (``_index``: first appearance in the corpus); ``p_f`` is
-``0`` when no document has the term in field ``f``, else ``[gaps, weights]``: the
-ascending document numbers as gaps (the first number, then differences) and the
-field-vector weights in thousandths (``weight = k / 1000``). A document number ``n`` is
-the lunr ref ``n`` in base 36.
+``origin`` is ``document << 3 | field`` of the term's first appearance and ``rank`` its
+rank among the terms first appearing there: (origin, rank) orders terms as lunr's term
+index (``_index``) does. ``idf`` is lunr's idf of the term (a double, as Python writes
+it). ``p_f`` is ``0`` when no document has the term in field ``f``, else ``[gaps, tf]``:
+the ascending document numbers as gaps (the first number, then differences) and the
+term's frequency in each, each list a string of :func:`codes` (a number below 61 is one
+character of ``DIGITS``, a larger one ``Z<decimal>,``). ``lengths.json`` holds every
+document's field lengths; with them the weight of a posting is lunr's BM25
+(:func:`generator.search.postings.weight`).
+A document number ``n`` is the lunr ref ``n`` in base 36.
 
-Nothing is lost: :func:`expand` rebuilds lunr's serialized index from records, and
-``tests/test_search_index.py`` checks that it equals lunr.py's ``serialize()``.
-engine.js expands the records of a query's terms the same way (restricted to the
-documents holding all of them) and hands the result to ``lunr.Index.load``.
+Nothing is lost: :func:`expand` rebuilds lunr's serialized index from records and
+lengths, and ``tests/test_search_index.py`` checks that it equals lunr.py's
+``serialize()``. engine.js computes the weights of a query's terms the same way.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from generator.search.postings import Weighted
+import numpy as np
+
+from generator.search.postings import Grouped, kd, weight
 
 
 def js_order(term: str) -> bytes:
@@ -38,11 +46,39 @@ def ints(values: list[int]) -> str:
     return str(values).replace(" ", "")
 
 
-def record(term: str, index: int, by_field: Sequence[tuple[list[int], list[int]]]) -> str:
-    """One term record as JSON text, from per field (document gaps, weights in thousandths)."""
-    parts = [json.dumps(term, ensure_ascii=False), str(index)]
-    for gaps, milli in by_field:
-        parts.append(f"[{ints(gaps)},{ints(milli)}]" if gaps else "0")
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXY"  # 0–60: one character each
+ESCAPE = "Z"  # a larger number: Z, its decimal digits, a comma
+_TABLE = np.frombuffer(DIGITS.encode(), dtype=np.uint8)
+_VALUE = {c: n for n, c in enumerate(DIGITS)}
+
+
+def codes(values: Sequence[int] | np.ndarray) -> str:
+    """Non-negative integers as a string: 15% smaller than a JSON array once gzipped."""
+    a = np.asarray(values, dtype=np.int64)
+    if len(a) and int(a.max()) >= len(DIGITS):
+        return "".join(DIGITS[x] if x < len(DIGITS) else f"{ESCAPE}{x}," for x in a.tolist())
+    return _TABLE[a].tobytes().decode("ascii")
+
+
+def uncodes(text: str) -> list[int]:
+    """The integers of :func:`codes` (engine.js reads them the same way)."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == ESCAPE:
+            end = text.index(",", i)
+            out.append(int(text[i + 1 : end]))
+            i = end + 1
+        else:
+            out.append(_VALUE[text[i]])
+            i += 1
+    return out
+
+
+def record(term: str, origin: int, rank: int, idf: float, by_field: Sequence[tuple[Any, Any]]) -> str:
+    """One term record as JSON text, from per field (document gaps, term frequencies)."""
+    parts = [json.dumps(term, ensure_ascii=False), str(origin), str(rank), repr(idf)]
+    for gaps, tf in by_field:
+        parts.append(f'["{codes(gaps)}","{codes(tf)}"]' if len(gaps) else "0")
     return f"[{','.join(parts)}]"
 
 
@@ -51,27 +87,33 @@ def shard_text(records: Iterable[tuple[str, str]]) -> str:
     return "[" + ",\n".join(text for _, text in sorted(records, key=lambda r: js_order(r[0]))) + "]\n"
 
 
-def records(weighted: Weighted, terms: Iterable[str], index_of: dict[str, int]) -> list[tuple[str, str]]:
+def records(
+    grouped: Grouped, terms: Iterable[str], index_of: dict[str, int], origin: Sequence[int], ranks: Sequence[int]
+) -> list[tuple[str, str]]:
     """``(term, record)`` of each term."""
-    return [(t, record(t, index_of[t], weighted.by_field(index_of[t]))) for t in terms]
+    out = []
+    for t in terms:
+        n = index_of[t]
+        out.append((t, record(t, int(origin[n]), int(ranks[n]), grouped.idf(n), grouped.by_field(n))))
+    return out
 
 
 # --- reference decoder (engine.js does the same in the browser) ----------------------
 
 
-def decode(rec: Sequence[Any]) -> tuple[str, int, list[list[tuple[int, float]]]]:
-    """(term, index, per field [(document, weight)]) of one term record."""
-    term, index, *fields = rec
-    out: list[list[tuple[int, float]]] = []
+def decode(rec: Sequence[Any]) -> tuple[str, tuple[int, int], float, list[list[tuple[int, int]]]]:
+    """(term, (origin, rank), idf, per field [(document, tf)]) of one term record."""
+    term, origin, rank, idf, *fields = rec
+    out: list[list[tuple[int, int]]] = []
     for p in fields:
-        pairs: list[tuple[int, float]] = []
+        pairs: list[tuple[int, int]] = []
         if p:
             doc = 0
-            for gap, milli in zip(p[0], p[1], strict=True):
+            for gap, tf in zip(uncodes(p[0]), uncodes(p[1]), strict=True):
                 doc += gap
-                pairs.append((doc, milli / 1000))
+                pairs.append((doc, tf))
         out.append(pairs)
-    return term, index, out
+    return term, (origin, rank), idf, out
 
 
 def ref_of(n: int) -> str:
@@ -86,23 +128,29 @@ def ref_of(n: int) -> str:
 
 
 def expand(
-    shards: Iterable[Sequence[Sequence[Any]]], fields: Sequence[str], documents: int, pipeline: Sequence[str]
+    shards: Iterable[Sequence[Sequence[Any]]],
+    fields: Sequence[str],
+    boosts: Sequence[int],
+    lengths: Sequence[Sequence[int]],
+    pipeline: Sequence[str],
 ) -> dict[str, Any]:
-    """lunr.js' serialized index (as lunr.py writes it) from every shard of an index."""
+    """lunr.js' serialized index (as lunr.py writes it) from every shard of an index and
+    the documents' field lengths (``lengths.json``: per field, per document)."""
+    documents = len(lengths[0]) if lengths else 0
+    norms = [kd(per_doc, documents) for per_doc in lengths]
+    decoded = sorted((decode(rec) for shard in shards for rec in shard), key=lambda r: r[1])
     inverted: list[tuple[str, dict[str, Any]]] = []
     vectors: dict[tuple[int, int], list[tuple[int, float]]] = {
         (d, f): [] for d in range(documents) for f in range(len(fields))
     }
-    for shard in shards:
-        for rec in shard:
-            term, index, per_field = decode(rec)
-            posting: dict[str, Any] = {name: {} for name in fields}
-            for f, pairs in enumerate(per_field):
-                for doc, weight in pairs:
-                    posting[fields[f]][ref_of(doc)] = {}
-                    vectors[doc, f].append((index, weight))
-            posting["_index"] = index
-            inverted.append((term, posting))
+    for index, (term, _, idf, per_field) in enumerate(decoded):  # lunr's term index: first appearance
+        posting: dict[str, Any] = {name: {} for name in fields}
+        for f, pairs in enumerate(per_field):
+            for doc, tf in pairs:
+                posting[fields[f]][ref_of(doc)] = {}
+                vectors[doc, f].append((index, weight(idf, tf, norms[f][doc], boosts[f])))
+        posting["_index"] = index
+        inverted.append((term, posting))
     inverted.sort(key=lambda e: e[0])  # lunr.py sorts by code point
     return {
         "version": "2.3.9",

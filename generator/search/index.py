@@ -2,24 +2,29 @@
 
 Layout (UTF-8 JSON, deterministic; formats in docs/search.md)::
 
-    search/manifest.json        format, build id, lunr version and query pipeline, fields
-                                and boosts, bucket counts, the heavy terms, document count
+    search/manifest.json        format, build id, lunr version, BM25 parameters and query
+                                pipeline, fields and boosts, bucket counts, the heavy terms,
+                                document count
     search/facets.json          facet values; per document its values, date and sources
-    search/shards/h<k>.json     the term record of heavy term k (generator/search/compact.py)
+    search/lengths.json         per field, every document's length in terms (for the weights)
+    search/shards/h<x>.json     the term record of a heavy term, x its hash (generator/search/compact.py)
     search/shards/<ns><n>.json  the term records of a bucket of light terms
     search/docs/<g>.json        what results show (title, 文号, 索引号, URL, date, agency, …) of
                                 documents 16g … 16g+15
     search/text/<ref>.json      abstract and plain text of one document, for its snippet
 
-The browser loads the manifest and facets once, then per query the shard files of its
+The browser loads the manifest, facets and lengths once, then per query the shard files of its
 terms, the docs/ files of the 20 results it shows and, once those show, their text/ files.
 
 Two phases, each on ``workers`` forked processes for a large corpus (tokenizing is the
 cost): (1) each worker takes a contiguous range of documents, gathers their postings
 and writes their docs/ and text/ files; the postings are merged in document order,
-which numbers the terms exactly as one pass would; (2) each worker computes the weights
-and term records of the terms of a fixed share of the shard files and writes them.
-What a file holds never depends on which process wrote it.
+which numbers the terms exactly as one pass would; (2) each worker groups the postings
+and writes the term records of the terms of a fixed share of the shard files.
+What a file holds never depends on which process wrote it. A term record holds raw
+statistics (documents, term frequencies, idf), not lunr's weights, so an edit of one
+document changes only the records of the terms whose postings it changes (and
+lengths.json, the manifest).
 """
 
 from __future__ import annotations
@@ -41,26 +46,37 @@ import numpy as np
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item
 from generator.parallel import worker_signals
-from generator.search.compact import record, shard_text
+from generator.search.compact import ints, js_order, records, ref_of, shard_text
 from generator.search.documents import (
     FIELDS,
     INTERPRETATION_TYPE,
+    SearchDoc,
     agency_of,
     display,
     search_doc,
     search_items,
     snippet_text,
 )
-from generator.search.postings import Postings, Weighted, kd_table, merge
+from generator.search.incremental import (
+    State,
+    changed_documents,
+    code_fingerprint,
+    document_key,
+    load_state,
+    save_state,
+    stamp,
+    update,
+)
+from generator.search.postings import K1, B, Grouped, Postings, first_ranks, merge
 from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost
 from generator.search.tokenizer import PIPELINE_LABELS
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 LUNR_VERSION = "2.3.9"
 QUERY_PIPELINE = [PIPELINE_LABELS["query"]]
 PARALLEL_MIN_DOCUMENTS = 500  # below this, forking costs more than it saves
 DOCS_PER_FILE = 16  # display records per docs/ file: 20 results fetch ~20 KB (gzip)
-BATCH_POSTINGS = 2_000_000  # postings weighed at once (~200 MB), see _shards
+BATCH_POSTINGS = 2_000_000  # postings grouped at once (~100 MB), see _shards
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -74,6 +90,7 @@ class IndexStats:
     shards: int
     bytes: int
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase (for the bench)
+    reused: int = 0  # files copied from the previous build (an incremental build)
 
 
 def dumps(value: Any) -> str:
@@ -116,17 +133,17 @@ def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written]]:
 
 
 def _shards(names: Sequence[str]) -> list[Written]:
-    """Phase 2: the weights, term records and files of the shards ``names``.
+    """Phase 2: the term records and files of the shards ``names``.
 
-    The files are weighed in batches of about BATCH_POSTINGS postings: weighing holds
-    ~100 bytes per posting, so one batch for a worker's whole share would need ~4 GB
-    at 100k documents (the weights do not depend on the batches).
+    The files are grouped in batches of about BATCH_POSTINGS postings: grouping holds
+    ~50 bytes per posting, so one batch for a worker's whole share would need ~2 GB
+    at 100k documents (the records do not depend on the batches).
     """
     p: Postings = _SHARED["postings"]
     layout: Layout = _SHARED["layout"]
     costs: dict[str, int] = _SHARED["costs"]
+    ranks: list[int] = _SHARED["ranks"]
     out: Path = _SHARED["out"]
-    kd = kd_table(p)
     written = []
     batch: list[str] = []
     load = 0  # the cost of the files in batch
@@ -135,10 +152,10 @@ def _shards(names: Sequence[str]) -> list[Written]:
         load += costs[name]
         if i + 1 < len(names) and load + costs[names[i + 1]] <= BATCH_POSTINGS:
             continue
-        weighted = Weighted(p, (p.ids[t] for n in batch for t in layout.files[n]), kd)
+        grouped = Grouped(p, (p.ids[t] for n in batch for t in layout.files[n]))
         for n in batch:
-            records = [(t, record(t, p.ids[t], weighted.by_field(p.ids[t]))) for t in layout.files[n]]
-            written.append(_write(out, f"shards/{n}.json", shard_text(records)))
+            text = shard_text(records(grouped, layout.files[n], p.ids, p.origin, ranks))
+            written.append(_write(out, f"shards/{n}.json", text))
         batch, load = [], 0
     return written
 
@@ -224,8 +241,18 @@ def write_index(
     workers: int | None = None,
     heavy: int = HEAVY_POSTINGS,
     target: int = TARGET_COST,
+    state: Path | None = None,
+    previous: Path | None = None,
 ) -> IndexStats:
-    """Write ``search/`` for the public catalogue ``cat`` into ``out``."""
+    """Write ``search/`` for the public catalogue ``cat`` into ``out``.
+
+    With ``state`` (a folder of the build cache) the build keeps what it needs to update
+    the index next time; when ``previous`` (the last build's ``search/``) and the state
+    agree and only a few documents changed, only those are tokenized again and only the
+    files they change are computed: the rest are hard-linked from ``previous`` (each
+    checked against the size, time and inode the state recorded). Either way the files are
+    the same bytes.
+    """
     items = search_items(cat)
     workers = workers or min(2, os.cpu_count() or 1)
     parallel = (
@@ -240,24 +267,36 @@ def write_index(
         clock.append(time.perf_counter())
         seconds[phase] = clock[-1] - clock[-2]
 
-    try:
-        _SHARED.update(items=items, cat=cat, url_of=url_of, out=out)
-        parts = _run(_documents, spans(len(items), workers if parallel else 1, DOCS_PER_FILE), parallel)
-        lap("documents")
-        p = merge([part for part, _ in parts])
-        written = [w for _, ws in parts for w in ws]
-        _SHARED.clear()
-        sizes = np.bincount(np.frombuffer(p.term, dtype=np.uint32), minlength=len(p.ids)).tolist()
-        layout = Layout(zip(p.ids, sizes, strict=True), heavy, target)
-        costs = {name: sum(cost(sizes[p.ids[t]]) for t in terms) for name, terms in layout.files.items()}
-        _SHARED.update(postings=p, layout=layout, costs=costs, out=out)
-        lap("merge")
-        for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
-            written += share
-        lap("shards")
-    finally:
-        _SHARED.clear()
+    params: list[Any] = [FORMAT_VERSION, heavy, target, DOCS_PER_FILE, [[f.name, f.boost, f.mode] for f in FIELDS]]
+    params.append(code_fingerprint() if state is not None else "")
+    keys = [document_key(item) for item in items] if state is not None else []
+    old = load_state(state, params) if state is not None and previous is not None and previous.is_dir() else None
+    changed = changed_documents(old.keys, keys) if old is not None else None
+    reused = 0
+    if old is not None and previous is not None and changed is not None:
+        p, ranks, layout, written, reused = _incremental(items, cat, url_of, out, old, changed, previous)
+        lap("incremental")
+    else:
+        try:
+            _SHARED.update(items=items, cat=cat, url_of=url_of, out=out)
+            parts = _run(_documents, spans(len(items), workers if parallel else 1, DOCS_PER_FILE), parallel)
+            lap("documents")
+            p = merge([part for part, _ in parts])
+            written = [w for _, ws in parts for w in ws]
+            _SHARED.clear()
+            ranks = first_ranks(p.origin)
+            layout = _layout(p, heavy, target)
+            sizes = _sizes(p)
+            costs = {name: sum(cost(sizes[p.ids[t]]) for t in terms) for name, terms in layout.files.items()}
+            _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out)
+            lap("merge")
+            for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
+                written += share
+            lap("shards")
+        finally:
+            _SHARED.clear()
     written.append(_write(out, "facets.json", dumps(facets(items, cat))))
+    written.append(_write(out, "lengths.json", "[" + ",\n".join(ints(x.tolist()) for x in p.lengths) + "]\n"))
     digest = hashlib.sha256()
     for rel, sha, _ in sorted(written):
         digest.update(f"{rel} {sha}\n".encode())
@@ -265,6 +304,7 @@ def write_index(
         "format": FORMAT_VERSION,
         "build": digest.hexdigest()[:16],
         "lunr": LUNR_VERSION,
+        "bm25": {"k1": K1, "b": B},
         "pipeline": QUERY_PIPELINE,
         "fields": [{"name": f.name, "label": f.label, "boost": f.boost} for f in FIELDS],
         "shards": layout.counts,
@@ -274,5 +314,84 @@ def write_index(
     }
     written.append(_write(out, "manifest.json", dumps(manifest)))
     lap("facets, manifest")
+    if state is not None:
+        files = {name: sorted(terms, key=js_order) for name, terms in layout.files.items()}
+        stamps = {rel: stamp(out / rel, sha) for rel, sha, _ in written}
+        save_state(state, State(params, keys, p, ranks, files, stamps))
+        lap("state")
     size = sum(n for _, _, n in written)
-    return IndexStats(len(items), len(p.ids), len(p.term), len(layout.files), size, seconds)
+    return IndexStats(len(items), len(p.ids), len(p.term), len(layout.files), size, seconds, reused)
+
+
+def _sizes(p: Postings) -> list[int]:
+    return np.bincount(np.frombuffer(p.term, dtype=np.uint32), minlength=len(p.ids)).tolist()
+
+
+def _layout(p: Postings, heavy: int, target: int) -> Layout:
+    return Layout(zip(p.ids, _sizes(p), strict=True), heavy, target)
+
+
+def _incremental(
+    items: list[Item],
+    cat: Catalogue,
+    url_of: Callable[[Item], str],
+    out: Path,
+    old: State,
+    changed: list[int],
+    previous: Path,
+) -> tuple[Postings, np.ndarray, Layout, list[Written], int]:
+    """Update the previous build's postings with the ``changed`` documents; compute the
+    files they change, copy the others from ``previous``."""
+    p = old.postings
+    ranks, touched = update(p, old.ranks, items, changed)
+    heavy, target = old.params[1], old.params[2]
+    layout = _layout(p, heavy, target)
+    written: list[Written] = []
+    reused = 0
+
+    def reuse(rel: str) -> bool:
+        """Link (or copy) an unchanged file of the previous build, if it is what the build wrote."""
+        nonlocal reused
+        was = old.files.get(rel)
+        source = previous / rel
+        try:
+            st = source.stat()
+        except OSError:
+            return False
+        if was is None or (st.st_size, st.st_mtime_ns, st.st_ino) != was[1:]:
+            return False
+        try:
+            os.link(source, out / rel)
+        except OSError:  # another file system: copy, checking the bytes
+            data = source.read_bytes()
+            if hashlib.sha256(data).hexdigest() != was[0]:
+                return False
+            (out / rel).write_bytes(data)
+        written.append((rel, was[0], st.st_size))
+        reused += 1
+        return True
+
+    redo = [
+        name
+        for name, terms in layout.files.items()
+        if sorted(terms, key=js_order) != old.layout.get(name)
+        or not touched.isdisjoint(terms)
+        or not reuse(f"shards/{name}.json")
+    ]
+    if redo:
+        grouped = Grouped(p, (p.ids[t] for n in redo for t in layout.files[n]))
+        rank_list = ranks.tolist()
+        for name in redo:
+            text = shard_text(records(grouped, layout.files[name], p.ids, p.origin, rank_list))
+            written.append(_write(out, f"shards/{name}.json", text))
+    edited = set(changed)
+    shown = []
+    for n, item in enumerate(items):
+        if n in edited or not reuse(f"text/{ref_of(n)}.json"):
+            doc = search_doc(n, item)
+            written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
+        shown.append(dumps(display(SearchDoc(ref_of(n), item, (), ()), cat, url_of(item))))
+        if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == len(items):
+            written.append(_write(out, f"docs/{n // DOCS_PER_FILE}.json", "[" + ",\n".join(shown) + "]\n"))
+            shown = []
+    return p, ranks, layout, written, reused

@@ -7,12 +7,16 @@ posting, in flat arrays — appending to them runs in C, one call per field of a
 document. Two processes can each gather a contiguous range of documents; :func:`merge`
 joins them into what one pass would have produced.
 
-:class:`Weighted` sorts the postings by term and field (numpy) and computes every
-field-vector weight with the same floating-point operations in the same order as
-lunr.py's ``Builder._create_field_vectors`` — numpy's elementwise float64 operations
-round exactly as Python's — rounded as lunr.py rounds (``round(score, 3)``), in
-thousandths: the integer ``k`` with ``k / 1000 == round(score, 3)`` (both sides are the
-double nearest to the same decimal, in Python and in JavaScript).
+:class:`Grouped` sorts the postings of a batch of terms by term and field (numpy): the
+term records ship each posting's document and term frequency, each term's lunr idf, and
+the index ships every document's field lengths, so the weights are computed where they
+are used — by engine.js in the browser, by :func:`weight` (for ``compact.expand``) —
+with the same floating-point operations in the same order as lunr.py's
+``Builder._create_field_vectors``, rounded as lunr.py rounds (``round(score, 3)``): the
+integer ``k`` of :func:`thousandths` with ``k / 1000 == round(score, 3)`` (both sides are
+the double nearest to the same decimal, in Python and in JavaScript). Nothing a record
+holds depends on other terms or on other documents' lengths, so an edit changes only
+the records of the terms whose postings it changes.
 ``tests/test_search_index.py`` proves equality with lunr.py's serialized index.
 """
 
@@ -45,6 +49,7 @@ class Postings:
     key: array[int] = field(default_factory=lambda: array("I"))  # document << 3 | field
     tf: array[int] = field(default_factory=lambda: array("I"))
     lengths: list[array[int]] = field(default_factory=list)  # per field: per document
+    origin: array[int] = field(default_factory=lambda: array("I"))  # per term: document << 3 | field first holding it
 
     def __post_init__(self) -> None:
         assert len(self.fields) <= 1 << FIELD_BITS
@@ -59,8 +64,10 @@ class Postings:
         ids = self.ids
         for f, counts in enumerate(field_counts):
             self.lengths[f].append(sum(counts.values()))
+            known = len(ids)
             for term in filterfalse(ids.__contains__, counts):  # numbered as lunr numbers them
                 ids[term] = len(ids)
+            self.origin.extend(repeat(doc << FIELD_BITS | f, len(ids) - known))
             self.term.extend(map(ids.__getitem__, counts))
             self.tf.extend(counts.values())
             self.key.extend(repeat(doc << FIELD_BITS | f, len(counts)))
@@ -78,6 +85,7 @@ def merge(parts: Sequence[Postings]) -> Postings:
         ids = out.ids
         for term in filterfalse(ids.__contains__, part.ids):  # new terms after the known ones
             ids[term] = len(ids)
+            out.origin.append(part.origin[part.ids[term]])
         number = np.array([ids[t] for t in part.ids], dtype=np.uint32)
         out.term.frombytes(number[np.frombuffer(part.term, dtype=np.uint32)].tobytes())
         out.key.extend(part.key)
@@ -88,22 +96,22 @@ def merge(parts: Sequence[Postings]) -> Postings:
     return out
 
 
-class Weighted:
-    """Every posting of a corpus with its weight, grouped by term and field.
+class Grouped:
+    """The postings of some terms grouped by term and field, as the term records ship them.
 
     Rows are sorted by (term, field, document); ``runs[term]`` lists the rows of each of
-    its fields. ``gaps`` holds each run's first document, then the differences.
+    its fields. ``gaps`` holds each run's first document, then the differences; ``tf``
+    the term frequencies. ``sizes`` counts each term's (document, field) postings: what
+    lunr's idf counts.
     """
 
-    def __init__(self, p: Postings, terms: Iterable[int] | None = None, kd: np.ndarray | None = None) -> None:
-        """The postings of the terms numbered ``terms`` (default: all).
-
-        Memory is about 100 bytes per posting weighed, so a large corpus is weighed a
-        batch of terms at a time (``kd``, from :func:`kd_table`, is the same for every batch).
-        """
+    def __init__(self, p: Postings, terms: Iterable[int] | None = None) -> None:
+        """The postings of the terms numbered ``terms`` (default: all). Memory is about 50
+        bytes per posting, so a large corpus is grouped a batch of terms at a time."""
         self.terms = p.terms
         self.fields = p.fields
-        n, low, count = p.count, (1 << FIELD_BITS) - 1, len(self.terms)
+        self.documents = p.count
+        low, count = (1 << FIELD_BITS) - 1, len(self.terms)
         every = np.frombuffer(p.term, dtype=np.uint32)
         if terms is None:
             rows = np.arange(len(every))
@@ -116,59 +124,69 @@ class Weighted:
         order = np.argsort(run, kind="stable")  # stable: documents stay ascending
         run, key = run[order], key[order]
         term, fld, doc = run >> FIELD_BITS, (run & low).astype(np.intp), (key >> FIELD_BITS).astype(np.intp)
-        tf = np.frombuffer(p.tf, dtype=np.uint32)[rows[order]].astype(np.float64)
-        self.sizes = np.bincount(term, minlength=count)  # postings per term: what lunr's idf counts
-        # lunr's idf of the terms weighed here (a batch is a small part of a large corpus's terms)
-        idf = np.zeros(count, dtype=np.float64)
-        weighed = np.flatnonzero(self.sizes)
-        idf[weighed] = [_idf(n, size) for size in self.sizes[weighed].tolist()]
-        kd = kd_table(p) if kd is None else kd
-        boost = np.array(p.boosts, dtype=np.float64)
-        # lunr.py: score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * len / avg) + tf); score *= boost;
-        # elementwise here, the same operations in the same order; then score * 1000.
-        score = idf[term] * ((K1 + 1) * tf) / (kd[fld * n + doc] + tf) * boost[fld]
-        scaled = score * 1000
-        milli = np.rint(scaled)  # half to even, like round(); exact unless near a half:
-        for i in np.flatnonzero(np.abs(scaled - milli) > NEAR_HALF):
-            milli[i] = thousandths(float(score[i]))
-        self.milli = milli.astype(np.int64)
+        self.tf = np.frombuffer(p.tf, dtype=np.uint32)[rows[order]]
+        self.sizes = np.bincount(term, minlength=count)
         starts = np.flatnonzero(np.diff(run, prepend=run[:1] + 1 if len(run) else run))
         gaps = np.diff(doc, prepend=0)
         gaps[starts] = doc[starts]
         self.gaps = gaps
         bounds = np.append(starts, len(run)).tolist()
-        # per term weighed: [(field, first row, end row)] of its runs
+        # per term grouped: [(field, first row, end row)] of its runs
         self.runs: dict[int, list[tuple[int, int, int]]] = {}
         for t, f, a, b in zip(term[starts].tolist(), fld[starts].tolist(), bounds, bounds[1:], strict=False):
             self.runs.setdefault(t, []).append((f, a, b))
 
-    def by_field(self, number: int) -> list[tuple[list[int], list[int]]]:
-        """Per field: the document gaps of term ``number`` and its weights in thousandths."""
-        out: list[tuple[list[int], list[int]]] = [([], []) for _ in self.fields]
+    def by_field(self, number: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per field: the document gaps of term ``number`` and its term frequencies."""
+        none: np.ndarray = np.zeros(0, dtype=np.int64)
+        out: list[tuple[np.ndarray, np.ndarray]] = [(none, none) for _ in self.fields]
         for f, a, b in self.runs.get(number, ()):
-            out[f] = (self.gaps[a:b].tolist(), self.milli[a:b].tolist())
+            out[f] = (self.gaps[a:b], self.tf[a:b])
         return out
 
+    def idf(self, number: int) -> float:
+        return idf(self.documents, int(self.sizes[number]))
+
     def sizes_by_term(self) -> Iterable[tuple[str, int]]:
-        """(term, postings) of every term (of a Weighted made for all terms)."""
+        """(term, postings) of every term (of a Grouped made for all terms)."""
         return zip(self.terms, self.sizes.tolist(), strict=True)
 
 
-def kd_table(p: Postings) -> np.ndarray:
-    """Per field, then per document: lunr's length normalisation ``k1 * (1 - b + b * len / avg)``."""
-    return np.array([x for lengths in p.lengths for x in _kd(lengths, p.count)], dtype=np.float64)
+def first_ranks(origin: Sequence[int]) -> np.ndarray:
+    """Per term: its rank among the terms first appearing in the same document and field.
+
+    With its origin (``document << 3 | field``) it orders the terms as lunr numbers them
+    (first appearance), and an edit of one document changes it only for terms that first
+    appear there: terms are numbered in order of first appearance, so the terms of one
+    origin are consecutive.
+    """
+    o = np.frombuffer(origin, dtype=np.uint32) if isinstance(origin, array) else np.asarray(origin)
+    n = len(o)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    new_run = np.ones(n, dtype=bool)
+    new_run[1:] = o[1:] != o[:-1]
+    starts = np.flatnonzero(new_run)
+    lengths = np.diff(np.append(starts, n))
+    return np.arange(n) - np.repeat(starts, lengths)
 
 
-def _idf(documents: int, postings: int) -> float:
+def idf(documents: int, postings: int) -> float:
     """lunr's idf; like lunr it counts (document, field) postings, not documents."""
     x = (documents - postings + 0.5) / (postings + 0.5)
     return math.log(1 + abs(x))
 
 
-def _kd(lengths: Sequence[int], n: int) -> list[float]:
+def kd(lengths: Sequence[int], n: int) -> list[float]:
     """Per document: k1 * (1 - b + b * length / average), as lunr.py computes it."""
     avg = sum(lengths) / n if n else 0.0
     return [K1 * (1 - B + B * (length / avg)) if avg else 0.0 for length in lengths]
+
+
+def weight(idf: float, tf: int, kd: float, boost: int) -> float:
+    """lunr.py's field-vector weight: BM25 with its k1 and b, times the field boost, rounded
+    to thousandths (engine.js computes the same with the same operations in the same order)."""
+    return thousandths(idf * ((K1 + 1) * tf) / (kd + tf) * boost) / 1000
 
 
 def thousandths(score: float) -> int:

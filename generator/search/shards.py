@@ -1,9 +1,13 @@
 """Which file holds a term: heavy terms alone, the rest by namespace and FNV-1a hash (as engine.js).
 
 A *heavy* term (``HEAVY_POSTINGS`` postings or more) gets a file of its own,
-``shards/h<k>.json``, ``k`` being its position in the manifest's ``heavy`` list: a query
-for ``工作`` loads ``工作`` and nothing else. A light term goes to a bucket: its namespace
-plus FNV-1a of the term modulo the namespace's bucket count. Namespaces keep the common
+``shards/h<x>.json``, ``x`` being the FNV-1a hash of the term in base 36 (two heavy terms
+with one hash share the file): a query for ``工作`` loads ``工作`` and nothing else. A light
+term goes to a bucket: its namespace plus FNV-1a of the term modulo the namespace's
+bucket count, a power of two. Names depend on nothing but the term, the set of heavy
+terms and those counts, and the counts change only when a namespace's postings double
+or halve, so an edit leaves every term in its file (unless the term crosses the heavy
+threshold). Namespaces keep the common
 query path small: ``b`` holds bigrams and ASCII words (what almost every query needs),
 ``u`` single CJK characters (only single-character queries need them), ``k`` the exact
 文号/索引号 keys (fetched when a query reads as an identifier).
@@ -14,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from generator.search.compact import js_order
+from generator.search.compact import js_order, ref_of
 from generator.search.tokenizer import is_key
 
 NAMESPACES = ("b", "u", "k")
@@ -42,8 +46,14 @@ def namespace(term: str) -> str:
 
 
 def shard_counts(cost_per_namespace: dict[str, int], target: int = TARGET_COST) -> dict[str, int]:
-    """Buckets per namespace so that a bucket costs about ``target``."""
-    return {ns: max(1, math.ceil(cost_per_namespace.get(ns, 0) / target)) for ns in NAMESPACES}
+    """Buckets per namespace, a power of two, so that a bucket costs at most about ``target``
+    (between half of it and it): a count changes only when the namespace doubles or halves."""
+    return {ns: 1 << max(0, math.ceil(cost_per_namespace.get(ns, 0) / target) - 1).bit_length() for ns in NAMESPACES}
+
+
+def heavy_name(term: str) -> str:
+    """The file of a heavy term: ``h`` + its FNV-1a hash in base 36 (engine.js: ``toString(36)``)."""
+    return "h" + ref_of(fnv1a(term))
 
 
 def shard_name(term: str, counts: dict[str, int]) -> str:
@@ -57,19 +67,21 @@ def cost(postings: int) -> int:
 
 
 class Layout:
-    """Heavy terms (in JavaScript string order) and the light terms of every bucket."""
+    """Heavy terms (in JavaScript string order), their files, and the light terms of every bucket."""
 
     def __init__(self, sizes: Iterable[tuple[str, int]], heavy: int = HEAVY_POSTINGS, target: int = TARGET_COST):
         sizes = list(sizes)
         self.heavy = sorted((t for t, n in sizes if n >= heavy), key=js_order)
-        light = [(t, n) for t, n in sizes if n < heavy]
-        per_ns: dict[str, int] = {}
-        for term, n in light:
-            ns = namespace(term)
-            per_ns[ns] = per_ns.get(ns, 0) + cost(n)
+        light: list[tuple[str, str]] = []  # (term, namespace)
+        per_ns = dict.fromkeys(NAMESPACES, 0)
+        for term, n in sizes:
+            if n < heavy:
+                ns = namespace(term)
+                light.append((term, ns))
+                per_ns[ns] += cost(n)
         self.counts = shard_counts(per_ns, target)
         self.files: dict[str, list[str]] = {f"{ns}{i}": [] for ns in NAMESPACES for i in range(self.counts[ns])}
-        for k, term in enumerate(self.heavy):
-            self.files[f"h{k}"] = [term]
-        for term, _ in light:
-            self.files[shard_name(term, self.counts)].append(term)
+        for term in self.heavy:
+            self.files.setdefault(heavy_name(term), []).append(term)
+        for term, ns in light:
+            self.files[f"{ns}{fnv1a(term) % self.counts[ns]}"].append(term)

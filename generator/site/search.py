@@ -58,9 +58,14 @@ def search_html(cat: Catalogue) -> str:
 {scripts}"""
 
 
-def write_search(cat: Catalogue, site: Path) -> None:
-    """Write ``search/`` (index shards, facets, documents) and the search scripts."""
-    write_index(cat, site / "search", U.item_url)
+def write_search(cat: Catalogue, site: Path, state: Path | None = None, previous: Path | None = None) -> None:
+    """Write ``search/`` (index shards, facets, documents) and the search scripts.
+
+    ``state``: a folder of the build cache where the index keeps what the next build
+    needs to update it; ``previous``: the last build's ``search/`` folder. With both, a
+    build after a few edits computes only the files they change (same bytes either way).
+    """
+    write_index(cat, site / "search", U.item_url, state=state, previous=previous)
     scripts = site / SCRIPTS_DIR
     scripts.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(lunr_js_path(), scripts / "lunr.js")

@@ -54,12 +54,14 @@
         self.manifest = manifest;
         self.version = "?v=" + manifest.build;
         self.fields = manifest.fields.map(function (f) { return f.name; });
+        self.boosts = manifest.fields.map(function (f) { return f.boost; });
         self.heavy = Object.create(null);
-        manifest.heavy.forEach(function (term, k) { self.heavy[term] = "h" + k; });
-        return self.load("facets.json" + self.version);
-      }).then(function (facets) {
-        self.facets = facets.facets;
-        self.rows = facets.docs;
+        manifest.heavy.forEach(function (term) { self.heavy[term] = "h" + fnv1a(term).toString(36); });
+        return Promise.all([self.load("facets.json" + self.version), self.load("lengths.json" + self.version)]);
+      }).then(function (both) {
+        self.facets = both[0].facets;
+        self.rows = both[0].docs;
+        self.norms = both[1].map(function (lengths) { return norms(lengths, self.manifest.bm25); });
         return self;
       });
     }
@@ -83,20 +85,70 @@
     return this.shards[name];
   };
 
-  /* A term record decoded: {term, index, fields: [{docs, milli}]} (compact.py's decode); the
-   * weight of docs[j] is milli[j] / 1000, the double lunr.py wrote as round(weight, 3). */
-  var NONE = { docs: new Int32Array(0), milli: [] };
-  function decode(record, nfields) {
-    var fields = [];
-    for (var f = 0; f < nfields; f++) {
-      var p = record[2 + f];
-      if (!p) { fields.push(NONE); continue; }
-      var gaps = p[0], docs = new Int32Array(gaps.length), doc = 0;
-      for (var k = 0; k < gaps.length; k++) { doc += gaps[k]; docs[k] = doc; }
-      fields.push({ docs: docs, milli: p[1] });
-    }
-    return { term: record[0], index: record[1], fields: fields };
+  /* Per document: lunr's length normalisation k1 * (1 - b + b * length / average) of one field,
+   * the same operations in the same order as lunr.py (postings.py: kd). */
+  function norms(lengths, bm25) {
+    var n = lengths.length, sum = 0, out = new Float64Array(n);
+    for (var d = 0; d < n; d++) { sum += lengths[d]; }
+    var avg = n ? sum / n : 0;
+    for (var e = 0; e < n; e++) { out[e] = avg ? bm25.k1 * (1 - bm25.b + bm25.b * (lengths[e] / avg)) : 0; }
+    return out;
   }
+
+  /* The integer k with k / 1000 === Python's round(score, 3) (postings.py: thousandths): round
+   * half to even on the exact value of the double. Near a half, toFixed(3) rounds the exact
+   * value (ties away from zero); an exact tie is score = odd / 16 (score * 16 is exact). */
+  function thousandths(score) {
+    var scaled = score * 1000, k = Math.round(scaled);
+    if (Math.abs(scaled - k) <= 0.4999) { return k; }
+    var sixteenths = score * 16;
+    if (sixteenths === Math.floor(sixteenths) && sixteenths % 2 === 1) {
+      k = Math.floor(scaled);
+      return k % 2 === 0 ? k : k + 1;
+    }
+    return Math.round(parseFloat(score.toFixed(3)) * 1000);
+  }
+
+  var ORIGIN = 16777216;  // index = origin * 2^24 + rank: lunr's term order (< 2^53 below 2^26 documents)
+
+  /* The integers of compact.py's codes(): 0–60 one character of DIGITS each, a larger
+   * number "Z" + decimal digits + ",". */
+  var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXY", ESCAPE = 90;  // "Z"
+  var VALUE = new Int8Array(128);
+  for (var v = 0; v < DIGITS.length; v++) { VALUE[DIGITS.charCodeAt(v)] = v; }
+  function uncodes(text) {
+    var out = [];
+    for (var i = 0; i < text.length;) {
+      var c = text.charCodeAt(i);
+      if (c === ESCAPE) {
+        var end = text.indexOf(",", i);
+        out.push(parseInt(text.slice(i + 1, end), 10));
+        i = end + 1;
+      } else { out.push(VALUE[c]); i++; }
+    }
+    return out;
+  }
+
+  /* A term record decoded: {term, index, fields: [{docs, milli}]} (compact.py's decode): the
+   * weight of docs[j] is milli[j] / 1000, the double lunr.py writes as round(weight, 3) — BM25
+   * from the term's idf, the tf and the field length, as lunr.py computes it (postings.py: weight). */
+  var NONE = { docs: new Int32Array(0), milli: [] };
+  Engine.prototype.decode = function (record) {
+    var fields = [], idf = record[3], k1 = this.manifest.bm25.k1;
+    for (var f = 0; f < this.fields.length; f++) {
+      var p = record[4 + f];
+      if (!p) { fields.push(NONE); continue; }
+      var gaps = uncodes(p[0]), tfs = uncodes(p[1]), docs = new Int32Array(gaps.length), milli = new Array(gaps.length);
+      var norm = this.norms[f], boost = this.boosts[f], doc = 0;
+      for (var k = 0; k < gaps.length; k++) {
+        doc += gaps[k];
+        docs[k] = doc;
+        milli[k] = thousandths(idf * ((k1 + 1) * tfs[k]) / (norm[doc] + tfs[k]) * boost);
+      }
+      fields.push({ docs: docs, milli: milli });
+    }
+    return { term: record[0], index: record[1] * ORIGIN + record[2], fields: fields };
+  };
 
   /** The decoded record of a term, or null when no document has it. */
   Engine.prototype.record = function (term) {
@@ -104,7 +156,7 @@
     if (!this.records[term]) {
       var name = this.heavy[term] || shardOf(term, this.manifest.shards, this.tok);
       this.records[term] = this.shard(name).then(function (byTerm) {
-        return byTerm[term] ? decode(byTerm[term], self.fields.length) : null;
+        return byTerm[term] ? self.decode(byTerm[term]) : null;
       });
     }
     return this.records[term];
@@ -385,7 +437,7 @@
 
   return {
     create: function (options) { return new Engine(options); },
-    fnv1a: fnv1a, shardOf: shardOf, namespace: namespace,
+    fnv1a: fnv1a, shardOf: shardOf, namespace: namespace, thousandths: thousandths, uncodes: uncodes,
     highlight: highlight, snippet: snippet, FACET_KEYS: FACET_KEYS
   };
 });

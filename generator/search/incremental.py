@@ -1,0 +1,239 @@
+"""Incremental index builds: re-tokenize only the edited documents, rewrite only the records they change.
+
+A term record (compact.py) holds the term's postings (documents, term frequencies), its
+idf and its first appearance (origin, rank); the weights depend on every document's
+field lengths, which ship separately (``lengths.json``). So an edit of one document
+changes only the records of the terms whose postings in it changed, plus the terms whose
+first appearance moves (a term the edit removes from the document that introduced it) or
+whose rank among the terms introduced by one document shifts.
+
+The previous build leaves its state next to the cache (:func:`save_state`: per document
+a key of everything its postings and snippet text are made from, the postings, ranks,
+the shard layout and the hash, size, modification time and inode of every file written;
+an unchanged file is hard-linked from the previous build when those still match). :func:`update` takes the previous
+postings, splices in the edited documents' new rows and recomputes first appearances
+exactly as a clean build numbers them: the result is byte for byte the index a clean
+build writes (``tests/test_search_incremental.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from generator.model.entry import Entry, Item
+from generator.search.documents import FIELDS, search_doc
+from generator.search.postings import FIELD_BITS, Postings
+
+STATE_VERSION = 3
+STATE_FILE = "search-state.pickle"
+MAX_CHANGED = 0.02  # above this share of edited documents, a clean build is as fast
+UNSEEN = 0xFFFFFFFF  # the origin of a term new to the postings, until computed
+
+
+def code_fingerprint() -> str:
+    """The search package's code: a state written by other code (tokenizer, plain text,
+    format) is not used."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def document_key(item: Item) -> str:
+    """Everything a document's postings and snippet text are made from."""
+    number = item.doc_number if isinstance(item, Entry) else None
+    parts = [item.title, number or "", item.index_no, list(item.keywords), item.abstract, item.body]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+Stamp = tuple[str, int, int, int]  # sha256, size, mtime_ns, inode
+
+
+def stamp(path: Path, sha: str) -> Stamp:
+    st = path.stat()
+    return sha, st.st_size, st.st_mtime_ns, st.st_ino
+
+
+@dataclass
+class State:
+    params: list[Any]  # what else decides the files (thresholds, fields, format)
+    keys: list[str]  # per document: document_key
+    postings: Postings
+    ranks: np.ndarray  # per term number: rank among the terms of its origin
+    layout: dict[str, list[str]]  # shard file → its terms
+    files: dict[str, Stamp]  # file (relative to search/) → its sha256 and what stat said after the build
+
+
+ROWS = ("term", "key", "tf")  # the postings' row arrays, kept in files of their own
+
+
+def load_state(folder: Path, params: list[Any]) -> State | None:
+    try:
+        with (folder / STATE_FILE).open("rb") as f:
+            version, state, rows = pickle.load(f)
+        if version != STATE_VERSION or not isinstance(state, State) or state.params != params:
+            return None
+        token, count = rows
+        for name in ROWS:
+            values: array[int] = array("I")
+            with (folder / f"{name}-{token}.bin").open("rb") as f:
+                values.fromfile(f, count)
+            setattr(state.postings, name, values)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+    return state
+
+
+def save_state(folder: Path, state: State) -> None:
+    """The state, its postings' rows written straight from their arrays (a pickle would copy
+    them: ~1 GB at 100k documents); the pickle names the row files it belongs with."""
+    folder.mkdir(parents=True, exist_ok=True)
+    p = state.postings
+    token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]
+    for name in ROWS:
+        with (folder / f"{name}-{token}.bin").open("wb") as f:
+            getattr(p, name).tofile(f)
+    rows = {name: getattr(p, name) for name in ROWS}
+    tmp = folder / f".{STATE_FILE}.{os.getpid()}"
+    try:
+        for name in ROWS:
+            setattr(p, name, array("I"))
+        with tmp.open("wb") as f:
+            pickle.dump((STATE_VERSION, state, (token, len(rows["term"]))), f, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        for name, values in rows.items():
+            setattr(p, name, values)
+    os.replace(tmp, folder / STATE_FILE)
+    for old in folder.glob("*-*.bin"):  # the rows of earlier states
+        if not old.name.endswith(f"-{token}.bin"):
+            old.unlink(missing_ok=True)
+
+
+def changed_documents(old: Sequence[str], new: Sequence[str]) -> list[int] | None:
+    """The documents whose key changed; None when the documents are not the same ones
+    (added, removed, reordered: every later document is renumbered) or too many changed."""
+    if len(old) != len(new):
+        return None
+    changed = [n for n, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    return changed if len(changed) <= max(1, int(len(new) * MAX_CHANGED)) else None
+
+
+def update(
+    p: Postings, ranks: np.ndarray, items: Sequence[Item], changed: Sequence[int]
+) -> tuple[np.ndarray, set[str]]:
+    """Re-tokenize the documents ``changed`` into ``p`` (in place); the new ranks and the
+    terms whose records may differ from the previous build's."""
+    low = (1 << FIELD_BITS) - 1
+    term = np.frombuffer(p.term, dtype=np.uint32)
+    key = np.frombuffer(p.key, dtype=np.uint32)
+    tf = np.frombuffer(p.tf, dtype=np.uint32)
+    doc_of = key >> FIELD_BITS
+    ids = p.ids
+    origin = list(p.origin)
+    rank = ranks.tolist()
+    orders: dict[int, list[list[str]]] = {}  # document → per field its terms in order of first appearance
+    touched: set[int] = set()
+    candidates: set[int] = set()
+    pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    at = 0
+    for d in sorted(changed):
+        lo, hi = (int(x) for x in np.searchsorted(doc_of, [d, d + 1]))
+        pieces.append((term[at:lo], key[at:lo], tf[at:lo]))
+        at = hi
+        before = {
+            (t, k & low): n
+            for t, k, n in zip(term[lo:hi].tolist(), key[lo:hi].tolist(), tf[lo:hi].tolist(), strict=True)
+        }
+        doc = search_doc(d, items[d])
+        fields = [doc.field_counts(f) for f in range(len(FIELDS))]  # every term in order of first appearance
+        orders[d] = [list(counts) for counts in fields]
+        after: dict[tuple[int, int], int] = {}
+        for f, counts in enumerate(fields):
+            p.lengths[f][d] = sum(counts.values())
+            for word in counts:
+                if word not in ids:
+                    ids[word] = len(ids)
+                    origin.append(UNSEEN)
+                    rank.append(0)
+                after[ids[word], f] = counts[word]
+        touched.update(t for tf_key, n in before.items() if after.get(tf_key) != n for t in tf_key[:1])
+        touched.update(t for tf_key, n in after.items() if before.get(tf_key) != n for t in tf_key[:1])
+        candidates.update(t for t, _ in before)
+        candidates.update(t for t, _ in after)
+        new_rows = list(after.items())
+        pieces.append(
+            (
+                np.array([t for (t, _), _n in new_rows], dtype=np.uint32),
+                np.array([d << FIELD_BITS | g for (_t, g), _n in new_rows], dtype=np.uint32),
+                np.array([n for _, n in new_rows], dtype=np.uint32),
+            )
+        )
+    pieces.append((term[at:], key[at:], tf[at:]))
+    term = np.concatenate([x[0] for x in pieces])
+    key = np.concatenate([x[1] for x in pieces])
+    tf = np.concatenate([x[2] for x in pieces])
+
+    # First appearance of the candidates: the smallest (document, field) holding them.
+    count = len(ids)
+    wanted = np.zeros(count, dtype=bool)
+    wanted[list(candidates)] = True
+    rows = np.flatnonzero(wanted[term])
+    first = np.full(count, np.iinfo(np.uint32).max, dtype=np.uint32)
+    np.minimum.at(first, term[rows], key[rows])
+    affected = {d << FIELD_BITS | f for d in changed for f in range(len(FIELDS))}
+    dead = []
+    for t in sorted(candidates):
+        new = int(first[t])
+        if new == np.iinfo(np.uint32).max:
+            dead.append(t)
+            affected.add(origin[t])
+        elif new != origin[t]:
+            affected.update((origin[t], new))
+            origin[t] = new
+            touched.add(t)
+    names = list(ids)
+    alive = np.ones(count, dtype=bool)
+    alive[dead] = False
+    touched.difference_update(dead)
+
+    # Ranks among the terms of each affected origin, in order of first appearance there.
+    origins = np.array(origin, dtype=np.uint32)
+    for o in sorted(affected):
+        members = np.flatnonzero((origins == o) & alive).tolist()
+        if o == UNSEEN or not members:
+            continue
+        d, f = o >> FIELD_BITS, o & low
+        if d not in orders:
+            doc = search_doc(d, items[d])
+            orders[d] = [list(doc.field_counts(g)) for g in range(len(FIELDS))]
+        position = {t: n for n, t in enumerate(orders[d][f])}
+        for r, t in enumerate(sorted(members, key=lambda t: position[names[t]])):
+            if rank[t] != r:
+                rank[t] = r
+                touched.add(t)
+
+    # Terms no document holds any more leave the numbering.
+    if dead:
+        number = np.cumsum(alive) - 1
+        term = number[term].astype(np.uint32)
+        keep = np.flatnonzero(alive).tolist()
+        p.ids = {names[t]: n for n, t in enumerate(keep)}
+        origin = [origin[t] for t in keep]
+        rank = [rank[t] for t in keep]
+        names = [names[t] for t in keep]
+        touched = {int(number[t]) for t in touched}
+    p.term = array("I", term.tobytes())
+    p.key = array("I", key.tobytes())
+    p.tf = array("I", tf.tobytes())
+    p.origin = array("I", origin)
+    return np.array(rank, dtype=np.int64), {names[t] for t in touched}

@@ -1,0 +1,200 @@
+"""Incremental index builds: edit, rebuild from the previous build's state, compare with a clean build.
+
+The index of an incremental build must be byte for byte the index a clean build of the
+same sources writes; and an edit must change only the files of the terms it touches.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.model.catalogue import Catalogue
+from generator.model.entry import Entry
+from generator.search import index as search_index
+from generator.search.incremental import STATE_FILE
+from generator.search.index import IndexStats, write_index
+from tests.conftest import ProjectFactory
+
+WORDS = ["政府", "信息", "公开", "工作", "通知", "关于", "做好", "办法", "实施", "意见", "澜江", "市人民",
+         "补助", "资金", "管理", "加装电梯", "老旧小区", "应急", "预案", "统计", "报表", "第一", "二〇二四"]  # fmt: skip
+HEAVY, TARGET = 40, 150  # small thresholds: heavy terms and several buckets per namespace
+
+
+def text(rng: random.Random, words: int) -> str:
+    return "".join(rng.choice(WORDS) + rng.choice(["", "", "，", "。", " 2024 ", "的"]) for _ in range(words))
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    rng = random.Random(20261206)
+    p = ProjectFactory(tmp_path_factory.mktemp("incremental") / "repo")
+    for n in range(1, 41):
+        p.entry(
+            f"e{n}",
+            index_no=f"000000002/2024-{n:05d}",
+            title=text(rng, rng.randint(2, 6)),
+            doc_number=f"测政办发〔2024〕{n}号",
+            keywords=[rng.choice(WORDS)],
+            abstract=text(rng, 3),
+            body=text(rng, rng.randint(0, 120)) + "\n",
+            published_date=dt.date(2024, 1 + n % 12, 1 + n % 28),
+        )
+    for n in range(41, 44):
+        p.interpretation(
+            f"i{n}", index_no=f"000000002/2024-{n:05d}", title=text(rng, 4), interprets=[f"000000002/2024-{n - 40:05d}"],
+            body=text(rng, 40) + "\n",
+        )  # fmt: skip
+    return p.load().public()
+
+
+Edit = Callable[[Entry], Entry]
+
+
+def edited(cat: Catalogue, edits: dict[int, Edit]) -> Catalogue:
+    entries = list(cat.entries.values())
+    for n, edit in edits.items():
+        entries[n] = edit(entries[n])
+    return Catalogue.build(cat.config, entries, cat.interpretations.values(), cat.pages, cat.build_date)
+
+
+def build(cat: Catalogue, out: Path, state: Path | None = None, previous: Path | None = None) -> IndexStats:
+    return write_index(
+        cat, out, lambda item: "x/", workers=1, heavy=HEAVY, target=TARGET, state=state, previous=previous
+    )
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+def differing(a: Path, b: Path) -> list[str]:
+    fa, fb = files(a), files(b)
+    return sorted(name for name in fa.keys() | fb.keys() if fa.get(name) != fb.get(name))
+
+
+def body(new: str) -> Edit:
+    return lambda e: dataclasses.replace(e, body=new)
+
+
+def replace_in_body(old: str, new: str) -> Edit:
+    return lambda e: dataclasses.replace(e, body=e.body.replace(old, new, 1))
+
+
+SCENARIOS: dict[str, dict[int, Edit]] = {
+    "one word in a body": {17: replace_in_body("的", "和")},
+    "a new sentence first": {20: lambda e: dataclasses.replace(e, body="新增加的条款自发布之日起施行。" + e.body)},
+    "the first document emptied": {0: body("")},  # the terms it introduced first appear later now
+    "the first document rewritten": {0: body("澜江市人民政府关于做好老旧小区加装电梯工作的通知。2025 abc")},
+    "title and keywords": {5: lambda e: dataclasses.replace(e, title="关于应急预案的意见", keywords=("应急", "新词"))},
+    "abstract and 文号": {9: lambda e: dataclasses.replace(e, abstract="统计报表", doc_number="测政办发〔2025〕1号")},
+    "a word only this document had": {3: body("独有词汇罕见的表述。")},
+}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_an_incremental_build_equals_a_clean_build(catalogue: Catalogue, tmp_path: Path, name: str) -> None:
+    state, before, after, clean = tmp_path / "state", tmp_path / "before", tmp_path / "after", tmp_path / "clean"
+    build(catalogue, before, state)
+    assert (state / STATE_FILE).is_file()
+    cat = edited(catalogue, SCENARIOS[name])
+    stats = build(cat, after, state, previous=before)
+    assert stats.reused > 0  # the incremental path: files taken from the previous build
+    build(cat, clean)
+    assert differing(after, clean) == []
+    assert differing(before, clean)  # the edit shows
+
+
+def test_edits_in_a_row(catalogue: Catalogue, tmp_path: Path) -> None:
+    """The state an incremental build leaves serves the next one (random edits, checked each time)."""
+    rng = random.Random(7)
+    state, previous = tmp_path / "state", tmp_path / "0"
+    build(catalogue, previous, state)
+    cat = catalogue
+    for step in range(1, 9):
+        n = rng.randrange(len(cat.entries))
+        cat = edited(cat, {n: body(text(rng, rng.randint(0, 60)))})
+        out = tmp_path / str(step)
+        assert build(cat, out, state, previous=previous).reused > 0
+        build(cat, tmp_path / f"clean{step}")
+        assert differing(out, tmp_path / f"clean{step}") == [], step
+        previous = out
+
+
+def test_a_small_edit_rewrites_few_shard_files(catalogue: Catalogue, tmp_path: Path) -> None:
+    before, after = tmp_path / "before", tmp_path / "after"
+    build(catalogue, before)
+    build(edited(catalogue, {25: lambda e: dataclasses.replace(e, body=e.body + "补充")}), after)
+    shards = [f for f in files(before) if f.startswith("shards/")]
+    changed = [f for f in differing(before, after) if f.startswith("shards/")]
+    assert 0 < len(changed) <= 6 < len(shards) // 4  # the bigrams around one character, not every file
+    others = {f for f in differing(before, after) if not f.startswith("shards/")}
+    assert {"manifest.json", "lengths.json", "text/p.json"} == others  # document 25 is ref "p"
+
+
+def test_a_tampered_previous_file_is_computed_again(catalogue: Catalogue, tmp_path: Path) -> None:
+    state, before, after, clean = tmp_path / "state", tmp_path / "before", tmp_path / "after", tmp_path / "clean"
+    build(catalogue, before, state)
+    victims = sorted((before / "shards").glob("*.json"))[:3] + sorted((before / "text").glob("*.json"))[:3]
+    for victim in victims:
+        victim.write_text("[]\n", encoding="utf-8")
+    (before / "shards" / victims[1].name).unlink()
+    same_size = sorted((before / "shards").glob("*.json"))[-1]  # edited in place, size kept
+    data = same_size.read_bytes()
+    same_size.write_bytes(data.replace(b"1", b"2", 1))
+    assert len(same_size.read_bytes()) == len(data) != 0 and same_size.read_bytes() != data
+    cat = edited(catalogue, {30: replace_in_body("的", "和")})
+    build(cat, after, state, previous=before)
+    build(cat, clean)
+    assert differing(after, clean) == []
+
+
+def test_added_or_removed_documents_build_clean(catalogue: Catalogue, tmp_path: Path) -> None:
+    state, before, after, clean = tmp_path / "state", tmp_path / "before", tmp_path / "after", tmp_path / "clean"
+    build(catalogue, before, state)
+    entries = list(catalogue.entries.values())[1:]
+    cat = Catalogue.build(catalogue.config, entries, catalogue.interpretations.values(), (), catalogue.build_date)
+    assert build(cat, after, state, previous=before).reused == 0
+    build(cat, clean)
+    assert differing(after, clean) == []
+    shutil.rmtree(after)
+    assert build(catalogue, after, state, previous=clean).reused == 0  # a document added: a clean build
+
+
+def test_a_state_from_other_code_or_settings_is_not_used(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state, before, after = tmp_path / "state", tmp_path / "before", tmp_path / "after"
+    build(catalogue, before, state)
+    cat = edited(catalogue, {4: replace_in_body("的", "和")})
+    monkeypatch.setattr(search_index, "code_fingerprint", lambda: "other code")
+    assert build(cat, after, state, previous=before).reused == 0
+    monkeypatch.undo()
+    build(catalogue, before2 := tmp_path / "before2", state)
+    assert write_index(cat, tmp_path / "other", lambda item: "x/", workers=1, heavy=HEAVY + 1, target=TARGET,
+                       state=state, previous=before2).reused == 0  # fmt: skip
+    assert build(cat, tmp_path / "same", state, previous=before2).reused == 0  # that build replaced the state
+    build(catalogue, before3 := tmp_path / "before3", state)
+    assert build(cat, tmp_path / "again", state, previous=before3).reused > 0  # same code and settings: used
+
+
+def test_a_damaged_state_is_not_used(catalogue: Catalogue, tmp_path: Path) -> None:
+    state, before = tmp_path / "state", tmp_path / "before"
+    build(catalogue, before, state)
+    build(catalogue, tmp_path / "again", state, previous=before)
+    rows = sorted(f.name for f in state.glob("*.bin"))
+    assert len(rows) == 3 and len({name.split("-", 1)[1] for name in rows}) == 1  # one state's rows, no leftovers
+    cat = edited(catalogue, {11: replace_in_body("的", "和")})
+    truncated = state / rows[0]
+    truncated.write_bytes(truncated.read_bytes()[:-4])
+    assert build(cat, tmp_path / "after", state, previous=tmp_path / "again").reused == 0
+    (state / STATE_FILE).write_bytes(b"not a pickle")
+    assert build(cat, tmp_path / "after2", state, previous=tmp_path / "after").reused == 0
+    build(cat, tmp_path / "clean")
+    assert differing(tmp_path / "after", tmp_path / "clean") == differing(tmp_path / "after2", tmp_path / "clean") == []
