@@ -58,11 +58,16 @@ def test_cold_warm_and_edited_builds_equal_clean_builds(repo: Repo) -> None:
     repo.assert_same_as_clean()
 
     # one body edited
+    shards = repo.root / "site" / "search" / "shards"
+    inodes = {p.name: p.stat().st_ino for p in shards.iterdir()}
     path = repo.entry(10)
     path.write_text(path.read_text(encoding="utf-8") + "\n补充一句正文。\n", encoding="utf-8")
     edited = repo.cached()
     assert edited.pages - 20 < edited.reused < edited.pages  # that page, its listings and home pages are new
     repo.assert_same_as_clean()
+    # the search index was updated, not rebuilt: untouched shards are the previous build's files
+    kept = [p.name for p in shards.iterdir() if inodes.get(p.name) == p.stat().st_ino]
+    assert len(inodes) // 2 < len(kept) < len(inodes)
 
     # a title that other pages print (listings, interpretations, relations)
     interp = sorted((repo.root / "content" / "interpretations").rglob("*.md"))[0]

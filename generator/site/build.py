@@ -68,6 +68,7 @@ from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
 from generator.site.ownership import cache_problems, mark_site, mark_work, owned_work, target_problems
 from generator.site.pages import PageBuilder, PageJob, StagedPage
 from generator.site.reproducible import engine_clock
+from generator.site.search import write_search
 from generator.site.themes import ThemeError, theme_digest
 from generator.source.files import CONFIG_FILE, is_attachment_path
 
@@ -211,7 +212,11 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             engine = None
         for writer in OUTPUT_WRITERS:
             try:
-                writer(catalogue, out)
+                if writer is write_search and store is not None:
+                    # the index updates only what the edits change; its state lies beside the cache's v1/
+                    write_search(catalogue, out, state=project.root / CACHE_DIR / "search", previous=target / "search")
+                else:
+                    writer(catalogue, out)
             except BuildError:
                 raise
             except Exception as exc:
