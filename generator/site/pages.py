@@ -22,6 +22,12 @@ from generator.site.htmlkit import a, cn_date, esc, iso, join, rel
 VALIDITY_CLASS = {"有效": "valid", "尚未生效": "pending", "已修改": "amended", "失效": "expired", "废止": "repealed"}
 
 
+def table_wrap(label: str) -> str:
+    """The opening tag of a listing table's wrapper: a labelled region keyboard users can
+    reach and scroll (WCAG 2.1.1) when the table is wider than the screen."""
+    return f'<div class="gk-table-wrap" tabindex="0" role="region" aria-label="{esc(label)}">'
+
+
 @dataclass(frozen=True)
 class StagedPage:
     url: str
@@ -335,10 +341,10 @@ class PageBuilder:
         for e in entries:
             validity = self.validity_badge(e.validity) if e.validity else "—"
             rows.append(
-                f'<tr><td class="gk-idx">{esc(e.index_no)}</td><td>{self.link_to(here, e)}</td>'
-                f"<td>{esc(e.doc_number or '—')}</td>"
-                f'<td data-sort="{iso(e.published_date)}">{iso(e.published_date)}</td>'
-                f'<td data-sort="{esc(e.validity or "")}">{validity}</td></tr>'
+                f'<tr><td class="gk-idx">{esc(e.index_no)}</td><td class="gk-title">{self.link_to(here, e)}</td>'
+                f'<td class="gk-docno">{esc(e.doc_number or "—")}</td>'
+                f'<td class="gk-date" data-sort="{iso(e.published_date)}">{iso(e.published_date)}</td>'
+                f'<td class="gk-status" data-sort="{esc(e.validity or "")}">{validity}</td></tr>'
             )
         head = "".join(
             f'<th scope="col" data-type="{t}">{label}</th>'
@@ -351,7 +357,7 @@ class PageBuilder:
             )
         )
         return (
-            f'<div class="gk-table-wrap"><table class="gk-list" data-gk-sortable>'
+            f'{table_wrap("信息列表")}<table class="gk-list" data-gk-sortable>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
 
@@ -495,14 +501,15 @@ class PageBuilder:
         for i in interps[(n - 1) * size : n * size]:
             sources = "；".join(self.link_to(here, s) for s in self.cat.sources_of(i))
             rows.append(
-                f"<tr><td>{self.link_to(here, i)}</td><td>{esc(i.form)}</td>"
-                f"<td>{esc(self.cfg.agency_name(i.interpreter_org))}</td>"
-                f'<td data-sort="{iso(i.published_date)}">{iso(i.published_date)}</td><td>{sources}</td></tr>'
+                f'<tr><td class="gk-title">{self.link_to(here, i)}</td><td class="gk-form-cell">{esc(i.form)}</td>'
+                f'<td class="gk-org">{esc(self.cfg.agency_name(i.interpreter_org))}</td>'
+                f'<td class="gk-date" data-sort="{iso(i.published_date)}">{iso(i.published_date)}</td>'
+                f'<td class="gk-src">{sources}</td></tr>'
             )
         head = "".join(f'<th scope="col">{h}</th>' for h in ("标题", "形式", "解读机构", "发布日期", "原文件"))
         table = (
             (
-                f'<div class="gk-table-wrap"><table class="gk-list" data-gk-sortable><thead><tr>{head}</tr></thead>'
+                f'{table_wrap("政策解读列表")}<table class="gk-list" data-gk-sortable><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(rows)}</tbody></table></div>"
             )
             if rows

@@ -159,7 +159,8 @@ def _table(ys: YearStats) -> str:
         for row in ys.rows
     )
     return (
-        f'<div class="gk-table-wrap"><table class="gk-list gk-stats"><caption>{esc(_year_label(ys))} {SECTION}</caption>'
+        f'<div class="gk-table-wrap" tabindex="0" role="region" aria-label="{esc(_year_label(ys))} {SECTION}">'
+        f'<table class="gk-list gk-stats"><caption>{esc(_year_label(ys))} {SECTION}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
@@ -341,6 +342,6 @@ def trend_table(years: Sequence[YearStats]) -> str:
         for ys in years
     )
     return (
-        '<div class="gk-table-wrap"><table class="gk-list gk-stats-trend"><caption>现行有效件数（图表数据）</caption>'
+        '<div class="gk-table-wrap" tabindex="0" role="region" aria-label="现行有效件数（图表数据）"><table class="gk-list gk-stats-trend"><caption>现行有效件数（图表数据）</caption>'
         f'<thead><tr><th scope="col">年度</th>{head}</tr></thead><tbody>{body}</tbody></table></div>'
     )
