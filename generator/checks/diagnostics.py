@@ -385,6 +385,13 @@ MESSAGES: dict[str, Message] = {
         "政策解读应与文件同步发布，最迟不超过 3 个工作日",
         "interpretations are due with the document, at most 3 working days later",
     ),
+    "W130": Message(
+        "{year} 年{info_type}年度统计勾稽关系不成立（本条影响 {effect}）：{reason}",
+        "{year} annual report, {info_type}: this entry breaks 现行有效 = 上年现行有效 + 本年制发 − 本年废止 "
+        "(effect {effect}): {reason}",
+        "核对成文日期（written_date）和效力状况记录（validity_history）是否完整准确；数据无误时，在年度报告中说明差额",
+        "check written_date and validity_history; if they are right, explain the difference in the annual report",
+    ),
 }
 
 

@@ -152,22 +152,23 @@ def serve_site(root: Path, prefix: str = "/") -> tuple[http.server.ThreadingHTTP
 
 
 # ----------------------------------------------------------------------------- fixtures
-# Imported by the test modules that use them (``from tests.browser.citizen import site_url``).
+# Imported by the test modules that use them (``from tests.browser.citizen import fixture_site_url``);
+# pytest knows them by their ``name``.
 
 
-@pytest.fixture(scope="session")
-def site_url(sample_site: Path) -> Iterator[str]:
+@pytest.fixture(scope="session", name="site_url")
+def fixture_site_url(sample_site: Path) -> Iterator[str]:
     """The built sample site at the server root, with a real 404 page."""
     server, url = serve_site(sample_site)
     yield url
     server.shutdown()
 
 
-@pytest.fixture
-def phone(chromium: Any) -> Iterator[Watched]:
+@pytest.fixture(name="phone")
+def fixture_phone(chromium: Any) -> Iterator[Watched]:
     yield from watched_page(chromium, PHONE)
 
 
-@pytest.fixture
-def desktop(chromium: Any) -> Iterator[Watched]:
+@pytest.fixture(name="desktop")
+def fixture_desktop(chromium: Any) -> Iterator[Watched]:
     yield from watched_page(chromium, DESKTOP)

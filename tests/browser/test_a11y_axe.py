@@ -17,11 +17,11 @@ from tests.browser.citizen import (
     PAGE_TYPES,
     PHONE,
     Watched,
-    desktop,  # noqa: F401 - fixture
-    phone,  # noqa: F401 - fixture
+    fixture_desktop,  # noqa: F401 - fixture
+    fixture_phone,  # noqa: F401 - fixture
+    fixture_site_url,  # noqa: F401 - fixture
     run_axe,
     set_mode,
-    site_url,  # noqa: F401 - fixture
 )
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def test_every_page_type_has_no_serious_axe_violation(
     site_url: str,
     axe_installed: None,
     width: str,
-    mode: str,  # noqa: F811
+    mode: str,
 ) -> None:
     # bypass_csp: axe is injected as an inline script, which the site's policy (rightly) refuses.
     context = chromium.new_context(locale="zh-CN", viewport=PHONE if width == "390" else DESKTOP, bypass_csp=True)
@@ -67,7 +67,7 @@ def test_every_page_type_has_no_serious_axe_violation(
 # ----------------------------------------------------------------------------- keyboard and focus
 
 
-def test_header_search_box_shows_keyboard_focus(desktop: Watched, site_url: str) -> None:  # noqa: F811
+def test_header_search_box_shows_keyboard_focus(desktop: Watched, site_url: str) -> None:
     page = desktop.page
     page.goto(site_url + "catalogue/")
     for _ in range(40):
@@ -83,7 +83,7 @@ def test_header_search_box_shows_keyboard_focus(desktop: Watched, site_url: str)
 
 
 @pytest.mark.parametrize("key", ["Space", "Enter"])
-def test_palette_toggle_answers_space_and_enter(desktop: Watched, site_url: str, key: str) -> None:  # noqa: F811
+def test_palette_toggle_answers_space_and_enter(desktop: Watched, site_url: str, key: str) -> None:
     page = desktop.page
     page.goto(site_url)
     toggle = page.locator("label[for='__palette_1']")
@@ -98,7 +98,7 @@ def test_palette_toggle_answers_space_and_enter(desktop: Watched, site_url: str,
     assert desktop.problems == []
 
 
-def test_large_text_toggle_is_a_pressed_button_kept_across_pages(phone: Watched, site_url: str) -> None:  # noqa: F811
+def test_large_text_toggle_is_a_pressed_button_kept_across_pages(phone: Watched, site_url: str) -> None:
     page = phone.page
     page.goto(site_url + "catalogue/")
     before = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-content .md-typeset')).fontSize)")
@@ -123,7 +123,7 @@ def _wait_results(page: Any) -> None:
     page.wait_for_function("!/正在检索/.test(document.getElementById('gk-search-status').textContent)")
 
 
-def test_focus_stays_on_the_facet_after_a_facet_click(desktop: Watched, site_url: str) -> None:  # noqa: F811
+def test_focus_stays_on_the_facet_after_a_facet_click(desktop: Watched, site_url: str) -> None:
     page = desktop.page
     page.goto(site_url + "search/?q=加装电梯")
     _wait_results(page)
@@ -143,7 +143,7 @@ def test_focus_stays_on_the_facet_after_a_facet_click(desktop: Watched, site_url
     assert desktop.problems == []
 
 
-def test_focus_stays_on_the_sort_control_after_sorting(desktop: Watched, site_url: str) -> None:  # noqa: F811
+def test_focus_stays_on_the_sort_control_after_sorting(desktop: Watched, site_url: str) -> None:
     page = desktop.page
     page.goto(site_url + "search/?q=加装电梯")
     _wait_results(page)
@@ -157,7 +157,7 @@ def test_focus_stays_on_the_sort_control_after_sorting(desktop: Watched, site_ur
     assert desktop.problems == []
 
 
-def test_clearing_filters_leaves_focus_on_the_status_line(desktop: Watched, site_url: str) -> None:  # noqa: F811
+def test_clearing_filters_leaves_focus_on_the_status_line(desktop: Watched, site_url: str) -> None:
     page = desktop.page
     page.goto(site_url + "search/?q=加装电梯")
     _wait_results(page)
@@ -169,7 +169,7 @@ def test_clearing_filters_leaves_focus_on_the_status_line(desktop: Watched, site
 
 
 @pytest.mark.parametrize("url", ["catalogue/", "interpretations/", "library/", "stats/"])
-def test_table_wrappers_are_labelled_keyboard_stops(desktop: Watched, site_url: str, url: str) -> None:  # noqa: F811
+def test_table_wrappers_are_labelled_keyboard_stops(desktop: Watched, site_url: str, url: str) -> None:
     page = desktop.page
     page.goto(site_url + url)
     wraps = page.locator(".gk-table-wrap")

@@ -13,11 +13,11 @@ from tests.browser.citizen import (
     DESKTOP,
     PAGE_TYPES,
     Watched,
-    desktop,  # noqa: F401 - fixture
+    fixture_desktop,  # noqa: F401 - fixture
+    fixture_phone,  # noqa: F401 - fixture
+    fixture_site_url,  # noqa: F401 - fixture
     open_context,
-    phone,  # noqa: F401 - fixture
     serve_site,
-    site_url,  # noqa: F401 - fixture
 )
 
 pytestmark = pytest.mark.browser
@@ -62,7 +62,7 @@ MEASURE = (
 
 
 @pytest.mark.parametrize("url", LISTINGS)
-def test_phone_listing_is_title_then_date(phone: Watched, site_url: str, url: str) -> None:  # noqa: F811
+def test_phone_listing_is_title_then_date(phone: Watched, site_url: str, url: str) -> None:
     page = phone.page
     page.goto(site_url + url)
     rows = page.evaluate(MEASURE)
@@ -81,7 +81,7 @@ def test_phone_listing_is_title_then_date(phone: Watched, site_url: str, url: st
 
 
 @pytest.mark.parametrize("url", LISTINGS)
-def test_desktop_listing_has_a_wide_column_and_unbroken_dates(desktop: Watched, site_url: str, url: str) -> None:  # noqa: F811
+def test_desktop_listing_has_a_wide_column_and_unbroken_dates(desktop: Watched, site_url: str, url: str) -> None:
     page = desktop.page
     page.goto(site_url + url)
     content = page.evaluate("document.querySelector('.md-content').getBoundingClientRect().width")
@@ -98,7 +98,7 @@ def test_desktop_listing_has_a_wide_column_and_unbroken_dates(desktop: Watched, 
     assert desktop.problems == []
 
 
-def test_phone_header_shows_the_whole_site_name(phone: Watched, site_url: str) -> None:  # noqa: F811
+def test_phone_header_shows_the_whole_site_name(phone: Watched, site_url: str) -> None:
     page = phone.page
     for mode in ("default", "large"):
         if mode == "large":
@@ -118,7 +118,7 @@ def test_phone_header_shows_the_whole_site_name(phone: Watched, site_url: str) -
 
 
 @pytest.mark.parametrize("name", [n for n in PAGE_TYPES if n != "404"])
-def test_large_text_mode_keeps_the_phone_layout(phone: Watched, site_url: str, name: str) -> None:  # noqa: F811
+def test_large_text_mode_keeps_the_phone_layout(phone: Watched, site_url: str, name: str) -> None:
     page = phone.page
     page.goto(site_url)
     page.locator("#gk-text-toggle").click()
@@ -154,7 +154,7 @@ CRUMBS = {
 
 
 @pytest.mark.parametrize("url", list(CRUMBS))
-def test_every_page_says_where_the_citizen_is(desktop: Watched, site_url: str, url: str) -> None:  # noqa: F811
+def test_every_page_says_where_the_citizen_is(desktop: Watched, site_url: str, url: str) -> None:
     page = desktop.page
     page.goto(site_url + url)
     nav = page.get_by_role("navigation", name="当前位置")
@@ -184,7 +184,7 @@ def test_every_page_says_where_the_citizen_is(desktop: Watched, site_url: str, u
         ("", "首页"),
     ],
 )
-def test_header_tab_of_the_section_is_active(desktop: Watched, site_url: str, url: str, tab: str) -> None:  # noqa: F811
+def test_header_tab_of_the_section_is_active(desktop: Watched, site_url: str, url: str, tab: str) -> None:
     page = desktop.page
     page.goto(site_url + url)
     active = page.locator(".md-tabs__item--active")
@@ -228,7 +228,7 @@ def test_404_page_is_chinese_and_styled_under_any_base_path(chromium: Any, sampl
 # ----------------------------------------------------------------------------- print
 
 
-def test_printed_entry_says_where_it_came_from(desktop: Watched, site_url: str) -> None:  # noqa: F811
+def test_printed_entry_says_where_it_came_from(desktop: Watched, site_url: str) -> None:
     page = desktop.page
     page.goto(site_url + "catalogue/012500002-2024-00011/")
     page.emulate_media(media="print")
@@ -243,4 +243,20 @@ def test_printed_entry_says_where_it_came_from(desktop: Watched, site_url: str) 
     assert page.locator(".md-header").is_hidden()
     page.emulate_media(media="screen")
     assert head.is_hidden()
+    assert desktop.problems == []
+
+
+# ----------------------------------------------------------------------------- stats
+
+
+def test_stats_page_shows_no_alarm_for_normal_data(desktop: Watched, site_url: str) -> None:
+    """The sample's 尚未生效 regulations (signed in one year, in force in the next) are normal data."""
+    page = desktop.page
+    page.goto(site_url + "stats/")
+    text = page.locator(".md-content").inner_text()
+    assert "勾稽关系不成立" not in text
+    assert page.locator(".gk-identity--note").count() == 0
+    years = page.locator("section[aria-labelledby^='gk-y']").count()
+    assert years >= 4
+    assert page.locator(".gk-identity--ok").count() == 2 * years  # both rows of every year balance
     assert desktop.problems == []
