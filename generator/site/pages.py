@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item, Page
@@ -20,6 +21,54 @@ from generator.site.cache import BuildCache
 from generator.site.htmlkit import a, cn_date, esc, iso, join, rel
 
 VALIDITY_CLASS = {"有效": "valid", "尚未生效": "pending", "已修改": "amended", "失效": "expired", "废止": "repealed"}
+
+
+FILE_KINDS = {
+    "pdf": "PDF",
+    "ofd": "OFD",
+    "doc": "Word",
+    "docx": "Word",
+    "wps": "WPS",
+    "xls": "Excel",
+    "xlsx": "Excel",
+    "et": "WPS 表格",
+    "ppt": "PowerPoint",
+    "pptx": "PowerPoint",
+    "csv": "CSV",
+    "txt": "文本",
+    "zip": "ZIP 压缩包",
+    "rar": "RAR 压缩包",
+    "7z": "7z 压缩包",
+    "jpg": "JPEG 图片",
+    "jpeg": "JPEG 图片",
+    "png": "PNG 图片",
+    "gif": "GIF 图片",
+    "mp3": "MP3 音频",
+    "mp4": "MP4 视频",
+}
+
+
+def file_kind(name: str) -> str:
+    """The type of a file as citizens know it, from its extension ("" when it has none)."""
+    stem, dot, ext = name.rpartition("/")[2].rpartition(".")
+    if not dot or not stem:
+        return ""
+    ext = ext.lower()
+    return FILE_KINDS.get(ext, ext.upper())
+
+
+def human_size(n: int) -> str:
+    """``856 B``, ``12 KB``, ``1.2 MB`` (1 KB = 1024 B, as file managers show)."""
+    if n < 1024:
+        return f"{n} B"
+    size = float(n)
+    for unit in ("KB", "MB"):
+        size /= 1024
+        if size < 1000:  # 1000 KB reads better as 1.0 MB
+            break
+    else:
+        unit, size = "GB", size / 1024
+    return f"{size:.1f} {unit}" if size < 10 else f"{round(size)} {unit}"
 
 
 def table_wrap(label: str) -> str:
@@ -52,10 +101,11 @@ class PageJob:
 
 
 class PageBuilder:
-    def __init__(self, cat: Catalogue, cache: BuildCache | None = None) -> None:
+    def __init__(self, cat: Catalogue, cache: BuildCache | None = None, root: Path | None = None) -> None:
         self.cat = cat
         self.cfg = cat.config
         self.body = BodyRenderer(cache)
+        self.root = root  # the project folder: attachment sizes are read from it
 
     # ------------------------------------------------------------------ all
     def all_pages(self) -> Iterator[StagedPage]:
@@ -105,7 +155,9 @@ class PageBuilder:
                     target = f"attachments/{att.file}"
                     files.append((f"catalogue/{att.file}", target))
                     sha = f' <span class="gk-sha">SHA-256 {esc(att.sha256[:12])}…</span>' if att.sha256 else ""
-                    items.append(f"<li>{a(rel(here, target), att.title)}{sha}</li>")
+                    info = self.file_info(f"catalogue/{att.file}")
+                    info_html = f' <span class="gk-att-info">{esc(info)}</span>' if info else ""
+                    items.append(f"<li>{a(rel(here, target), att.title)}{info_html}{sha}</li>")
                 parts.append(f'<section class="gk-attachments"><h2>附件</h2><ul>{"".join(items)}</ul></section>')
         else:
             parts.append(
@@ -127,6 +179,17 @@ class PageBuilder:
             "index_no": e.index_no,
         }
         return StagedPage(here, e.title, join(parts), meta, tuple(files), search=False)
+
+    def file_info(self, source: str) -> str:
+        """``PDF · 1.2 MB``: a file's type (from its name) and size (from the file itself)."""
+        kind = file_kind(source)
+        size = ""
+        if self.root is not None:
+            try:
+                size = human_size((self.root / source).stat().st_size)
+            except OSError:
+                size = ""
+        return " · ".join(part for part in (kind, size) if part)
 
     def banner(self, e: Entry, here: str) -> str:
         if e.validity in (None, "有效"):
@@ -289,7 +352,9 @@ class PageBuilder:
         if i.media:
             target = f"media/{i.media['file']}"
             files.append((f"content/{i.media['file']}", target))
-            media = f'<p class="gk-media">{a(rel(here, target), i.media.get("title") or "媒体文件")}</p>'
+            info = self.file_info(f"content/{i.media['file']}")
+            info_html = f' <span class="gk-att-info">{esc(info)}</span>' if info else ""
+            media = f'<p class="gk-media">{a(rel(here, target), i.media.get("title") or "媒体文件")}{info_html}</p>'
         parts = [
             f"<h1>{esc(i.title)}</h1>",
             f'<section class="gk-sources" aria-labelledby="gk-src-h"><h2 id="gk-src-h">原文件</h2><ul>{source_links}</ul></section>'
