@@ -251,8 +251,8 @@ class CrossChecker:
                 for cause in row.causes:
                     effect = f"{cause.effect:+d}"
                     entry = by_id[cause.index_no]
-                    if not entry.validity_history:
-                        continue  # no validity record at all: E105 / the schema already say so
+                    if not entry.validity and not entry.validity_history:
+                        continue  # no validity at all: E105 already says so
                     self.add(
                         entry,
                         ("validity_history",),
