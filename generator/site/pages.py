@@ -8,10 +8,13 @@ editor-written bodies, rendered by :mod:`generator.site.body` and sanitized.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from html import unescape
 from pathlib import Path
+from urllib.parse import urljoin
 
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item, Page
@@ -61,14 +64,40 @@ def human_size(n: int) -> str:
     """``856 B``, ``12 KB``, ``1.2 MB`` (1 KB = 1024 B, as file managers show)."""
     if n < 1024:
         return f"{n} B"
-    size = float(n)
-    for unit in ("KB", "MB"):
-        size /= 1024
-        if size < 1000:  # 1000 KB reads better as 1.0 MB
-            break
-    else:
-        unit, size = "GB", size / 1024
+    size, unit = n / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if size >= 1000:  # 1000 KB reads better as 1.0 MB
+            size, unit = size / 1024, bigger
     return f"{size:.1f} {unit}" if size < 10 else f"{round(size)} {unit}"
+
+
+IMG_SRC = re.compile(r'<img\b[^>]*?\bsrc="([^"]+)"')
+HEADING = re.compile(r'<h([23]) id="([^"<>]+)">(.*?)</h\1>', re.S)
+TAG = re.compile(r"<[^>]+>")
+TOC_MIN = 3  # a page with fewer sections needs no table of contents
+
+
+def contents_box(body: str) -> str:
+    """本页目录: links to the rendered body's h2 (and their h3) sections, for long pages such
+    as the 公开指南 (6,000 px on a phone). The headings are the renderer's own, already safe."""
+    heads = [(int(level), hid, TAG.sub("", text).strip()) for level, hid, text in HEADING.findall(body)]
+    if sum(1 for level, _, _ in heads if level == 2) < TOC_MIN:
+        return ""
+    items, open_sub = [], False
+    for level, hid, text in heads:
+        link = f'<a href="#{esc(hid)}">{text}</a>'
+        if level == 2:
+            items.append(("</ol></li>" if open_sub else "</li>") if items else "")
+            items.append(f"<li>{link}")
+            open_sub = False
+        elif items:
+            items.append(f"<li>{link}</li>" if open_sub else f"<ol><li>{link}</li>")
+            open_sub = True
+    items.append("</ol></li>" if open_sub else "</li>")
+    return (
+        '<nav class="gk-toc" aria-labelledby="gk-toc-h"><h2 id="gk-toc-h">本页目录</h2>'
+        f"<ol>{''.join(items)}</ol></nav>\n"
+    )
 
 
 def table_wrap(label: str) -> str:
@@ -132,11 +161,12 @@ class PageBuilder:
         return jobs
 
     def content_page(self, page: Page) -> StagedPage:
+        body = self.body.render(page.body, page.source, 1)
         return StagedPage(
             U.page_url(page.slug),
             page.title,
-            f"<h1>{esc(page.title)}</h1>\n{self.body.render(page.body, page.source, 1)}",
-            {"ColumnName": page.title},
+            f"<h1>{esc(page.title)}</h1>\n{contents_box(body)}{body}",
+            self.column_meta(page.title),
         )
 
     # ----------------------------------------------------------- item pages
@@ -177,8 +207,32 @@ class PageBuilder:
             "Keywords": ",".join(e.keywords),
             "Description": e.abstract,
             "index_no": e.index_no,
+            **self.article_meta(here, join(parts)),
         }
         return StagedPage(here, e.title, join(parts), meta, tuple(files), search=False)
+
+    # 47号 网页设计规范 meta tags (docs/citizens.md): values from the data only, omitted when unknown.
+    def article_meta(self, here: str, html: str, author: str | None = None) -> dict[str, str]:
+        """Url (the page's address on the configured site), Image (the body's first image),
+        Author (when the data name one)."""
+        meta = {"Url": self.cfg.url + here}
+        body = html[html.find('<div class="gk-body">') :] if '<div class="gk-body">' in html else ""
+        image = IMG_SRC.search(body)
+        if image and not image.group(1).startswith(("data:", "#")):
+            meta["Image"] = urljoin(self.cfg.url + here, unescape(image.group(1)))
+        if author:
+            meta["Author"] = author
+        return meta
+
+    def column_meta(self, column: str, keywords: Sequence[str] = (), description: str = "") -> dict[str, str]:
+        """ColumnName, ColumnType (47号's four column types: this site has 信息发布 and 解读回应
+        columns), ColumnKeywords and ColumnDescription when the data give them."""
+        meta = {"ColumnName": column, "ColumnType": "解读回应" if column == "政策解读" else "信息发布"}
+        if keywords:
+            meta["ColumnKeywords"] = ",".join(keywords)
+        if description:
+            meta["ColumnDescription"] = description
+        return meta
 
     def file_info(self, source: str) -> str:
         """``PDF · 1.2 MB``: a file's type (from its name) and size (from the file itself)."""
@@ -373,20 +427,37 @@ class PageBuilder:
             "Keywords": ",".join(i.keywords),
             "Description": i.abstract,
             "index_no": i.index_no,
+            **self.article_meta(here, join(parts), i.interpreter),
         }
         return StagedPage(here, i.title, join(parts), meta, tuple(files), search=False)
 
     # -------------------------------------------------------------- listings
     def listing(
-        self, url: str, title: str, entries: Sequence[Entry], intro: str = "", column: str = "政府信息公开目录"
+        self,
+        url: str,
+        title: str,
+        entries: Sequence[Entry],
+        intro: str = "",
+        column: str = "政府信息公开目录",
+        keywords: Sequence[str] = (),
     ) -> Iterator[PageJob]:
         size = self.cfg.page_size
         pages = max(1, math.ceil(len(entries) / size))
         for n in range(1, pages + 1):
-            yield PageJob(U.paged(url, n), partial(self.listing_page, url, title, entries, intro, column, n, pages))
+            yield PageJob(
+                U.paged(url, n), partial(self.listing_page, url, title, entries, intro, column, n, pages, keywords)
+            )
 
     def listing_page(
-        self, url: str, title: str, entries: Sequence[Entry], intro: str, column: str, n: int, pages: int
+        self,
+        url: str,
+        title: str,
+        entries: Sequence[Entry],
+        intro: str,
+        column: str,
+        n: int,
+        pages: int,
+        keywords: Sequence[str] = (),
     ) -> StagedPage:
         size = self.cfg.page_size
         here = U.paged(url, n)
@@ -399,7 +470,7 @@ class PageBuilder:
             self.entry_table(here, chunk) if chunk else '<p class="gk-empty">暂无信息。</p>',
             self.pager(url, here, n, pages),
         ]
-        return StagedPage(here, heading, join(parts), {"ColumnName": column}, search=False)
+        return StagedPage(here, heading, join(parts), self.column_meta(column, keywords), search=False)
 
     def entry_table(self, here: str, entries: Sequence[Entry]) -> str:
         rows = []
@@ -456,34 +527,36 @@ class PageBuilder:
     def topic_pages(self) -> Iterator[PageJob]:
         tree = self.cfg.vocab.topics
         groups = self.cat.by_topic()
-        blocks = []
+        blocks, empty = [], []
         for top in tree.top:
             kids = tree.children.get(top.name, ())
             count = len(groups.get((top.name, None), []))
-            head = (
-                a(rel(U.TOPICS, U.topic_url(top.slug)), top.name) if count else esc(top.name)
-            ) + f' <span class="gk-n">{count}</span>'
-            sub = (
-                self.index_list(
-                    U.TOPICS,
-                    [
-                        (U.topic_url(tree.slug(top.name, k.name)), k.name, len(groups.get((top.name, k.name), [])))
-                        for k in kids
-                    ],
-                )
-                if kids
-                else ""
-            )
+            if not count:  # an empty national class: folded away below, not listed as "(0)"
+                empty.append(top.name)
+                continue
+            head = a(rel(U.TOPICS, U.topic_url(top.slug)), top.name) + f' <span class="gk-n">{count}</span>'
+            rows = [
+                (U.topic_url(tree.slug(top.name, k.name)), k.name, len(groups.get((top.name, k.name), [])))
+                for k in kids
+            ]
+            sub = self.index_list(U.TOPICS, [r for r in rows if r[2]]) if any(r[2] for r in rows) else ""
             blocks.append(f'<section class="gk-topic"><h2>{head}</h2>{sub}</section>')
+        if empty:
+            names = "".join(f"<li>{esc(name)}</li>" for name in empty)  # names hold "、" themselves
+            blocks.append(
+                f'<details class="gk-empty-classes"><summary>暂无信息的主题分类（{len(empty)} 个）</summary>'
+                f'<ul class="gk-index">{names}</ul></details>'
+            )
         yield PageJob.ready(
             StagedPage(
-                U.TOPICS, "按主题分类浏览", f"<h1>按主题分类浏览</h1>{''.join(blocks)}", {"ColumnName": "主题分类"}
+                U.TOPICS, "按主题分类浏览", f"<h1>按主题分类浏览</h1>{''.join(blocks)}", self.column_meta("主题分类")
             )
         )
         for (first, second), entries in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
             slug = tree.slug(first, second)
             title = f"主题分类：{first}" + (f" \\ {second}" if second else "")
-            yield from self.listing(U.topic_url(slug), title, entries, column="主题分类")
+            words = [first, second] if second else [first]
+            yield from self.listing(U.topic_url(slug), title, entries, column="主题分类", keywords=words)
 
     def agency_pages(self) -> Iterator[PageJob]:
         groups = self.cat.by_agency()
@@ -493,7 +566,7 @@ class PageBuilder:
                 U.AGENCIES,
                 "按发布机构浏览",
                 f"<h1>按发布机构浏览</h1>{self.index_list(U.AGENCIES, rows)}",
-                {"ColumnName": "发布机构"},
+                self.column_meta("发布机构"),
             )
         )
         for ag in self.cfg.agencies:
@@ -505,14 +578,14 @@ class PageBuilder:
                 intro = (
                     f"<p>本机构发布政策解读 {len(interps)} 篇，见{a(rel(here, U.INTERPRETATIONS), '政策解读')}。</p>"
                 )
-            yield from self.listing(U.agency_url(ag.id), ag.name, entries, intro, column="发布机构")
+            yield from self.listing(U.agency_url(ag.id), ag.name, entries, intro, column="发布机构", keywords=[ag.name])
 
     def year_pages(self) -> Iterator[PageJob]:
         groups = self.cat.by_year()
         rows = [(U.year_url(y), f"{y} 年", len(groups[y])) for y in sorted(groups, reverse=True)]
         yield PageJob.ready(
             StagedPage(
-                U.YEARS, "按年份浏览", f"<h1>按年份浏览</h1>{self.index_list(U.YEARS, rows)}", {"ColumnName": "年份"}
+                U.YEARS, "按年份浏览", f"<h1>按年份浏览</h1>{self.index_list(U.YEARS, rows)}", self.column_meta("年份")
             )
         )
         for year in sorted(groups, reverse=True):
@@ -531,11 +604,13 @@ class PageBuilder:
                 U.TYPES,
                 "按信息类别浏览",
                 f"<h1>按信息类别浏览</h1>{self.index_list(U.TYPES, rows)}",
-                {"ColumnName": "信息类别"},
+                self.column_meta("信息类别"),
             )
         )
         for t in terms:
-            yield from self.listing(U.type_url(t.slug), t.name, groups.get(t.name, []), column="信息类别")
+            yield from self.listing(
+                U.type_url(t.slug), t.name, groups.get(t.name, []), column="信息类别", keywords=[t.name]
+            )
 
     def library_pages(self) -> Iterator[PageJob]:
         intro = (
@@ -592,7 +667,7 @@ class PageBuilder:
                     self.pager(U.INTERPRETATIONS, here, n, pages),
                 ]
             ),
-            {"ColumnName": "政策解读"},
+            self.column_meta("政策解读"),
             search=False,
         )
 
@@ -633,7 +708,7 @@ class PageBuilder:
             f"<p>{a(U.INTERPRETATIONS, '更多政策解读 »')}</p></section>",
             "</div>",
         ]
-        return StagedPage(U.HOME, "首页", join(parts), {"ColumnName": "首页"})
+        return StagedPage(U.HOME, "首页", join(parts), self.column_meta("首页", description=self.cfg.description))
 
     def catalogue_home(self) -> StagedPage:
         here = U.CATALOGUE
@@ -646,4 +721,4 @@ class PageBuilder:
             f"<h2>信息类别</h2>{self.index_list(here, rows)}",
             f"<h2>最新公开</h2>{self.entry_table(here, self.cat.newest_entries()[: self.cfg.home_items])}",
         ]
-        return StagedPage(here, "政府信息公开目录", join(parts), {"ColumnName": "政府信息公开目录"})
+        return StagedPage(here, "政府信息公开目录", join(parts), self.column_meta("政府信息公开目录"))

@@ -104,7 +104,7 @@ def stats_pages(cat: Catalogue) -> Iterator[StagedPage]:
         parts.append(trend_chart(years))
         parts.append(trend_table(years))
         parts.extend(year_section(cat, ys, here) for ys in reversed(years))
-    yield StagedPage(here, TITLE, join(parts), {"ColumnName": "政府信息公开年报"})
+    yield StagedPage(here, TITLE, join(parts), {"ColumnName": "政府信息公开年报", "ColumnType": "信息发布"})
     for ys in years:
         if _own_page(ys):
             yield year_page(cat, ys)
@@ -145,7 +145,7 @@ def year_page(cat: Catalogue, ys: YearStats) -> StagedPage:
             f'<ul class="gk-stats-list">{"".join(items)}</ul>',
         ]
     )
-    return StagedPage(here, title, body, {"ColumnName": "政府信息公开年报"})
+    return StagedPage(here, title, body, {"ColumnName": "政府信息公开年报", "ColumnType": "信息发布"})
 
 
 def _year_label(ys: YearStats) -> str:
