@@ -83,7 +83,8 @@ def contents_box(body: str) -> str:
     heads = [(int(level), hid, TAG.sub("", text).strip()) for level, hid, text in HEADING.findall(body)]
     if sum(1 for level, _, _ in heads if level == 2) < TOC_MIN:
         return ""
-    items, open_sub = [], False
+    items: list[str] = []
+    open_sub = False
     for level, hid, text in heads:
         link = f'<a href="#{esc(hid)}">{text}</a>'
         if level == 2:
