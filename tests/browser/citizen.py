@@ -74,6 +74,8 @@ class Watched:
         self.problems.append(f"console error: {msg.text} ({location})")
 
     def _failed(self, url: str, why: str) -> None:
+        if why == "net::ERR_ABORTED":
+            return  # cancelled by the test's own next navigation (e.g. the favicon of the page left)
         if not self._known(url):
             self.problems.append(f"request {url}: {why}")
 
