@@ -95,10 +95,10 @@ def set_mode(page: Any, base: str, mode: str) -> None:
     page.goto(base)
     if mode == "contrast":
         page.locator("label[for='__palette_1']").click()
-        page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+        wait_until(page, "document.body.getAttribute('data-md-color-scheme') === 'slate'")
     elif mode == "large":
         page.locator("#gk-text-toggle").click()
-        page.wait_for_function("document.documentElement.getAttribute('data-gk-text') === 'large'")
+        wait_until(page, "document.documentElement.getAttribute('data-gk-text') === 'large'")
 
 
 def run_axe(page: Any) -> list[dict[str, Any]]:
@@ -174,3 +174,13 @@ def fixture_phone(chromium: Any) -> Iterator[Watched]:
 @pytest.fixture(name="desktop")
 def fixture_desktop(chromium: Any) -> Iterator[Watched]:
     yield from watched_page(chromium, DESKTOP)
+
+
+def wait_until(page: Any, expression: str, timeout_ms: int = 10000) -> None:
+    """Poll a JavaScript expression until it is true. (Playwright's wait_for_function polls by
+    evaluating a string, which the site's Content-Security-Policy rightly forbids.)"""
+    for _ in range(timeout_ms // 50):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"not true after {timeout_ms} ms: {expression}")

@@ -22,6 +22,7 @@ from tests.browser.citizen import (
     fixture_site_url,  # noqa: F401 - fixture
     run_axe,
     set_mode,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -90,11 +91,11 @@ def test_palette_toggle_answers_space_and_enter(desktop: Watched, site_url: str,
     assert toggle.get_attribute("tabindex") == "0"
     toggle.focus()
     page.keyboard.press(key)
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    wait_until(page, "document.body.getAttribute('data-md-color-scheme') === 'slate'")
     # focus stays on the toggle (the label that now switches back), so the key can undo it
     assert page.evaluate("document.activeElement.getAttribute('for')") == "__palette_0"
     page.keyboard.press(key)
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+    wait_until(page, "document.body.getAttribute('data-md-color-scheme') === 'default'")
     assert desktop.problems == []
 
 
@@ -120,7 +121,7 @@ def test_large_text_toggle_is_a_pressed_button_kept_across_pages(phone: Watched,
 
 def _wait_results(page: Any) -> None:
     page.wait_for_selector("#gk-search-results li.gk-result")
-    page.wait_for_function("!/正在检索/.test(document.getElementById('gk-search-status').textContent)")
+    wait_until(page, "!/正在检索/.test(document.getElementById('gk-search-status').textContent)")
 
 
 def test_focus_stays_on_the_facet_after_a_facet_click(desktop: Watched, site_url: str) -> None:
@@ -131,14 +132,10 @@ def test_focus_stays_on_the_facet_after_a_facet_click(desktop: Watched, site_url
     key = facet.get_attribute("data-gk-key")
     facet.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        f"document.querySelector('[data-gk-key=\"{key}\"]')?.getAttribute('aria-pressed') === 'true'"
-    )
+    wait_until(page, f"document.querySelector('[data-gk-key=\"{key}\"]')?.getAttribute('aria-pressed') === 'true'")
     assert page.evaluate("document.activeElement.getAttribute('data-gk-key')") == key
     page.keyboard.press("Enter")  # the same control, now pressed: releases the filter
-    page.wait_for_function(
-        f"document.querySelector('[data-gk-key=\"{key}\"]')?.getAttribute('aria-pressed') === 'false'"
-    )
+    wait_until(page, f"document.querySelector('[data-gk-key=\"{key}\"]')?.getAttribute('aria-pressed') === 'false'")
     assert page.evaluate("document.activeElement.getAttribute('data-gk-key')") == key
     assert desktop.problems == []
 
@@ -148,9 +145,7 @@ def test_focus_stays_on_the_sort_control_after_sorting(desktop: Watched, site_ur
     page.goto(site_url + "search/?q=加装电梯")
     _wait_results(page)
     page.get_by_role("button", name="按发布日期").click()
-    page.wait_for_function(
-        "document.querySelector('[data-gk-key=\"sort:date\"]')?.getAttribute('aria-pressed') === 'true'"
-    )
+    wait_until(page, "document.querySelector('[data-gk-key=\"sort:date\"]')?.getAttribute('aria-pressed') === 'true'")
     assert page.evaluate("document.activeElement.tagName") != "BODY"
     assert page.evaluate("document.activeElement.getAttribute('data-gk-key')") == "sort:date"
     page.get_by_role("button", name="清除全部筛选").count()  # no filter: no clear button
@@ -163,7 +158,7 @@ def test_clearing_filters_leaves_focus_on_the_status_line(desktop: Watched, site
     _wait_results(page)
     page.locator("#gk-search-facets button.gk-facet__value[data-facet]").first.click()
     page.get_by_role("button", name="清除全部筛选").click()
-    page.wait_for_function("!document.querySelector('.gk-facet__clear')")
+    wait_until(page, "!document.querySelector('.gk-facet__clear')")
     assert page.evaluate("document.activeElement.id") == "gk-search-status"
     assert desktop.problems == []
 

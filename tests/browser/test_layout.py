@@ -85,7 +85,7 @@ def test_desktop_listing_has_a_wide_column_and_unbroken_dates(desktop: Watched, 
     page = desktop.page
     page.goto(site_url + url)
     content = page.evaluate("document.querySelector('.md-content').getBoundingClientRect().width")
-    assert content >= 850, content  # was ~600 px of 1366 beside two sidebars
+    assert content >= 1000, content  # was ~600 px of 1366 beside two sidebars
     for row in page.evaluate(MEASURE):
         assert row["dateLines"] == 1, row
         assert row["title"] >= 250, row
