@@ -35,6 +35,10 @@ PAGE_TYPES = {
     "stats": "stats/",
     "guide": "guide/",
     "search": "search/?q=加装电梯",
+    "search-empty": "search/?q=没有这样的文件xyz",
+    "data": "data/",
+    "about": "about/",
+    "library-repealed": "library/repealed/",
     "404": "no-such-page/",
 }
 
