@@ -58,6 +58,7 @@ class Watched:
         self.page = page
         self.problems: list[str] = []
         self.expect_404 = expect_404
+        self.also_expected: tuple[str, ...] = ()
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
         page.on("requestfailed", lambda req: self._failed(req.url, req.failure or "failed"))
@@ -65,6 +66,8 @@ class Watched:
 
     def _known(self, url: str) -> bool:
         if self.expect_404 and url.endswith(self.expect_404):
+            return True
+        if any(url.endswith(k) for k in self.also_expected):
             return True
         return any(url.endswith(k) for k in KNOWN_UNTIL_SAFETY_MERGE)
 
