@@ -13,6 +13,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 
+# axe-core (accessibility rules, injected into Chromium by tests/browser/test_a11y_axe.py) from the
+# npm registry, at the version pinned by tests/browser/axe/package-lock.json; offline afterwards.
+if [ ! -f tests/browser/axe/node_modules/axe-core/axe.min.js ]; then
+  npm ci --prefix tests/browser/axe --no-audit --no-fund --silent
+fi
+
 python3 -m ruff check generator tests bench
 python3 -m ruff format --check generator tests bench
 python3 -m mypy

@@ -60,6 +60,7 @@ class CrossChecker:
             self.interpretation(interp)
         self.cycles()
         self.interpreted()
+        self.annual_identity()
         return self.diags
 
     # 索引号: prefix = publisher's code (when it has one), year = the year of the date the
@@ -243,6 +244,31 @@ class CrossChecker:
         for entry in self.entries:
             if entry.info_type in NORMATIVE_TYPES and entry.index_no not in targets and not entry.draft:
                 self.add(entry, ("info_type",), "W101", doc_type=entry.info_type)
+
+    def annual_identity(self) -> None:
+        """W130: each public entry that breaks a year's 现行有效 identity (generator/model/annual.py)."""
+        from generator.model.annual import annual_stats
+
+        public = [e for e in self.entries if e.is_published(self.build_date)]
+        by_id = {e.index_no: e for e in public}
+        for ys in annual_stats(public, self.build_date):
+            for row in ys.rows:
+                if row.balanced:
+                    continue
+                for cause in row.causes:
+                    effect = f"{cause.effect:+d}"
+                    entry = by_id[cause.index_no]
+                    if not entry.validity and not entry.validity_history:
+                        continue  # no validity at all: E105 already says so
+                    self.add(
+                        entry,
+                        ("validity_history",),
+                        "W130",
+                        year=ys.year,
+                        info_type=row.info_type,
+                        effect=effect,
+                        reason=cause.reason,
+                    )
 
 
 def _readable(path: Path) -> str:

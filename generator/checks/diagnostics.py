@@ -715,6 +715,13 @@ MESSAGES: dict[str, Message] = {
         "在 agencies 列表中手工加入 - {{id: {id}, name: {agency}}}",
         "add - {{id: {id}, name: {agency}}} to the agencies list by hand",
     ),
+    "W130": Message(
+        "{year} 年{info_type}年度统计勾稽关系不成立（本条影响 {effect}）：{reason}",
+        "{year} annual report, {info_type}: this entry breaks the identity in force = in force last year "
+        "+ issued − repealed (effect {effect}): {reason}",
+        "核对成文日期（written_date）和效力状况记录（validity_history）是否完整准确；数据无误时，在年度报告中说明差额",
+        "check written_date and validity_history; if they are right, explain the difference in the annual report",
+    ),
 }
 
 

@@ -11,15 +11,26 @@ Counting rules (docs/exports.md, "Annual-report statistics"):
   because it removes the document from 现行有效 exactly as a repeal does, and the
   清理 results list both. ``已修改`` is not counted: the report's column says 废止.
 * **现行有效件数** — entries whose status on 31 December (:meth:`Entry.status_on`) is
-  ``有效``. For the year not yet over, the cut-off is the build date, and events
-  dated after the cut-off are not counted anywhere.
+  ``有效``, ``尚未生效`` or ``已修改``. A document made and published but not yet in
+  force (its 施行日期 lies ahead) is a current document — issued, binding from a fixed
+  day, not repealed — and is counted as such from the year it is made; coming into
+  force later changes nothing in the table. Counting it only once in force would break
+  the identity twice for every normal document signed in one year and in force in the
+  next (−1 in its 成文 year, +1 in its 施行 year). ``已修改`` counts too: an amended
+  document stays in force in its amended form (the amending 决定 is counted as made in
+  its own year); a document leaves 现行有效 only by 废止 or 失效. A document signed in
+  December whose first validity record is dated in January (published then) counts
+  from its 成文日期 as well. For the year not yet over, the cut-off is the build date,
+  and events dated after the cut-off are not counted anywhere.
 
-The identity ``现行有效 = 上年现行有效 + 本年制发 − 本年废止`` is checked per row.
-Every entry whose own change in 现行有效 differs from what it contributes to
-``制发 − 废止`` is a *cause* of the break, reported with a reason: a document made
-this year but not yet in force on 31 December, one that came into force in a year
-other than its 成文 year, one that became 已修改, one repealed while not in force.
-The causes add up to the difference exactly.
+The identity ``现行有效 = 上年现行有效 + 本年制发 − 本年废止`` is checked per row; with
+these rules it holds for normal data. Every entry whose own change in 现行有效 differs
+from what it contributes to ``制发 − 废止`` is a *cause* of a break, reported with a
+reason: a document 废止 or 失效 that becomes 有效 again (a continued document is to be
+re-registered as a new one), a document whose 成文日期 lies after its validity records,
+one without any validity record. The causes add up to the difference exactly;
+``gongkai check`` reports each as warning W130 to the editors (the public page shows a
+neutral note).
 """
 
 from __future__ import annotations
@@ -31,7 +42,7 @@ from dataclasses import dataclass
 from generator.model.entry import Entry
 
 ROWS = ("规章", "行政规范性文件")
-IN_FORCE = "有效"
+COUNTED_IN_FORCE = ("有效", "尚未生效", "已修改")  # statuses counted in 现行有效件数 (module docstring)
 LEAVING = ("废止", "失效")
 
 
@@ -108,7 +119,7 @@ def _row(kind: str, docs: list[Entry], year: int, as_of: dt.date) -> Row:
             ev for ev in e.validity_history if ev.status in LEAVING and ev.date.year == year and ev.date <= as_of
         ]
         before, after = e.status_on(start), e.status_on(as_of)
-        was, now = before == IN_FORCE, after == IN_FORCE
+        was, now = _counted(e, before, start), _counted(e, after, as_of)
         made += [e] if is_made else []
         repealed += [e] if leaving else []
         in_force += now
@@ -120,31 +131,55 @@ def _row(kind: str, docs: list[Entry], year: int, as_of: dt.date) -> Row:
                     e.index_no,
                     e.title,
                     effect,
-                    _reason(e, is_made, leaving[0].status if leaving else None, before, after, as_of),
+                    _reason(e, is_made, leaving[0].status if leaving else None, before, after, was, now, as_of),
                 )
             )
     return Row(kind, tuple(made), tuple(repealed), in_force, in_force_before, tuple(causes))
+
+
+def _counted(e: Entry, status: str | None, day: dt.date) -> bool:
+    """Whether ``e`` counts in 现行有效 on ``day``, its validity then being ``status``."""
+    if status is None:
+        # Made, but its first validity record comes later (signed in December, published in
+        # January): counted from its 成文日期, like a document 尚未生效. An entry with no record
+        # at all is not counted (its validity is unknown; the schema requires one).
+        return bool(e.validity_history) and e.written_date <= day
+    return status in COUNTED_IN_FORCE
 
 
 def _status(value: str | None) -> str:
     return f"“{value}”" if value else "无效力记录"
 
 
-def _reason(e: Entry, made: bool, left: str | None, before: str | None, after: str | None, as_of: dt.date) -> str:
-    was, now = before == IN_FORCE, after == IN_FORCE
+def _reason(
+    e: Entry,
+    made: bool,
+    left: str | None,
+    before: str | None,
+    after: str | None,
+    was: bool,
+    now: bool,
+    as_of: dt.date,
+) -> str:
     written = e.written_date.isoformat()
     if made and not now and not left:
         return (
             f"本年制发（成文日期 {written}），但截至 {as_of.isoformat()} 效力状况为{_status(after)}，不在现行有效件数中"
         )
+    if made and was:
+        return f"本年制发（成文日期 {written}），但上年末已有效力状况记录{_status(before)}（记录日期早于成文日期）"
     if now and not was and not made:
-        return f"本年变为“有效”，但成文日期 {written} 不在本年，未计入本年制发"
+        if before in LEAVING:
+            return (
+                f"本年由{_status(before)}恢复为{_status(after)}，未计入本年制发（恢复施行的文件应重新登记、编号、公布）"
+            )
+        return f"本年变为{_status(after)}，但成文日期 {written} 不在本年，未计入本年制发"
     if was and not now and not left:
-        return f"本年由“有效”变为{_status(after)}，不计入本年废止"
+        return f"本年由{_status(before)}变为{_status(after)}，不计入本年废止"
     if left and not was and not made:
         return f"本年{left}，但上年末效力状况为{_status(before)}，不在上年现行有效件数中"
     if left and made and not was and now:
-        return f"本年制发并有{left}记录，但截至 {as_of.isoformat()} 效力状况仍为“有效”"
+        return f"本年制发并有{left}记录，但截至 {as_of.isoformat()} 效力状况仍为{_status(after)}"
     return (
         f"上年末效力状况为{_status(before)}，截至 {as_of.isoformat()} 为{_status(after)}；"
         f"本年制发：{'是' if made else '否'}，本年废止：{'是' if left else '否'}"

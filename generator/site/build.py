@@ -184,7 +184,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
     try:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
-        jobs = PageBuilder(catalogue, store).jobs()
+        jobs = PageBuilder(catalogue, store, root=project.root).jobs()
         for source in PAGE_SOURCES:
             jobs.extend(PageJob.ready(page) for page in source(catalogue))
         _no_duplicates(jobs)
@@ -334,7 +334,7 @@ def _build_reference(project: Project, target: Path) -> BuildStats:
     try:
         docs, out = work / "docs", work / "site"
         try:
-            pages = [job.build() for job in PageBuilder(catalogue).jobs()]
+            pages = [job.build() for job in PageBuilder(catalogue, root=project.root).jobs()]
         except BodyError as exc:
             raise BuildError("正文无法排版", (exc.diagnostic,)) from exc
         pages += [page for source in PAGE_SOURCES for page in source(catalogue)]

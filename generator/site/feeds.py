@@ -1,7 +1,11 @@
 """Atom feeds of the newest disclosures and interpretations.
 
-Deterministic: entries are ordered by date then 索引号, and the feed's
-``updated`` is the newest item's date, never the wall clock.
+An item's ``updated`` is the date of its latest change the data record — a validity
+event (废止, 失效, 已修改, 施行 …) or a revision note (``history``) — up to the build date,
+else its publication date; never the wall clock. Items are ordered by that date (then
+publication date, as the catalogue orders them), so a document repealed today comes
+back to the top of the feed and reaches feed readers. The feed's ``updated`` is its
+newest item's.
 """
 
 from __future__ import annotations
@@ -23,6 +27,19 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00+08:00"
 
 
+def last_change(item: Item, until: dt.date | None) -> dt.date:
+    """The latest dated change of ``item`` up to ``until`` (the build date), or its publication date."""
+    dates = [item.published_date, *(note.date for note in item.history)]
+    if isinstance(item, Entry):
+        dates += [event.date for event in item.validity_history]
+    return max(d for d in dates if until is None or d <= until or d == item.published_date)
+
+
+def by_change(items: Sequence[Item], until: dt.date | None) -> list[Item]:
+    """Newest change first; ``items`` (newest publication first) keep their order at equal dates."""
+    return sorted(items, key=lambda item: last_change(item, until), reverse=True)
+
+
 def _summary(item: Item, cat: Catalogue) -> str:
     if isinstance(item, Entry):
         parts = [item.doc_number or "", cat.config.agency_name(item.publisher), item.validity or "", item.abstract]
@@ -35,7 +52,8 @@ def _summary(item: Item, cat: Catalogue) -> str:
 def render_feed(cat: Catalogue, name: str, items: Sequence[Item]) -> str:
     base = cat.config.url
     feed_url = f"{base}feeds/{name}.xml"
-    updated = _stamp(items[0].published_date) if items else "1970-01-01T00:00:00+08:00"
+    until = cat.build_date
+    updated = _stamp(max(last_change(i, until) for i in items)) if items else "1970-01-01T00:00:00+08:00"
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
@@ -54,7 +72,7 @@ def render_feed(cat: Catalogue, name: str, items: Sequence[Item]) -> str:
             f"    <id>{escape(url)}</id>",
             f'    <link rel="alternate" href="{escape(url)}"/>',
             f"    <published>{_stamp(item.published_date)}</published>",
-            f"    <updated>{_stamp(item.published_date)}</updated>",
+            f"    <updated>{_stamp(last_change(item, until))}</updated>",
             f"    <summary>{escape(_summary(item, cat))}</summary>",
             "  </entry>",
         ]
@@ -66,8 +84,8 @@ def write_feeds(cat: Catalogue, site_dir: Path) -> None:
     folder = site_dir / "feeds"
     folder.mkdir(parents=True, exist_ok=True)
     sources: dict[str, Sequence[Item]] = {
-        "catalogue": cat.newest_entries()[:FEED_SIZE],
-        "interpretations": cat.newest_interpretations()[:FEED_SIZE],
+        "catalogue": by_change(cat.newest_entries(), cat.build_date)[:FEED_SIZE],
+        "interpretations": by_change(cat.newest_interpretations(), cat.build_date)[:FEED_SIZE],
     }
     for name, items in sources.items():
         (folder / f"{name}.xml").write_text(render_feed(cat, name, items), encoding="utf-8")

@@ -8,9 +8,13 @@ editor-written bodies, rendered by :mod:`generator.site.body` and sanitized.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from html import unescape
+from pathlib import Path
+from urllib.parse import urljoin
 
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item, Page
@@ -20,6 +24,87 @@ from generator.site.cache import BuildCache
 from generator.site.htmlkit import a, cn_date, esc, iso, join, rel
 
 VALIDITY_CLASS = {"有效": "valid", "尚未生效": "pending", "已修改": "amended", "失效": "expired", "废止": "repealed"}
+
+
+FILE_KINDS = {
+    "pdf": "PDF",
+    "ofd": "OFD",
+    "doc": "Word",
+    "docx": "Word",
+    "wps": "WPS",
+    "xls": "Excel",
+    "xlsx": "Excel",
+    "et": "WPS 表格",
+    "ppt": "PowerPoint",
+    "pptx": "PowerPoint",
+    "csv": "CSV",
+    "txt": "文本",
+    "zip": "ZIP 压缩包",
+    "rar": "RAR 压缩包",
+    "7z": "7z 压缩包",
+    "jpg": "JPEG 图片",
+    "jpeg": "JPEG 图片",
+    "png": "PNG 图片",
+    "gif": "GIF 图片",
+    "mp3": "MP3 音频",
+    "mp4": "MP4 视频",
+}
+
+
+def file_kind(name: str) -> str:
+    """The type of a file as citizens know it, from its extension ("" when it has none)."""
+    stem, dot, ext = name.rpartition("/")[2].rpartition(".")
+    if not dot or not stem:
+        return ""
+    ext = ext.lower()
+    return FILE_KINDS.get(ext, ext.upper())
+
+
+def human_size(n: int) -> str:
+    """``856 B``, ``12 KB``, ``1.2 MB`` (1 KB = 1024 B, as file managers show)."""
+    if n < 1024:
+        return f"{n} B"
+    size, unit = n / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if size >= 1000:  # 1000 KB reads better as 1.0 MB
+            size, unit = size / 1024, bigger
+    return f"{size:.1f} {unit}" if size < 10 else f"{round(size)} {unit}"
+
+
+IMG_SRC = re.compile(r'<img\b[^>]*?\bsrc="([^"]+)"')
+HEADING = re.compile(r'<h([23]) id="([^"<>]+)">(.*?)</h\1>', re.S)
+TAG = re.compile(r"<[^>]+>")
+TOC_MIN = 3  # a page with fewer sections needs no table of contents
+
+
+def contents_box(body: str) -> str:
+    """本页目录: links to the rendered body's h2 (and their h3) sections, for long pages such
+    as the 公开指南 (6,000 px on a phone). The headings are the renderer's own, already safe."""
+    heads = [(int(level), hid, TAG.sub("", text).strip()) for level, hid, text in HEADING.findall(body)]
+    if sum(1 for level, _, _ in heads if level == 2) < TOC_MIN:
+        return ""
+    items: list[str] = []
+    open_sub = False
+    for level, hid, text in heads:
+        link = f'<a href="#{esc(hid)}">{text}</a>'
+        if level == 2:
+            items.append(("</ol></li>" if open_sub else "</li>") if items else "")
+            items.append(f"<li>{link}")
+            open_sub = False
+        elif items:
+            items.append(f"<li>{link}</li>" if open_sub else f"<ol><li>{link}</li>")
+            open_sub = True
+    items.append("</ol></li>" if open_sub else "</li>")
+    return (
+        '<nav class="gk-toc" aria-labelledby="gk-toc-h"><h2 id="gk-toc-h">本页目录</h2>'
+        f"<ol>{''.join(items)}</ol></nav>\n"
+    )
+
+
+def table_wrap(label: str) -> str:
+    """The opening tag of a listing table's wrapper: a labelled region keyboard users can
+    reach and scroll (WCAG 2.1.1) when the table is wider than the screen."""
+    return f'<div class="gk-table-wrap" tabindex="0" role="region" aria-label="{esc(label)}">'
 
 
 @dataclass(frozen=True)
@@ -46,10 +131,11 @@ class PageJob:
 
 
 class PageBuilder:
-    def __init__(self, cat: Catalogue, cache: BuildCache | None = None) -> None:
+    def __init__(self, cat: Catalogue, cache: BuildCache | None = None, root: Path | None = None) -> None:
         self.cat = cat
         self.cfg = cat.config
         self.body = BodyRenderer(cache, cat.hidden)
+        self.root = root  # the project folder: attachment sizes are read from it
 
     def jobs(self) -> list[PageJob]:
         """Every page of the site, in a stable order, each built only when asked."""
@@ -72,11 +158,12 @@ class PageBuilder:
         return jobs
 
     def content_page(self, page: Page) -> StagedPage:
+        body = self.body.render(page.body, page.source, 1)
         return StagedPage(
             U.page_url(page.slug),
             page.title,
-            f"<h1>{esc(page.title)}</h1>\n{self.body.render(page.body, page.source, 1)}",
-            {"ColumnName": page.title},
+            f"<h1>{esc(page.title)}</h1>\n{contents_box(body)}{body}",
+            self.column_meta(page.title),
         )
 
     # ----------------------------------------------------------- item pages
@@ -95,7 +182,9 @@ class PageBuilder:
                     target = f"attachments/{att.file}"
                     files.append((f"catalogue/{att.file}", target))
                     sha = f' <span class="gk-sha">SHA-256 {esc(att.sha256[:12])}…</span>' if att.sha256 else ""
-                    items.append(f"<li>{a(rel(here, target), att.title)}{sha}</li>")
+                    info = self.file_info(f"catalogue/{att.file}")
+                    info_html = f' <span class="gk-att-info">{esc(info)}</span>' if info else ""
+                    items.append(f"<li>{a(rel(here, target), att.title)}{info_html}{sha}</li>")
                 parts.append(f'<section class="gk-attachments"><h2>附件</h2><ul>{"".join(items)}</ul></section>')
         else:
             parts.append(
@@ -115,8 +204,43 @@ class PageBuilder:
             "Keywords": ",".join(e.keywords),
             "Description": e.abstract,
             "index_no": e.index_no,
+            **self.article_meta(here, join(parts)),
         }
         return StagedPage(here, e.title, join(parts), meta, tuple(files), search=False)
+
+    # 47号 网页设计规范 meta tags (docs/citizens.md): values from the data only, omitted when unknown.
+    def article_meta(self, here: str, html: str, author: str | None = None) -> dict[str, str]:
+        """Url (the page's address on the configured site), Image (the body's first image),
+        Author (when the data name one)."""
+        meta = {"Url": self.cfg.url + here}
+        body = html[html.find('<div class="gk-body">') :] if '<div class="gk-body">' in html else ""
+        image = IMG_SRC.search(body)
+        if image and not image.group(1).startswith(("data:", "#")):
+            meta["Image"] = urljoin(self.cfg.url + here, unescape(image.group(1)))
+        if author:
+            meta["Author"] = author
+        return meta
+
+    def column_meta(self, column: str, keywords: Sequence[str] = (), description: str = "") -> dict[str, str]:
+        """ColumnName, ColumnType (47号's four column types: this site has 信息发布 and 解读回应
+        columns), ColumnKeywords and ColumnDescription when the data give them."""
+        meta = {"ColumnName": column, "ColumnType": "解读回应" if column == "政策解读" else "信息发布"}
+        if keywords:
+            meta["ColumnKeywords"] = ",".join(keywords)
+        if description:
+            meta["ColumnDescription"] = description
+        return meta
+
+    def file_info(self, source: str) -> str:
+        """``PDF · 1.2 MB``: a file's type (from its name) and size (from the file itself)."""
+        kind = file_kind(source)
+        size = ""
+        if self.root is not None:
+            try:
+                size = human_size((self.root / source).stat().st_size)
+            except OSError:
+                size = ""
+        return " · ".join(part for part in (kind, size) if part)
 
     def banner(self, e: Entry, here: str) -> str:
         if e.validity in (None, "有效"):
@@ -289,7 +413,9 @@ class PageBuilder:
         if i.media:
             target = f"media/{i.media['file']}"
             files.append((f"content/{i.media['file']}", target))
-            media = f'<p class="gk-media">{a(rel(here, target), i.media.get("title") or "媒体文件")}</p>'
+            info = self.file_info(f"content/{i.media['file']}")
+            info_html = f' <span class="gk-att-info">{esc(info)}</span>' if info else ""
+            media = f'<p class="gk-media">{a(rel(here, target), i.media.get("title") or "媒体文件")}{info_html}</p>'
         parts = [
             f"<h1>{esc(i.title)}</h1>",
             f'<section class="gk-sources" aria-labelledby="gk-src-h"><h2 id="gk-src-h">原文件</h2><ul>{source_links}</ul></section>'
@@ -308,20 +434,37 @@ class PageBuilder:
             "Keywords": ",".join(i.keywords),
             "Description": i.abstract,
             "index_no": i.index_no,
+            **self.article_meta(here, join(parts), i.interpreter),
         }
         return StagedPage(here, i.title, join(parts), meta, tuple(files), search=False)
 
     # -------------------------------------------------------------- listings
     def listing(
-        self, url: str, title: str, entries: Sequence[Entry], intro: str = "", column: str = "政府信息公开目录"
+        self,
+        url: str,
+        title: str,
+        entries: Sequence[Entry],
+        intro: str = "",
+        column: str = "政府信息公开目录",
+        keywords: Sequence[str] = (),
     ) -> Iterator[PageJob]:
         size = self.cfg.page_size
         pages = max(1, math.ceil(len(entries) / size))
         for n in range(1, pages + 1):
-            yield PageJob(U.paged(url, n), partial(self.listing_page, url, title, entries, intro, column, n, pages))
+            yield PageJob(
+                U.paged(url, n), partial(self.listing_page, url, title, entries, intro, column, n, pages, keywords)
+            )
 
     def listing_page(
-        self, url: str, title: str, entries: Sequence[Entry], intro: str, column: str, n: int, pages: int
+        self,
+        url: str,
+        title: str,
+        entries: Sequence[Entry],
+        intro: str,
+        column: str,
+        n: int,
+        pages: int,
+        keywords: Sequence[str] = (),
     ) -> StagedPage:
         size = self.cfg.page_size
         here = U.paged(url, n)
@@ -334,17 +477,17 @@ class PageBuilder:
             self.entry_table(here, chunk) if chunk else '<p class="gk-empty">暂无信息。</p>',
             self.pager(url, here, n, pages),
         ]
-        return StagedPage(here, heading, join(parts), {"ColumnName": column}, search=False)
+        return StagedPage(here, heading, join(parts), self.column_meta(column, keywords), search=False)
 
     def entry_table(self, here: str, entries: Sequence[Entry]) -> str:
         rows = []
         for e in entries:
             validity = self.validity_badge(e.validity) if e.validity else "—"
             rows.append(
-                f'<tr><td class="gk-idx">{esc(e.index_no)}</td><td>{self.link_to(here, e)}</td>'
-                f"<td>{esc(e.doc_number or '—')}</td>"
-                f'<td data-sort="{iso(e.published_date)}">{iso(e.published_date)}</td>'
-                f'<td data-sort="{esc(e.validity or "")}">{validity}</td></tr>'
+                f'<tr><td class="gk-idx">{esc(e.index_no)}</td><td class="gk-title">{self.link_to(here, e)}</td>'
+                f'<td class="gk-docno">{esc(e.doc_number or "—")}</td>'
+                f'<td class="gk-date" data-sort="{iso(e.published_date)}">{iso(e.published_date)}</td>'
+                f'<td class="gk-status" data-sort="{esc(e.validity or "")}">{validity}</td></tr>'
             )
         head = "".join(
             f'<th scope="col" data-type="{t}">{label}</th>'
@@ -357,7 +500,7 @@ class PageBuilder:
             )
         )
         return (
-            f'<div class="gk-table-wrap"><table class="gk-list" data-gk-sortable>'
+            f'{table_wrap("信息列表")}<table class="gk-list" data-gk-sortable>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
 
@@ -391,34 +534,36 @@ class PageBuilder:
     def topic_pages(self) -> Iterator[PageJob]:
         tree = self.cfg.vocab.topics
         groups = self.cat.by_topic()
-        blocks = []
+        blocks, empty = [], []
         for top in tree.top:
             kids = tree.children.get(top.name, ())
             count = len(groups.get((top.name, None), []))
-            head = (
-                a(rel(U.TOPICS, U.topic_url(top.slug)), top.name) if count else esc(top.name)
-            ) + f' <span class="gk-n">{count}</span>'
-            sub = (
-                self.index_list(
-                    U.TOPICS,
-                    [
-                        (U.topic_url(tree.slug(top.name, k.name)), k.name, len(groups.get((top.name, k.name), [])))
-                        for k in kids
-                    ],
-                )
-                if kids
-                else ""
-            )
+            if not count:  # an empty national class: folded away below, not listed as "(0)"
+                empty.append(top.name)
+                continue
+            head = a(rel(U.TOPICS, U.topic_url(top.slug)), top.name) + f' <span class="gk-n">{count}</span>'
+            rows = [
+                (U.topic_url(tree.slug(top.name, k.name)), k.name, len(groups.get((top.name, k.name), [])))
+                for k in kids
+            ]
+            sub = self.index_list(U.TOPICS, [r for r in rows if r[2]]) if any(r[2] for r in rows) else ""
             blocks.append(f'<section class="gk-topic"><h2>{head}</h2>{sub}</section>')
+        if empty:
+            names = "".join(f"<li>{esc(name)}</li>" for name in empty)  # names hold "、" themselves
+            blocks.append(
+                f'<details class="gk-empty-classes"><summary>暂无信息的主题分类（{len(empty)} 个）</summary>'
+                f'<ul class="gk-index">{names}</ul></details>'
+            )
         yield PageJob.ready(
             StagedPage(
-                U.TOPICS, "按主题分类浏览", f"<h1>按主题分类浏览</h1>{''.join(blocks)}", {"ColumnName": "主题分类"}
+                U.TOPICS, "按主题分类浏览", f"<h1>按主题分类浏览</h1>{''.join(blocks)}", self.column_meta("主题分类")
             )
         )
         for (first, second), entries in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
             slug = tree.slug(first, second)
             title = f"主题分类：{first}" + (f" \\ {second}" if second else "")
-            yield from self.listing(U.topic_url(slug), title, entries, column="主题分类")
+            words = [first, second] if second else [first]
+            yield from self.listing(U.topic_url(slug), title, entries, column="主题分类", keywords=words)
 
     def agency_pages(self) -> Iterator[PageJob]:
         groups = self.cat.by_agency()
@@ -428,7 +573,7 @@ class PageBuilder:
                 U.AGENCIES,
                 "按发布机构浏览",
                 f"<h1>按发布机构浏览</h1>{self.index_list(U.AGENCIES, rows)}",
-                {"ColumnName": "发布机构"},
+                self.column_meta("发布机构"),
             )
         )
         for ag in self.cfg.agencies:
@@ -440,14 +585,14 @@ class PageBuilder:
                 intro = (
                     f"<p>本机构发布政策解读 {len(interps)} 篇，见{a(rel(here, U.INTERPRETATIONS), '政策解读')}。</p>"
                 )
-            yield from self.listing(U.agency_url(ag.id), ag.name, entries, intro, column="发布机构")
+            yield from self.listing(U.agency_url(ag.id), ag.name, entries, intro, column="发布机构", keywords=[ag.name])
 
     def year_pages(self) -> Iterator[PageJob]:
         groups = self.cat.by_year()
         rows = [(U.year_url(y), f"{y} 年", len(groups[y])) for y in sorted(groups, reverse=True)]
         yield PageJob.ready(
             StagedPage(
-                U.YEARS, "按年份浏览", f"<h1>按年份浏览</h1>{self.index_list(U.YEARS, rows)}", {"ColumnName": "年份"}
+                U.YEARS, "按年份浏览", f"<h1>按年份浏览</h1>{self.index_list(U.YEARS, rows)}", self.column_meta("年份")
             )
         )
         for year in sorted(groups, reverse=True):
@@ -466,11 +611,13 @@ class PageBuilder:
                 U.TYPES,
                 "按信息类别浏览",
                 f"<h1>按信息类别浏览</h1>{self.index_list(U.TYPES, rows)}",
-                {"ColumnName": "信息类别"},
+                self.column_meta("信息类别"),
             )
         )
         for t in terms:
-            yield from self.listing(U.type_url(t.slug), t.name, groups.get(t.name, []), column="信息类别")
+            yield from self.listing(
+                U.type_url(t.slug), t.name, groups.get(t.name, []), column="信息类别", keywords=[t.name]
+            )
 
     def library_pages(self) -> Iterator[PageJob]:
         intro = (
@@ -501,14 +648,15 @@ class PageBuilder:
         for i in interps[(n - 1) * size : n * size]:
             sources = "；".join(self.link_to(here, s) for s in self.cat.sources_of(i))
             rows.append(
-                f"<tr><td>{self.link_to(here, i)}</td><td>{esc(i.form)}</td>"
-                f"<td>{esc(self.cfg.agency_name(i.interpreter_org))}</td>"
-                f'<td data-sort="{iso(i.published_date)}">{iso(i.published_date)}</td><td>{sources}</td></tr>'
+                f'<tr><td class="gk-title">{self.link_to(here, i)}</td><td class="gk-form-cell">{esc(i.form)}</td>'
+                f'<td class="gk-org">{esc(self.cfg.agency_name(i.interpreter_org))}</td>'
+                f'<td class="gk-date" data-sort="{iso(i.published_date)}">{iso(i.published_date)}</td>'
+                f'<td class="gk-src">{sources}</td></tr>'
             )
         head = "".join(f'<th scope="col">{h}</th>' for h in ("标题", "形式", "解读机构", "发布日期", "原文件"))
         table = (
             (
-                f'<div class="gk-table-wrap"><table class="gk-list" data-gk-sortable><thead><tr>{head}</tr></thead>'
+                f'{table_wrap("政策解读列表")}<table class="gk-list" data-gk-sortable><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(rows)}</tbody></table></div>"
             )
             if rows
@@ -526,7 +674,7 @@ class PageBuilder:
                     self.pager(U.INTERPRETATIONS, here, n, pages),
                 ]
             ),
-            {"ColumnName": "政策解读"},
+            self.column_meta("政策解读"),
             search=False,
         )
 
@@ -567,7 +715,7 @@ class PageBuilder:
             f"<p>{a(U.INTERPRETATIONS, '更多政策解读 »')}</p></section>",
             "</div>",
         ]
-        return StagedPage(U.HOME, "首页", join(parts), {"ColumnName": "首页"})
+        return StagedPage(U.HOME, "首页", join(parts), self.column_meta("首页", description=self.cfg.description))
 
     def catalogue_home(self) -> StagedPage:
         here = U.CATALOGUE
@@ -580,4 +728,4 @@ class PageBuilder:
             f"<h2>信息类别</h2>{self.index_list(here, rows)}",
             f"<h2>最新公开</h2>{self.entry_table(here, self.cat.newest_entries()[: self.cfg.home_items])}",
         ]
-        return StagedPage(here, "政府信息公开目录", join(parts), {"ColumnName": "政府信息公开目录"})
+        return StagedPage(here, "政府信息公开目录", join(parts), self.column_meta("政府信息公开目录"))

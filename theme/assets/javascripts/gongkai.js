@@ -1,4 +1,5 @@
-/* gongkai — progressive enhancement: sortable catalogue tables (keyboard operable). */
+/* gongkai — progressive enhancement: sortable catalogue tables (keyboard operable), the 大字模式
+   toggle, the palette toggle by Space as well as Enter, link targets for print. */
 (function () {
   "use strict";
   function cellValue(row, index) {
@@ -32,8 +33,68 @@
       button.addEventListener("click", function () { sortTable(table, index, th); });
     });
   }
+  // 大字模式 (适老化): the header toggle; gk-text.js restores the choice on every page.
+  var TEXT_KEY = (function () {
+    var script = document.querySelector("script[src$='assets/javascripts/gk-text.js']");
+    try { return new URL("../../", script ? script.src : location.href).pathname + ".gk-text"; }
+    catch (e) { return ".gk-text"; }
+  })();
+  function setLarge(on) {
+    if (on) { document.documentElement.setAttribute("data-gk-text", "large"); }
+    else { document.documentElement.removeAttribute("data-gk-text"); }
+    var toggle = document.getElementById("gk-text-toggle");
+    if (toggle) {
+      toggle.setAttribute("aria-pressed", on ? "true" : "false");
+      toggle.title = toggle.getAttribute("aria-label") + (on ? "（已开启）" : "");
+    }
+    try { if (on) { localStorage.setItem(TEXT_KEY, "large"); } else { localStorage.removeItem(TEXT_KEY); } }
+    catch (e) { /* no storage: this page only */ }
+  }
+  function initText() {
+    var toggle = document.getElementById("gk-text-toggle");
+    if (!toggle || toggle.getAttribute("data-gk-bound")) return;
+    toggle.setAttribute("data-gk-bound", "1");
+    setLarge(document.documentElement.getAttribute("data-gk-text") === "large");
+    toggle.addEventListener("click", function () {
+      setLarge(document.documentElement.getAttribute("data-gk-text") !== "large");
+    });
+  }
+  // Material's palette toggles are <label>s that answer Enter only: Space too, as for any button;
+  // focus follows to the label that replaces the pressed one.
+  document.addEventListener("keydown", function (event) {
+    var label = event.target;
+    if ((event.key !== " " && event.key !== "Enter") || !label || !label.matches ||
+        !label.matches("[data-md-component='palette'] label")) return;
+    if (event.key === " ") {  // Material handles Enter itself
+      event.preventDefault();
+      label.click();
+    }
+    var form = label.closest("form");
+    setTimeout(function () {
+      var shown = form && form.querySelector("label:not([hidden])");
+      if (shown) { shown.focus(); }
+    }, 0);
+  });
+  function initPalette() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-md-component='palette'] label"), function (label) {
+      if (!label.hasAttribute("tabindex")) { label.setAttribute("tabindex", "0"); }
+      label.setAttribute("role", "button");
+      if (!label.hasAttribute("aria-label")) { label.setAttribute("aria-label", label.title); }
+    });
+  }
+  // Printed pages name every link's target (absolute, from wherever the page was opened).
+  function initPrint() {
+    Array.prototype.forEach.call(document.querySelectorAll(".gk-page a[href]"), function (a) {
+      var href = a.getAttribute("href");
+      if (!href || href.charAt(0) === "#" || /^(javascript|mailto|tel):/i.test(href)) return;
+      a.setAttribute("data-gk-href", a.href);
+    });
+  }
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table[data-gk-sortable]"), enhance);
+    initText();
+    initPalette();
+    initPrint();
   }
   if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
   else if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); }

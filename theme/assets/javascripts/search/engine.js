@@ -329,13 +329,37 @@
   }
 
   /*
+   * Validity weights, applied to the rank after scoring (the scores stay lunr's): at comparable
+   * relevance a document in force comes before one that is not. A repealed or lapsed document
+   * needs a lunr score 1/0.75 = 1.33 times that of a document in force to rank above it.
+   */
+  var VALIDITY_WEIGHT = { "废止": 0.75, "失效": 0.75, "已修改": 0.9 };
+
+  /** Per document: its validity weight; an interpretation takes the best weight of its sources. */
+  Engine.prototype.weights = function () {
+    if (this._weights) { return this._weights; }
+    var rows = this.rows, values = this.facets[FACET_KEYS.indexOf("validity")].values;
+    var own = rows.map(function (row) {
+      var v = row[COL.validity];
+      return v >= 0 && VALIDITY_WEIGHT[values[v]] ? VALIDITY_WEIGHT[values[v]] : 1;
+    });
+    this._weights = rows.map(function (row, i) {
+      var sources = row[COL.sources];
+      if (!sources || !sources.length) { return own[i]; }
+      return Math.max.apply(null, sources.map(function (s) { return own[s] === undefined ? 1 : own[s]; }));
+    });
+    return this._weights;
+  };
+
+  /*
    * Relevance order: exact 文号/索引号 matches first, then lunr's score — except that a policy
    * ranks at least as high as its best-scoring matching interpretation and, at equal rank,
    * a policy comes before an interpretation. An interpretation that repeats the policy's
    * name in its title and text often outscores the policy on the policy's own title words.
-   * Only the shown (filtered) hits take part.
+   * The rank is then weighted by validity (VALIDITY_WEIGHT). Only the shown (filtered) hits
+   * take part.
    */
-  function byRelevance(rows, hits) {
+  function byRelevance(rows, hits, weights) {
     var rank = Object.create(null);
     hits.forEach(function (h) { rank[h.i] = h; h.rank = h.score; h.interpretation = rows[h.i][COL.sources] ? 1 : 0; });
     hits.forEach(function (h) {
@@ -345,6 +369,7 @@
         if (policy && policy.rank < h.score) { policy.rank = h.score; }
       });
     });
+    hits.forEach(function (h) { h.rank *= weights[h.i]; });
     return function (a, b) {
       return (b.exact - a.exact) || (b.rank - a.rank) || (a.interpretation - b.interpretation) ||
         (rows[b.i][COL.date] - rows[a.i][COL.date]) || (a.i - b.i);
@@ -362,7 +387,7 @@
       var browse = hits === null, terms = browse ? [] : hits.terms;
       if (browse) { hits = self.rows.map(function (row, i) { return { i: i, score: 0, exact: false }; }); }
       var shown = self.filter(hits, filters);
-      shown.sort(browse || sort === "date" ? byDate(self.rows) : byRelevance(self.rows, shown));
+      shown.sort(browse || sort === "date" ? byDate(self.rows) : byRelevance(self.rows, shown, self.weights()));
       return { hits: shown, all: hits, counts: self.counts(hits, filters), terms: terms, browse: browse };
     });
   };

@@ -35,6 +35,7 @@
   var shown = PAGE_SIZE;
   var generation = 0;
   var typingTimer = null;
+  var refocus = null;  // data-gk-key of the control to focus once the facets are rebuilt, or "status"
 
   // ------------------------------------------------------------------ URL state
   function readUrl() {
@@ -163,8 +164,10 @@
     button.setAttribute("data-value", value);
     button.appendChild(document.createTextNode(value + " "));
     button.appendChild(el("span", "gk-n", String(count)));
+    button.setAttribute("data-gk-key", "facet:" + key + ":" + value);
     button.addEventListener("click", function () {
       if (pressed) { delete state.filters[key]; } else { state.filters[key] = value; }
+      refocus = "facet:" + key + ":" + value;
       run(true);
     });
     return button;
@@ -176,7 +179,7 @@
     if (hasFilters(state)) {
       var clear = el("button", "gk-facet__clear", "清除全部筛选");
       clear.type = "button";
-      clear.addEventListener("click", function () { state.filters = {}; run(true); });
+      clear.addEventListener("click", function () { state.filters = {}; refocus = "status"; run(true); });
       aside.appendChild(clear);
     }
     engine.facets.forEach(function (facet) {
@@ -197,6 +200,25 @@
       aside.appendChild(section);
     });
     aside.appendChild(sortControl());
+    restoreFocus();
+  }
+
+  // A facet, sort or suggestion button is rebuilt by the click that pressed it: focus goes back
+  // to the same control when it still exists, else to the status line (never to <body>).
+  function restoreFocus() {
+    if (!refocus) { return; }
+    var key = refocus, target = null;
+    refocus = null;
+    if (key !== "status") {
+      target = Array.prototype.find.call(aside.querySelectorAll("[data-gk-key]"), function (b) {
+        return b.getAttribute("data-gk-key") === key;
+      });
+    }
+    if (!target) {
+      target = document.getElementById("gk-search-status");
+      if (target && !target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    }
+    if (target) { target.focus(); }
   }
 
   function sortControl() {
@@ -207,7 +229,8 @@
       var button = el("button", "gk-facet__value", option[1]);
       button.type = "button";
       button.setAttribute("aria-pressed", state.sort === option[0] ? "true" : "false");
-      button.addEventListener("click", function () { state.sort = option[0]; run(true); });
+      button.setAttribute("data-gk-key", "sort:" + option[0]);
+      button.addEventListener("click", function () { state.sort = option[0]; refocus = "sort:" + option[0]; run(true); });
       var li = el("li");
       li.appendChild(button);
       ul.appendChild(li);
@@ -224,7 +247,7 @@
   function suggestion(text, apply) {
     var li = el("li"), button = el("button", "gk-search-suggestion", text);
     button.type = "button";
-    button.addEventListener("click", function () { apply(); run(true); });
+    button.addEventListener("click", function () { apply(); refocus = "status"; run(true); });
     li.appendChild(button);
     return li;
   }
