@@ -45,11 +45,6 @@ PAGE_TYPES = {
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
 
-# TODO(safety branch): every page requests /feeds/sitemap.xml (Material reads the theme's
-# <link rel="alternate"> as a language version); the safety helper removes that link. Until
-# that branch is merged the one known 404 is tolerated here, nothing else.
-KNOWN_UNTIL_SAFETY_MERGE = ("/feeds/sitemap.xml",)
-
 
 class Watched:
     """A Chromium page that records console errors, page errors, failed requests and HTTP >= 400."""
@@ -67,9 +62,7 @@ class Watched:
     def _known(self, url: str) -> bool:
         if self.expect_404 and url.endswith(self.expect_404):
             return True
-        if any(url.endswith(k) for k in self.also_expected):
-            return True
-        return any(url.endswith(k) for k in KNOWN_UNTIL_SAFETY_MERGE)
+        return any(url.endswith(k) for k in self.also_expected)
 
     def _console(self, msg: Any) -> None:
         if msg.type != "error":

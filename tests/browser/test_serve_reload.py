@@ -18,9 +18,6 @@ from tests.serve_helpers import serving
 pytestmark = pytest.mark.browser
 
 ENTRY_URL = "catalogue/000000002-2024-00001/"
-# Issue 13 item 4 (another branch): Material fetches <link rel="alternate"> feeds as language
-# versions and gets a 404. Not a serve problem; delete this once that fix is merged.
-KNOWN_SITE_BUG = "/feeds/sitemap.xml"
 
 
 class Watched:
@@ -39,8 +36,7 @@ class Watched:
         if message.type != "error":
             return
         where = message.location.get("url", "") if isinstance(message.location, dict) else ""
-        if not where.endswith(KNOWN_SITE_BUG):
-            self.problems.append(f"console: {message.text} ({where})")
+        self.problems.append(f"console: {message.text} ({where})")
 
     def _failed(self, request: Any) -> None:
         if "/livereload/" in request.url:  # the long poll is aborted when the page reloads
@@ -49,7 +45,7 @@ class Watched:
 
     def _response(self, response: Any) -> None:
         self.loaded.append(response.url)
-        if response.status >= 400 and not response.url.endswith(KNOWN_SITE_BUG):
+        if response.status >= 400:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
     def text(self) -> str:
