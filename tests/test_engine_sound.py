@@ -89,7 +89,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, list[Sta
     generate(260, root, seed=11)
     project = load_project(root, dt.date(2026, 1, 15))
     catalogue = project.public()
-    pages = [job.build() for job in PageBuilder(catalogue).jobs()]
+    pages = [job.build() for job in PageBuilder(catalogue, root=root).jobs()]
     pages += [page for source in PAGE_SOURCES for page in source(catalogue)]
     return project, catalogue, pages
 

@@ -210,18 +210,8 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             reused, used, stamps, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
             warnings = engine.finish() + warnings
             engine = None
-        for writer in OUTPUT_WRITERS:
-            try:
-                if writer is write_search and store is not None:
-                    # the index updates only what the edits change; its state lies beside the cache's v1/
-                    write_search(catalogue, out, state=project.root / CACHE_DIR / "search", previous=target / "search")
-                else:
-                    writer(catalogue, out)
-            except BuildError:
-                raise
-            except Exception as exc:
-                name = getattr(writer, "__name__", repr(writer))
-                raise BuildError(f"生成 {name} 时出错：{type(exc).__name__}: {exc}") from exc
+        # the search index updates only what the edits change; its state lies beside the cache's v1/
+        write_outputs(catalogue, out, project.root / CACHE_DIR / "search" if store else None, target / "search")
         mark_site(out)
         with deferred_signals():
             _swap(out, target, work)
@@ -248,6 +238,27 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
         summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
         store.record(key, target, summary, source_stamps(project.root))
     return stats
+
+
+def write_outputs(
+    catalogue: Catalogue, out: Path, search_state: Path | None = None, previous: Path | None = None
+) -> None:
+    """gongkai's own outputs (search, feeds, exports, statistics) into the new site ``out``.
+
+    With ``search_state`` (a cache folder) and ``previous`` (the last build's ``search/``) the
+    search index is updated rather than rebuilt, to the same bytes. Any failure is a BuildError.
+    """
+    for writer in OUTPUT_WRITERS:
+        try:
+            if writer is write_search and search_state is not None:
+                write_search(catalogue, out, state=search_state, previous=previous)
+            else:
+                writer(catalogue, out)
+        except BuildError:
+            raise
+        except Exception as exc:
+            name = getattr(writer, "__name__", repr(writer))
+            raise BuildError(f"生成 {name} 时出错：{type(exc).__name__}: {exc}") from exc
 
 
 def _nav_pages(catalogue: Catalogue) -> list[tuple[str, str]]:
@@ -342,8 +353,7 @@ def _build_reference(project: Project, target: Path) -> BuildStats:
         settings = engine_config(project.config, docs, out, _nav_pages(catalogue), theme_dir(project.root, work))
         with engine_clock(catalogue):
             warnings = build_reference(settings, work / "mkdocs.yml")
-        for writer in OUTPUT_WRITERS:
-            writer(catalogue, out)
+        write_outputs(catalogue, out)
         mark_site(out)
         with deferred_signals():
             _swap(out, target, work)

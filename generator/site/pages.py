@@ -131,7 +131,7 @@ class PageJob:
 
 
 class PageBuilder:
-    def __init__(self, cat: Catalogue, cache: BuildCache | None = None, root: Path | None = None) -> None:
+    def __init__(self, cat: Catalogue, cache: BuildCache | None = None, *, root: Path) -> None:
         self.cat = cat
         self.cfg = cat.config
         self.body = BodyRenderer(cache, cat.hidden)
@@ -234,12 +234,10 @@ class PageBuilder:
     def file_info(self, source: str) -> str:
         """``PDF · 1.2 MB``: a file's type (from its name) and size (from the file itself)."""
         kind = file_kind(source)
-        size = ""
-        if self.root is not None:
-            try:
-                size = human_size((self.root / source).stat().st_size)
-            except OSError:
-                size = ""
+        try:
+            size = human_size((self.root / source).stat().st_size)
+        except OSError:
+            size = ""  # unreadable: check reports a referenced one (E027)
         return " · ".join(part for part in (kind, size) if part)
 
     def banner(self, e: Entry, here: str) -> str:

@@ -75,9 +75,10 @@ def nav_pages(catalogue: Catalogue) -> list[tuple[str, str]]:
     return [(p.title, U.page_url(p.slug)) for p in catalogue.pages if p.nav_order is not None]
 
 
-def staged_pages(catalogue: Catalogue) -> list[StagedPage]:
-    """Every page of the site, built (entry and listing pages, then the page sources)."""
-    pages = [job.build() for job in PageBuilder(catalogue).jobs()]
+def staged_pages(catalogue: Catalogue, root: Path) -> list[StagedPage]:
+    """Every page of the site, built (entry and listing pages, then the page sources);
+    ``root`` is the project folder (attachment sizes are read there)."""
+    pages = [job.build() for job in PageBuilder(catalogue, root=root).jobs()]
     pages += [page for source in PAGE_SOURCES for page in source(catalogue)]
     return pages
 
@@ -116,7 +117,7 @@ def stage_into(project: Project, dest: Path, catalogue: Catalogue) -> Staged:
     """Write the staging tree of ``catalogue`` (``project``'s public catalogue) into ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
     (dest / STAGE_MARK).write_text("written by gongkai stage; the folder is replaced on the next run\n")
-    pages = staged_pages(catalogue)
+    pages = staged_pages(catalogue, project.root)
     count = write_docs(pages, dest / "docs", project.root)
     theme = theme_dir(project.root, dest)  # a site's overrides layered over the shipped theme, into dest/theme
     if theme != dest / "theme":

@@ -36,10 +36,11 @@ from generator.site.build import (
     _swap,
     deferred_signals,
     temp_prefix,
+    write_outputs,
 )
 from generator.site.engine import EngineError, walk_order
 from generator.site.engine.adapters import staged_engine
-from generator.site.outputs import OUTPUT_WRITERS
+from generator.site.ownership import mark_site, mark_work
 from generator.site.reproducible import engine_clock
 from generator.site.stage import stage_into
 
@@ -57,6 +58,7 @@ def build_staged(project: Project, target: Path, engine_name: str) -> BuildStats
         raise BuildError(str(exc)) from exc
     catalogue = project.public()
     work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
+    mark_work(work)  # ours: a later build may clean it up if this one is killed
     swapped = False
     pages = 0
     try:
@@ -74,14 +76,8 @@ def build_staged(project: Project, target: Path, engine_name: str) -> BuildStats
         missing = pages_without_csp(out)
         if missing:
             raise BuildError(f"{engine.name} 生成的页面缺少内容安全策略（CSP）：{'、'.join(missing[:5])}")
-        for writer in OUTPUT_WRITERS:
-            try:
-                writer(catalogue, out)
-            except BuildError:
-                raise
-            except Exception as exc:
-                name = getattr(writer, "__name__", repr(writer))
-                raise BuildError(f"生成 {name} 时出错：{type(exc).__name__}: {exc}") from exc
+        write_outputs(catalogue, out)
+        mark_site(out)
         with deferred_signals():
             _swap(out, target, work)
             swapped = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -106,7 +107,8 @@ def engine_config(
         "extra_css": ["assets/stylesheets/gongkai.css", "assets/stylesheets/search.css"],
         "extra_javascript": ["assets/javascripts/gongkai.js"],
         "extra": {
-            "gongkai": {**cfg.footer, "site_name": cfg.name},
+            # site_domain: 47号 SiteDomain is the host name; computed here, as Zensical's templates have no str.split
+            "gongkai": {**cfg.footer, "site_name": cfg.name, "site_domain": urlsplit(cfg.url).hostname or ""},
             "generator": False,
             "gongkai_version": __version__,  # <meta name="generator" content="gongkai X.Y.Z"> (theme/main.html)
             "csp": CONTENT_SECURITY_POLICY,

@@ -11,13 +11,63 @@ import yaml
 
 from generator.site import urls as U
 from generator.site.engine.errors import EngineError
-from generator.site.htmlkit import esc
+from generator.site.htmlkit import esc, rel
 from generator.site.pages import StagedPage
+
+# 当前位置: the site's sections (URLs of generator/site/urls.py) and each one's parent section.
+SECTIONS: dict[str, tuple[str, str]] = {
+    U.CATALOGUE: ("信息公开目录", ""),
+    U.TOPICS: ("按主题分类", U.CATALOGUE),
+    U.AGENCIES: ("按发布机构", U.CATALOGUE),
+    U.YEARS: ("按年份", U.CATALOGUE),
+    U.TYPES: ("按信息类别", U.CATALOGUE),
+    U.LIBRARY: ("现行有效规范性文件库", U.CATALOGUE),
+    U.LIBRARY_REPEALED: ("失效、废止和修改文件目录", U.LIBRARY),
+    U.INTERPRETATIONS: ("政策解读", ""),
+    "search/": ("搜索", ""),
+    "stats/": ("年度报告统计", ""),
+    "data/": ("开放数据", ""),
+}
+# The header tab a section's pages belong to, by the URL its tab links to (engine_config's nav).
+TAB_OF_SECTION = {U.INTERPRETATIONS: U.INTERPRETATIONS} | {
+    s: U.CATALOGUE for s in (U.CATALOGUE, U.TOPICS, U.AGENCIES, U.YEARS, U.TYPES, U.LIBRARY)
+}
+
+
+def _section(url: str) -> str:
+    return max((s for s in SECTIONS if url.startswith(s)), key=len, default="")
+
+
+def crumbs(page: StagedPage) -> str:
+    """当前位置 (breadcrumb) of a page, links relative to it, so it works under any base path.
+
+    Rendered here rather than in the theme: a template that branches on the page's URL makes
+    every page shape unprovable for the skeleton fast path (engine/probe.py)."""
+    here, title = page.url, esc(page.title)
+    if here == U.HOME:
+        items = [f'<li><a href="{rel(here, U.HOME)}" aria-current="page">首页</a></li>']
+    else:
+        chain: list[str] = []
+        at = _section(here)
+        while at:
+            chain.insert(0, at)
+            at = SECTIONS[at][1]
+        items = [f'<li><a href="{rel(here, U.HOME)}">首页</a></li>']
+        for url in chain:
+            current = ' aria-current="page"' if url == here else ""
+            label = title if url == here else SECTIONS[url][0]
+            items.append(f'<li><a href="{rel(here, url)}"{current}>{label}</a></li>')
+        if here != _section(here):
+            items.append(f'<li><a href="{rel(here, here)}" aria-current="page">{title}</a></li>')
+    return f'<nav class="gk-crumbs" aria-label="当前位置">当前位置：<ol>{"".join(items)}</ol></nav>'
 
 
 def front_matter(page: StagedPage) -> dict[str, Any]:
     """The page's MkDocs metadata (what its Markdown file's front matter holds)."""
-    front: dict[str, Any] = {"title": esc(page.title), "gk": dict(page.meta)}
+    front: dict[str, Any] = {"title": esc(page.title), "gk": dict(page.meta), "gk_crumbs": crumbs(page)}
+    tab = TAB_OF_SECTION.get(_section(page.url), "")
+    if tab:
+        front["gk_tab"] = tab  # the header tab to mark active on a page outside the navigation
     if page.url == U.HOME or (page.url.startswith((U.CATALOGUE, U.INTERPRETATIONS)) and page.url.count("/") == 2):
         front["hide"] = ["navigation"]  # item pages and the home page use the full width
     if page.meta.get("layout") == "wide":

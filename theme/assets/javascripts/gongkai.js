@@ -90,8 +90,19 @@
       a.setAttribute("data-gk-href", a.href);
     });
   }
+  // The header tab of a page outside the navigation (an entry, a topic page): the page names it.
+  function initTab() {
+    var meta = document.querySelector('meta[name="gk-tab"]');
+    if (!meta || document.querySelector(".md-tabs__item--active")) return;
+    Array.prototype.forEach.call(document.querySelectorAll("a.md-tabs__link[data-gk-tab]"), function (a) {
+      if (a.getAttribute("data-gk-tab") !== meta.getAttribute("content")) return;
+      a.setAttribute("aria-current", "true");
+      a.parentNode.classList.add("md-tabs__item--active");
+    });
+  }
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table[data-gk-sortable]"), enhance);
+    initTab();
     initText();
     initPalette();
     initPrint();
