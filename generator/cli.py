@@ -219,8 +219,10 @@ def _build(
     except BuildError as exc:
         if exc.diagnostics:
             _echo_err(render_text(list(exc.diagnostics), lang))
-        if lang == "zh" or not exc.diagnostics:  # the positioned diagnostics already say it in English
-            _echo_err(f"错误：{exc}" if lang == "zh" else f"error: {exc.en or exc}")
+        if lang == "zh":
+            _echo_err(f"错误：{exc}")
+        elif exc.en or not exc.diagnostics:  # without an English text the positioned diagnostics say it
+            _echo_err(f"error: {exc.en or exc}")
         _echo_err("构建失败，原有网站未改动。" if lang == "zh" else "build failed; the previous site is untouched.")
         sys.exit(1)
     if not quiet:

@@ -190,11 +190,11 @@ def test_stale_cleanup_does_not_follow_a_link_named_like_a_temp_folder(project: 
 
 
 def test_serve_refuses_a_linked_cache(project: ProjectFactory, tmp_path: Path, capsys: Any) -> None:
-    from generator.site.serve import _rebuild
+    from generator.site.serve import _rebuild, _State
 
     victim = tmp_path / "victim"
     victim.mkdir()
     (project.root / ".gongkai-cache").symlink_to(victim)
-    assert _rebuild(project.root, tmp_path / "serve" / "site", BUILD_DATE) is False
+    assert _rebuild(project.root, tmp_path / "serve" / "site", BUILD_DATE, _State()) is False
     assert list(victim.iterdir()) == []
     assert "E025" in capsys.readouterr().err

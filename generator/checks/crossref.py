@@ -260,6 +260,8 @@ class CrossChecker:
                     entry = by_id[cause.index_no]
                     if not entry.validity and not entry.validity_history:
                         continue  # no validity at all: E105 already says so
+                    if entry.origin is not None and not entry.validity_history:
+                        continue  # imported with a current status but no dated history (the source has none; E504 allows it)
                     self.add(
                         entry,
                         ("validity_history",),
