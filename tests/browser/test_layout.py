@@ -199,6 +199,11 @@ def test_header_tab_of_the_section_is_active(desktop: Watched, site_url: str, ur
 # ----------------------------------------------------------------------------- 404
 
 
+@pytest.mark.browser_allows(
+    r"^HTTP 404: .*/deep/missing/page/$",  # the point of the test
+    r"^HTTP 404: .*/favicon\.ico$",  # asked of the server root (see below)
+    r"^console error: Failed to load resource: the server responded with a status of 404",
+)
 @pytest.mark.parametrize("prefix", ["/", "/xxgk/", "/some/other/base/"])
 def test_404_page_is_chinese_and_styled_under_any_base_path(chromium: Any, sample_site: Path, prefix: str) -> None:
     server, url = serve_site(sample_site, prefix)
