@@ -43,7 +43,8 @@ class Meta:
 
 @dataclass(frozen=True)
 class Export:
-    """A column of catalogue.csv / catalogue.json (site/exports.py), entries only."""
+    """A column of catalogue.csv / catalogue.json (site/exports.py): read on entry fields only
+    (a field shared with interpretations, such as ``history``, exports the entries' values)."""
 
     type: str  # Frictionless type in catalogue.json: string, date, array
     description: str
@@ -688,3 +689,19 @@ def privacy_exempt_keys() -> frozenset[str]:
 def meta_fields(kind: str) -> tuple[Field, ...]:
     """The fields of ``kind`` shown in the page's metadata table, in row order."""
     return tuple(sorted((f for f in FIELDS_BY_KIND[kind] if f.meta), key=lambda f: f.meta.order if f.meta else 0))
+
+
+# Sub-fields whose values come from a vocabulary (see Field.vocab).
+SUBFIELD_VOCAB: dict[str, str] = {"status": "validity"}
+
+
+def vocab_fields() -> dict[str, str]:
+    """Field name -> the vocabulary (``Vocabularies`` attribute, ``vocabularies.<name>`` in
+    site_config.yml) its values come from, in registry order."""
+    return {f.name: f.vocab for f in all_fields() if f.vocab}
+
+
+def names_of_type(*types: str) -> tuple[str, ...]:
+    """Entry and interpretation field names of the given types, in registry order, once each."""
+    kinds = (ENTRY_FIELDS, INTERPRETATION_FIELDS)
+    return tuple(dict.fromkeys(f.name for fields in kinds for f in fields if f.type in types))
