@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.checks.diagnostics import Diagnostic, diag
+from generator.model import fields as F
 from generator.model import vocab as V
 from generator.model.calendar import WorkCalendar
 from generator.model.identifiers import INDEX_NO_FORMATS
@@ -284,16 +285,8 @@ CONFIG_KEYS: dict[str, tuple[bool, str]] = {
 }
 
 
-_VOCAB_KEYS = {
-    "genres": "genre",
-    "info_types": "info_type",
-    "validity": "validity",
-    "disclosure": "disclosure",
-    "forms": "form",
-    "scopes": "scope",
-    "periods": "period",
-    "channels": "channel",
-}
+# vocabularies.<key> -> the field it checks, from the field registry (model/fields.py ``vocab``)
+_VOCAB_KEYS = {vocab: name for name, vocab in F.vocab_fields().items()}
 
 
 @dataclass(frozen=True)

@@ -42,25 +42,6 @@ class NeedAgency(ScaffoldError):
 # The body a template starts with; check reports it when it is left in a file.
 BODY_PLACEHOLDER = "在此撰写正文（Markdown）。"
 
-_OPTIONAL_EXAMPLES = {
-    "doc_number": "澜政办发〔2024〕1号",
-    "registration_no": "LJGS-2024-001",
-    "effective_date": "2024-04-01",
-    "expires": "2029-03-31",
-    "abstract": "一两句话说明主要内容",
-    "validity": "有效",
-    "validity_history": "[{date: 2024-04-01, status: 有效}]",
-    "procedure": "部门起草，经办公室审核后公开",
-    "attachments": "[{title: 附件1, file: files/example.pdf, sha256: …}]",
-    "relations": "{amends: [], repeals: [], replaces: []}",
-    "history": "[{date: 2024-05-01, note: 更正联系电话}]",
-    "embargo_until": "2024-06-01",
-    "interpreter": "张某某（局长）",
-    "contact": "0000-00000000",
-    "topics": '["综合政务\\\\政务公开"]',
-    "media": "{file: files/example.mp4, title: 视频文字实录}",
-    "nav_order": "10",
-}
 # Optional fields whose commented example is a stand-in, never a real value.
 _STAND_IN_FIELDS = ("abstract", "interpreter", "contact")
 # A required field's template value that is a request to the editor ("请在此填写…").
@@ -82,7 +63,7 @@ def placeholders(kind: str) -> dict[str, Placeholder]:
         if fld.example.startswith(_REQUEST):
             out[fld.name] = Placeholder(fld.example)
         elif fld.name in _STAND_IN_FIELDS and not fld.example:
-            out[fld.name] = Placeholder(_OPTIONAL_EXAMPLES[fld.name], whole=True)
+            out[fld.name] = Placeholder(fld.sample, whole=True)
     return out
 
 
@@ -172,7 +153,6 @@ def _render(fields: tuple[F.Field, ...], values: dict[str, str]) -> str:
         if fld.example:
             lines.append(f"{fld.name}: {fld.example.format(**values)}")
         else:
-            example = _OPTIONAL_EXAMPLES.get(fld.name, "…")
-            lines.append(f"# {fld.name}: {example}")
+            lines.append(f"# {fld.name}: {fld.sample or '…'}")
     lines += ["---", "", BODY_PLACEHOLDER, ""]
     return "\n".join(lines)

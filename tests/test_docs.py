@@ -67,3 +67,41 @@ def test_the_safety_section_of_readme_and_docs_agree() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     safety = (REPO / "docs" / "safety.md").read_text(encoding="utf-8")
     assert section(readme) == section(safety)
+
+
+# ------------------------------------------------------------------ the registry, row by row
+_SECTIONS = {"entry": "## 目录条目字段", "interpretation": "## 政策解读字段", "page": "## 页面字段"}
+_NEED = {"yes": "必填", "cond": "条件必填", "no": "选填"}
+
+
+def _section(heading: str) -> str:
+    start = DOC.index(heading)
+    end = DOC.find("\n## ", start + 1)
+    return DOC[start : end if end >= 0 else None]
+
+
+@pytest.mark.parametrize("kind", sorted(F.FIELDS_BY_KIND))
+def test_field_tables_say_what_the_registry_says(kind: str) -> None:
+    """Datasette-style: each kind's table in docs/schema.md is the registry — label, type,
+    requirement and help of every field, and no field the registry does not declare."""
+    rows = re.findall(
+        r"^\| `([^`]+)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \| (.+) \|$", _section(_SECTIONS[kind]), re.MULTILINE
+    )
+    documented = {name: (label, typ, need, text) for name, label, typ, need, text in rows}
+    declared = {f.name: (f.label, F.TYPE_NAMES[f.type][0], _NEED[f.required], f.help) for f in F.FIELDS_BY_KIND[kind]}
+    assert documented == declared
+
+
+def test_subfield_table_says_what_the_registry_says() -> None:
+    rows = re.findall(r"^\| `([^`]+)` \| `([^`]+)` \| (是|否) \|$", _section("## 结构化字段的子字段"), re.MULTILINE)
+    declared = [(k, s, "是" if spec[0] else "否") for k, sub in F.SUBFIELDS.items() for s, spec in sub.items()]
+    assert sorted(rows) == sorted(declared)
+
+
+def test_every_vocabulary_field_has_its_vocabulary_documented() -> None:
+    """A field whose values come from a vocabulary: its default terms under a heading naming
+    the field, and the site_config.yml key that replaces them."""
+    for name, vocab in F.vocab_fields().items():
+        assert re.search(rf"^### .+ \(`{name}`\)$", DOC, re.MULTILINE), name
+        assert f"vocabularies.{vocab}" in CONFIG_KEYS, vocab
+        assert f"| `vocabularies.{vocab}` |" in DOC, vocab

@@ -269,8 +269,22 @@ def test_docs_describe_every_column() -> None:
     doc = (REPO / "docs" / "exports.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `([a-z_]+)` \| ([^|]+?) \| ([a-z]+) \| (yes|) ?\|", doc, re.MULTILINE)
     # Name, Chinese label, type and required flag: the table a data user reads must say what the files hold.
-    documented = [(name, title, kind, req == "yes") for name, title, kind, req in rows[: len(COLUMNS)]]
+    documented = [(name, title, kind, req == "yes") for name, title, kind, req in rows]
+    # exactly the columns, in order: a column dropped from the registry leaves no stale row
     assert documented == [(c.name, c.title, c.type, c.required) for c in COLUMNS]
+
+
+def test_docs_describe_every_file_and_every_interpretation_key(site: Path) -> None:
+    """docs/exports.md's file table names every file the exports write and, for an
+    interpretation's own JSON, every key it holds (Datasette-style: docs cannot drift)."""
+    doc = (REPO / "docs" / "exports.md").read_text(encoding="utf-8")
+    files = set(re.findall(r"^\| `([^`]+)` \| ", doc.split("## Columns")[0], re.MULTILINE))
+    assert {"catalogue.csv", "catalogue.json", "datapackage.json", "catalogue/<slug>/index.json"} <= files
+    assert "interpretations/<slug>/index.json" in files
+    row = next(line for line in doc.splitlines() if line.startswith("| `interpretations/<slug>/index.json` |"))
+    described = row.split("|")[2]
+    item = json.loads(next((site / "interpretations").glob("*/index.json")).read_text(encoding="utf-8"))
+    assert [key for key in item if key != "kind" and f"`{key}`" not in described] == []
 
 
 def test_csv_cell_rules() -> None:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.checks.diagnostics import Diagnostic, diag
+from generator.model import fields as F
 from generator.model.entry import Entry, Interpretation, Item, Page, PrivacyAck
 from generator.source.files import safe_join
 from generator.source.frontmatter import KeyPath, SourceFile
@@ -396,14 +397,9 @@ def _body_public(item: Item | Page) -> bool:
 
 
 # Front-matter keys whose values are identifiers, vocabulary values or references, not
-# free text: 文号, 索引号 and 登记号 are not scanned (their digits are not personal).
-_NOT_TEXT = frozenset(
-    {
-        "index_no", "doc_number", "registration_no", "interprets", "relations", "privacy_ack",
-        "publisher", "issuers", "interpreter_org", "topics", "info_type", "genre", "validity",
-        "disclosure", "form", "scope", "period", "channel", "sha256", "status",
-    }
-)  # fmt: skip
+# free text: each is declared, with its reason, in the field registry (model/fields.py
+# ``privacy_exempt``). Every other string — any field added later — is scanned.
+_NOT_TEXT = F.privacy_exempt_keys()
 _FILE_KEYS = frozenset({"file"})
 
 

@@ -24,17 +24,8 @@ from generator.source.frontmatter import CONTROL_RE, KeyPath, SourceFile, YamlDa
 _INVALID = object()
 _ISO_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\Z")
 
-_VOCAB_FOR = {
-    "genre": "genres",
-    "info_type": "info_types",
-    "validity": "validity",
-    "disclosure": "disclosure",
-    "scope": "scopes",
-    "period": "periods",
-    "form": "forms",
-    "channel": "channels",
-    "status": "validity",
-}
+# field name -> vocabulary, from the field registry (model/fields.py ``vocab``)
+_VOCAB_FOR = {**F.vocab_fields(), **F.SUBFIELD_VOCAB}
 
 
 @dataclass

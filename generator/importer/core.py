@@ -31,20 +31,11 @@ from generator.model.identifiers import INDEX_NO_FORMATS, parse_doc_number, pars
 from generator.model.vocab import Vocabularies
 from generator.source.files import CONFIG_FILE
 
-VOCAB_FIELDS = ("genre", "info_type", "validity", "disclosure", "scope", "period", "channel", "form")
-_VOCAB_ATTR = {
-    "genre": "genres",
-    "info_type": "info_types",
-    "validity": "validity",
-    "disclosure": "disclosure",
-    "scope": "scopes",
-    "period": "periods",
-    "channel": "channels",
-    "form": "forms",
-}
+VOCAB_FIELDS = tuple(F.vocab_fields())  # from the field registry (model/fields.py)
+_VOCAB_ATTR = F.vocab_fields()
 # vocabularies a new repository may extend with a wording its records use
 _EXTENSIBLE = ("genre", "channel", "form", "scope", "period")
-TEXT_FIELDS = ("title", "abstract", "procedure", "registration_no", "interpreter", "contact")
+TEXT_FIELDS = F.names_of_type("text")
 DATE_FIELDS = ("written_date", "published_date", "effective_date", "expires")
 _ENTRY_ONLY = {
     "doc_number", "written_date", "publisher", "issuers", "disclosure", "info_type", "validity", "genre",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from generator.model.identifiers import slugify_index_no
@@ -65,6 +65,9 @@ class Item:
     history: tuple[Note, ...] = ()
     privacy_ack: tuple[PrivacyAck, ...] = ()
     origin: dict[str, str] | None = None  # where an import read it (never shown)
+    # Registry fields (model/fields.py) without an attribute of their own: a plain field
+    # declared there needs no change here. Read them with :func:`value_of`.
+    extra: dict[str, Any] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
     missing: frozenset[str] = frozenset()  # required fields absent (see partial_item): never published
@@ -151,8 +154,21 @@ class Page:
     body_line: int = 1
 
 
+def value_of(item: Item, name: str) -> Any:
+    """The value of registry field ``name``: its attribute, else from :attr:`Item.extra`."""
+    return getattr(item, name) if name in item.__dataclass_fields__ else item.extra.get(name)
+
+
+def _split_extra(cls: type[Item], v: dict[str, Any]) -> dict[str, Any]:
+    """``v`` with the values that have no attribute on ``cls`` moved into ``extra``."""
+    extra = {k: v.pop(k) for k in [k for k in v if k not in cls.__dataclass_fields__]}
+    if extra:
+        v["extra"] = extra
+    return v
+
+
 def entry_from(values: dict[str, Any], source: str, body: str, body_line: int) -> Entry:
-    v = dict(values)
+    v = _split_extra(Entry, dict(values))
     v["validity_history"] = tuple(ValidityEvent(**e) for e in v.get("validity_history", ()))
     v["history"] = tuple(Note(**n) for n in v.get("history", ()))
     v["attachments"] = tuple(Attachment(**a) for a in v.get("attachments", ()))
@@ -162,7 +178,7 @@ def entry_from(values: dict[str, Any], source: str, body: str, body_line: int) -
 
 
 def interpretation_from(values: dict[str, Any], source: str, body: str, body_line: int) -> Interpretation:
-    v = dict(values)
+    v = _split_extra(Interpretation, dict(values))
     v["history"] = tuple(Note(**n) for n in v.get("history", ()))
     v["privacy_ack"] = acks(v)
     v["interprets_external"] = tuple(ExternalRef(**r) for r in v.get("interprets_external", ()))
@@ -192,7 +208,7 @@ def partial_item(
     """An item from values lacking required fields, placeholders in their stead, so that the
     cross-file checks still see the rest of it (every problem at once). Never published:
     :attr:`Item.missing` names the placeholders, and checks that need them skip the item."""
-    from dataclasses import MISSING, fields
+    from dataclasses import MISSING
 
     cls: type[Entry] | type[Interpretation] = Entry if kind == "entry" else Interpretation
     if kind not in ("entry", "interpretation"):

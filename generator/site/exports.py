@@ -13,8 +13,9 @@ to items that are themselves public — the exports say exactly what the site sh
   page, and rendering every body a second time would double the cost of the
   slowest step of a large build.
 
-The column table is data: the data package schema, the ``data/`` page and
-docs/exports.md are all derived from it (a test keeps the docs in step).
+The column table is derived from the field registry (model/fields.py ``Field.export``)
+plus the computed columns below: the data package schema, the ``data/`` page and
+docs/exports.md all follow it (a test keeps the docs in step).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.model import fields as F
 from generator.model.catalogue import Catalogue
-from generator.model.entry import Entry, Interpretation, Item
+from generator.model.entry import Entry, Interpretation, Item, value_of
 from generator.site import urls as U
 from generator.site.htmlkit import a, esc, iso, rel
 from generator.site.pages import StagedPage
@@ -90,69 +92,77 @@ def _related(name: str) -> Callable[[Entry, Catalogue], list[str]]:
     return lambda e, cat: _ids(cat.related(e.index_no, name))
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column("index_no", "索引号", "string", "索引号，唯一且永不更改", lambda e, c: e.index_no, True),
-    Column("title", "名称", "string", "信息名称", lambda e, c: e.title, True),
-    Column("url", "网址", "string", "本条目在网站上的网址（由索引号生成）", lambda e, c: _url(c, U.item_url(e)), True),
-    Column("publisher", "发布机构", "string", "发布机构全称", lambda e, c: c.config.agency_name(e.publisher), True),
-    Column(
-        "publisher_id",
-        "发布机构标识",
-        "string",
-        "发布机构在本站的 id（见发布机构网址）",
-        lambda e, c: e.publisher,
-        True,
+# Columns computed from an entry and the catalogue rather than read from one field,
+# each placed after the registry field it derives from.
+_COMPUTED: dict[str, tuple[Column, ...]] = {
+    "title": (
+        Column(
+            "url", "网址", "string", "本条目在网站上的网址（由索引号生成）", lambda e, c: _url(c, U.item_url(e)), True
+        ),
     ),
-    Column(
-        "issuers",
-        "发文机关",
-        "array",
-        "发文机关全称，主办机关在前",
-        lambda e, c: [c.config.agency_name(i) for i in e.issuers],
+    "publisher": (
+        Column(
+            "publisher_id",
+            "发布机构标识",
+            "string",
+            "发布机构在本站的 id（见发布机构网址）",
+            lambda e, c: e.publisher,
+            True,
+        ),
     ),
-    Column("doc_number", "文号", "string", "发文字号或令号", lambda e, c: e.doc_number),
-    Column("registration_no", "登记号", "string", "规范性文件登记号", lambda e, c: e.registration_no),
-    Column("written_date", "生成日期", "date", "成文日期（生成日期）", lambda e, c: iso(e.written_date), True),
-    Column("published_date", "公开日期", "date", "在本站公开的日期", lambda e, c: iso(e.published_date), True),
-    Column("effective_date", "施行日期", "date", "施行日期", lambda e, c: iso(e.effective_date) or None),
-    Column("expires", "有效期至", "date", "有效期至（规范性文件）", lambda e, c: iso(e.expires) or None),
-    Column("genre", "体裁", "string", "体裁（文种）", lambda e, c: e.genre),
-    Column("info_type", "信息类别", "string", "信息类别，如 规章、行政规范性文件、其他文件", lambda e, c: e.info_type),
-    Column("topics", "主题分类", "array", "主题分类，每项为“一级\\二级”", _topics),
-    Column("keywords", "关键词", "array", "关键词", lambda e, c: list(e.keywords)),
-    Column("abstract", "内容概述", "string", "内容概述", lambda e, c: e.abstract or None),
-    Column("validity", "效力状况", "string", "效力状况：尚未生效、有效、已修改、失效、废止", lambda e, c: e.validity),
-    Column(
-        "validity_history", "效力状况记录", "array", "效力状况变化记录，每项含 date、status（及 by、note）", _events
+    "relations": (
+        Column("amends", "修改了", "array", "本文件修改的文件（索引号）", _related("amends")),
+        Column("repeals", "废止了", "array", "本文件废止的文件（索引号）", _related("repeals")),
+        Column("replaces", "替代了", "array", "本文件替代的文件（索引号）", _related("replaces")),
+        Column("amended_by", "被修改", "array", "修改本文件的文件（索引号）", _related("amended_by")),
+        Column("repealed_by", "被废止", "array", "废止本文件的文件（索引号）", _related("repealed_by")),
+        Column("replaced_by", "被替代", "array", "替代本文件的文件（索引号）", _related("replaced_by")),
+        Column(
+            "interpretations",
+            "相关解读",
+            "array",
+            "本文件的政策解读（索引号）",
+            lambda e, c: [i.index_no for i in c.interpretations_of(e.index_no)],
+        ),
     ),
-    Column(
-        "disclosure",
-        "公开方式",
-        "string",
-        "主动公开 或 依申请公开（依申请公开只公开目录信息）",
-        lambda e, c: e.disclosure,
-        True,
-    ),
-    Column("scope", "公开范围", "string", "公开范围（来源未写明时为空）", lambda e, c: e.scope),
-    Column("period", "公开时限", "string", "公开时限（来源未写明时为空）", lambda e, c: e.period),
-    Column("channel", "公开形式", "array", "公开形式", lambda e, c: list(e.channel)),
-    Column("procedure", "公开程序", "string", "公开程序", lambda e, c: e.procedure),
-    Column("attachments", "附件", "array", "附件，每项含 title、url（及 sha256）", _attachments),
-    Column("amends", "修改了", "array", "本文件修改的文件（索引号）", _related("amends")),
-    Column("repeals", "废止了", "array", "本文件废止的文件（索引号）", _related("repeals")),
-    Column("replaces", "替代了", "array", "本文件替代的文件（索引号）", _related("replaces")),
-    Column("amended_by", "被修改", "array", "修改本文件的文件（索引号）", _related("amended_by")),
-    Column("repealed_by", "被废止", "array", "废止本文件的文件（索引号）", _related("repealed_by")),
-    Column("replaced_by", "被替代", "array", "替代本文件的文件（索引号）", _related("replaced_by")),
-    Column(
-        "interpretations",
-        "相关解读",
-        "array",
-        "本文件的政策解读（索引号）",
-        lambda e, c: [i.index_no for i in c.interpretations_of(e.index_no)],
-    ),
-    Column("history", "变更记录", "array", "变更说明，每项含 date、note", _notes),
-)
+}
+# Fields whose exported value is not the plain one of their type.
+_VALUES: dict[str, Callable[[Entry, Catalogue], Any]] = {
+    "topics": _topics,
+    "validity_history": _events,
+    "history": _notes,
+    "attachments": _attachments,
+}
+
+
+def _plain_value(fld: F.Field) -> Callable[[Entry, Catalogue], Any]:
+    """An entry's value of registry field ``fld`` as exported, by the field's type."""
+    name = fld.name
+    if fld.type == "agency":
+        return lambda e, c: c.config.agency_name(value_of(e, name))
+    if fld.type == "agency_list":
+        return lambda e, c: [c.config.agency_name(i) for i in value_of(e, name) or ()]
+    if fld.type == "date":
+        return lambda e, c: iso(value_of(e, name)) or None
+    if fld.type.endswith("_list"):
+        return lambda e, c: list(value_of(e, name) or ())
+    return lambda e, c: value_of(e, name) or None
+
+
+def _columns() -> tuple[Column, ...]:
+    """The export columns: every entry field with ``export`` in the registry (model/fields.py),
+    in registry order, each followed by the columns computed from it."""
+    out: list[Column] = []
+    for fld in F.ENTRY_FIELDS:
+        if fld.export:
+            x = fld.export
+            value = _VALUES.get(fld.name) or _plain_value(fld)
+            out.append(Column(fld.name, x.title or fld.label, x.type, x.description, value, x.required))
+        out.extend(_COMPUTED.get(fld.name, ()))
+    return tuple(out)
+
+
+COLUMNS: tuple[Column, ...] = _columns()
 
 
 # ------------------------------------------------------------------ rows

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from html import unescape
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
+from generator.model import fields as F
 from generator.model.catalogue import Catalogue
-from generator.model.entry import Entry, Interpretation, Item, Page
+from generator.model.entry import Entry, Interpretation, Item, Page, value_of
 from generator.site import urls as U
 from generator.site.body import BodyRenderer
 from generator.site.cache import BuildCache
@@ -276,44 +278,44 @@ class PageBuilder:
             f"{esc(text)}</p>{more}</div>"
         )
 
+    def meta_rows(self, item: Item, here: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(grid rows, full-width rows) of the metadata table, derived from the field registry
+        (model/fields.py ``Field.meta``). A field without ``always`` is shown only as entered
+        (公开范围 and 公开时限 included: never a default nobody entered)."""
+        rows: list[tuple[str, str]] = []
+        wide: list[tuple[str, str]] = []
+        for fld in F.meta_fields(item.kind):
+            assert fld.meta is not None
+            value = value_of(item, fld.name)
+            if not value and not fld.meta.always:
+                continue
+            (wide if fld.meta.wide else rows).append((fld.label, self.meta_value(fld, value, here)))
+        return rows, wide
+
+    def meta_value(self, fld: F.Field, value: Any, here: str) -> str:
+        """One metadata cell, by the field's type (a few fields link or badge their value)."""
+        if fld.name == "validity":
+            return self.validity_badge(value) if value else ""
+        if fld.name == "info_type":
+            return a(rel(here, U.type_url(self._type_slug(value))), value)
+        if fld.type == "agency":
+            return a(rel(here, U.agency_url(value)), self.cfg.agency_name(value))
+        if fld.type == "agency_list":
+            return esc("、".join(self.cfg.agency_name(i) for i in value))
+        if fld.type == "date":
+            return iso(value)
+        if fld.type == "topics":
+            return "；".join(esc(f"{t1}\\{t2}" if t2 else t1) for t1, t2 in value)
+        if isinstance(value, (list, tuple)):
+            return esc("、".join(value))
+        return esc(value or "")
+
     def meta_table(self, e: Entry, here: str) -> str:
-        topics = "；".join(esc(f"{t1}\\{t2}" if t2 else t1) for t1, t2 in e.topics)
-        rows: list[tuple[str, str]] = [
-            ("索引号", esc(e.index_no)),
-            ("发布机构", a(rel(here, U.agency_url(e.publisher)), self.cfg.agency_name(e.publisher))),
-            ("生成日期", iso(e.written_date)),
-            ("公开日期", iso(e.published_date)),
-            ("文号", esc(e.doc_number or "")),
-            ("主题分类", topics),
-            ("体裁", esc(e.genre or "")),
-            ("效力状况", self.validity_badge(e.validity) if e.validity else ""),
-            ("公开方式", esc(e.disclosure)),
-        ]
-        if e.info_type:  # not every source classifies its records
-            rows.insert(7, ("信息类别", a(rel(here, U.type_url(self._type_slug(e.info_type))), e.info_type)))
-        # 公开范围 and 公开时限 are shown only as entered: a record whose source states
-        # neither shows neither (never a default nobody entered).
-        if e.scope:
-            rows.append(("公开范围", esc(e.scope)))
-        if e.period:
-            rows.append(("公开时限", esc(e.period)))
-        if e.issuers:
-            rows.insert(2, ("发文机关", esc("、".join(self.cfg.agency_name(i) for i in e.issuers))))
-        if e.registration_no:
-            rows.append(("登记号", esc(e.registration_no)))
-        if e.effective_date:
-            rows.append(("施行日期", iso(e.effective_date)))
-        if e.expires:
-            rows.append(("有效期至", iso(e.expires)))
-        if e.channel:
-            rows.append(("公开形式", esc("、".join(e.channel))))
-        if e.procedure:
-            rows.append(("公开程序", esc(e.procedure)))
+        rows, wide = self.meta_rows(e, here)
         cells = [f'<th scope="row">{label}</th><td>{value}</td>' for label, value in rows]
         if len(cells) % 2:
             cells.append("<th></th><td></td>")
         body = "".join(f"<tr>{cells[i]}{cells[i + 1]}</tr>" for i in range(0, len(cells), 2))
-        wide = [("关键词", esc("、".join(e.keywords))), ("内容概述", esc(e.abstract))]
         body += "".join(f'<tr><th scope="row">{k}</th><td colspan="3">{v}</td></tr>' for k, v in wide)
         return (
             f'<table class="gk-meta"><caption class="gk-sr">信息公开目录元数据</caption><tbody>{body}</tbody></table>'
@@ -395,16 +397,7 @@ class PageBuilder:
             title = f'<a href="{esc(ref.url)}" rel="noopener">{esc(ref.title)}</a>' if ref.url else esc(ref.title)
             number = f"（{esc(ref.doc_number)}）" if ref.doc_number else ""
             source_links += f'<li class="gk-external">{title}{number}</li>'
-        rows = [
-            ("索引号", esc(i.index_no)),
-            ("解读机构", a(rel(here, U.agency_url(i.interpreter_org)), self.cfg.agency_name(i.interpreter_org))),
-            ("解读形式", esc(i.form)),
-            ("发布日期", iso(i.published_date)),
-        ]
-        if i.interpreter:
-            rows.append(("解读人", esc(i.interpreter)))
-        if i.contact:
-            rows.append(("联系方式", esc(i.contact)))
+        rows, _ = self.meta_rows(i, here)
         table = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in rows)
         files: list[tuple[str, str]] = []
         media = ""
