@@ -72,7 +72,7 @@ def _load(
     path: Path, lang: str, build_date: dt.datetime | None, progress: Progress | None = None
 ) -> tuple[Project, list[Path]]:
     root, only = _resolve_root(path, lang)
-    return load_project(root, build_date.date() if build_date else None, progress), only
+    return load_project(root, build_date.date() if build_date else None, progress, cache=True), only
 
 
 def _report(diags: list[Diagnostic], lang: str, fmt: str, quiet: bool = False) -> None:

@@ -36,7 +36,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -45,6 +45,7 @@ from generator.model.catalogue import Catalogue
 from generator.parallel import default_workers, worker_signals
 from generator.progress import Progress
 from generator.project import Project, read_inputs
+from generator.site import incremental
 from generator.site import urls as U
 from generator.site.body import BodyError
 from generator.site.cache import CACHE_DIR, BuildCache, digest, stamps
@@ -154,6 +155,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
         docs, out = work / "docs", work / "site"
         docs.mkdir()
         jobs = PageBuilder(catalogue, store).jobs()
+        built_here = len(jobs)  # PageBuilder's pages: keyed by their inputs (see incremental.py)
         for source in PAGE_SOURCES:
             jobs.extend(PageJob.ready(page) for page in source(catalogue))
         _no_duplicates(jobs)
@@ -163,6 +165,11 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             # the engine's clock is part of what a cached page was rendered with
             fp = digest(fingerprint(settings), str(epoch)) if store else ""
             state = _Work(jobs, engine, project.root, out, store, fp)
+            if store is not None:
+                known = incremental.input_keys(project, catalogue, fp)
+                state.inputs = {
+                    j.url: k for j in jobs[:built_here] if not j.search and (k := incremental.key_of(known, j.url))
+                }
             # pages in the navigation (and content pages) are rendered here, in MkDocs' order
             parent = sorted(
                 (i for i, job in enumerate(jobs) if job.search or job.url in engine.nav_urls),
@@ -312,6 +319,7 @@ class _Work:
     out: Path
     cache: BuildCache | None
     fingerprint: str
+    inputs: dict[str, str] = field(default_factory=dict)  # URL -> input key (see incremental.py)
 
 
 _WORK: _Work | None = None
@@ -333,6 +341,11 @@ def _run(indices: list[int]) -> _Result:
     reused = 0
     for i in indices:
         job = w.jobs[i]
+        inputs = w.inputs.get(job.url)
+        if inputs and w.cache is not None:
+            if incremental.place(w.cache, inputs, w.engine.path_of(job.url), w.out, w.root):
+                reused += 1
+                continue
         page = job.build()
         if page.url != job.url or w.engine.in_parent(page):
             raise BuildError(f"page job {job.url} built {page.url} (search={page.search})")
@@ -344,10 +357,14 @@ def _run(indices: list[int]) -> _Result:
         dest = w.engine.path_of(page.url)
         if w.cache.place("page", key, dest):
             reused += 1
+            if inputs:
+                incremental.remember(w.cache, inputs, key, page)
             continue
         data = w.engine.render(page)
         if data:  # MkDocs writes nothing for an empty page; neither does the cache
             w.cache.publish("page", key, data, dest)
+            if inputs:
+                incremental.remember(w.cache, inputs, key, page)
     used: dict[str, set[str]] = {}
     stamps: dict[str, tuple[int, int]] = {}
     if w.cache is not None:
