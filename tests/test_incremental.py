@@ -195,8 +195,12 @@ def test_an_edit_rereads_one_file_and_rebuilds_one_page(repo: Repo, monkeypatch:
     rel = path.relative_to(repo.root).as_posix()
     project = load_project(repo.root, DAY, cache=True)
     assert checked == [rel]
+    bodies = repo.root / ".gongkai-cache" / "v1" / "body"
+    before = sum(1 for _ in bodies.rglob("*"))
     B.build_site(project, repo.root / "site", workers=1)
     assert built == [rel]
+    # the skipped pages' bodies stay in the cache (one old body replaced by the new one)
+    assert sum(1 for _ in bodies.rglob("*")) == before
     repo.assert_same_as_clean()
 
 

@@ -346,7 +346,15 @@ def _run(indices: list[int]) -> _Result:
             if incremental.place(w.cache, inputs, w.engine.path_of(job.url), w.out, w.root):
                 reused += 1
                 continue
-        page = job.build()
+        if inputs and w.cache is not None:
+            # what building the page read from the cache (its body) stays in use when it is skipped
+            held, w.cache.used = w.cache.used, {}
+            page = job.build()
+            read, w.cache.used = w.cache.used, held
+            for kind, found in read.items():
+                held.setdefault(kind, set()).update(found)
+        else:
+            page, read = job.build(), {}
         if page.url != job.url or w.engine.in_parent(page):
             raise BuildError(f"page job {job.url} built {page.url} (search={page.search})")
         copy_page_files(page, w.out, w.root)
@@ -358,13 +366,13 @@ def _run(indices: list[int]) -> _Result:
         if w.cache.place("page", key, dest):
             reused += 1
             if inputs:
-                incremental.remember(w.cache, inputs, key, page)
+                incremental.remember(w.cache, inputs, key, page, read)
             continue
         data = w.engine.render(page)
         if data:  # MkDocs writes nothing for an empty page; neither does the cache
             w.cache.publish("page", key, data, dest)
             if inputs:
-                incremental.remember(w.cache, inputs, key, page)
+                incremental.remember(w.cache, inputs, key, page, read)
     used: dict[str, set[str]] = {}
     stamps: dict[str, tuple[int, int]] = {}
     if w.cache is not None:

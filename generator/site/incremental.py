@@ -35,7 +35,7 @@ from generator.site.pages import StagedPage
 from generator.source.files import CONFIG_FILE
 
 KIND = "pagein"
-LAYOUT = "gongkai-page-inputs-1"
+LAYOUT = "gongkai-page-inputs-2"
 
 
 def input_keys(project: Project, catalogue: Catalogue, fingerprint: str) -> dict[str, str]:
@@ -81,15 +81,19 @@ def place(cache: BuildCache, key: str, dest: Path, out: Path, root: Path) -> boo
         data = json.loads(stored)
         page_key = str(data["page"])
         files = tuple((str(s), str(t)) for s, t in data["files"])
-    except (ValueError, KeyError, TypeError):
+        read = {str(kind): {str(k) for k in keys} for kind, keys in data["read"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
         return False
     if not cache.place("page", page_key, dest):
         return False
+    for kind, keys in read.items():  # kept by the next prune, as if the page had been built
+        cache.used.setdefault(kind, set()).update(keys)
     if files:
         copy_page_files(StagedPage("", "", "", files=files), out, root)
     return True
 
 
-def remember(cache: BuildCache, key: str, page_key: str, page: StagedPage) -> None:
-    """Record that these inputs built the page stored under ``page_key``."""
-    cache.put(KIND, key, json.dumps({"page": page_key, "files": [list(f) for f in page.files]}).encode())
+def remember(cache: BuildCache, key: str, page_key: str, page: StagedPage, read: dict[str, set[str]]) -> None:
+    """Record that these inputs built the page stored under ``page_key``, reading ``read`` from the cache."""
+    record = {"page": page_key, "files": [list(f) for f in page.files], "read": {k: sorted(v) for k, v in read.items()}}
+    cache.put(KIND, key, json.dumps(record).encode())
