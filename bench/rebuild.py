@@ -44,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     def step(name: str, cmd: list[str]) -> None:
         run = measure(cmd)
         results[name] = run
-        print(f"{name:28} {run.seconds or 0:7.2f} s wall {run.cpu_seconds or 0:7.2f} s CPU  load {run.load}  ok={run.ok} {run.note}", flush=True)
+        print(
+            f"{name:28} {run.seconds or 0:7.2f} s wall {run.cpu_seconds or 0:7.2f} s CPU  load {run.load}  ok={run.ok} {run.note}",
+            flush=True,
+        )
 
     warm = measure(build)
     if args.show_warm:
