@@ -22,7 +22,7 @@ from generator.site.build import BuildError, build_site
 
 
 def _rebuild(root: Path, target: Path, build_date: dt.date | None) -> bool:
-    project = load_project(root, build_date)
+    project = load_project(root, build_date, cache=True)
     if project.diagnostics:
         click.echo(render_text(project.diagnostics), err=True)
         click.echo(summary(project.diagnostics), err=True)
