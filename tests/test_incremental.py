@@ -223,3 +223,22 @@ def test_listing_pages_have_input_keys_and_items_their_own() -> None:
     listing = incremental.key_of(keys, "topics/a/")
     assert listing and listing != incremental.key_of(keys, "topics/b/")
     assert incremental.key_of({}, "topics/a/") is None
+
+
+def test_no_page_shows_another_items_body(tmp_path: Path) -> None:
+    """What input keys rely on: a body reaches only its own page (listings and neighbours never)."""
+    from generator.site import urls as U
+
+    generate(60, tmp_path / "repo", seed=3)
+    cat = load_project(tmp_path / "repo", DAY).public()
+    before = {job.url: job.build() for job in PageBuilder(cat).jobs()}
+    items = [*cat.entries.values(), *cat.interpretations.values(), *cat.pages]
+    for item in items:
+        object.__setattr__(item, "body", item.body + "\n\n标记：正文改动。\n")
+    after = {job.url: job.build() for job in PageBuilder(cat).jobs()}
+    assert before.keys() == after.keys()
+    changed = {url for url in before if before[url] != after[url]}
+    own = {U.item_url(i) for i in [*cat.entries.values(), *cat.interpretations.values()]}
+    own |= {U.page_url(p.slug) for p in cat.pages}
+    assert changed and changed <= own
+    assert all("标记：正文改动" in after[url].html for url in changed)
