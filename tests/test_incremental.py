@@ -187,6 +187,11 @@ def test_an_edit_rereads_one_file_and_rebuilds_one_page(repo: Repo, monkeypatch:
     checked: list[str] = []
     real_load = P._load_one
     monkeypatch.setattr(P, "_load_one", lambda root, ref, *a: checked.append(ref.rel) or real_load(root, ref, *a))
+    from generator.site import exports
+
+    computed: list[int] = []
+    real_rows = exports.rows
+    monkeypatch.setattr(exports, "rows", lambda cat: computed.append(1) or real_rows(cat))
     built: list[str] = []
     real_entry = PageBuilder.entry_page
     monkeypatch.setattr(PageBuilder, "entry_page", lambda self, e: built.append(e.source) or real_entry(self, e))
@@ -199,6 +204,7 @@ def test_an_edit_rereads_one_file_and_rebuilds_one_page(repo: Repo, monkeypatch:
     before = sum(1 for _ in bodies.rglob("*"))
     B.build_site(project, repo.root / "site", workers=1)
     assert built == [rel]
+    assert computed == []  # the exports show no body: the last build's files are linked
     # the skipped pages' bodies stay in the cache (one old body replaced by the new one)
     assert sum(1 for _ in bodies.rglob("*")) == before
     repo.assert_same_as_clean()
@@ -242,3 +248,15 @@ def test_no_page_shows_another_items_body(tmp_path: Path) -> None:
     own |= {U.page_url(p.slug) for p in cat.pages}
     assert changed and changed <= own
     assert all("标记：正文改动" in after[url].html for url in changed)
+
+
+def test_an_export_file_edited_in_place_is_not_reused(repo: Repo) -> None:
+    """Exports are hard links into the cache: one altered through the site is written again."""
+    repo.build()
+    csv = repo.root / "site" / "catalogue.csv"
+    with csv.open("r+b") as fh:  # edits the cache entry too, through the hard link
+        fh.write(b"tampered")
+    path = repo.files()[7]
+    path.write_text(path.read_text(encoding="utf-8") + "\n又补充一句。\n", encoding="utf-8")
+    repo.build()
+    repo.assert_same_as_clean()

@@ -63,6 +63,7 @@ from generator.site.engine import (
     theme_dir,
     write_docs,
 )
+from generator.site.exports import write_exports
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
 from generator.site.pages import PageBuilder, PageJob, StagedPage
 from generator.site.reproducible import engine_clock
@@ -165,6 +166,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             # the engine's clock is part of what a cached page was rendered with
             fp = digest(fingerprint(settings), str(epoch)) if store else ""
             state = _Work(jobs, engine, project.root, out, store, fp)
+            known: dict[str, str] = {}
             if store is not None:
                 known = incremental.input_keys(project, catalogue, fp)
                 state.inputs = {
@@ -187,6 +189,8 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             warnings = engine.finish() + warnings
             engine = None
         for writer in OUTPUT_WRITERS:
+            if store is not None and writer is write_exports:
+                writer = incremental.cached_writer(writer, store, known, work)
             try:
                 writer(catalogue, out)
             except BuildError:
@@ -201,7 +205,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             for kind, keys in store.used.items():
                 used.setdefault(kind, set()).update(keys)
             store.prune(used)
-            store.save_stamps(stamps)
+            store.save_stamps({**stamps, **store.new_stamps})  # the bulk pages' and the exports'
     except BodyError as exc:
         raise BuildError("正文无法排版", (exc.diagnostic,)) from exc
     except EngineError as exc:

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from pathlib import Path
 
 from generator.model.catalogue import Catalogue
@@ -31,6 +33,7 @@ from generator.project import Project
 from generator.site import urls as U
 from generator.site.cache import BuildCache, digest
 from generator.site.engine import copy_page_files
+from generator.site.outputs import OutputWriter
 from generator.site.pages import StagedPage
 from generator.source.files import CONFIG_FILE
 
@@ -97,3 +100,77 @@ def remember(cache: BuildCache, key: str, page_key: str, page: StagedPage, read:
     """Record that these inputs built the page stored under ``page_key``, reading ``read`` from the cache."""
     record = {"page": page_key, "files": [list(f) for f in page.files], "read": {k: sorted(v) for k, v in read.items()}}
     cache.put(KIND, key, json.dumps(record).encode())
+
+
+# ------------------------------------------------------------------ exports
+OUTPUTS = "outputs"  # an output writer's run: the files it wrote, each stored under kind FILES
+FILES = "output"
+
+
+def cached_writer(writer: OutputWriter, cache: BuildCache, keys: dict[str, str], scratch: Path) -> OutputWriter:
+    """``writer`` (whose files depend only on what listing pages depend on) through the build cache.
+
+    The exports show front matter only, never a body: with the catalogue's input key
+    unchanged (a body-only edit), the files of the last run are linked into the new
+    site instead of being computed and written again. Otherwise the writer runs into
+    ``scratch`` and its files are stored, then moved into the site.
+    """
+    if not keys:
+        return writer
+    run_key = digest(keys[""], "output-writer", getattr(writer, "__name__", repr(writer)))
+
+    def write(catalogue: Catalogue, out: Path) -> None:
+        if _place_run(cache, run_key, out):
+            return
+        folder = scratch / f"output-{run_key[:16]}"
+        folder.mkdir()
+        writer(catalogue, folder)
+        names: list[str] = []
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                rel = path.relative_to(folder).as_posix()
+                key = digest(run_key, rel)
+                _store_file(cache, key, path)
+                dest = out / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, dest)  # the same inode as the stored copy, like a placed page
+                names.append(rel)
+        cache.put(OUTPUTS, run_key, json.dumps(names, ensure_ascii=False).encode("utf-8"))
+
+    write.__name__ = getattr(writer, "__name__", "writer")
+    return write
+
+
+def _place_run(cache: BuildCache, run_key: str, out: Path) -> bool:
+    stored = cache.get(OUTPUTS, run_key)
+    if stored is None:
+        return False
+    try:
+        names = [str(n) for n in json.loads(stored)]
+    except (ValueError, TypeError):
+        return False
+    placed: list[Path] = []
+    for rel in names:
+        dest = out / rel
+        if ".." in rel.split("/") or not cache.place(FILES, digest(run_key, rel), dest):
+            for path in placed:  # never leave a link the writer would then write through
+                path.unlink(missing_ok=True)
+            return False
+        placed.append(dest)
+    return True
+
+
+def _store_file(cache: BuildCache, key: str, path: Path) -> None:
+    """Store the file at ``path`` under ``key`` (a hard link; a copy across file systems)."""
+    stored = cache.path(FILES, key)
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stored.with_name(f".{key}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(path, tmp)
+    except OSError:
+        shutil.copyfile(path, tmp)
+    os.replace(tmp, stored)
+    st = stored.stat()
+    cache.used.setdefault(FILES, set()).add(key)
+    cache.new_stamps[key] = (st.st_size, st.st_mtime_ns)
