@@ -55,7 +55,7 @@ def main() -> int:
             B.OUTPUT_WRITERS[i] = timed(writer.__name__, writer)
     cached_writer = incremental.cached_writer
     incremental.cached_writer = lambda *a: timed("write_exports (cached)", cached_writer(*a))
-    B._render_bulk = timed("pages (bulk)", B._render_bulk)  # type: ignore[assignment]
+    B._render_bulk = timed("pages (bulk)", B._render_bulk)
     B.BuildCache.prune = timed("cache prune", B.BuildCache.prune)  # type: ignore[method-assign]
     target = sorted((root / "catalogue").rglob("*.md"))[number]
     target.write_text(target.read_text(encoding="utf-8") + f"\n（阶段计时修改 {int(time.time())}）\n", encoding="utf-8")
