@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -26,7 +26,7 @@ from generator.project import Project, find_root, load_project
 from generator.source.files import CONFIG_FILE
 
 if TYPE_CHECKING:
-    from generator.site.build import BuildStats
+    from generator.site.build import BuildError, BuildStats
 
 LANG = click.option(
     "--lang",
@@ -79,7 +79,7 @@ def _load(
     path: Path, lang: str, build_date: dt.datetime | None, progress: Progress | None = None
 ) -> tuple[Project, list[Path]]:
     root, only = _resolve_root(path, lang)
-    return load_project(root, build_date.date() if build_date else None, progress), only
+    return load_project(root, build_date.date() if build_date else None, progress, cache=True), only
 
 
 def _report(diags: list[Diagnostic], lang: str, fmt: str, quiet: bool = False) -> None:
@@ -192,7 +192,7 @@ def _build(
     engine: str = "mkdocs",
 ) -> None:
     from generator.project import default_build_date
-    from generator.site.build import BuildError, build_site, unchanged_site
+    from generator.site.build import BuildError, build_site, refusals, unchanged_site
 
     started = time.monotonic()
     root, _ = _resolve_root(path, lang)
@@ -203,6 +203,9 @@ def _build(
         if not quiet:
             _summary(stats, site_dir or root / "site", lang, time.monotonic() - started)
         return
+    refused = refusals(root, site_dir or root / "site")
+    if refused is not None:  # before anything is read or cached: a refused build writes nothing
+        _build_failed(refused, lang)
     progress = Progress.for_terminal(quiet, lang)
     project, _ = _load(path, lang, build_date, progress)
     progress.close()
@@ -217,16 +220,20 @@ def _build(
     try:
         stats = build_site(project, target, progress=progress, engine=engine)
     except BuildError as exc:
-        if exc.diagnostics:
-            _echo_err(render_text(list(exc.diagnostics), lang))
-        if lang == "zh":
-            _echo_err(f"错误：{exc}")
-        elif exc.en or not exc.diagnostics:  # without an English text the positioned diagnostics say it
-            _echo_err(f"error: {exc.en or exc}")
-        _echo_err("构建失败，原有网站未改动。" if lang == "zh" else "build failed; the previous site is untouched.")
-        sys.exit(1)
+        _build_failed(exc, lang)
     if not quiet:
         _summary(stats, target, lang, time.monotonic() - started)
+
+
+def _build_failed(exc: BuildError, lang: str) -> NoReturn:
+    if exc.diagnostics:
+        _echo_err(render_text(list(exc.diagnostics), lang))
+    if lang == "zh":
+        _echo_err(f"错误：{exc}")
+    elif exc.en or not exc.diagnostics:  # without an English text the positioned diagnostics say it
+        _echo_err(f"error: {exc.en or exc}")
+    _echo_err("构建失败，原有网站未改动。" if lang == "zh" else "build failed; the previous site is untouched.")
+    sys.exit(1)
 
 
 def _summary(stats: BuildStats, target: Path, lang: str, elapsed: float) -> None:

@@ -45,6 +45,9 @@ class Project:
     sources: dict[str, SourceFile] = field(default_factory=dict)
     inputs: str = ""  # SHA-256 of site_config.yml and every source file read (see source_digest)
     deadlines: list[Deadline] = field(default_factory=list)  # overdue or due soon (checks/deadlines.py)
+    # rel -> (SHA-256 of its front matter text, SHA-256 of its bytes): what pages are keyed by
+    # (generator/site/incremental.py); kept when ``sources`` is cleared to save memory
+    source_digests: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -171,7 +174,14 @@ def _load_all(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: 
         _JOB = None
 
 
-def load_project(root: Path, build_date: dt.date | None = None, progress: Progress | None = None) -> Project:
+def load_project(
+    root: Path, build_date: dt.date | None = None, progress: Progress | None = None, cache: bool = False
+) -> Project:
+    """Read, check and model the project at ``root``.
+
+    ``cache=True`` reuses per-file results of earlier runs (see :mod:`generator.project_cache`);
+    the diagnostics and the project are the same either way.
+    """
     build_date = build_date or default_build_date()
     config, diags = load_config(root)
     # Without a readable site_config.yml every entry would fail the agency and vocabulary
@@ -184,11 +194,12 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
     pages: list[Page] = []
     partial: list[Entry | Interpretation] = []
     sources: dict[str, SourceFile] = {}
+    source_digests: dict[str, tuple[bytes, bytes]] = {}
     refs = discover(root)
     inputs = source_digest(root)
     if progress:
         progress.phase("读取与检查", len(refs))
-    for loaded in _load_all(root, refs, config, config_ok):
+    for loaded in _load_cached(root, refs, config, config_ok) if cache else _load_all(root, refs, config, config_ok):
         if progress:
             progress.advance()
         diags.extend(loaded.diagnostics)
@@ -196,6 +207,8 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
             continue
         inputs.update(loaded.ref.rel, loaded.digest)
         sources[loaded.ref.rel] = loaded.src
+        front = hashlib.sha256(loaded.src.raw_front_matter.encode("utf-8", "surrogatepass")).digest()
+        source_digests[loaded.ref.rel] = (front, loaded.digest)
         if isinstance(loaded.item, Entry):
             entries.append(loaded.item)
         elif isinstance(loaded.item, Interpretation):
@@ -221,7 +234,32 @@ def load_project(root: Path, build_date: dt.date | None = None, progress: Progre
     catalogue = Catalogue.build(config, entries, interps, pages, build_date)
     project = Project(root, config, catalogue, build_date, sort_diagnostics(diags), sources, inputs.hexdigest())
     project.deadlines = deadlines
+    project.source_digests = source_digests
     return project
+
+
+def _load_cached(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool) -> Iterator[_Loaded]:
+    """Like :func:`_load_all`, taking each file's result from the check cache when its bytes are known."""
+    from generator.project_cache import CheckCache
+
+    store = CheckCache(root, config_ok)
+    found: list[_Loaded | None] = []
+    for ref in refs:
+        hit = None
+        if ref.problem is None:
+            raw, _ = _read(root, ref)
+            if raw is not None:
+                hit = store.lookup(ref.kind, ref.rel, hashlib.sha256(raw).digest(), raw)
+        found.append(hit)
+    fresh = _load_all(root, [ref for ref, hit in zip(refs, found, strict=True) if hit is None], config, config_ok)
+    for hit in found:
+        if hit is None:
+            hit = next(fresh)
+            store.store(hit)
+        yield hit
+    for _ in fresh:  # exhausted: let it close its worker pool
+        pass
+    store.save()
 
 
 class source_digest:

@@ -35,9 +35,9 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -47,6 +47,7 @@ from generator.model.catalogue import Catalogue
 from generator.parallel import default_workers, worker_signals
 from generator.progress import Progress
 from generator.project import Project, read_inputs
+from generator.site import incremental
 from generator.site import urls as U
 from generator.site.body import BodyError
 from generator.site.cache import CACHE_DIR, BuildCache, digest, stamps
@@ -63,8 +64,9 @@ from generator.site.engine import (
     theme_dir,
     write_docs,
 )
+from generator.site.exports import write_exports
 from generator.site.failures import engine_diagnostics
-from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES
+from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES, OutputWriter
 from generator.site.ownership import cache_problems, mark_site, mark_work, owned_work, target_problems
 from generator.site.pages import PageBuilder, PageJob, StagedPage
 from generator.site.reproducible import engine_clock
@@ -147,11 +149,9 @@ def build_site(
     """
     if project.errors:
         raise BuildError("内容检查未通过")
-    refused = target_problems(project.root, target)
-    if cache and not reference:
-        refused += cache_problems(project.root, project.root / CACHE_DIR)
-    if refused:
-        raise BuildError("构建目标不属于 gongkai，未写入也未删除任何文件", tuple(refused))
+    refused = refusals(project.root, target, cache and not reference)
+    if refused is not None:
+        raise refused
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(target):
@@ -163,6 +163,14 @@ def build_site(
 
             return build_staged(project, target, engine)
         return _build(project, target, workers, cache, progress or Progress())
+
+
+def refusals(root: Path, target: Path, cache: bool = True) -> BuildError | None:
+    """Why a build of ``root`` may not write ``target`` (or use the cache), if it may not."""
+    refused = target_problems(root, target)
+    if cache:
+        refused += cache_problems(root, root / CACHE_DIR)
+    return BuildError("构建目标不属于 gongkai，未写入也未删除任何文件", tuple(refused)) if refused else None
 
 
 def _build(project: Project, target: Path, workers: int | None, cache: bool, progress: Progress) -> BuildStats:
@@ -185,6 +193,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
         docs, out = work / "docs", work / "site"
         docs.mkdir()
         jobs = PageBuilder(catalogue, store, root=project.root).jobs()
+        built_here = len(jobs)  # PageBuilder's pages: keyed by their inputs (see incremental.py)
         for source in PAGE_SOURCES:
             jobs.extend(PageJob.ready(page) for page in source(catalogue))
         _no_duplicates(jobs)
@@ -194,6 +203,12 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             # the engine's clock is part of what a cached page was rendered with
             fp = digest(fingerprint(settings), str(epoch)) if store else ""
             state = _Work(jobs, engine, project.root, out, store, fp)
+            known: dict[str, str] = {}
+            if store is not None:
+                known = incremental.input_keys(project, catalogue, fp)
+                state.inputs = {
+                    j.url: k for j in jobs[:built_here] if not j.search and (k := incremental.key_of(known, j.url))
+                }
             # pages in the navigation (and content pages) are rendered here, in MkDocs' order
             parent = sorted(
                 (i for i, job in enumerate(jobs) if job.search or job.url in engine.nav_urls),
@@ -210,8 +225,15 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             reused, used, stamps, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
             warnings = engine.finish() + warnings
             engine = None
-        # the search index updates only what the edits change; its state lies beside the cache's v1/
-        write_outputs(catalogue, out, project.root / CACHE_DIR / "search" if store else None, target / "search")
+        # the search index updates only what the edits change (its state lies beside the cache's v1/);
+        # exports are kept in the cache under the catalogue's input key
+        write_outputs(
+            catalogue,
+            out,
+            project.root / CACHE_DIR / "search" if store else None,
+            target / "search",
+            (lambda w: incremental.cached_writer(w, store, known, work)) if store is not None else None,
+        )
         mark_site(out)
         with deferred_signals():
             _swap(out, target, work)
@@ -220,7 +242,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             for kind, keys in store.used.items():
                 used.setdefault(kind, set()).update(keys)
             store.prune(used)
-            store.save_stamps(stamps)
+            store.save_stamps({**stamps, **store.new_stamps})  # the bulk pages' and the exports'
     except BodyError as exc:
         raise BuildError("正文无法排版", (exc.diagnostic,)) from exc
     except (EngineError, ThemeError) as exc:
@@ -241,14 +263,21 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
 
 
 def write_outputs(
-    catalogue: Catalogue, out: Path, search_state: Path | None = None, previous: Path | None = None
+    catalogue: Catalogue,
+    out: Path,
+    search_state: Path | None = None,
+    previous: Path | None = None,
+    cached_exports: Callable[[OutputWriter], OutputWriter] | None = None,
 ) -> None:
     """gongkai's own outputs (search, feeds, exports, statistics) into the new site ``out``.
 
     With ``search_state`` (a cache folder) and ``previous`` (the last build's ``search/``) the
-    search index is updated rather than rebuilt, to the same bytes. Any failure is a BuildError.
+    search index is updated rather than rebuilt, to the same bytes; ``cached_exports`` wraps the
+    exports writer so unchanged exports come from the build cache. Any failure is a BuildError.
     """
     for writer in OUTPUT_WRITERS:
+        if cached_exports is not None and writer is write_exports:
+            writer = cached_exports(writer)
         try:
             if writer is write_search and search_state is not None:
                 write_search(catalogue, out, state=search_state, previous=previous)
@@ -383,6 +412,7 @@ class _Work:
     out: Path
     cache: BuildCache | None
     fingerprint: str
+    inputs: dict[str, str] = field(default_factory=dict)  # URL -> input key (see incremental.py)
 
 
 _WORK: _Work | None = None
@@ -412,7 +442,23 @@ def _run_pages(indices: list[int]) -> _Result:
     reused = 0
     for i in indices:
         job = w.jobs[i]
-        page = job.build()
+        inputs = w.inputs.get(job.url)
+        if (
+            inputs
+            and w.cache is not None
+            and incremental.place(w.cache, inputs, w.engine.path_of(job.url), w.out, w.root)
+        ):
+            reused += 1
+            continue
+        if inputs and w.cache is not None:
+            # what building the page read from the cache (its body) stays in use when it is skipped
+            held, w.cache.used = w.cache.used, {}
+            page = job.build()
+            read, w.cache.used = w.cache.used, held
+            for kind, found in read.items():
+                held.setdefault(kind, set()).update(found)
+        else:
+            page, read = job.build(), {}
         if page.url != job.url or w.engine.in_parent(page):
             raise BuildError(f"page job {job.url} built {page.url} (search={page.search})")
         copy_page_files(page, w.out, w.root)
@@ -423,10 +469,14 @@ def _run_pages(indices: list[int]) -> _Result:
         dest = w.engine.path_of(page.url)
         if w.cache.place("page", key, dest):
             reused += 1
+            if inputs:
+                incremental.remember(w.cache, inputs, key, page, read)
             continue
         data = w.engine.render(page)
         if data:  # MkDocs writes nothing for an empty page; neither does the cache
             w.cache.publish("page", key, data, dest)
+            if inputs:
+                incremental.remember(w.cache, inputs, key, page, read)
     used: dict[str, set[str]] = {}
     stamps: dict[str, tuple[int, int]] = {}
     if w.cache is not None:

@@ -106,7 +106,7 @@ class _State:
 
 
 def _rebuild(root: Path, target: Path, build_date: dt.date | None, state: _State) -> bool:
-    project = load_project(root, build_date)
+    project = load_project(root, build_date, cache=True)
     if project.diagnostics:
         click.echo(render_text(project.diagnostics), err=True)
         click.echo(summary(project.diagnostics), err=True)

@@ -1,0 +1,76 @@
+"""Where one incremental rebuild goes: phase by phase, wall and CPU (children included).
+
+    python bench/rebuild_phases.py /tmp/c10k [FILE_NUMBER]
+
+Appends a sentence to one entry's body (the FILE_NUMBER-th catalogue file, default 4000;
+use a new number each run, the edit is not undone), then runs the check and the build in
+this process with timers around each phase. Run ``gongkai build`` on the corpus once first
+so that the caches are warm; with SOURCE_DATE_EPOCH unset it is set as bench/run.py sets it.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1768435200")
+
+from generator.project import load_project
+from generator.site import build as B
+from generator.site import incremental
+
+marks: dict[str, tuple[float, float]] = {}
+
+
+def cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        wall, used = time.monotonic(), cpu()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            w, c = marks.get(name, (0.0, 0.0))
+            marks[name] = (w + time.monotonic() - wall, c + cpu() - used)
+
+    return run
+
+
+def main() -> int:
+    root = Path(sys.argv[1]).resolve()
+    number = int(sys.argv[2]) if len(sys.argv) > 2 else 4000
+    for i, writer in enumerate(B.OUTPUT_WRITERS):
+        if writer is not B.write_exports:  # identity decides whether it goes through the cache
+            B.OUTPUT_WRITERS[i] = timed(writer.__name__, writer)
+    cached_writer = incremental.cached_writer
+    incremental.cached_writer = lambda *a: timed("write_exports (cached)", cached_writer(*a))
+    B._render_bulk = timed("pages (bulk)", B._render_bulk)
+    B.BuildCache.prune = timed("cache prune", B.BuildCache.prune)  # type: ignore[method-assign]
+    target = sorted((root / "catalogue").rglob("*.md"))[number]
+    target.write_text(target.read_text(encoding="utf-8") + f"\n（阶段计时修改 {int(time.time())}）\n", encoding="utf-8")
+    print("load average", os.getloadavg())
+    wall, used = time.monotonic(), cpu()
+    project = load_project(root, cache=True)
+    marks["check (load_project)"] = (time.monotonic() - wall, cpu() - used)
+    project.sources.clear()  # as `gongkai build` does
+    stats = timed("build_site total", B.build_site)(project, root / "site")
+    marks["whole"] = (time.monotonic() - wall, cpu() - used)
+    for name, (w, c) in marks.items():
+        print(f"{name:26} {w:7.2f} s wall {c:7.2f} s CPU")
+    print(f"reused {stats.reused} of {stats.pages} pages; load average {os.getloadavg()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""Per-file check results, cached by content (``.gongkai-cache/v1/check.pickle``).
+
+Reading, parsing and checking each source file on its own is most of ``check``. The
+result for one file (its parsed :class:`~generator.source.frontmatter.SourceFile`, its
+item and its own diagnostics) depends only on:
+
+* the file's bytes (SHA-256) and its kind and path;
+* ``site_config.yml`` (its bytes) and whether it was readable;
+* gongkai's own code and data files, the Python and PyYAML versions;
+* for items with text attachments, those attachments' bytes (the privacy lint reads
+  them): each such dependency is stored with its hash and compared on lookup.
+
+Anything else changed means a miss, and the file is read and checked as before. The
+cross-file checks (uniqueness, relations, interpretations, deadlines) are not cached:
+they run over the per-file results every time, so their diagnostics always reflect
+the whole catalogue as it is now.
+
+The cache file is a pickle, so it is signed with a key kept outside the project (in
+the user's cache folder, ``$XDG_CACHE_HOME/gongkai/check-key``): a cache file that a
+content repository brings along, or that was altered, is ignored, never unpickled.
+Deleting ``.gongkai-cache/`` is always safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.source.files import CONFIG_FILE, safe_join
+from generator.source.frontmatter import decode
+
+if TYPE_CHECKING:
+    from generator.project import _Loaded
+
+LAYOUT = "gongkai-check-1"
+CHECK_FILE = Path(".gongkai-cache") / "v1" / "check.pickle"
+_MAC = 32
+_fingerprint: str | None = None
+
+
+def code_fingerprint() -> str:
+    """SHA-256 of every file of the gongkai package, the Python and the PyYAML versions."""
+    global _fingerprint
+    if _fingerprint is None:
+        import yaml
+
+        package = Path(__file__).resolve().parent
+        h = hashlib.sha256(f"{sys.version}|{yaml.__version__}|{hasattr(yaml, 'CSafeLoader')}".encode())
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                for part in (path.relative_to(package).as_posix().encode(), path.read_bytes()):
+                    h.update(len(part).to_bytes(8, "little"))
+                    h.update(part)
+        _fingerprint = h.hexdigest()
+    return _fingerprint
+
+
+def _secret() -> bytes | None:
+    """The per-user signing key (created on first use); ``None`` when it cannot be kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "gongkai" / "check-key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".check-key.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+        os.replace(tmp, path)
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
+
+
+def attachment_hash(root: Path, base: str, file: str) -> str:
+    """What the privacy lint reads of one attachment, as a hash ("" when it reads nothing)."""
+    from generator.checks.privacy import MAX_ATTACHMENT_BYTES
+
+    path = safe_join(root, base, file)
+    if path is None or not path.is_file():
+        return ""
+    try:
+        with path.open("rb") as fh:
+            return hashlib.sha256(fh.read(MAX_ATTACHMENT_BYTES)).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def _dependencies(root: Path, loaded: _Loaded) -> tuple[tuple[str, str, str], ...]:
+    """The text attachments whose contents the privacy lint read for this file (from its raw
+    front matter, as the lint does: a file missing a required field is scanned too)."""
+    from generator.checks.privacy import _raw_text_files
+
+    if loaded.src is None or not loaded.src.data:
+        return ()
+    files = _raw_text_files(loaded.ref.kind, loaded.src.data)
+    return tuple((base, file, attachment_hash(root, base, file)) for _, base, file in files)
+
+
+# The bodies are most of the bytes: they are left out of the stored results and cut again
+# from the file read for the lookup (checked against the stored hash of the body).
+_BODY_HASH = "_gongkai_body_sha256"
+
+
+def _without_body(loaded: _Loaded) -> _Loaded:
+    src = loaded.src
+    if src is None or not src.body:
+        return loaded
+    item = loaded.item
+    if item is not None and item.body != src.body:
+        return loaded  # not cut from the file as parse() cuts it: keep it whole
+    slim = copy.copy(loaded)
+    slim.src = dataclasses.replace(src, body="")
+    setattr(slim, _BODY_HASH, hashlib.sha256(src.body.encode("utf-8", "surrogatepass")).digest())
+    if item is not None:
+        slim.item = dataclasses.replace(item, body="")
+    return slim
+
+
+def _with_body(loaded: _Loaded, raw: bytes) -> bool:
+    """Put the body back into a result stored without it; False when it does not match."""
+    want = getattr(loaded, _BODY_HASH, None)
+    if want is None:
+        return True
+    delattr(loaded, _BODY_HASH)
+    assert loaded.src is not None
+    text, _ = decode(loaded.src.path, raw)
+    if text is None:
+        return False
+    body = "\n".join(text.split("\n")[loaded.src.body_line - 1 :])
+    if hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() != want:
+        return False
+    loaded.src.body = body
+    if loaded.item is not None:
+        object.__setattr__(loaded.item, "body", body)
+    return True
+
+
+class CheckCache:
+    """The per-file results of the last check, valid for one configuration and one gongkai."""
+
+    def __init__(self, root: Path, config_ok: bool) -> None:
+        from generator.site.ownership import cache_problems  # the build's own rule for .gongkai-cache/
+
+        self.root = root
+        self.path = root / CHECK_FILE
+        # a cache folder that is a link or a file is never read or written (build reports E025)
+        self.secret = None if cache_problems(root, self.path.parent.parent) else _secret()
+        try:
+            config = (root / CONFIG_FILE).read_bytes()
+        except OSError:
+            config = b""
+        self.key = hashlib.sha256(
+            f"{LAYOUT}|{code_fingerprint()}|{config_ok}|".encode() + hashlib.sha256(config).digest()
+        ).hexdigest()
+        # rel -> (kind, SHA-256 of the bytes, attachment dependencies, pickled _Loaded)
+        self.files: dict[str, tuple[str, bytes, tuple[tuple[str, str, str], ...], bytes]] = {}
+        self.seen: set[str] = set()
+        self.changed = False
+        self.hits = 0
+        self._load()
+
+    def _load(self) -> None:
+        if self.secret is None:
+            return
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return
+        mac, blob = raw[:_MAC], raw[_MAC:]
+        if len(raw) < _MAC or not hmac.compare_digest(mac, hmac.new(self.secret, blob, "sha256").digest()):
+            return
+        try:
+            data = pickle.loads(blob)
+        except Exception:  # a signed file that does not load: start afresh
+            return
+        if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
+            self.files = data["files"]
+
+    def lookup(self, kind: str, rel: str, sha: bytes, raw: bytes) -> _Loaded | None:
+        """The stored result for this file's bytes (``raw``), if still valid."""
+        self.seen.add(rel)
+        stored = self.files.get(rel)
+        if stored is None or stored[0] != kind or stored[1] != sha:
+            return None
+        for base, file, h in stored[2]:
+            if attachment_hash(self.root, base, file) != h:
+                return None
+        try:
+            loaded: _Loaded = pickle.loads(stored[3])
+        except Exception:
+            return None
+        if not _with_body(loaded, raw):
+            return None
+        self.hits += 1
+        return loaded
+
+    def store(self, loaded: _Loaded) -> None:
+        rel = loaded.ref.rel
+        self.seen.add(rel)
+        if loaded.digest is None or loaded.ref.problem is not None:
+            if self.files.pop(rel, None) is not None:
+                self.changed = True
+            return
+        blob = pickle.dumps(_without_body(loaded), protocol=pickle.HIGHEST_PROTOCOL)
+        self.files[rel] = (loaded.ref.kind, loaded.digest, _dependencies(self.root, loaded), blob)
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the results of the files seen in this run (others are dropped); never raises."""
+        gone = set(self.files) - self.seen
+        if self.secret is None or not (self.changed or gone):
+            return
+        for rel in gone:
+            del self.files[rel]
+        data: dict[str, Any] = {"key": self.key, "files": self.files}
+        blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        mac = hmac.new(self.secret, blob, "sha256").digest()
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(mac + blob)
+            os.replace(tmp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
