@@ -64,10 +64,13 @@ def crumbs(page: StagedPage) -> str:
 
 def front_matter(page: StagedPage) -> dict[str, Any]:
     """The page's MkDocs metadata (what its Markdown file's front matter holds)."""
-    front: dict[str, Any] = {"title": esc(page.title), "gk": dict(page.meta), "gk_crumbs": crumbs(page)}
+    # crumbs and tab go inside "gk": values there are page slots the fast path fills; a value
+    # elsewhere in the front matter is part of the page's shape (engine/skeletons.py)
+    gk = {**page.meta, "crumbs": crumbs(page)}
     tab = TAB_OF_SECTION.get(_section(page.url), "")
     if tab:
-        front["gk_tab"] = tab  # the header tab to mark active on a page outside the navigation
+        gk["tab"] = tab  # the header tab to mark active on a page outside the navigation
+    front: dict[str, Any] = {"title": esc(page.title), "gk": gk}
     if page.url == U.HOME or (page.url.startswith((U.CATALOGUE, U.INTERPRETATIONS)) and page.url.count("/") == 2):
         front["hide"] = ["navigation"]  # item pages and the home page use the full width
     if page.meta.get("layout") == "wide":
