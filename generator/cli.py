@@ -19,8 +19,8 @@ import click
 from generator import __version__
 from generator.audit import cli as audit_cli
 from generator.checks.deadlines import Deadline
-from generator.checks.diagnostics import Diagnostic, render_json, render_text, summary
 from generator.clihelp import ZhGroup
+from generator.diagnostics import Diagnostic, render_json, render_text, summary
 from generator.progress import Progress
 from generator.project import Project, find_root, load_project
 from generator.source.files import CONFIG_FILE
@@ -606,7 +606,7 @@ def init(directory: Path, lang: str) -> None:
 @LANG
 def import_(sources: tuple[Path, ...], mapping_file: Path | None, into: Path | None, dry_run: bool, lang: str) -> None:
     """从 CMS 导出文件（CSV、XLSX、JSON、JSONL）导入目录条目和政策解读 / import CMS exports."""
-    from generator.checks.diagnostics import diag
+    from generator.diagnostics import diag
     from generator.importer.core import run_import
     from generator.importer.mapping import Mapping, load_mapping
     from generator.importer.report import render

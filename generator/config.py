@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from generator.checks.diagnostics import Diagnostic, diag
+from generator.diagnostics import Diagnostic, diag
 from generator.model import fields as F
 from generator.model import vocab as V
 from generator.model.calendar import WorkCalendar

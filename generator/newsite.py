@@ -20,7 +20,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from generator import __version__
-from generator.checks.diagnostics import Diagnostic, diag
+from generator.diagnostics import Diagnostic, diag
 
 STARTER = "starter"
 # Package data cannot carry dot-files reliably: these are renamed when written.

@@ -14,11 +14,11 @@ from pathlib import Path
 from generator.checks.collisions import url_collisions
 from generator.checks.crossref import CrossChecker, hidden_links
 from generator.checks.deadlines import Deadline, check_deadlines
-from generator.checks.diagnostics import Diagnostic, diag, sort_diagnostics
 from generator.checks.markup import check_body
 from generator.checks.privacy import PrivacyChecker, check_config
 from generator.checks.schema import validate
 from generator.config import SiteConfig, load_config
+from generator.diagnostics import Diagnostic, diag, sort_diagnostics
 from generator.model.catalogue import Catalogue
 from generator.model.entry import (
     Entry,

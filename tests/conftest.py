@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.checks.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic
 from generator.project import Project, load_project
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from generator.checks.diagnostics import MESSAGES
 from generator.config import CONFIG_KEYS
+from generator.diagnostics import MESSAGES
 from generator.model import fields as F
 from generator.model.vocab import Vocabularies
 from tests.conftest import REPO

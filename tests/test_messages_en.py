@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from generator.checks.diagnostics import MESSAGES, Diagnostic
+from generator.diagnostics import MESSAGES, Diagnostic
 from tests.conftest import REPO, run_cli
 from tests.test_broken import case_names, install
 

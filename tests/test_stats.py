@@ -311,3 +311,16 @@ def test_check_reports_each_cause_to_the_editors(project: ProjectFactory) -> Non
     assert "2024 年行政规范性文件年度统计勾稽关系不成立（本条影响 -1）" in text
     assert "validity_history" in text  # the hint names the field to check
     assert all(d.line > 1 for d in diags)
+
+
+def test_w130_in_english_gives_the_reason_in_english(project: ProjectFactory) -> None:
+    """`--lang en`: the cause is explained in English; Chinese only in quoted values and data (info_type)."""
+    from tests.test_messages_en import _leaks
+
+    diags = [d for d in project.load(TODAY).diagnostics if d.code == "W130"]
+    assert len(diags) == 2
+    for d in diags:
+        text = d.message("en")
+        assert text.endswith(dict(d.params)["reason_en"]), text
+        assert "this year" in dict(d.params)["reason_en"]
+        assert _leaks(d) == [], text

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from generator import __version__
-from generator.checks.diagnostics import render_text
+from generator.diagnostics import render_text
 from generator.site import build as B
 from generator.site import themes
 from tests.conftest import BUILD_DATE, REPO, ProjectFactory, run_cli

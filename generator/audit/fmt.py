@@ -35,7 +35,7 @@ from typing import Any
 
 import yaml
 
-from generator.checks.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic
 from generator.model import fields as F
 from generator.model.identifiers import INDEX_NO_FORMATS, SPACES_RE, compact_identifier, parse_doc_number
 from generator.source.frontmatter import KeyPath, SourceFile, YamlDate, parse

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.checks.diagnostics import Diagnostic, diag
 from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic, diag
 from generator.model.entry import Entry, Interpretation, Page
 from generator.site import urls as U
 from generator.source.files import CONFIG_FILE, read_bounded

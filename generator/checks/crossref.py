@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from generator.checks.diagnostics import Diagnostic, diag
 from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic, diag
 from generator.model.entry import Entry, Interpretation, Item, Page
 from generator.model.identifiers import parse_index_no
 from generator.model.links import body_links, hidden_target, hidden_targets
@@ -270,6 +270,7 @@ class CrossChecker:
                         info_type=row.info_type,
                         effect=effect,
                         reason=cause.reason,
+                        reason_en=cause.reason_en,
                     )
 
 

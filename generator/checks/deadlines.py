@@ -30,8 +30,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from generator.checks.diagnostics import Diagnostic, diag
 from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic, diag
 from generator.model.calendar import WorkCalendar, YearNotCovered
 from generator.model.entry import Entry, Interpretation, Item
 from generator.source.files import CONFIG_FILE, read_bounded

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import markdown
 
-from generator.checks.diagnostics import Diagnostic, diag
+from generator.diagnostics import Diagnostic, diag
 from generator.source.frontmatter import SourceFile
 
 MAX_LEVELS = 16  # nested lists / quotes / admonitions

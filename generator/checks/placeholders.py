@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.checks.diagnostics import Diagnostic, diag
+from generator.diagnostics import Diagnostic, diag
 from generator.model import fields as F
 from generator.scaffold import placeholders
 from generator.source.frontmatter import SourceFile

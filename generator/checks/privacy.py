@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.checks.diagnostics import Diagnostic, diag
+from generator.diagnostics import Diagnostic, diag
 from generator.model import fields as F
 from generator.model.entry import Entry, Interpretation, Item, Page, PrivacyAck
 from generator.source.files import safe_join

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.checks.diagnostics import Diagnostic, diag
 from generator.checks.placeholders import check_placeholders
 from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic, diag
 from generator.model import fields as F
 from generator.model.identifiers import check_doc_number, compact_identifier
 from generator.model.vocab import INITIAL_VALIDITY, NORMATIVE_TYPES, Vocabulary, did_you_mean

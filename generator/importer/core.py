@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.checks.diagnostics import Diagnostic, diag
 from generator.config import CONFIG_KEYS, SiteConfig, load_config
+from generator.diagnostics import Diagnostic, diag
 from generator.importer import normalise as N
 from generator.importer.html import html_to_markdown, looks_like_html, plain_to_markdown
 from generator.importer.labels import builtin_target, normalise_label

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.checks.diagnostics import Diagnostic, diag
+from generator.diagnostics import Diagnostic, diag
 from generator.importer.labels import TARGETS, normalise_label
 from generator.model import fields as F
 from generator.source.frontmatter import YamlDate, parse_yaml_file

@@ -54,6 +54,7 @@ class Cause:
     title: str
     effect: int
     reason: str
+    reason_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _row(kind: str, docs: list[Entry], year: int, as_of: dt.date) -> Row:
                     e.index_no,
                     e.title,
                     effect,
-                    _reason(e, is_made, leaving[0].status if leaving else None, before, after, was, now, as_of),
+                    *_reason(e, is_made, leaving[0].status if leaving else None, before, after, was, now, as_of),
                 )
             )
     return Row(kind, tuple(made), tuple(repealed), in_force, in_force_before, tuple(causes))
@@ -151,6 +152,10 @@ def _status(value: str | None) -> str:
     return f"“{value}”" if value else "无效力记录"
 
 
+def _status_en(value: str | None) -> str:
+    return f"“{value}”" if value else "no validity record"
+
+
 def _reason(
     e: Entry,
     made: bool,
@@ -160,27 +165,52 @@ def _reason(
     was: bool,
     now: bool,
     as_of: dt.date,
-) -> str:
-    written = e.written_date.isoformat()
+) -> tuple[str, str]:
+    """Why ``e`` breaks the identity: (Chinese, English)."""
+    written, day = e.written_date.isoformat(), as_of.isoformat()
     if made and not now and not left:
         return (
-            f"本年制发（成文日期 {written}），但截至 {as_of.isoformat()} 效力状况为{_status(after)}，不在现行有效件数中"
+            f"本年制发（成文日期 {written}），但截至 {day} 效力状况为{_status(after)}，不在现行有效件数中",
+            f"made this year (written {written}), but its validity on {day} is {_status_en(after)}, "
+            "so it is not counted in force",
         )
     if made and was:
-        return f"本年制发（成文日期 {written}），但上年末已有效力状况记录{_status(before)}（记录日期早于成文日期）"
+        return (
+            f"本年制发（成文日期 {written}），但上年末已有效力状况记录{_status(before)}（记录日期早于成文日期）",
+            f"made this year (written {written}), but it already had the validity {_status_en(before)} at the end "
+            "of last year (a record dated before its written date)",
+        )
     if now and not was and not made:
         if before in LEAVING:
             return (
-                f"本年由{_status(before)}恢复为{_status(after)}，未计入本年制发（恢复施行的文件应重新登记、编号、公布）"
+                f"本年由{_status(before)}恢复为{_status(after)}，未计入本年制发（恢复施行的文件应重新登记、编号、公布）",
+                f"restored this year from {_status_en(before)} to {_status_en(after)}, not counted as made "
+                "(a document put back in force is to be registered, numbered and published anew)",
             )
-        return f"本年变为{_status(after)}，但成文日期 {written} 不在本年，未计入本年制发"
+        return (
+            f"本年变为{_status(after)}，但成文日期 {written} 不在本年，未计入本年制发",
+            f"became {_status_en(after)} this year, but its written date {written} is not in this year, "
+            "so it is not counted as made",
+        )
     if was and not now and not left:
-        return f"本年由{_status(before)}变为{_status(after)}，不计入本年废止"
+        return (
+            f"本年由{_status(before)}变为{_status(after)}，不计入本年废止",
+            f"changed this year from {_status_en(before)} to {_status_en(after)}, not counted as repealed",
+        )
     if left and not was and not made:
-        return f"本年{left}，但上年末效力状况为{_status(before)}，不在上年现行有效件数中"
+        return (
+            f"本年{left}，但上年末效力状况为{_status(before)}，不在上年现行有效件数中",
+            f"“{left}” this year, but its validity at the end of last year was {_status_en(before)}, "
+            "so it was not counted in force last year",
+        )
     if left and made and not was and now:
-        return f"本年制发并有{left}记录，但截至 {as_of.isoformat()} 效力状况仍为{_status(after)}"
+        return (
+            f"本年制发并有{left}记录，但截至 {day} 效力状况仍为{_status(after)}",
+            f"made this year with a “{left}” record, but its validity on {day} is still {_status_en(after)}",
+        )
     return (
-        f"上年末效力状况为{_status(before)}，截至 {as_of.isoformat()} 为{_status(after)}；"
-        f"本年制发：{'是' if made else '否'}，本年废止：{'是' if left else '否'}"
+        f"上年末效力状况为{_status(before)}，截至 {day} 为{_status(after)}；"
+        f"本年制发：{'是' if made else '否'}，本年废止：{'是' if left else '否'}",
+        f"validity {_status_en(before)} at the end of last year, {_status_en(after)} on {day}; "
+        f"made this year: {'yes' if made else 'no'}, repealed this year: {'yes' if left else 'no'}",
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import markdown
 
-from generator.checks.diagnostics import Diagnostic, diag
+from generator.diagnostics import Diagnostic, diag
 from generator.model.links import Hidden, hidden_target
 from generator.site.cache import BuildCache, digest
 from generator.site.plainbody import render_plain

@@ -42,7 +42,7 @@ from pathlib import Path
 from types import FrameType
 
 from generator import __version__
-from generator.checks.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic
 from generator.model.catalogue import Catalogue
 from generator.parallel import default_workers, worker_signals
 from generator.progress import Progress

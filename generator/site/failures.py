@@ -14,7 +14,7 @@ import errno
 from pathlib import Path
 from types import TracebackType
 
-from generator.checks.diagnostics import Diagnostic, diag
+from generator.diagnostics import Diagnostic, diag
 from generator.site.themes import SITE_THEME, jinja_zh, shipped_theme_dir, site_overrides
 
 # errno -> (Chinese, English) for E757

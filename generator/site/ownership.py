@@ -19,7 +19,7 @@ import json
 import os
 from pathlib import Path
 
-from generator.checks.diagnostics import Diagnostic, diag
+from generator.diagnostics import Diagnostic, diag
 
 SITE_MARKER = ".gongkai-site"
 WORK_MARKER = ".gongkai-build"

@@ -32,7 +32,7 @@ from typing import Any
 
 import click
 
-from generator.checks.diagnostics import Diagnostic, render_text, summary
+from generator.diagnostics import Diagnostic, render_text, summary
 from generator.project import load_project
 from generator.site import engine
 from generator.site.build import BuildError, build_site

@@ -35,7 +35,7 @@ import re
 import shutil
 from pathlib import Path
 
-from generator.checks.diagnostics import Diagnostic, diag
+from generator.diagnostics import Diagnostic, diag
 
 SITE_THEME = "theme"  # a site repository's override folder
 PACKAGE_THEME = "_theme"  # the shipped theme inside the installed package

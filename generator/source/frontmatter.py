@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
-from generator.checks.diagnostics import Diagnostic, diag
+from generator.diagnostics import Diagnostic, diag
 
 # Key paths: a tuple of mapping keys and list indexes from the root.
 KeyPath = tuple[str | int, ...]
