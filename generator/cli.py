@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from generator import __version__
-from generator.audit import cli as audit_cli
+from generator import cli_audit as audit_cli
 from generator.checks.deadlines import Deadline
 from generator.clihelp import ZhGroup
 from generator.diagnostics import Diagnostic, render_json, render_text, summary

@@ -226,8 +226,8 @@ def load_project(
         timing = check_deadlines(config, entries, interps, sources, root, build_date)
         diags.extend(timing.diagnostics)
         deadlines = timing.deadlines
-    from generator.newsite import placeholder_diagnostics  # what gongkai init left for the office to fill
-    from generator.site.themes import theme_diagnostics  # the site's theme/ overrides (no engine import)
+    from generator.checks.starter import placeholder_diagnostics  # what gongkai init left for the office to fill
+    from generator.source.themes import theme_diagnostics  # the site's theme/ overrides (no engine import)
 
     diags.extend(theme_diagnostics(root))
     diags.extend(placeholder_diagnostics(root))

@@ -155,7 +155,7 @@ class CheckCache:
     """The per-file results of the last check, valid for one configuration and one gongkai."""
 
     def __init__(self, root: Path, config_ok: bool) -> None:
-        from generator.site.ownership import cache_problems  # the build's own rule for .gongkai-cache/
+        from generator.ownership import cache_problems  # the build's own rule for .gongkai-cache/
 
         self.root = root
         self.path = root / CHECK_FILE

@@ -5,8 +5,8 @@ appears in templates the day it is added. Required fields get working values
 (the next free 索引号 for the agency and year, today's date); optional fields
 are written as comments the editor can uncomment.
 
-The stand-in texts a template carries (:func:`placeholders`) are also what
-``gongkai check`` looks for (checks/placeholders.py): an untouched template is
+The stand-in texts a template carries (:func:`generator.model.stand_ins.placeholders`)
+are also what ``gongkai check`` looks for: an untouched template is
 reported, never published.
 """
 
@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.model import fields as F
+from generator.model.stand_ins import BODY_PLACEHOLDER
 
 if TYPE_CHECKING:
     from generator.config import Agency, SiteConfig
@@ -37,34 +37,6 @@ class NeedAgency(ScaffoldError):
         self.agencies = agencies
         listing = "；".join(f"{a.id}（{a.name}）" for a in agencies)
         super().__init__(f"请用 --agency 指定机构 id。可用的机构：{listing}")
-
-
-# The body a template starts with; check reports it when it is left in a file.
-BODY_PLACEHOLDER = "在此撰写正文（Markdown）。"
-
-# Optional fields whose commented example is a stand-in, never a real value.
-_STAND_IN_FIELDS = ("abstract", "interpreter", "contact")
-# A required field's template value that is a request to the editor ("请在此填写…").
-_REQUEST = "请在此"
-
-
-@dataclass(frozen=True)
-class Placeholder:
-    """A template text that must not be published. ``whole``: only the entire value counts."""
-
-    text: str
-    whole: bool = False
-
-
-def placeholders(kind: str) -> dict[str, Placeholder]:
-    """Field name (or ``"body"``) -> the stand-in text the ``kind`` template writes there."""
-    out: dict[str, Placeholder] = {"body": Placeholder(BODY_PLACEHOLDER)}
-    for fld in F.FIELDS_BY_KIND[kind]:
-        if fld.example.startswith(_REQUEST):
-            out[fld.name] = Placeholder(fld.example)
-        elif fld.name in _STAND_IN_FIELDS and not fld.example:
-            out[fld.name] = Placeholder(fld.sample, whole=True)
-    return out
 
 
 def next_index_no(root: Path, code: str, year: int) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from generator.site.ownership import SITE_MARKER
+from generator.ownership import SITE_MARKER
 from tests.broken.generated import GENERATED
 from tests.conftest import BUILD_DATE, run_cli
 

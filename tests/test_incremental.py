@@ -233,7 +233,7 @@ def test_listing_pages_have_input_keys_and_items_their_own() -> None:
 
 def test_no_page_shows_another_items_body(tmp_path: Path) -> None:
     """What input keys rely on: a body reaches only its own page (listings and neighbours never)."""
-    from generator.site import urls as U
+    from generator.model import urls as U
 
     generate(60, tmp_path / "repo", seed=3)
     cat = load_project(tmp_path / "repo", DAY).public()

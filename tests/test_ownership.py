@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from generator.ownership import SITE_MARKER, WORK_MARKER
 from generator.site import build as B
-from generator.site.ownership import SITE_MARKER, WORK_MARKER
 from tests.conftest import BUILD_DATE, ProjectFactory, run_cli
 
 

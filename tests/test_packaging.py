@@ -27,8 +27,8 @@ import pytest
 import yaml
 
 from generator import __version__
+from generator.model.stand_ins import placeholders
 from generator.newsite import starter_files
-from generator.scaffold import placeholders
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.packaging
@@ -127,7 +127,7 @@ def test_wheel_carries_theme_starter_and_version(installed: Installed) -> None:
 
 
 def test_venv_runs_the_wheel_not_the_checkout(installed: Installed, tmp_path: Path) -> None:
-    code = "import generator, generator.site.themes as t; print(generator.__file__); print(t.shipped_theme_dir())"
+    code = "import generator, generator.source.themes as t; print(generator.__file__); print(t.shipped_theme_dir())"
     result = subprocess.run(
         [str(installed.bin / "python"), "-c", code],
         cwd=_outside(tmp_path),

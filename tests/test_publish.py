@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
+from generator.ownership import WORK_MARKER
 from generator.site import build as B
 from generator.site import outputs
 from generator.site.body import BodyRenderer
 from generator.site.engine import EngineError
-from generator.site.ownership import WORK_MARKER
 from tests.conftest import BUILD_DATE, REPO, ProjectFactory, run_cli
 
 HANG_GUARD = 300

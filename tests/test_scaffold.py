@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from generator.checks.placeholders import check_placeholders
-from generator.scaffold import BODY_PLACEHOLDER, placeholders, scaffold
+from generator.model.stand_ins import BODY_PLACEHOLDER, placeholders
+from generator.scaffold import scaffold
 from generator.source.frontmatter import parse
 from tests.conftest import REPO, run_cli
 

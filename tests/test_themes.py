@@ -14,6 +14,7 @@ from generator import __version__
 from generator.diagnostics import render_text
 from generator.site import build as B
 from generator.site import themes
+from generator.source import themes as theme_sources
 from tests.conftest import BUILD_DATE, REPO, ProjectFactory, run_cli
 
 SHIPPED = REPO / "theme"
@@ -39,8 +40,8 @@ def test_shipped_theme_is_the_checkout_s_theme_folder() -> None:
     # running from a checkout (editable install or PYTHONPATH): the theme beside this very package
     import generator
 
-    assert themes.shipped_theme_dir() == Path(generator.__file__).resolve().parents[1] / "theme"
-    assert themes.shipped_theme_dir() == SHIPPED.resolve()
+    assert theme_sources.shipped_theme_dir() == Path(generator.__file__).resolve().parents[1] / "theme"
+    assert theme_sources.shipped_theme_dir() == SHIPPED.resolve()
 
 
 def test_installed_layout_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,16 +49,16 @@ def test_installed_layout_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     package = tmp_path / "site-packages" / "generator"
     (package / "_theme").mkdir(parents=True)
     (package / "_theme" / "main.html").write_text("x")
-    monkeypatch.setattr(themes, "_package_dir", lambda: package)
-    assert themes.shipped_theme_dir() == package / "_theme"
-    assert themes.shipped_theme_problem() is None
+    monkeypatch.setattr(theme_sources, "_package_dir", lambda: package)
+    assert theme_sources.shipped_theme_dir() == package / "_theme"
+    assert theme_sources.shipped_theme_problem() is None
 
 
 def test_missing_shipped_theme_is_reported_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     package = tmp_path / "site-packages" / "generator"
     package.mkdir(parents=True)
-    monkeypatch.setattr(themes, "_package_dir", lambda: package)
-    problem = themes.shipped_theme_problem()
+    monkeypatch.setattr(theme_sources, "_package_dir", lambda: package)
+    problem = theme_sources.shipped_theme_problem()
     assert problem is not None and problem.code == "E750"
     with pytest.raises(themes.ThemeError) as info:
         themes.layered_theme(tmp_path, tmp_path / "work")
@@ -65,7 +66,7 @@ def test_missing_shipped_theme_is_reported_not_a_traceback(tmp_path: Path, monke
 
 
 def test_generator_repository_theme_is_not_an_override() -> None:
-    assert themes.site_overrides(REPO) == {}
+    assert theme_sources.site_overrides(REPO) == {}
 
 
 # ------------------------------------------------------------------ layering
@@ -74,7 +75,7 @@ def test_layering_is_file_by_file(make_project: Any, tmp_path: Path) -> None:
     _footer(p, "本站页脚")
     p.write("theme/assets/images/logo.svg", "<svg/>")
     p.write("theme/.DS_Store", "junk")
-    files = themes.theme_files(p.root)
+    files = theme_sources.theme_files(p.root)
     assert files["partials/copyright.html"] == p.root / "theme/partials/copyright.html"
     assert files["partials/header.html"] == SHIPPED.resolve() / "partials/header.html"
     assert files["assets/images/logo.svg"] == p.root / "theme/assets/images/logo.svg"
@@ -242,7 +243,7 @@ def test_symlink_out_of_the_repository_is_refused(make_project: Any, tmp_path: P
     os.symlink(outside, p.root / "theme" / "linked")
     codes = sorted((d.path, d.code) for d in p.diagnostics() if d.path.startswith("theme"))
     assert codes == [("theme/assets/leak.txt", "E751"), ("theme/linked", "E751")]
-    assert "linked/x.css" not in themes.theme_files(p.root)
+    assert "linked/x.css" not in theme_sources.theme_files(p.root)
     project = p.load()
     with pytest.raises(B.BuildError):
         B.build_site(project, p.root / "site")
@@ -257,7 +258,7 @@ def test_theme_folder_linked_out_of_the_repository(make_project: Any, tmp_path: 
     (elsewhere / "partials" / "copyright.html").write_text("<div>外部页脚</div>")
     os.symlink(elsewhere, p.root / "theme")
     assert [(d.path, d.code) for d in p.diagnostics() if d.path.startswith("theme")] == [("theme", "E751")]
-    assert themes.site_overrides(p.root) == {}
+    assert theme_sources.site_overrides(p.root) == {}
     with pytest.raises(themes.ThemeError):
         themes.layered_theme(p.root, tmp_path / "work")
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from generator.ownership import mark_site
 from generator.project import load_project
 from generator.site import build as B
 from generator.site.engine import EngineError
 from generator.site.engine.adapters import ZensicalStaged
-from generator.site.ownership import mark_site
 from generator.site.staged import sitemap_xml
 from tests import test_leaks as leaks
 from tests.conftest import BUILD_DATE, REPO, run_cli

@@ -1,6 +1,7 @@
 """E106/W110: template text of ``gongkai new`` left in a file.
 
-The stand-in texts come from the templates themselves (:func:`generator.scaffold.placeholders`),
+The stand-in texts come from the templates themselves (:func:`generator.model.stand_ins.placeholders`,
+which :mod:`generator.scaffold` writes),
 so a template and this check cannot drift apart. A draft is not published yet: there the
 finding is a warning (W110), elsewhere an error (E106).
 """
@@ -11,7 +12,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, diag
 from generator.model import fields as F
-from generator.scaffold import placeholders
+from generator.model.stand_ins import placeholders
 from generator.source.frontmatter import SourceFile
 
 

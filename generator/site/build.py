@@ -43,12 +43,13 @@ from types import FrameType
 
 from generator import __version__
 from generator.diagnostics import Diagnostic
+from generator.model import urls as U
 from generator.model.catalogue import Catalogue
+from generator.ownership import cache_problems, mark_site, mark_work, owned_work, target_problems
 from generator.parallel import default_workers, worker_signals
 from generator.progress import Progress
 from generator.project import Project, read_inputs
 from generator.site import incremental
-from generator.site import urls as U
 from generator.site.body import BodyError
 from generator.site.cache import CACHE_DIR, BuildCache, digest, stamps
 from generator.site.engine import (
@@ -67,7 +68,6 @@ from generator.site.engine import (
 from generator.site.exports import write_exports
 from generator.site.failures import engine_diagnostics
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES, OutputWriter
-from generator.site.ownership import cache_problems, mark_site, mark_work, owned_work, target_problems
 from generator.site.pages import PageBuilder, PageJob, StagedPage
 from generator.site.reproducible import engine_clock
 from generator.site.search import write_search
@@ -583,7 +583,7 @@ def _exchange(a: Path, b: Path) -> bool:
 def clean_stale(target: Path) -> list[Path]:
     """Remove temporary folders of killed builds; restore the old site if a swap was cut short.
 
-    Only folders a build marked as its own (:data:`~generator.site.ownership.WORK_MARKER`)
+    Only folders a build marked as its own (:data:`~generator.ownership.WORK_MARKER`)
     are touched: a look-alike name is never deleted.
     """
     removed: list[Path] = []

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.model import fields as F
+from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item, value_of
-from generator.site import urls as U
 from generator.site.htmlkit import a, esc, iso, rel
 from generator.site.pages import StagedPage
 

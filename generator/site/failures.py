@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from generator.diagnostics import Diagnostic, diag
-from generator.site.themes import SITE_THEME, jinja_zh, shipped_theme_dir, site_overrides
+from generator.source.themes import SITE_THEME, jinja_zh, shipped_theme_dir, site_overrides
 
 # errno -> (Chinese, English) for E757
 _OS_REASONS = {

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item
-from generator.site import urls as U
 
 FEED_SIZE = 50
 FEEDS = {"catalogue": "政府信息公开目录：最新公开", "interpretations": "政策解读：最新发布"}

@@ -28,9 +28,9 @@ import os
 import shutil
 from pathlib import Path
 
+from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.project import Project
-from generator.site import urls as U
 from generator.site.cache import BuildCache, digest
 from generator.site.engine import copy_page_files
 from generator.site.outputs import OutputWriter

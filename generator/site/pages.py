@@ -18,9 +18,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from generator.model import fields as F
+from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item, Page, value_of
-from generator.site import urls as U
 from generator.site.body import BodyRenderer
 from generator.site.cache import BuildCache
 from generator.site.htmlkit import a, cn_date, esc, iso, join, rel

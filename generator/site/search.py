@@ -12,9 +12,9 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.search.index import write_index
-from generator.site import urls as U
 from generator.site.engine import THEME_DIR, lunr_js_path
 from generator.site.htmlkit import esc, rel
 from generator.site.pages import StagedPage

@@ -27,9 +27,9 @@ from typing import Any
 
 import yaml
 
+from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.project import Project
-from generator.site import urls as U
 from generator.site.engine import engine_config, theme_dir, write_docs
 from generator.site.outputs import PAGE_SOURCES
 from generator.site.pages import PageBuilder, StagedPage

@@ -25,8 +25,9 @@ from urllib.parse import urljoin
 
 from markupsafe import escape
 
+from generator.model import urls as U
+from generator.ownership import mark_site, mark_work
 from generator.project import Project
-from generator.site import urls as U
 from generator.site.body import BodyError
 from generator.site.build import (
     BACKGROUND_DELETE_PAGES,
@@ -40,7 +41,6 @@ from generator.site.build import (
 )
 from generator.site.engine import EngineError, walk_order
 from generator.site.engine.adapters import staged_engine
-from generator.site.ownership import mark_site, mark_work
 from generator.site.reproducible import engine_clock
 from generator.site.stage import stage_into
 

@@ -14,10 +14,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from generator.model import urls as U
 from generator.model.annual import ROWS, Row, YearStats, annual_stats
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry
-from generator.site import urls as U
 from generator.site.htmlkit import a, esc, iso, join, rel
 from generator.site.pages import StagedPage
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from generator.site import urls as U
+from generator.model import urls as U
 from generator.site.engine.config import shipped_theme
 from generator.site.engine.errors import EngineError
 from generator.site.engine.runtime import MkDocsLog, describe, engine_errors, load_config

@@ -9,12 +9,12 @@ from typing import Any
 
 import yaml
 
-from generator.site import urls as U
+from generator.model import urls as U
 from generator.site.engine.errors import EngineError
 from generator.site.htmlkit import esc, rel
 from generator.site.pages import StagedPage
 
-# 当前位置: the site's sections (URLs of generator/site/urls.py) and each one's parent section.
+# 当前位置: the site's sections (URLs of generator/model/urls.py) and each one's parent section.
 SECTIONS: dict[str, tuple[str, str]] = {
     U.CATALOGUE: ("信息公开目录", ""),
     U.TOPICS: ("按主题分类", U.CATALOGUE),
