@@ -36,10 +36,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.config import SiteConfig, load_config
 from generator.model import urls as U
 from generator.model.catalogue import Catalogue
+from generator.model.config_load import load_config
 from generator.model.entry import Entry
+from generator.model.siteconfig import SiteConfig
 from generator.search.index import write_index
 from generator.site.engine import THEME_DIR, lunr_js_path
 

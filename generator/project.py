@@ -17,9 +17,9 @@ from generator.checks.deadlines import Deadline, check_deadlines
 from generator.checks.markup import check_body
 from generator.checks.privacy import PrivacyChecker, check_config
 from generator.checks.schema import validate
-from generator.config import SiteConfig, load_config
 from generator.diagnostics import Diagnostic, diag, sort_diagnostics
 from generator.model.catalogue import Catalogue
+from generator.model.config_load import load_config
 from generator.model.entry import (
     Entry,
     Interpretation,
@@ -29,6 +29,7 @@ from generator.model.entry import (
     page_from,
     partial_item,
 )
+from generator.model.siteconfig import SiteConfig
 from generator.parallel import default_workers, worker_signals
 from generator.progress import Progress
 from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, discover, read_bounded

@@ -22,7 +22,7 @@ from generator.model import fields as F
 from generator.model.stand_ins import BODY_PLACEHOLDER
 
 if TYPE_CHECKING:
-    from generator.config import Agency, SiteConfig
+    from generator.model.siteconfig import Agency, SiteConfig
     from generator.project import Project
 
 

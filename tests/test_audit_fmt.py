@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from generator.audit.fmt import comments_of, format_bytes, normalised
 from generator.checks.schema import validate
-from generator.config import load_config
+from generator.model.config_load import load_config
 from generator.source.files import discover
 from generator.source.frontmatter import parse
 from tests.conftest import CONFIG, REPO, run_cli

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.make_corpus import generate, main
-from generator.config import load_config
+from generator.model.config_load import load_config
 from generator.project import load_project
 from tests.conftest import realdata
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from generator.config import CONFIG_KEYS
 from generator.diagnostics import MESSAGES
 from generator.model import fields as F
+from generator.model.siteconfig import CONFIG_KEYS
 from generator.model.vocab import Vocabularies
 from tests.conftest import REPO
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from generator import __version__
-from generator.config import CONFIG_KEYS
+from generator.model.siteconfig import CONFIG_KEYS
 from generator.newsite import SITE_PARTS, starter_files
 from tests.conftest import run_cli
 

@@ -184,7 +184,7 @@ def test_material_tooltips_stay_off() -> None:
     """content.tooltips builds tooltips with innerHTML from every title (the theme's nav titles too)."""
     from pathlib import Path
 
-    from generator.config import SiteConfig
+    from generator.model.siteconfig import SiteConfig
     from generator.site.engine import engine_config
 
     settings = engine_config(SiteConfig(), Path("docs"), Path("site"), [], Path("theme"))

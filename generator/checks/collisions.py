@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, diag
 from generator.model import urls as U
 from generator.model.entry import Entry, Interpretation, Page
+from generator.model.siteconfig import SiteConfig
 from generator.source.files import CONFIG_FILE, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, KeyPath, SourceFile, parse_yaml_file
 

@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, diag
 from generator.model.entry import Entry, Interpretation, Item, Page
 from generator.model.identifiers import parse_index_no
 from generator.model.links import body_links, hidden_target, hidden_targets
+from generator.model.siteconfig import SiteConfig
 from generator.model.vocab import INITIAL_VALIDITY, NORMATIVE_TYPES, did_you_mean
 from generator.source.files import PROBLEMS, safe_join
 from generator.source.frontmatter import KeyPath, SourceFile

@@ -30,10 +30,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, diag
 from generator.model.calendar import WorkCalendar, YearNotCovered
 from generator.model.entry import Entry, Interpretation, Item
+from generator.model.siteconfig import SiteConfig
 from generator.source.files import CONFIG_FILE, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, KeyPath, SourceFile, parse_yaml_file
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.checks.placeholders import check_placeholders
-from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, diag
 from generator.model import fields as F
 from generator.model.identifiers import check_doc_number, compact_identifier
+from generator.model.siteconfig import SiteConfig
 from generator.model.vocab import INITIAL_VALIDITY, NORMATIVE_TYPES, Vocabulary, did_you_mean
 from generator.source.frontmatter import CONTROL_RE, KeyPath, SourceFile, YamlDate, parse_date
 

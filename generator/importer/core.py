@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.config import CONFIG_KEYS, SiteConfig, load_config
 from generator.diagnostics import Diagnostic, diag
 from generator.importer import normalise as N
 from generator.importer.html import html_to_markdown, looks_like_html, plain_to_markdown
@@ -27,7 +26,9 @@ from generator.importer.mapping import Mapping
 from generator.importer.readers import Cell, RawRecord, SourceData, read_source
 from generator.importer.writer import ExistingFile, render_file, scan_existing
 from generator.model import fields as F
+from generator.model.config_load import load_config
 from generator.model.identifiers import INDEX_NO_FORMATS, parse_doc_number, parse_index_no, slugify_index_no
+from generator.model.siteconfig import CONFIG_KEYS, SiteConfig
 from generator.model.vocab import Vocabularies
 from generator.source.files import CONFIG_FILE
 

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from generator.config import SiteConfig
 from generator.model.entry import Entry, Interpretation, Item, Page, without_body
 from generator.model.links import Hidden, hidden_targets
+from generator.model.siteconfig import SiteConfig
 
 # relation key on the acting entry -> name of the reverse relation on its target
 K = TypeVar("K")

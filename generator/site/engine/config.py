@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator import __version__
-from generator.config import SiteConfig
 from generator.model import urls as U
+from generator.model.siteconfig import SiteConfig
 from generator.site.engine.errors import EngineError
 from generator.site.htmlkit import esc
 from generator.site.themes import THEME_DIR, theme_dir  # noqa: F401 - the shipped theme; a site's is layered over it
