@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,6 +189,23 @@ def test_every_import_goes_down_the_layers() -> None:
 def test_no_cycle_between_rooms_of_one_layer() -> None:
     cycles = room_cycles(ROOT)
     assert not cycles, "rooms of one layer importing each other in a circle:\n" + "\n".join(cycles)
+
+
+def test_diagnostics_is_a_leaf_of_the_standard_library() -> None:
+    """generator/diagnostics/ imports only itself and the standard library (every room may use it)."""
+    package = ROOT / "generator" / "diagnostics"
+    outside = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if name.startswith("generator.diagnostics") or (top != "generator" and top in sys.stdlib_module_names):
+                    continue
+                outside.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}: {name}")
+    assert outside == []
 
 
 def test_the_rooms_of_this_test_are_the_rooms_of_the_package() -> None:
