@@ -21,12 +21,12 @@ A site's own overrides
 ----------------------
 A site repository may hold a ``theme/`` folder. Each file in it replaces the shipped
 file at the same relative path (``theme/partials/footer.html`` replaces only the
-footer) or adds a new one (a logo). :func:`layered_theme` writes the merged folder
-into the build's work area (:mod:`generator.site.themes`); the engine gets it as Material's ``custom_dir``, and the
-build cache fingerprint hashes its files, so an override changes the output and the
-cache key. Hidden files (``.gitkeep``, ``.DS_Store``) are ignored. A symbolic link
+footer) or adds a new one (a logo). ``generator.site.themes.layered_theme`` writes the
+merged folder into the build's work area; the engine gets it as Material's ``custom_dir``,
+and the build cache fingerprint hashes its files, so an override changes the output and
+the cache key. Hidden files (``.gitkeep``, ``.DS_Store``) are ignored. A symbolic link
 that leads outside the repository is never followed (its target would be published):
-:func:`theme_diagnostics` reports it, and :func:`layered_theme` refuses it.
+:func:`theme_diagnostics` reports it, and ``layered_theme`` refuses it.
 """
 
 from __future__ import annotations
