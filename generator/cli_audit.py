@@ -229,7 +229,10 @@ def stats(path: Path, year: int | None, fmt_: str, build_date: dt.datetime | Non
             click.echo(identity_text(row, lang))
             if not row.balanced:
                 for c in row.causes:
-                    click.echo(f"  - {c.index_no} {c.title}（{c.effect:+d}）：{c.reason}")
+                    if lang == "en":
+                        click.echo(f"  - {c.index_no} {c.title} ({c.effect:+d}): {c.reason_en}")
+                    else:
+                        click.echo(f"  - {c.index_no} {c.title}（{c.effect:+d}）：{c.reason}")
 
 
 # ------------------------------------------------------------------------ diff

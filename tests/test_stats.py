@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from generator.model.annual import annual_stats
-from tests.conftest import ProjectFactory
+from tests.conftest import ProjectFactory, run_cli
 
 D = dt.date
 TODAY = D(2025, 3, 1)
@@ -285,8 +285,6 @@ def test_many_causes_are_cut_on_the_main_page(make_project: Any, tmp_path: Path)
 
 
 def test_cli_stats(project: ProjectFactory) -> None:
-    from tests.conftest import run_cli
-
     result = run_cli("stats", str(project.root), "--build-date", "2025-03-01", "--year", "2024")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:4] == [
@@ -324,3 +322,12 @@ def test_w130_in_english_gives_the_reason_in_english(project: ProjectFactory) ->
         assert text.endswith(dict(d.params)["reason_en"]), text
         assert "this year" in dict(d.params)["reason_en"]
         assert _leaks(d) == [], text
+
+
+def test_stats_in_english_gives_each_cause_in_english(project: ProjectFactory) -> None:
+    result = run_cli("stats", str(project.root), "--build-date", "2025-03-01", "--year", "2024", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    causes = [line for line in result.stdout.splitlines() if line.startswith("  - ")]
+    assert causes and all("this year" in line for line in causes), result.stdout
+    # Chinese only in the entry's number and title and in quoted vocabulary values
+    assert all(not re.search(r"[\u4e00-\u9fff]", re.sub(r"“[^”]*”", "", line.split("): ", 1)[1])) for line in causes)
