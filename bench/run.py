@@ -2,8 +2,8 @@
 
     python bench/run.py --sizes 1000,10000,100000         # the whole table (see bench/README.md)
     python bench/run.py --sizes 1000,10000,100000 --only-targets   # only what the targets need
-    python bench/run.py [--seed 1] [--work DIR] [--reference-max 100000] [--reference-nav-max 1000]
-                        [--serve-max 10000] [--timeout 1800]
+    python bench/run.py [--seed 1] [--work DIR] [--full-max 10000] [--reference-max 100000]
+                        [--reference-nav-max 1000] [--serve-max 10000] [--timeout 1800]
     python bench/run.py --search-only bench/out/results.json   # per-query figures of its built sites
     python bench/run.py --engines-only --sizes 1000,10000      # gongkai build with MkDocs vs Zensical
 
@@ -37,8 +37,11 @@ the summed PSS of the whole process tree (sampled from /proc every 0.2 s; worker
 processes share pages with their parent, PSS counts each shared page once).
 
 ``--only-targets`` skips what the target table does not use: ``check``, the no-change
-rebuild, the title edit, the default-navigation reference, and the reference, search and
-serve figures at sizes without a target (below 10,000).
+rebuild, the title edit, the deletion of an entry that existed before (the new entry
+deleted again stands for it: nothing refers to it either), the default-navigation
+reference, and the reference, search and serve figures at sizes without a target. Sizes
+above ``--full-max`` (default 10,000) are measured that way in any case, which keeps a
+run at 1k + 10k + 100k within ~45 minutes on a quiet 2-core machine.
 
 ``--engines-only`` measures just a clean ``gongkai build`` per page engine — MkDocs +
 Material (the default fast path) and Zensical (``--engine zensical``) — on the same corpus,
@@ -512,32 +515,42 @@ def bench_size(n: int, args: argparse.Namespace) -> Size:
     targeted = n in TARGET_SIZES
     for folder in ("site", ".gongkai-cache"):
         shutil.rmtree(src / folder, ignore_errors=True)
-    if not args.only_targets:
+    lean = is_lean(n, args)
+    if not lean:
         step(result, "check", "gongkai check (no cache)", gongkai("check", str(src), "--build-date", BUILD_DATE), args)
         shutil.rmtree(src / ".gongkai-cache", ignore_errors=True)
     build = gongkai("build", str(src), "--build-date", BUILD_DATE, "--quiet")
     step(result, "build", "clean gongkai build", build, args)
     result.output = output_stats(src / "site")
     if result.build.ok:
-        if not args.only_targets:
+        if not lean:
             step(result, "rebuild_nochange", "rebuild, no change", build, args)
-        rebuilds(result, src, build, args)
-        if targeted or not args.only_targets:
+        rebuilds(result, src, build, args, lean)
+        if targeted or not lean:
             log(f"N={n}: search queries in headless Chromium …")
             try:
                 search_stats(src / "site", result.output)
             except Exception as exc:  # a broken search harness must not cost the rest of the run
                 result.search_note = f"not measured: {type(exc).__name__}: {exc}"
                 log(f"N={n}: search: {result.search_note}")
-        if n <= args.serve_max and (n in TARGET_SIZES or not args.only_targets):
+        if n <= args.serve_max and (targeted or not lean):
             result.serve = serve_roundtrip(src, n, args)
     reference(result, src, args)
     result.seconds_total = round(time.monotonic() - started, 1)
     return result
 
 
-def rebuilds(result: Size, src: Path, build: list[str], args: argparse.Namespace) -> None:
-    """Each single change from the warm state, built, undone and built again."""
+def is_lean(n: int, args: argparse.Namespace) -> bool:
+    """Only the steps the target table uses at this size (``--only-targets``, or N above ``--full-max``)."""
+    return bool(args.only_targets or n > args.full_max)
+
+
+def rebuilds(result: Size, src: Path, build: list[str], args: argparse.Namespace, lean: bool) -> None:
+    """Each single change from the warm state, built, undone and built again.
+
+    Lean (:func:`is_lean`): the body edit and the new entry only; the new entry deleted again
+    (an entry nothing refers to, built into the warm site) is then the deletion's figure.
+    """
     changes = Changes.plan(src)
     result.mutations = changes.describe()
     pairs = [
@@ -547,7 +560,7 @@ def rebuilds(result: Size, src: Path, build: list[str], args: argparse.Namespace
         ("rebuild_delete", "rebuild_undo_delete", "one entry deleted", changes.delete_entry),
     ]
     for name, undo_name, label, change in pairs:
-        if args.only_targets and name == "rebuild_title_edit":
+        if lean and name in ("rebuild_title_edit", "rebuild_delete"):
             continue
         journal = change()
         try:
@@ -595,7 +608,7 @@ def reference(result: Size, src: Path, args: argparse.Namespace) -> None:
         (True, args.reference_nav_max, "not run (output grows with N²)"),
     ):
         name = "ref_nav" if nav else "ref_nonav"
-        wanted = not args.only_targets or (not nav and n in TARGET_SIZES)
+        wanted = not is_lean(n, args) or (not nav and n in TARGET_SIZES)
         if not (args.reference and n <= largest and wanted):
             getattr(result, name).note = skipped
             continue
@@ -828,11 +841,14 @@ def targets(sizes: list[Size]) -> list[dict[str, Any]]:
                 absent(n, label, f"{limit:g} s", f"not measured (N = {n:,} not in --sizes)")
                 continue
             run: Run = getattr(size, name)
+            fallback = name == "rebuild_delete" and run.seconds is None and size.rebuild_undo_add.seconds is not None
+            if fallback:  # a lean run deletes only the entry it added (nothing refers to it either)
+                run = size.rebuild_undo_add
             if run.seconds is None:
                 absent(n, label, f"{limit:g} s", run.note or "not measured")
                 continue
-            text = fmt_s(run)
-            if name in SECOND_SAMPLE and getattr(size, SECOND_SAMPLE[name]).seconds is not None:
+            text = fmt_s(run) + (" (the new entry deleted again)" if fallback else "")
+            if not fallback and name in SECOND_SAMPLE and getattr(size, SECOND_SAMPLE[name]).seconds is not None:
                 text += f" (second sample: {fmt_s(getattr(size, SECOND_SAMPLE[name]))})"
             if name == "build" and size.ref_nonav.seconds:
                 text += (
@@ -1044,6 +1060,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/gongkai-bench"), help="corpora and scratch")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     parser.add_argument("--only-targets", action="store_true", help="only what the target table needs")
+    parser.add_argument(
+        "--full-max", type=int, default=10000, help="largest N measured in full (above: as --only-targets)"
+    )
     parser.add_argument("--no-reference", dest="reference", action="store_false", help="skip plain mkdocs-material")
     parser.add_argument("--reference-max", type=int, default=100000, help="largest N for the no-nav reference")
     parser.add_argument("--reference-nav-max", type=int, default=1000, help="largest N for the default-nav reference")

@@ -127,3 +127,13 @@ def test_targets_compare_wall_time_and_report_cpu() -> None:
     assert search["met"] is True  # median 140 KB ≤ 141.2 KB although one query fetched 150 KB
     assert all(r["met"] is None for r in rows.values() if r["n"] == 100000)
     json.dumps(targets([size]))
+
+
+def test_a_lean_run_takes_the_new_entry_deleted_again_as_the_deletion() -> None:
+    size = Size(10000)
+    size.rebuild_undo_add = Run(seconds=4.5, cpu_seconds=3.0)
+    (row,) = [r for r in targets([size]) if r["target"].startswith("one entry deleted")]
+    assert row["met"] is True and "deleted again" in row["measured"]
+    size.rebuild_delete = Run(seconds=6.0, cpu_seconds=3.0)
+    (row,) = [r for r in targets([size]) if r["target"].startswith("one entry deleted")]
+    assert row["met"] is False and row["met_by_cpu"] is True and "second sample: 4.5 s" in row["measured"]
