@@ -3,7 +3,7 @@
     python bench/run.py --sizes 1000,10000,100000         # the whole table (see bench/README.md)
     python bench/run.py --sizes 1000,10000,100000 --only-targets   # only what the targets need
     python bench/run.py [--seed 1] [--work DIR] [--full-max 10000] [--reference-max 100000]
-                        [--reference-nav-max 1000] [--serve-max 10000] [--timeout 1800]
+                        [--reference-nav-max 1000] [--serve-max 10000] [--timeout 3600]
     python bench/run.py --search-only bench/out/results.json   # per-query figures of its built sites
     python bench/run.py --engines-only --sizes 1000,10000      # gongkai build with MkDocs vs Zensical
 
@@ -161,6 +161,31 @@ def _own_children() -> set[int]:
     return out
 
 
+def _reap(pids: set[int], allowed: float) -> float:
+    """Wait up to ``allowed`` seconds for adopted ``pids`` (then kill them); their CPU seconds."""
+    cpu = 0.0
+    deadline = time.monotonic() + allowed
+    todo = set(pids)
+    while todo:
+        for pid in list(todo):
+            try:
+                done, _, usage = os.wait4(pid, os.WNOHANG)
+            except ChildProcessError:
+                todo.discard(pid)
+                continue
+            if done:
+                cpu += usage.ru_utime + usage.ru_stime
+                todo.discard(pid)
+        if todo and time.monotonic() > deadline:
+            for pid in todo:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, 9)
+            deadline = math.inf  # killed: the next rounds reap them
+        if todo:
+            time.sleep(0.05)
+    return cpu
+
+
 def _tree_pids(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -234,13 +259,7 @@ def measure(
         background = None
         left = _own_children() - before - {proc.pid}
         if left:
-            if timed_out.is_set():
-                for pid in left:
-                    with contextlib.suppress(OSError):
-                        os.kill(pid, 9)
-            for pid in left:
-                with contextlib.suppress(ChildProcessError):
-                    cpu += sum(os.wait4(pid, 0)[2][:2])
+            cpu += _reap(left, 0 if timed_out.is_set() else (timeout or 3600))
             background = round(time.monotonic() - start - elapsed, 2)
         err.seek(0)
         lines = err.read().decode("utf-8", "replace").strip().splitlines()
@@ -1068,7 +1087,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference-nav-max", type=int, default=1000, help="largest N for the default-nav reference")
     parser.add_argument("--serve-max", type=int, default=10000, help="largest N for the serve round trip")
     parser.add_argument("--serve-script", type=Path, default=SERVE_SCRIPT, help=argparse.SUPPRESS)
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed for one command")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed for one command")
     parser.add_argument("--realdata", action="store_true", help="bodies from ../shared/realdata sentences")
     parser.add_argument("--report", type=Path, nargs="+", help="only print the table of earlier results.json files")
     parser.add_argument("--search-only", type=Path, help="add per-query search figures to this results.json")
