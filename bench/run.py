@@ -93,6 +93,7 @@ class Run:
     ok: bool = True
     note: str = ""
     background_s: float | None = None  # waited after exit for processes the command left running
+    background_cpu_s: float | None = None  # their CPU time (included in cpu_seconds)
 
 
 @dataclass
@@ -256,18 +257,19 @@ def measure(
         stop.set()
         sampler.join()
         cpu = usage.ru_utime + usage.ru_stime
-        background = None
+        background = background_cpu = None
         left = _own_children() - before - {proc.pid}
         if left:
-            cpu += _reap(left, 0 if timed_out.is_set() else (timeout or 3600))
-            background = round(time.monotonic() - start - elapsed, 2)
+            background_cpu = _reap(left, 0 if timed_out.is_set() else (timeout or 3600))
+            cpu += background_cpu
+            background, background_cpu = round(time.monotonic() - start - elapsed, 2), round(background_cpu, 2)
         err.seek(0)
         lines = err.read().decode("utf-8", "replace").strip().splitlines()
     ok = proc.returncode == 0 and not timed_out.is_set()
     note = f"timeout after {timeout:.0f} s" if timed_out.is_set() else (lines[-1] if lines and not ok else "")
     load = (round(load_before, 2), round(os.getloadavg()[0], 2))
     rss, pss = round(usage.ru_maxrss / 1024, 1), round(peak / 1024, 1)
-    return Run(round(elapsed, 2), round(cpu, 2), load, rss, pss, ok, note, background)
+    return Run(round(elapsed, 2), round(cpu, 2), load, rss, pss, ok, note, background, background_cpu)
 
 
 def search_stats(site: Path, out: Output) -> None:
@@ -517,7 +519,7 @@ def step(result: Size, name: str, label: str, cmd: list[str], args: argparse.Nam
     log(f"N={result.n}: {label} …")
     run = measure(cmd, timeout=args.timeout)
     setattr(result, name, run)
-    extra = f", background {run.background_s:.1f} s" if run.background_s else ""
+    extra = f" (background: {run.background_s:.1f} s, {run.background_cpu_s:.1f} s CPU)" if run.background_s else ""
     status = "" if run.ok else f"  FAILED: {run.note}"
     log(f"N={result.n}: {label}: {run.seconds:.1f} s wall, {run.cpu_seconds:.1f} s CPU{extra}, load {run.load}{status}")
     return run

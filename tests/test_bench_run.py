@@ -91,6 +91,7 @@ def test_measure_counts_what_a_command_leaves_running(tmp_path: Path) -> None:
     run = measure([sys.executable, "-c", script])
     assert run.ok and run.background_s is not None
     assert run.cpu_seconds is not None and run.cpu_seconds >= 0.5
+    assert run.background_cpu_s is not None and run.background_cpu_s >= 0.45
 
 
 def test_serve_round_trip_is_read_from_the_script_or_not_measured(tmp_path: Path) -> None:
