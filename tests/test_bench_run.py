@@ -138,3 +138,38 @@ def test_a_lean_run_takes_the_new_entry_deleted_again_as_the_deletion() -> None:
     size.rebuild_delete = Run(seconds=6.0, cpu_seconds=3.0)
     (row,) = [r for r in targets([size]) if r["target"].startswith("one entry deleted")]
     assert row["met"] is False and row["met_by_cpu"] is True and "second sample: 4.5 s" in row["measured"]
+
+
+@pytest.mark.parametrize("lean", [False, True])
+def test_rebuild_steps_each_see_one_change_and_leave_the_corpus_as_it_was(
+    corpus: Path, tmp_path: Path, lean: bool
+) -> None:
+    """With a stand-in for ``gongkai build`` that records the sources it sees."""
+    import argparse
+
+    from bench.run import rebuilds
+
+    before = tree(corpus)
+    seen = tmp_path / "seen.jsonl"
+    record = (
+        "import json, pathlib, sys\n"
+        f"root = pathlib.Path({str(corpus)!r})\n"
+        "files = {p.relative_to(root).as_posix(): p.read_bytes().hex() for p in sorted(root.rglob('*.md'))}\n"
+        f"open({str(seen)!r}, 'a').write(json.dumps(files) + '\\n')\n"
+    )
+    size = Size(30)
+    rebuilds(size, corpus, [sys.executable, "-c", record], argparse.Namespace(timeout=60), lean)
+    states = [json.loads(line) for line in seen.read_text().splitlines()]
+    original = {k: v.hex() for k, v in before.items() if k.endswith(".md")}
+    assert len(states) == (3 if lean else 8)
+    for k, state in enumerate(states):
+        changed = set(state.items()) ^ set(original.items())
+        # a change build differs from the original by one file; an undo build not at all
+        assert len({name for name, _ in changed}) == (1 if k % 2 == 0 else 0), k
+    measured = [name for name, value in vars(size).items() if isinstance(value, Run) and value.seconds is not None]
+    if lean:
+        assert measured == ["rebuild_one_edit", "rebuild_add", "rebuild_undo_add"]
+        assert size.rebuild_undo_edit.note.startswith("not run")
+    else:
+        assert len(measured) == 8
+    assert tree(corpus) == before
