@@ -272,18 +272,23 @@ def measure(
     return Run(round(elapsed, 2), round(cpu, 2), load, rss, pss, ok, note, background, background_cpu)
 
 
-def search_stats(site: Path, out: Output) -> None:
-    """Search-index bytes: everything under search/ (Material's index or gongkai's shards)."""
+def search_stats(site: Path, out: Output, queries: bool = True) -> None:
+    """Search-index bytes: everything under search/ (Material's index or gongkai's shards);
+    with ``queries``, the per-query figures of gongkai's index (:func:`search_queries`)."""
     folder = site / "search"
     if folder.is_dir():
         files = [p for p in folder.rglob("*") if p.is_file()]
         out.search_bytes = sum(p.stat().st_size for p in files)
         out.search_files = len(files)
-    if (folder / "manifest.json").is_file():
-        for q in search_queries(site):
-            out.search_per_query[q["q"]] = int(q["gzip"])
-            if "one" in q:  # a query without results shows no first result
-                out.search_first_ms[q["q"]] = round(float(q["one"]), 1)
+    if queries and (folder / "manifest.json").is_file():
+        query_figures(site, out)
+
+
+def query_figures(site: Path, out: Output) -> None:
+    for q in search_queries(site):
+        out.search_per_query[q["q"]] = int(q["gzip"])
+        if "one" in q:  # a query without results shows no first result
+            out.search_first_ms[q["q"]] = round(float(q["one"]), 1)
 
 
 def search_queries(site: Path) -> list[dict[str, Any]]:
@@ -308,7 +313,7 @@ def search_queries(site: Path) -> list[dict[str, Any]]:
             return []
 
 
-def output_stats(site: Path) -> Output:
+def output_stats(site: Path, queries: bool = True) -> Output:
     out = Output()
     if not site.is_dir():
         return out
@@ -322,7 +327,7 @@ def output_stats(site: Path) -> Output:
             out.html_pages += 1
             if size > out.largest_html:
                 out.largest_html, out.largest_html_path = size, path.relative_to(site).as_posix()
-    search_stats(site, out)
+    search_stats(site, out, queries)
     return out
 
 
@@ -542,7 +547,7 @@ def bench_size(n: int, args: argparse.Namespace) -> Size:
         shutil.rmtree(src / ".gongkai-cache", ignore_errors=True)
     build = gongkai("build", str(src), "--build-date", BUILD_DATE, "--quiet")
     step(result, "build", "clean gongkai build", build, args)
-    result.output = output_stats(src / "site")
+    result.output = output_stats(src / "site", queries=False)  # the queries come after the rebuilds
     if result.build.ok:
         if not lean:
             step(result, "rebuild_nochange", "rebuild, no change", build, args)
@@ -550,7 +555,9 @@ def bench_size(n: int, args: argparse.Namespace) -> Size:
         if targeted or not lean:
             log(f"N={n}: search queries in headless Chromium …")
             try:
-                search_stats(src / "site", result.output)
+                query_figures(src / "site", result.output)
+                if not result.output.search_per_query:
+                    result.search_note = "not measured (no /usr/bin/chromium or no Playwright)"
             except Exception as exc:  # a broken search harness must not cost the rest of the run
                 result.search_note = f"not measured: {type(exc).__name__}: {exc}"
                 log(f"N={n}: search: {result.search_note}")
