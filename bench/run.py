@@ -187,6 +187,19 @@ def _reap(pids: set[int], allowed: float) -> float:
     return cpu
 
 
+def reap_zombies() -> None:
+    """Reap adopted children that have exited (say, Chromium's helpers after a search run)."""
+    for pid in _own_children():
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+                state = fh.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state == "Z":
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+
+
 def _tree_pids(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -556,6 +569,7 @@ def bench_size(n: int, args: argparse.Namespace) -> Size:
             log(f"N={n}: search queries in headless Chromium …")
             try:
                 query_figures(src / "site", result.output)
+                reap_zombies()
                 if not result.output.search_per_query:
                     result.search_note = "not measured (no /usr/bin/chromium or no Playwright)"
             except Exception as exc:  # a broken search harness must not cost the rest of the run
