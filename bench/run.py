@@ -40,8 +40,8 @@ processes share pages with their parent, PSS counts each shared page once).
 rebuild, the title edit, the deletion of an entry that existed before (the new entry
 deleted again stands for it: nothing refers to it either), the default-navigation
 reference, and the reference, search and serve figures at sizes without a target. Sizes
-above ``--full-max`` (default 10,000) are measured that way in any case, which keeps a
-run at 1k + 10k + 100k within ~45 minutes on a quiet 2-core machine.
+above ``--full-max`` (default 10,000) are measured that way in any case (the plain Material
+reference alone takes ~20 min at 100k; bench/README.md gives the duration of a whole run).
 
 ``--engines-only`` measures just a clean ``gongkai build`` per page engine — MkDocs +
 Material (the default fast path) and Zensical (``--engine zensical``) — on the same corpus,
