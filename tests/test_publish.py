@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from generator.site import build as B
-from generator.site import outputs
+from generator.site import outputs, publish
 from generator.site.body import BodyRenderer
 from generator.site.engine import EngineError
 from generator.site.ownership import WORK_MARKER
@@ -239,13 +239,13 @@ def test_a_swap_cut_short_is_rolled_back(built: Any) -> None:
 @pytest.mark.parametrize("exchange", [True, False])
 def test_swap_with_and_without_atomic_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool) -> None:
     if not exchange:
-        monkeypatch.setattr(B, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(publish, "exchange", lambda a, b: False)
     target, work = tmp_path / "site", tmp_path / ".site.build-x"
     target.mkdir()
     (target / "old.html").write_text("旧")
     (work / "site").mkdir(parents=True)
     (work / "site" / "new.html").write_text("新")
-    B._swap(work / "site", target, work)
+    publish.swap(work / "site", target, work)
     assert [p.name for p in target.iterdir()] == ["new.html"]
     left = work / ("site" if exchange else "previous")
     assert [p.name for p in left.iterdir()] == ["old.html"]
