@@ -241,7 +241,11 @@ def _load_cached(root: Path, refs: list[SourceRef], config: SiteConfig, config_o
         if ref.problem is None:
             raw, _ = _read(root, ref)
             if raw is not None:
-                hit = store.lookup(ref.kind, ref.rel, hashlib.sha256(raw).digest(), raw)
+                try:
+                    st: os.stat_result | None = os.stat(root / ref.rel)  # after reading: see CheckCache.digest
+                except OSError:
+                    st = None
+                hit = store.lookup(ref.kind, ref.rel, store.digest(ref.rel, raw, st), raw)
         found.append(hit)
     fresh = _load_all(root, [ref for ref, hit in zip(refs, found, strict=True) if hit is None], config, config_ok)
     for hit in found:

@@ -42,7 +42,7 @@ from generator.site.engine import (
 )
 from generator.site.exports import write_exports
 from generator.site.failures import engine_diagnostics
-from generator.site.keys import inputs_key, page_key, source_stamps, unchanged_site
+from generator.site.keys import inputs_key, known_digests, page_key, source_stamps, unchanged_site
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES, OutputWriter
 from generator.site.ownership import cache_problems, mark_site, mark_work, target_problems
 from generator.site.pages import PageBuilder, PageJob
@@ -137,7 +137,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
     store = BuildCache(project.root / CACHE_DIR) if cache else None
     key = ""
     if store is not None and project.inputs:
-        key = inputs_key(project.root, project.inputs, project.build_date, target)
+        key = inputs_key(project.root, project.inputs, project.build_date, target, known_digests(project.root))
         done = store.up_to_date(key, target)
         if done is not None:
             store.refresh_sources(source_stamps(project.root))  # touched but not changed

@@ -13,11 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import time
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.project import read_inputs
-from generator.site.cache import CACHE_DIR, BuildCache, digest, stamps
+from generator.site.cache import CACHE_DIR, LAYOUT, BuildCache, digest, stamps
 from generator.site.engine import engine_date, front_matter, page_content
 from generator.site.ownership import cache_problems, target_problems
 from generator.site.pages import StagedPage
@@ -25,30 +28,56 @@ from generator.site.result import BuildStats
 from generator.site.themes import theme_digest
 from generator.source.files import CONFIG_FILE, is_attachment_path
 
+DIGESTS = "digests.json"  # see Digests
 
-def inputs_key(root: Path, inputs: str, build_date: dt.date, target: Path) -> str:
+
+def inputs_key(root: Path, inputs: str, build_date: dt.date, target: Path, known: Digests | None = None) -> str:
     """Everything a build's output is made from: when it equals the last build's, so does the output.
 
     ``inputs`` (site_config.yml and every source, see :func:`generator.project.source_digest`),
     every other file below catalogue/ and content/ (attachments, media), the theme
     overrides, gongkai's own code, the engine packages' versions, the build dates and
-    the target folder.
+    the target folder. ``known``: digests remembered from earlier builds (see :class:`Digests`).
     """
     from importlib.metadata import version
 
+    sha = known or file_digest
     package = Path(__file__).resolve().parents[1]
     parts: list[str | bytes] = ["gongkai-build-2", inputs, build_date.isoformat(), engine_date(), str(target)]
     parts += [f"{p}={version(p)}" for p in ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pyyaml")]
     parts += [__version__, theme_digest(root)]  # the shipped theme with the site's theme/ layered over it
-    for path in sorted(package.rglob("*.py")):
-        if path.is_file():
-            parts += [path.relative_to(package).as_posix(), file_digest(path)]
+    for rel in _files(package, ".py"):
+        parts += [rel, sha(package / rel)]
     for top in ("catalogue", "content"):
-        for path in sorted((root / top).rglob("*")):
-            rel = path.relative_to(root).as_posix()
-            if path.is_file() and (path.suffix != ".md" or is_attachment_path(rel)):  # sources: in ``inputs``
-                parts += [rel, file_digest(path)]
+        for rel in _files(root / top):
+            rel = f"{top}/{rel}"
+            if not rel.endswith(".md") or is_attachment_path(rel):  # sources: in ``inputs``
+                parts += [rel, sha(root / rel)]
+    if known is not None:
+        known.save()
     return digest(*parts)
+
+
+def _files(folder: Path, suffix: str = "") -> list[str]:
+    """Files below ``folder`` (relative, in ``sorted(folder.rglob("*"))`` order): links to files
+    count, links to folders are not entered (as ``rglob``)."""
+    found: list[str] = []
+    todo = [(os.fspath(folder), "")]
+    while todo:
+        path, prefix = todo.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file() and entry.name.endswith(suffix):
+                    found.append(prefix + entry.name)
+            except OSError:
+                continue
+    return sorted(found, key=lambda rel: rel.split("/"))
 
 
 def file_digest(path: Path) -> str:
@@ -72,6 +101,68 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+class Digests:
+    """SHA-256 of files remembered by their ``stat`` (size, times, inode), as git's index does.
+
+    A file whose size, modification and change times, inode and device are those recorded
+    is not read again, unless it was modified or changed within :data:`RACY_NS` before the
+    run that recorded it began (or later): a change in the same time stamp granule as the
+    one recorded would not show in its ``stat``, so such a file is hashed again (git's
+    "racy" rule, with a margin for coarse file system clocks).
+    """
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.started = time.time_ns()  # before anything is read: the time the next run compares with
+        self.written = 0
+        self.old: dict[str, list[Any]] = {}
+        self.new: dict[str, list[Any]] = {}
+        self.dirty = False
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self.written = int(data["written"])
+            self.old = {str(k): list(v) for k, v in data["files"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.written, self.old = 0, {}
+
+    def __call__(self, path: Path) -> str:
+        name = os.fspath(path)
+        try:
+            st = os.stat(name)
+        except OSError:
+            return file_digest(path)
+        sig: list[Any] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+        old = self.old.get(name)
+        if old is not None and old[:5] == sig and max(st.st_mtime_ns, st.st_ctime_ns) < self.written - self.RACY_NS:
+            self.new[name] = old
+            return str(old[5])
+        sha = file_digest(path)
+        if ":" not in sha and sha != "missing":  # unreadable files are keyed by their stat already
+            self.new[name] = [*sig, sha]
+            self.dirty = True
+        return sha
+
+    def save(self) -> None:
+        """Keep what was hashed in this run (files not seen are dropped); never raises."""
+        if not self.dirty and self.new.keys() == self.old.keys():
+            return
+        data = {"written": self.started, "files": self.new}
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def known_digests(root: Path) -> Digests:
+    """The digests remembered in the build cache of the project at ``root``."""
+    return Digests(root / CACHE_DIR / LAYOUT / DIGESTS)
+
+
 def source_stamps(root: Path) -> dict[str, list[int]]:
     """Sizes and times of site_config.yml and of every file below catalogue/ and content/."""
     return stamps(root, ("catalogue", "content"), (CONFIG_FILE,))
@@ -92,7 +183,7 @@ def unchanged_site(root: Path, target: Path, build_date: dt.date) -> BuildStats 
     inputs = read_inputs(root)
     if inputs is None:
         return None
-    done = store.up_to_date(inputs_key(root, inputs, build_date, target), target)
+    done = store.up_to_date(inputs_key(root, inputs, build_date, target, known_digests(root)), target)
     if done is None:
         return None
     entries, interpretations, pages, notes = done
