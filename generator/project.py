@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +28,7 @@ from generator.model.entry import (
     partial_item,
 )
 from generator.model.siteconfig import SiteConfig
-from generator.parallel import default_workers, worker_signals
+from generator.parallel import default_workers, fork_map
 from generator.progress import Progress
 from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, discover, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse
@@ -159,18 +157,12 @@ def _load_chunk(refs: list[SourceRef]) -> list[_Loaded]:
 
 def _load_all(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool) -> Iterator[_Loaded]:
     global _JOB
-    workers = default_workers()
-    # fork() copies only the calling thread: with other threads alive (gongkai serve) stay serial.
-    if workers <= 1 or len(refs) < PARALLEL_MIN_FILES or threading.active_count() > 1:
-        for ref in refs:
-            yield _load_one(root, ref, config, config_ok)
-        return
     chunks = [refs[i : i + CHUNK] for i in range(0, len(refs), CHUNK)]
     _JOB = (root, config, config_ok)
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=worker_signals) as pool:
-            for chunk in pool.imap(_load_chunk, chunks):
-                yield from chunk
+        workers = default_workers() if len(refs) >= PARALLEL_MIN_FILES else 1
+        for chunk in fork_map(_load_chunk, chunks, workers):
+            yield from chunk
     finally:
         _JOB = None
 
@@ -250,7 +242,11 @@ def _load_cached(root: Path, refs: list[SourceRef], config: SiteConfig, config_o
         if ref.problem is None:
             raw, _ = _read(root, ref)
             if raw is not None:
-                hit = store.lookup(ref.kind, ref.rel, hashlib.sha256(raw).digest(), raw)
+                try:
+                    st: os.stat_result | None = os.stat(root / ref.rel)  # after reading: see CheckCache.digest
+                except OSError:
+                    st = None
+                hit = store.lookup(ref.kind, ref.rel, store.digest(ref.rel, raw, st), raw)
         found.append(hit)
     fresh = _load_all(root, [ref for ref, hit in zip(refs, found, strict=True) if hit is None], config, config_ok)
     for hit in found:

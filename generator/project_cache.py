@@ -32,6 +32,7 @@ import os
 import pickle
 import secrets
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,9 +42,13 @@ from generator.source.frontmatter import decode
 if TYPE_CHECKING:
     from generator.project import _Loaded
 
-LAYOUT = "gongkai-check-1"
+LAYOUT = "gongkai-check-2"
+# A file whose stat is as recorded is not hashed again unless it changed this close to (or
+# after) the start of the run that recorded it (git's "racy" rule, see CheckCache.digest).
+RACY_NS = 2_000_000_000
 CHECK_FILE = Path(".gongkai-cache") / "v1" / "check.pickle"
 _MAC = 32
+Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
 _fingerprint: str | None = None
 
 
@@ -168,8 +173,11 @@ class CheckCache:
         self.key = hashlib.sha256(
             f"{LAYOUT}|{code_fingerprint()}|{config_ok}|".encode() + hashlib.sha256(config).digest()
         ).hexdigest()
-        # rel -> (kind, SHA-256 of the bytes, attachment dependencies, pickled _Loaded)
-        self.files: dict[str, tuple[str, bytes, tuple[tuple[str, str, str], ...], bytes]] = {}
+        # rel -> (kind, SHA-256 of the bytes, attachment dependencies, pickled _Loaded, stat)
+        self.files: dict[str, tuple[str, bytes, tuple[tuple[str, str, str], ...], bytes, Stat]] = {}
+        self.started = time.time_ns()  # before any file is read (see digest)
+        self.written = 0  # when the run that wrote the cache started
+        self.stats: dict[str, Stat] = {}  # rel -> its stat after it was read in this run
         self.seen: set[str] = set()
         self.changed = False
         self.hits = 0
@@ -191,6 +199,29 @@ class CheckCache:
             return
         if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
             self.files = data["files"]
+            self.written = int(data.get("written", 0))
+
+    def digest(self, rel: str, raw: bytes, st: os.stat_result | None) -> bytes:
+        """SHA-256 of ``raw``, the bytes of ``rel`` just read; ``st``: its ``stat`` taken after reading.
+
+        When the size, times, inode and device are those recorded with the file's result,
+        and it was last modified or changed more than RACY_NS before the recording run
+        began, it cannot have changed since (a change sets its change time to the clock):
+        the recorded hash is returned without hashing. Otherwise ``raw`` is hashed.
+        """
+        if st is None:
+            return hashlib.sha256(raw).digest()
+        sig: Stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        self.stats[rel] = sig
+        stored = self.files.get(rel)
+        if (
+            stored is not None
+            and stored[4] == sig
+            and st.st_size == len(raw)
+            and max(st.st_mtime_ns, st.st_ctime_ns) < self.written - RACY_NS
+        ):
+            return stored[1]
+        return hashlib.sha256(raw).digest()
 
     def lookup(self, kind: str, rel: str, sha: bytes, raw: bytes) -> _Loaded | None:
         """The stored result for this file's bytes (``raw``), if still valid."""
@@ -218,17 +249,23 @@ class CheckCache:
                 self.changed = True
             return
         blob = pickle.dumps(_without_body(loaded), protocol=pickle.HIGHEST_PROTOCOL)
-        self.files[rel] = (loaded.ref.kind, loaded.digest, _dependencies(self.root, loaded), blob)
+        sig = self.stats.get(rel, (-1, -1, -1, -1, -1))
+        self.files[rel] = (loaded.ref.kind, loaded.digest, _dependencies(self.root, loaded), blob, sig)
         self.changed = True
 
     def save(self) -> None:
         """Write the results of the files seen in this run (others are dropped); never raises."""
         gone = set(self.files) - self.seen
+        for rel, sig in self.stats.items():  # record the stat of files found unchanged by their bytes
+            stored = self.files.get(rel)
+            if stored is not None and stored[4] != sig:
+                self.files[rel] = (*stored[:4], sig)
+                self.changed = True
         if self.secret is None or not (self.changed or gone):
             return
         for rel in gone:
             del self.files[rel]
-        data: dict[str, Any] = {"key": self.key, "files": self.files}
+        data: dict[str, Any] = {"key": self.key, "files": self.files, "written": self.started}
         blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         mac = hmac.new(self.secret, blob, "sha256").digest()
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")

@@ -11,6 +11,7 @@ import pytest
 from bench.make_corpus import generate
 from generator.project import load_project
 from generator.site import build as B
+from generator.site import keys
 from generator.site.cache import CACHE_DIR
 from generator.site.engine import THEME_DIR
 
@@ -164,8 +165,8 @@ def test_file_times_only_ever_lead_to_a_closer_look(repo: Repo, monkeypatch: pyt
     repo.cached()
     assert B.unchanged_site(repo.root, site, DAY) is not None
     reads: list[int] = []
-    real = B.read_inputs
-    monkeypatch.setattr(B, "read_inputs", lambda root: reads.append(1) or real(root))
+    real = keys.read_inputs
+    monkeypatch.setattr(keys, "read_inputs", lambda root: reads.append(1) or real(root))
     # touched, not changed: no source is read, the build finds the inputs equal and
     # records the new times, after which the sources are compared again
     path = repo.entry(3)

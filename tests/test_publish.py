@@ -17,7 +17,7 @@ import pytest
 
 from generator.ownership import WORK_MARKER
 from generator.site import build as B
-from generator.site import outputs
+from generator.site import outputs, publish
 from generator.site.body import BodyRenderer
 from generator.site.engine import EngineError
 from tests.conftest import BUILD_DATE, REPO, ProjectFactory, run_cli
@@ -239,13 +239,13 @@ def test_a_swap_cut_short_is_rolled_back(built: Any) -> None:
 @pytest.mark.parametrize("exchange", [True, False])
 def test_swap_with_and_without_atomic_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool) -> None:
     if not exchange:
-        monkeypatch.setattr(B, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(publish, "exchange", lambda a, b: False)
     target, work = tmp_path / "site", tmp_path / ".site.build-x"
     target.mkdir()
     (target / "old.html").write_text("旧")
     (work / "site").mkdir(parents=True)
     (work / "site" / "new.html").write_text("新")
-    B._swap(work / "site", target, work)
+    publish.swap(work / "site", target, work)
     assert [p.name for p in target.iterdir()] == ["new.html"]
     left = work / ("site" if exchange else "previous")
     assert [p.name for p in left.iterdir()] == ["old.html"]
@@ -284,3 +284,30 @@ def test_unexpected_errors_are_reported_without_traceback(capsys: pytest.Capture
     err = capsys.readouterr().err
     assert err.splitlines()[0] == "内部错误：ValueError: 某个缺陷"
     assert "原有网站未改动" in err
+
+
+def test_a_scratch_folder_is_born_marked(tmp_path: Path) -> None:
+    """The temp folder appears under its .build- name only once it carries the marker, so a
+    build killed between creating and marking it leaves nothing a later build cannot remove."""
+    target = tmp_path / "site"
+    work = publish.new_work(target)
+    assert work.name.startswith(publish.temp_prefix(target))
+    assert (work / WORK_MARKER).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [work.name]
+
+
+def test_half_made_scratch_folders_are_removed_only_when_empty(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    target.mkdir()
+    bare = tmp_path / ".site.mark-bare"  # killed right after mkdtemp
+    bare.mkdir()
+    marked = tmp_path / ".site.mark-marked"  # killed after marking, before the rename
+    marked.mkdir()
+    (marked / WORK_MARKER).write_text("x", encoding="utf-8")
+    foreign = tmp_path / ".site.mark-foreign"  # a look-alike holding someone's file
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me", encoding="utf-8")
+    removed = publish.clean_stale(target)
+    assert sorted(p.name for p in removed) == [".site.mark-bare", ".site.mark-marked"]
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert target.is_dir()

@@ -29,14 +29,12 @@ lengths.json, the manifest).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,7 +43,7 @@ import numpy as np
 
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item
-from generator.parallel import worker_signals
+from generator.parallel import fork_map
 from generator.search.compact import ints, js_order, records, ref_of, shard_text
 from generator.search.documents import (
     FIELDS,
@@ -161,18 +159,7 @@ def _shards(names: Sequence[str]) -> list[Written]:
 
 
 def _run(fn: Callable[[T], R], tasks: Sequence[T], parallel: bool) -> list[R]:
-    if parallel and len(tasks) > 1:
-        # Frozen, the parent's objects are left alone by the children's garbage collector,
-        # which would otherwise walk (and so copy, page by page) the whole inherited heap.
-        gc.freeze()
-        try:
-            with ProcessPoolExecutor(
-                len(tasks), mp_context=multiprocessing.get_context("fork"), initializer=worker_signals
-            ) as pool:
-                return list(pool.map(fn, tasks))
-        finally:
-            gc.unfreeze()
-    return [fn(task) for task in tasks]
+    return list(fork_map(fn, tasks, len(tasks) if parallel else 1))
 
 
 def spans(n: int, parts: int, unit: int) -> list[tuple[int, int]]:

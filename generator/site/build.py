@@ -1,102 +1,84 @@
 """Build orchestration: public catalogue → staged pages → engine → atomic swap into site/.
 
-The engine writes into a fresh folder beside the target (``.site.build-*``). Only
-when everything succeeded is the new site swapped in, so a failed or interrupted
-build leaves the previous site byte for byte as it was:
-
-* the swap is one ``renameat2(RENAME_EXCHANGE)`` on Linux — at every instant
-  ``site/`` is either the complete old site or the complete new one; elsewhere
-  (or on file systems without it) two renames, with recovery on the next build;
-* SIGINT/SIGTERM arriving during the swap are held back until it is done;
-* a lock on the parent folder keeps two builds of the same target apart, and
-  the next build removes temporary folders left by a build that was killed
-  (SIGKILL, power loss), restoring the old site if it was caught mid-swap.
+The engine writes into a fresh folder beside the target, which is swapped in whole
+only when everything succeeded (see :mod:`generator.site.publish`), so a failed or
+interrupted build leaves the previous site byte for byte as it was.
 
 Scale: every page is a :class:`~generator.site.pages.PageJob` whose URL is known
 before it is built. The few pages in the navigation are built in this process; the
 bulk (entry, interpretation and listing pages) is built and rendered by worker
-processes forked once the engine is prepared, each writing its pages straight into
-the new site folder. With the build cache (``.gongkai-cache/``), rendered bodies
-and finished pages are reused when nothing that decides their bytes has changed
-(see :mod:`generator.site.cache`).
+processes forked once the engine is prepared (:func:`generator.parallel.fork_map`),
+each writing its pages straight into the new site folder. With the build cache
+(``.gongkai-cache/``), rendered bodies and finished pages are reused when nothing
+that decides their bytes has changed (see :mod:`generator.site.cache` and
+:mod:`generator.site.keys`).
 """
 
 from __future__ import annotations
 
-import ctypes
-import datetime as dt
-import gc
-import hashlib
-import json
-import multiprocessing
-import os
 import shutil
-import signal
-import subprocess
-import tempfile
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
-from generator import __version__
-from generator.diagnostics import Diagnostic
 from generator.model import urls as U
 from generator.model.catalogue import Catalogue
-from generator.ownership import cache_problems, mark_site, mark_work, owned_work, target_problems
-from generator.parallel import default_workers, worker_signals
+from generator.ownership import cache_problems, mark_site, target_problems
+from generator.parallel import default_workers, fork_map
 from generator.progress import Progress
-from generator.project import Project, read_inputs
+from generator.project import Project
 from generator.site import incremental
 from generator.site.body import BodyError
-from generator.site.cache import CACHE_DIR, BuildCache, digest, stamps
+from generator.site.cache import CACHE_DIR, BuildCache, digest
 from generator.site.engine import (
     Engine,
     EngineError,
     build_reference,
     copy_page_files,
     engine_config,
-    engine_date,
     fingerprint,
-    front_matter,
-    page_content,
     theme_dir,
     write_docs,
 )
 from generator.site.exports import write_exports
 from generator.site.failures import engine_diagnostics
+from generator.site.keys import inputs_key, known_digests, page_key, source_stamps, unchanged_site
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES, OutputWriter
-from generator.site.pages import PageBuilder, PageJob, StagedPage
+from generator.site.pages import PageBuilder, PageJob
+from generator.site.publish import (
+    BACKGROUND_DELETE_PAGES,
+    BuildInterrupted,
+    clean_stale,
+    deferred_signals,
+    discard,
+    exclusive,
+    interruptible,
+    new_work,
+    swap,
+    temp_prefix,
+)
 from generator.site.reproducible import engine_clock
+from generator.site.result import BuildError, BuildStats
 from generator.site.search import write_search
-from generator.site.themes import ThemeError, theme_digest
-from generator.source.files import CONFIG_FILE, is_attachment_path
+from generator.site.themes import ThemeError
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX: no locking
-    fcntl = None  # type: ignore[assignment]
+__all__ = [  # the build's API: cli, serve and the tests reach it through this module
+    "BuildError",
+    "BuildInterrupted",
+    "BuildStats",
+    "build_site",
+    "clean_stale",
+    "deferred_signals",
+    "interruptible",
+    "refusals",
+    "temp_prefix",
+    "unchanged_site",
+    "write_outputs",
+]
 
-# Deleting the previous site (one folder and one file per page) takes seconds at 10k
-# pages; from this many pages on it is left to a background process.
-BACKGROUND_DELETE_PAGES = 2000
 # Below this many bulk pages, forking workers costs more than it saves.
 PARALLEL_MIN_PAGES = 300
 CHUNK = 40
-
-
-class BuildError(Exception):
-    """The build failed; the previous site is untouched. May carry positioned diagnostics."""
-
-    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = (), en: str = "") -> None:
-        super().__init__(message)
-        self.diagnostics = diagnostics
-        self.en = en  # the message in English (--lang en), when there is one
-
-    def __reduce__(self) -> tuple[type[BuildError], tuple[str, tuple[Diagnostic, ...], str]]:
-        return (type(self), (str(self), self.diagnostics, self.en))  # keep all three across worker processes
 
 
 def engine_failure(exc: EngineError | ThemeError, root: Path, work: Path) -> BuildError:
@@ -106,29 +88,6 @@ def engine_failure(exc: EngineError | ThemeError, root: Path, work: Path) -> Bui
     return BuildError(
         "网站引擎未能完成构建", engine_diagnostics(exc, root, work), en="the site engine could not build the site"
     )
-
-
-class BuildInterrupted(BaseException):
-    """A signal stopped the build. ``swapped`` tells whether the new site was already in place."""
-
-    def __init__(self, signum: int, swapped: bool = False) -> None:
-        super().__init__(signum)
-        self.signum = signum
-        self.swapped = swapped
-
-
-@dataclass(frozen=True)
-class BuildStats:
-    entries: int
-    interpretations: int
-    pages: int
-    warnings: tuple[str, ...] = ()
-    reused: int = 0  # pages taken from the build cache
-    unchanged: bool = False  # the inputs were those of the site already in place: nothing was written
-
-
-def temp_prefix(target: Path) -> str:
-    return f".{target.name}.build-"
 
 
 def build_site(
@@ -154,15 +113,21 @@ def build_site(
         raise refused
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(target):
+    with exclusive(target):
         clean_stale(target)
-        if reference:
-            return _build_reference(project, target)
-        if engine != "mkdocs":
-            from generator.site.staged import build_staged
+        try:
+            if reference:
+                return _build_reference(project, target)
+            if engine != "mkdocs":
+                from generator.site.staged import build_staged
 
-            return build_staged(project, target, engine)
-        return _build(project, target, workers, cache, progress or Progress())
+                return build_staged(project, target, engine)
+            return _build(project, target, workers, cache, progress or Progress())
+        except BuildInterrupted:
+            # a signal between making the scratch folder and entering the block that discards
+            # it would leave the folder behind: the lock is still ours, so remove what is stale
+            clean_stale(target)
+            raise
 
 
 def refusals(root: Path, target: Path, cache: bool = True) -> BuildError | None:
@@ -178,14 +143,13 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
     store = BuildCache(project.root / CACHE_DIR) if cache else None
     key = ""
     if store is not None and project.inputs:
-        key = inputs_key(project.root, project.inputs, project.build_date, target)
+        key = inputs_key(project.root, project.inputs, project.build_date, target, known_digests(project.root))
         done = store.up_to_date(key, target)
         if done is not None:
             store.refresh_sources(source_stamps(project.root))  # touched but not changed
             entries, interpretations, pages, notes = done
             return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
-    work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
-    mark_work(work)
+    work = new_work(target)
     engine: Engine | None = None
     jobs: list[PageJob] = []
     swapped = False
@@ -236,7 +200,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
         )
         mark_site(out)
         with deferred_signals():
-            _swap(out, target, work)
+            swap(out, target, work)
             swapped = True
         if store:
             for kind, keys in store.used.items():
@@ -254,7 +218,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
         if engine is not None:
             engine.abort()
         progress.close()
-        _discard(work, background=swapped and len(jobs) >= BACKGROUND_DELETE_PAGES)
+        discard(work, background=swapped and len(jobs) >= BACKGROUND_DELETE_PAGES)
     stats = BuildStats(len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused)
     if store is not None and key and not project.diagnostics:
         summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
@@ -294,83 +258,9 @@ def _nav_pages(catalogue: Catalogue) -> list[tuple[str, str]]:
     return [(p.title, U.page_url(p.slug)) for p in catalogue.pages if p.nav_order is not None]
 
 
-def inputs_key(root: Path, inputs: str, build_date: dt.date, target: Path) -> str:
-    """Everything a build's output is made from: when it equals the last build's, so does the output.
-
-    ``inputs`` (site_config.yml and every source, see :func:`generator.project.source_digest`),
-    every other file below catalogue/ and content/ (attachments, media), the theme
-    overrides, gongkai's own code, the engine packages' versions, the build dates and
-    the target folder.
-    """
-    from importlib.metadata import version
-
-    package = Path(__file__).resolve().parents[1]
-    parts: list[str | bytes] = ["gongkai-build-2", inputs, build_date.isoformat(), engine_date(), str(target)]
-    parts += [f"{p}={version(p)}" for p in ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pyyaml")]
-    parts += [__version__, theme_digest(root)]  # the shipped theme with the site's theme/ layered over it
-    for path in sorted(package.rglob("*.py")):
-        if path.is_file():
-            parts += [path.relative_to(package).as_posix(), file_digest(path)]
-    for top in ("catalogue", "content"):
-        for path in sorted((root / top).rglob("*")):
-            rel = path.relative_to(root).as_posix()
-            if path.is_file() and (path.suffix != ".md" or is_attachment_path(rel)):  # sources: in ``inputs``
-                parts += [rel, file_digest(path)]
-    return digest(*parts)
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file read in chunks (a 2.5 GB video never sits in memory).
-
-    A file that cannot be read (an editor's lock file ``~$通知.docx`` with mode 000) is
-    keyed by its size and time instead: nobody references it (``check`` reports a
-    referenced one, E027), so it must not stop the build.
-    """
-    h = hashlib.sha256()
-    try:
-        with path.open("rb") as f:
-            while chunk := f.read(1 << 20):
-                h.update(chunk)
-    except OSError:
-        try:
-            st = path.stat()
-        except OSError:
-            return "missing"
-        return f"unreadable:{st.st_size}:{st.st_mtime_ns}"
-    return h.hexdigest()
-
-
-def source_stamps(root: Path) -> dict[str, list[int]]:
-    """Sizes and times of site_config.yml and of every file below catalogue/ and content/."""
-    return stamps(root, ("catalogue", "content"), (CONFIG_FILE,))
-
-
-def unchanged_site(root: Path, target: Path, build_date: dt.date) -> BuildStats | None:
-    """The last build's stats if ``target`` still holds its output and no input has changed since.
-
-    Only builds without any diagnostic are remembered, so skipping the check here
-    never hides a warning. Costs one read of the sources and a ``stat`` of the output.
-    """
-    if target_problems(root, target) or cache_problems(root, root / CACHE_DIR):
-        return None  # the build refuses it, with the reason
-    target = target.resolve()
-    store = BuildCache(root / CACHE_DIR)
-    if store.sources_touched(source_stamps(root)):
-        return None  # an edit seen from the file times alone: no need to read every source twice
-    inputs = read_inputs(root)
-    if inputs is None:
-        return None
-    done = store.up_to_date(inputs_key(root, inputs, build_date, target), target)
-    if done is None:
-        return None
-    entries, interpretations, pages, notes = done
-    return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
-
-
 def _build_reference(project: Project, target: Path) -> BuildStats:
     catalogue = project.public()
-    work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
-    mark_work(work)
+    work = new_work(target)
     try:
         docs, out = work / "docs", work / "site"
         try:
@@ -385,7 +275,7 @@ def _build_reference(project: Project, target: Path) -> BuildStats:
         write_outputs(catalogue, out)
         mark_site(out)
         with deferred_signals():
-            _swap(out, target, work)
+            swap(out, target, work)
     except (EngineError, ThemeError) as exc:
         raise engine_failure(exc, project.root, work) from exc
     finally:
@@ -416,12 +306,6 @@ class _Work:
 
 
 _WORK: _Work | None = None
-
-
-def page_key(fp: str, page: StagedPage) -> str:
-    """The build-cache key of a finished page: everything its HTML is made from."""
-    front = json.dumps(front_matter(page), ensure_ascii=False, sort_keys=True)
-    return digest(fp, page.url, front, page_content(page))
 
 
 _Result = tuple[int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]
@@ -513,142 +397,38 @@ def _render_bulk(
         progress.advance(count)
 
     try:
-        # fork() copies only the calling thread: with other threads alive (gongkai serve's
-        # watcher and server) a lock they hold could never be released in a worker.
-        if workers <= 1 or len(bulk) < PARALLEL_MIN_PAGES or threading.active_count() > 1:
-            for chunk in _chunks(bulk, CHUNK):
-                take(_run(chunk))
-            return reused, used, stamps, warnings
-        # Fork after the engine is prepared; freeze the heap first so that the
-        # workers' garbage collector does not copy every shared page.
-        gc.freeze()
+        # Pages whose inputs built a stored page are linked here: cheaper than forking for them
+        # (the workers' copy-on-write faults cost more than linking at 10k pages).
+        rest = _place_stored(state, bulk)
+        reused += len(bulk) - len(rest)
+        progress.advance(len(bulk) - len(rest))
+        cache = state.cache
+        held: tuple[dict[str, set[str]], dict[str, tuple[int, int]]] = ({}, {})
+        if cache is not None:  # the workers (or _run here) report only what they add
+            held, (cache.used, cache.new_stamps) = (cache.used, cache.new_stamps), ({}, {})
         try:
-            with multiprocessing.get_context("fork").Pool(workers, initializer=worker_signals) as pool:
-                for result in pool.imap_unordered(_run, _chunks(bulk, CHUNK)):
-                    take(result)
+            # fork after the engine is prepared: the workers inherit it
+            chunks = list(_chunks(rest, CHUNK))
+            for result in fork_map(_run, chunks, workers if len(rest) >= PARALLEL_MIN_PAGES else 1, ordered=False):
+                take(result)
         finally:
-            gc.unfreeze()
+            if cache is not None:
+                for kind, keys in held[0].items():
+                    cache.used.setdefault(kind, set()).update(keys)
+                cache.new_stamps.update(held[1])
         return reused, used, stamps, warnings
     finally:
         _WORK = None
 
 
-def _discard(work: Path, background: bool) -> None:
-    """Delete the build's scratch folder (holding the previous site after a swap)."""
-    rm = shutil.which("rm")
-    if background and rm:
-        trash = work.with_name(work.name.replace(".build-", ".trash-", 1))
-        try:
-            os.rename(work, trash)
-            subprocess.Popen(
-                [rm, "-rf", "--", str(trash)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            return
-        except OSError:
-            pass
-    shutil.rmtree(work, ignore_errors=True)
-
-
-# ---------------------------------------------------------------- the swap
-def _swap(new: Path, target: Path, work: Path) -> None:
-    """Put ``new`` in place of ``target``; the old site ends up inside ``work``."""
-    if target.exists() and _exchange(new, target):
-        return
-    old = work / "previous"
-    if target.exists():
-        os.rename(target, old)
-    try:
-        os.rename(new, target)
-    except OSError:
-        if old.exists():
-            os.rename(old, target)
-        raise
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    at_fdcwd, rename_exchange = -100, 2
-    return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
-
-
-def clean_stale(target: Path) -> list[Path]:
-    """Remove temporary folders of killed builds; restore the old site if a swap was cut short.
-
-    Only folders a build marked as its own (:data:`~generator.ownership.WORK_MARKER`)
-    are touched: a look-alike name is never deleted.
-    """
-    removed: list[Path] = []
-    for stale in sorted(target.parent.glob(temp_prefix(target) + "*")):
-        if not owned_work(stale):
-            continue
-        previous = stale / "previous"
-        if not target.exists() and not target.is_symlink() and previous.is_dir() and not previous.is_symlink():
-            os.rename(previous, target)
-        shutil.rmtree(stale, ignore_errors=True)
-        removed.append(stale)
-    return removed
-
-
-@contextmanager
-def _exclusive(target: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the target's parent folder for the whole build."""
-    if fcntl is None:  # pragma: no cover
-        yield
-        return
-    fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError(f"另一个构建正在写入 {target}，请等它完成后再试") from None
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-# ------------------------------------------------------------------ signals
-_HANDLED = (signal.SIGINT, signal.SIGTERM)
-
-
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    raise BuildInterrupted(signum)
-
-
-@contextmanager
-def interruptible() -> Iterator[None]:
-    """SIGINT and SIGTERM raise :class:`BuildInterrupted` (so ``finally`` blocks clean up)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    saved = {s: signal.signal(s, _raise_interrupted) for s in _HANDLED}
-    try:
-        yield
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
-
-
-@contextmanager
-def deferred_signals() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM back while the block runs; deliver them afterwards."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[int] = []
-    saved = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in _HANDLED}
-    try:
-        yield
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
-        for signum in pending[:1]:
-            signal.raise_signal(signum)
+def _place_stored(w: _Work, bulk: list[int]) -> list[int]:
+    """Place every bulk page whose input key leads to a stored page; return the others."""
+    if w.cache is None or not w.inputs:
+        return bulk
+    rest: list[int] = []
+    for i in bulk:
+        url = w.jobs[i].url
+        inputs = w.inputs.get(url)
+        if not inputs or not incremental.place(w.cache, inputs, w.engine.path_of(url), w.out, w.root):
+            rest.append(i)
+    return rest

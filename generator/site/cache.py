@@ -42,9 +42,11 @@ class BuildCache:
 
     def __init__(self, root: Path) -> None:
         self.root = root / LAYOUT
+        self._root = os.fspath(self.root)
         self.used: dict[str, set[str]] = {}
         self.stamps: dict[str, tuple[int, int]] = {}  # linked entries: key -> (size, mtime_ns)
         self.new_stamps: dict[str, tuple[int, int]] = {}
+        self.made: set[str] = set()  # folders made by _place in this build
         try:
             raw = json.loads((self.root / "stamps.json").read_text(encoding="utf-8"))
             self.stamps = {k: (int(v[0]), int(v[1])) for k, v in raw.items()}
@@ -52,12 +54,16 @@ class BuildCache:
             self.stamps = {}
 
     def path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / key
+        return Path(self._file(kind, key))
+
+    def _file(self, kind: str, key: str) -> str:
+        return f"{self._root}/{kind}/{key[:2]}/{key}"  # a plain string: called once or twice per page
 
     def get(self, kind: str, key: str) -> bytes | None:
         self.used.setdefault(kind, set()).add(key)
         try:
-            return self.path(kind, key).read_bytes()
+            with open(self._file(kind, key), "rb") as fh:
+                return fh.read()
         except OSError:
             return None
 
@@ -76,21 +82,21 @@ class BuildCache:
     def publish(self, kind: str, key: str, data: bytes, dest: Path) -> None:
         """Store ``data`` and place it at ``dest`` (a hard link to the stored file)."""
         stored = self.put(kind, key, data)
-        _place(stored, dest)
+        _place(stored, dest, self.made)
         st = stored.stat()
         self.new_stamps[key] = (st.st_size, st.st_mtime_ns)
 
     def place(self, kind: str, key: str, dest: Path) -> bool:
         """Put a stored entry at ``dest``; ``False`` when there is none or it was altered."""
         self.used.setdefault(kind, set()).add(key)
-        stored = self.path(kind, key)
+        stored = self._file(kind, key)
         try:
-            st = stored.stat()
+            st = os.stat(stored)
         except OSError:
             return False
         if self.stamps.get(key) != (st.st_size, st.st_mtime_ns):
             return False
-        _place(stored, dest)
+        _place(stored, dest, self.made)
         self.new_stamps[key] = (st.st_size, st.st_mtime_ns)
         return True
 
@@ -199,15 +205,30 @@ def _listing(root: Path) -> dict[str, list[int]]:
     return out
 
 
-def _place(stored: Path, dest: Path) -> None:
-    for attempt in (1, 2):
-        try:
-            os.link(stored, dest)
-            return
-        except FileNotFoundError:
-            if attempt == 2:
-                raise
-            dest.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:  # another filesystem, or links not allowed: copy
-            shutil.copyfile(stored, dest)
-            return
+def _place(stored: Path | str, dest: Path | str, made: set[str] | None = None) -> None:
+    """Link ``stored`` at ``dest`` (a copy across file systems), making its folder first.
+
+    ``made``: the folders this build has made, so that each is made once and no link is
+    tried before its folder exists (a fresh site has a new folder for every page).
+    """
+    parent = os.path.dirname(dest)
+    if made is None or parent not in made:
+        _folder(parent)
+        if made is not None:
+            made.add(parent)
+    try:
+        os.link(stored, dest)
+    except FileNotFoundError:  # the folder went away since it was made
+        _folder(parent)
+        os.link(stored, dest)
+    except OSError:  # another filesystem, or links not allowed: copy
+        shutil.copyfile(stored, dest)
+
+
+def _folder(path: str) -> None:
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)

@@ -19,29 +19,21 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import re
-import tempfile
 from pathlib import Path
 from urllib.parse import urljoin
 
 from markupsafe import escape
 
 from generator.model import urls as U
-from generator.ownership import mark_site, mark_work
+from generator.ownership import mark_site
 from generator.project import Project
 from generator.site.body import BodyError
-from generator.site.build import (
-    BACKGROUND_DELETE_PAGES,
-    BuildError,
-    BuildStats,
-    _discard,
-    _swap,
-    deferred_signals,
-    temp_prefix,
-    write_outputs,
-)
+from generator.site.build import write_outputs
 from generator.site.engine import EngineError, walk_order
 from generator.site.engine.adapters import staged_engine
+from generator.site.publish import BACKGROUND_DELETE_PAGES, deferred_signals, discard, new_work, swap
 from generator.site.reproducible import engine_clock
+from generator.site.result import BuildError, BuildStats
 from generator.site.stage import stage_into
 
 CSP_META = '<meta http-equiv="Content-Security-Policy"'
@@ -57,8 +49,7 @@ def build_staged(project: Project, target: Path, engine_name: str) -> BuildStats
     except EngineError as exc:
         raise BuildError(str(exc)) from exc
     catalogue = project.public()
-    work = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
-    mark_work(work)  # ours: a later build may clean it up if this one is killed
+    work = new_work(target)  # ours: a later build may clean it up if this one is killed
     swapped = False
     pages = 0
     try:
@@ -79,12 +70,12 @@ def build_staged(project: Project, target: Path, engine_name: str) -> BuildStats
         write_outputs(catalogue, out)
         mark_site(out)
         with deferred_signals():
-            _swap(out, target, work)
+            swap(out, target, work)
             swapped = True
     except EngineError as exc:
         raise BuildError(str(exc)) from exc
     finally:
-        _discard(work, background=swapped and pages >= BACKGROUND_DELETE_PAGES)
+        discard(work, background=swapped and pages >= BACKGROUND_DELETE_PAGES)
     return BuildStats(len(catalogue.entries), len(catalogue.interpretations), pages, tuple(warnings))
 
 
