@@ -12,7 +12,7 @@ build leaves the previous site byte for byte as it was:
   the next build removes temporary folders left by a build that was killed
   (SIGKILL, power loss), restoring the old site if it was caught mid-swap.
 
-Scale: every page is a :class:`~generator.site.pages.PageJob` whose URL is known
+Scale: every page is a :class:`~generator.site.pagetypes.PageJob` whose URL is known
 before it is built. The few pages in the navigation are built in this process; the
 bulk (entry, interpretation and listing pages) is built and rendered by worker
 processes forked once the engine is prepared, each writing its pages straight into
@@ -66,9 +66,11 @@ from generator.site.engine import (
 )
 from generator.site.exports import write_exports
 from generator.site.failures import engine_diagnostics
+from generator.site.lookups import CatalogueView
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES, OutputWriter
 from generator.site.ownership import cache_problems, mark_site, mark_work, owned_work, target_problems
-from generator.site.pages import PageBuilder, PageJob, StagedPage
+from generator.site.pages import PageBuilder
+from generator.site.pagetypes import PageJob, StagedPage
 from generator.site.reproducible import engine_clock
 from generator.site.search import write_search
 from generator.site.themes import ThemeError, theme_digest
@@ -192,7 +194,8 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
     try:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
-        jobs = PageBuilder(catalogue, store, root=project.root).jobs()
+        builder = PageBuilder(catalogue, store, root=project.root)
+        jobs = builder.jobs()
         built_here = len(jobs)  # PageBuilder's pages: keyed by their inputs (see incremental.py)
         for source in PAGE_SOURCES:
             jobs.extend(PageJob.ready(page) for page in source(catalogue))
@@ -202,10 +205,10 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             engine = prepared = Engine(settings, work / "mkdocs.yml", [job.url for job in jobs])
             # the engine's clock is part of what a cached page was rendered with
             fp = digest(fingerprint(settings), str(epoch)) if store else ""
-            state = _Work(jobs, engine, project.root, out, store, fp)
+            state = _Work(jobs, engine, project.root, out, store, fp, view=builder.cat)
             known: dict[str, str] = {}
             if store is not None:
-                known = incremental.input_keys(project, catalogue, fp)
+                known = incremental.input_keys(project, jobs[:built_here], fp)
                 state.inputs = {
                     j.url: k for j in jobs[:built_here] if not j.search and (k := incremental.key_of(known, j.url))
                 }
@@ -413,6 +416,7 @@ class _Work:
     cache: BuildCache | None
     fingerprint: str
     inputs: dict[str, str] = field(default_factory=dict)  # URL -> input key (see incremental.py)
+    view: CatalogueView | None = None  # what the pages' recorded lookups are replayed on
 
 
 _WORK: _Work | None = None
@@ -446,7 +450,8 @@ def _run_pages(indices: list[int]) -> _Result:
         if (
             inputs
             and w.cache is not None
-            and incremental.place(w.cache, inputs, w.engine.path_of(job.url), w.out, w.root)
+            and w.view is not None
+            and incremental.place(w.cache, inputs, w.view, w.engine.path_of(job.url), w.out, w.root)
         ):
             reused += 1
             continue
