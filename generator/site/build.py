@@ -126,6 +126,7 @@ class BuildStats:
     pages: int
     warnings: tuple[str, ...] = ()
     reused: int = 0  # pages taken from the build cache
+    placed: int = 0  # of these, pages placed through their input key without being built (incremental.py)
     unchanged: bool = False  # the inputs were those of the site already in place: nothing was written
 
 
@@ -225,7 +226,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
                 engine.write(page)
                 progress.advance()
             engine.templates()
-            reused, used, stamps, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
+            reused, placed, used, stamps, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
             warnings = engine.finish() + warnings
             engine = None
         # the search index updates only what the edits change (its state lies beside the cache's v1/);
@@ -258,7 +259,9 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             engine.abort()
         progress.close()
         _discard(work, background=swapped and len(jobs) >= BACKGROUND_DELETE_PAGES)
-    stats = BuildStats(len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused)
+    stats = BuildStats(
+        len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused, placed=placed
+    )
     if store is not None and key and not project.diagnostics:
         summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
         store.record(key, target, summary, source_stamps(project.root))
@@ -428,11 +431,11 @@ def page_key(fp: str, page: StagedPage) -> str:
     return digest(fp, page.url, front, page_content(page))
 
 
-_Result = tuple[int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]
+_Result = tuple[int, int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]
 
 
 def _run(indices: list[int]) -> _Result:
-    """Build, render and write the given pages; return (count, reused, cache keys used, stamps, warnings)."""
+    """Build, render and write the given pages; return (count, reused, placed, cache keys used, stamps, warnings)."""
     try:
         return _run_pages(indices)
     except EngineError as exc:  # described here: in a worker, the engine's exception would not survive pickling
@@ -443,7 +446,7 @@ def _run(indices: list[int]) -> _Result:
 def _run_pages(indices: list[int]) -> _Result:
     w = _WORK
     assert w is not None
-    reused = 0
+    reused = placed = 0
     for i in indices:
         job = w.jobs[i]
         inputs = w.inputs.get(job.url)
@@ -454,6 +457,7 @@ def _run_pages(indices: list[int]) -> _Result:
             and incremental.place(w.cache, inputs, w.view, w.engine.path_of(job.url), w.out, w.root)
         ):
             reused += 1
+            placed += 1
             continue
         if inputs and w.cache is not None:
             # what building the page read from the cache (its body) stays in use when it is skipped
@@ -489,7 +493,7 @@ def _run_pages(indices: list[int]) -> _Result:
         stamps, w.cache.new_stamps = w.cache.new_stamps, {}
     warnings = w.engine.records.records[:]
     w.engine.records.records.clear()
-    return len(indices), reused, used, stamps, warnings
+    return len(indices), reused, placed, used, stamps, warnings
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
@@ -499,18 +503,19 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
 
 def _render_bulk(
     state: _Work, bulk: list[int], workers: int, progress: Progress
-) -> tuple[int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]:
+) -> tuple[int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]:
     global _WORK
     _WORK = state
-    reused = 0
+    reused = placed = 0
     used: dict[str, set[str]] = {}
     stamps: dict[str, tuple[int, int]] = {}
     warnings: list[str] = []
 
     def take(result: _Result) -> None:
-        nonlocal reused
-        count, hits, keys, new_stamps, notes = result
+        nonlocal reused, placed
+        count, hits, without_building, keys, new_stamps, notes = result
         reused += hits
+        placed += without_building
         for kind, found in keys.items():
             used.setdefault(kind, set()).update(found)
         stamps.update(new_stamps)
@@ -523,7 +528,7 @@ def _render_bulk(
         if workers <= 1 or len(bulk) < PARALLEL_MIN_PAGES or threading.active_count() > 1:
             for chunk in _chunks(bulk, CHUNK):
                 take(_run(chunk))
-            return reused, used, stamps, warnings
+            return reused, placed, used, stamps, warnings
         # Fork after the engine is prepared; freeze the heap first so that the
         # workers' garbage collector does not copy every shared page.
         gc.freeze()
@@ -533,7 +538,7 @@ def _render_bulk(
                     take(result)
         finally:
             gc.unfreeze()
-        return reused, used, stamps, warnings
+        return reused, placed, used, stamps, warnings
     finally:
         _WORK = None
 

@@ -47,10 +47,11 @@ from generator.source.files import CONFIG_FILE
 KIND = "pagein"
 LAYOUT = "gongkai-page-inputs-3"
 SOURCE = "source:"
+CATALOGUE = "\0catalogue"  # the key of :func:`catalogue_key` among the pages' URLs
 
 
 def input_keys(project: Project, jobs: Sequence[PageJob], fingerprint: str) -> dict[str, str]:
-    """URL → base key for every job that declares its inputs; ``""`` → :func:`catalogue_key`."""
+    """URL → base key for every job that declares its inputs; :data:`CATALOGUE` → :func:`catalogue_key`."""
     from generator.project_cache import code_fingerprint
 
     try:
@@ -58,7 +59,7 @@ def input_keys(project: Project, jobs: Sequence[PageJob], fingerprint: str) -> d
     except OSError:
         return {}
     base = digest(LAYOUT, code_fingerprint(), fingerprint, project.build_date.isoformat(), config)
-    keys: dict[str, str] = {"": catalogue_key(project, base)}
+    keys: dict[str, str] = {CATALOGUE: catalogue_key(project, base)}
     for job in jobs:
         if not job.inputs:
             continue
@@ -89,7 +90,7 @@ def catalogue_key(project: Project, base: str) -> str:
 
 def key_of(keys: dict[str, str], url: str) -> str | None:
     """The base key of the page at ``url`` (None: the page is always built)."""
-    return keys.get(url) or None if url else None
+    return keys.get(url) or None if url != CATALOGUE else None
 
 
 def place(cache: BuildCache, key: str, view: CatalogueView, dest: Path, out: Path, root: Path) -> bool:
@@ -144,7 +145,7 @@ def cached_writer(writer: OutputWriter, cache: BuildCache, keys: dict[str, str],
     """
     if not keys:
         return writer
-    run_key = digest(keys[""], "output-writer", getattr(writer, "__name__", repr(writer)))
+    run_key = digest(keys[CATALOGUE], "output-writer", getattr(writer, "__name__", repr(writer)))
 
     def write(catalogue: Catalogue, out: Path) -> None:
         if _place_run(cache, run_key, out):
