@@ -359,3 +359,19 @@ def test_a_page_whose_lookups_replay_equal_is_the_same_page(tmp_path: Path) -> N
             else:
                 rebuilt += 1
     assert reused > 10 * rebuilt > 0
+
+
+def test_an_attachment_replaced_without_a_hash_rebuilds_its_page(repo: Repo, tmp_path: Path) -> None:
+    """The page shows the file's size, read from the file: a recorded lookup, not front matter."""
+    path = next(p for p in repo.files() if ", sha256: " in p.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r", sha256: [0-9a-f]{64}", "", text, count=1), encoding="utf-8")
+    B.build_site(load_project(repo.root, DAY, cache=True), repo.root / "site", workers=2)
+    found = re.search(r"file: (files/[^,}]+)", text)
+    assert found
+    attachment = repo.root / "catalogue" / found.group(1)
+    attachment.write_bytes(attachment.read_bytes() * 700)  # bytes -> kilobytes
+    stats = B.build_site(load_project(repo.root, DAY, cache=True), repo.root / "site", workers=2)
+    B.build_site(load_project(repo.root, DAY), tmp_path / "clean", cache=False, workers=2)
+    assert differences(tree(repo.root / "site"), tree(tmp_path / "clean")) == []
+    assert len(repo.keyed()) - stats.placed == 1
