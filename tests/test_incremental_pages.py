@@ -295,7 +295,12 @@ def test_a_lookup_outside_a_page_build_is_refused(tmp_path: Path) -> None:
     assert builder.cat.plan_sizes("year")
     with builder.cat.recording() as record:
         builder.cat.totals()
-    assert list(record) == [("totals", ())]
+        with builder.cat.recording() as inner:  # a page built inside another page's build
+            builder.cat.has_page("guide")
+    assert list(inner) == [("has_page", ("guide",))]
+    assert list(record) == [("totals", ()), ("has_page", ("guide",))]
+    with pytest.raises(AttributeError):
+        builder.groups = builder.cat.plan_sizes("year")  # type: ignore[attr-defined]  # no unrecorded state
 
 
 def test_page_job_arguments_are_part_of_the_key() -> None:

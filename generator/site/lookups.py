@@ -122,12 +122,16 @@ class CatalogueView:
     # ----------------------------------------------------------- recording
     @contextmanager
     def recording(self) -> Iterator[dict[tuple[str, tuple[Any, ...]], str]]:
-        """Record the lookups made inside the block (one page's build)."""
+        """Record the lookups made inside the block (one page's build). A page built inside
+        another's build adds its lookups to the outer page's too."""
         saved, self._record = self._record, {}
+        record = self._record
         try:
-            yield self._record
+            yield record
         finally:
             self._record = saved
+            if saved is not None:
+                saved.update(record)
 
     def replay(self, lookups: list[Lookup]) -> bool:
         """Whether every recorded lookup gives the same digest on this catalogue."""

@@ -142,6 +142,14 @@ class PageKit:
         self.cat = CatalogueView(cat, root)
         self.cfg = cat.config
         self.body = BodyRenderer(cache, self.cat.hidden_target)
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # what a builder learns while planning must reach a page as a job argument (part of its
+        # key), never as builder state read later, unrecorded
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"a page builder holds no state besides the catalogue view ({name})")
+        super().__setattr__(name, value)
 
     def job(self, url: str, method: Callable[..., StagedPage], *args: Any, search: bool = False) -> PageJob:
         """A page built later by a :func:`recorded` ``method`` of this builder from ``args``."""
