@@ -380,3 +380,25 @@ def test_an_attachment_replaced_without_a_hash_rebuilds_its_page(repo: Repo, tmp
     B.build_site(load_project(repo.root, DAY), tmp_path / "clean", cache=False, workers=2)
     assert differences(tree(repo.root / "site"), tree(tmp_path / "clean")) == []
     assert len(repo.keyed()) - stats.placed == 1
+
+
+def test_every_link_of_every_listing_page_reaches_a_page(tmp_path: Path) -> None:
+    """Also on page 2 and later of a listing: the intro of an agency's listing (its
+    interpretations) and of the library linked relative to page 1, so from /page/2/ they
+    pointed at /agencies/interpretations/ and /library/page/2/repealed/ (404)."""
+    import posixpath
+
+    generate(120, tmp_path / "repo", seed=3)
+    cat = load_project(tmp_path / "repo", DAY).public()
+    cat = replace(cat, config=replace(cat.config, page_size=3))
+    jobs = PageBuilder(cat, root=tmp_path / "repo").jobs()
+    urls = {job.url for job in jobs} | {U.STATS, U.DATA}  # the last two: pages of other sources
+    paged = [job for job in jobs if "/page/" in job.url]
+    assert any(job.url.startswith((U.AGENCIES, U.LIBRARY)) for job in paged)
+    broken = []
+    for job in paged:
+        for href in re.findall(r'href="([^"#]+)"', job.build().html):
+            target = posixpath.normpath(posixpath.join("/" + job.url, href)).strip("/")
+            if (target + "/" if target else "") not in urls:
+                broken.append(f"{job.url} → {href}")
+    assert broken == []

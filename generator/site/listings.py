@@ -55,7 +55,7 @@ class ListingPages(PageKit):
         heading = title if n == 1 else f"{title}（第 {n} 页）"
         parts = [
             f"<h1>{esc(heading)}</h1>",
-            self.intro(intro, group, url),
+            self.intro(intro, group, here),
             f'<p class="gk-count">共 {total} 条</p>',
             self.entry_table(here, chunk) if chunk else '<p class="gk-empty">暂无信息。</p>',
             self.pager(url, here, n, pages),
@@ -63,11 +63,11 @@ class ListingPages(PageKit):
         return StagedPage(here, heading, join(parts), self.column_meta(column, keywords), search=False)
 
     def intro(self, kind: str, group: tuple[str, str], here: str) -> str:
-        """The paragraph above a listing's table (relative to the listing's first page)."""
+        """The paragraph above a listing's table, on every page of it (links relative to ``here``)."""
         if kind == "library":
             return (
                 f"<p>现行有效的规章和行政规范性文件，集中公开、动态更新。已失效、废止或修改的文件见"
-                f"{a(rel(U.LIBRARY, U.LIBRARY_REPEALED), '失效、废止和修改文件目录')}。</p>"
+                f"{a(rel(here, U.LIBRARY_REPEALED), '失效、废止和修改文件目录')}。</p>"
             )
         if kind == "agency":
             count = self.cat.interpretations_by(group[1])
