@@ -402,3 +402,22 @@ def test_every_link_of_every_listing_page_reaches_a_page(tmp_path: Path) -> None
             if (target + "/" if target else "") not in urls:
                 broken.append(f"{job.url} → {href}")
     assert broken == []
+
+
+def test_a_link_to_an_entry_made_a_draft_is_withdrawn_from_the_linking_page(repo: Repo, tmp_path: Path) -> None:
+    """The body renderer asks, through a recorded lookup, whether each link reaches an
+    unpublished item: the linking page (its own source unchanged) is built again."""
+    linking, target = repo.plain_entry(skip=10), repo.plain_entry(skip=50)
+    number = field_of(target.read_text(encoding="utf-8"), "index_no")
+    url = "/" + U.index_url(number)
+    linking.write_text(linking.read_text(encoding="utf-8") + f"\n另见[相关文件]({url})。\n", encoding="utf-8")
+    B.build_site(load_project(repo.root, DAY, cache=True), repo.root / "site", workers=2)
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    project = load_project(repo.root, DAY, cache=True)
+    assert "W102" in [d.code for d in project.diagnostics] and not project.errors
+    B.build_site(project, repo.root / "site", workers=2)
+    B.build_site(load_project(repo.root, DAY), tmp_path / "clean", cache=False, workers=2)
+    assert differences(tree(repo.root / "site"), tree(tmp_path / "clean")) == []
+    page = repo.root / "site" / U.index_url(field_of(linking.read_text(encoding="utf-8"), "index_no")) / "index.html"
+    assert "相关文件" in page.read_text(encoding="utf-8") and url not in page.read_text(encoding="utf-8")
