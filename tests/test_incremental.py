@@ -17,12 +17,14 @@ import pytest
 
 from bench.make_corpus import generate
 from generator import project as P
+from generator.model.entry import Entry
 from generator.model.vocab import DEFAULT_GENRES
 from generator.project import Project, load_project
 from generator.project_cache import CHECK_FILE
 from generator.site import build as B
 from generator.site import incremental
 from generator.site.pages import PageBuilder
+from generator.site.pagetypes import StagedPage
 
 DAY = dt.date(2026, 1, 15)
 
@@ -194,7 +196,12 @@ def test_an_edit_rereads_one_file_and_rebuilds_one_page(repo: Repo, monkeypatch:
     monkeypatch.setattr(exports, "rows", lambda cat: computed.append(1) or real_rows(cat))
     built: list[str] = []
     real_entry = PageBuilder.entry_page
-    monkeypatch.setattr(PageBuilder, "entry_page", lambda self, e: built.append(e.source) or real_entry(self, e))
+
+    def entry_page(self: PageBuilder, e: Entry) -> StagedPage:  # the name is part of a page's key
+        built.append(e.source)
+        return real_entry(self, e)
+
+    monkeypatch.setattr(PageBuilder, "entry_page", entry_page)
     path = repo.files()[30]
     path.write_text(path.read_text(encoding="utf-8") + "\n再补充一句。\n", encoding="utf-8")
     rel = path.relative_to(repo.root).as_posix()
@@ -222,13 +229,26 @@ def test_a_foreign_or_altered_check_cache_is_ignored(repo: Repo) -> None:
     repo.load()
 
 
-def test_listing_pages_have_input_keys_and_items_their_own() -> None:
-    keys = {"": "base", "catalogue/x/": "k", "catalogue/y/": ""}
-    assert incremental.key_of(keys, "catalogue/x/") == "k"
-    assert incremental.key_of(keys, "catalogue/y/") is None  # an item without a known source: built
-    listing = incremental.key_of(keys, "topics/a/")
-    assert listing and listing != incremental.key_of(keys, "topics/b/")
-    assert incremental.key_of({}, "topics/a/") is None
+def test_input_keys_cover_a_jobs_own_inputs(tmp_path: Path) -> None:
+    """A page's base key: its builder and arguments, its own source file's bytes (not the others')."""
+    from generator.model import urls as U
+
+    generate(30, tmp_path / "repo", seed=2)
+    project = load_project(tmp_path / "repo", DAY)
+    jobs = PageBuilder(project.public(), root=project.root).jobs()
+    keys = incremental.input_keys(project, jobs, "fp")
+    keyed = [job.url for job in jobs if job.inputs]
+    assert keyed == [job.url for job in jobs] and len({keys[url] for url in keyed}) == len(keyed)
+    entry = next(iter(project.public().entries.values()))
+    front, _ = project.source_digests[entry.source]
+    project.source_digests[entry.source] = (front, b"another body")
+    again = incremental.input_keys(project, jobs, "fp")
+    assert {url for url in keys if keys[url] != again.get(url)} == {U.item_url(entry)}
+    del project.source_digests[entry.source]
+    gone = incremental.input_keys(project, jobs, "fp")
+    assert incremental.key_of(gone, U.item_url(entry)) is None  # no known source: always built
+    assert gone[incremental.CATALOGUE] != keys[incremental.CATALOGUE]  # the exports' key: every source
+    assert incremental.input_keys(project, jobs, "other engine")[keyed[5]] != keys[keyed[5]]
 
 
 def test_no_page_shows_another_items_body(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
@@ -55,9 +56,12 @@ class BodyRenderer:
     instead of rendered again (the key covers the text and the renderer's fingerprint).
     """
 
-    def __init__(self, cache: BuildCache | None = None, hidden: Hidden | None = None) -> None:
+    def __init__(
+        self, cache: BuildCache | None = None, hidden: Hidden | Callable[[str, str], str | None] | None = None
+    ) -> None:
         self._md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
         self.cache = cache
+        # what is unpublished: a Hidden, or a function (href, source) -> the 索引号 or file it reaches
         self.hidden = hidden or Hidden()
         self._fingerprint = renderer_fingerprint() if cache else ""
 
@@ -101,17 +105,32 @@ _AUTOLINK_TEXT = re.compile(r"(<a(?:\s(?!href=)[^>]*)?>)(https?://[^<]*|/[^<]*)<
 WITHHELD = "（链接指向的内容未公开）"
 
 
-def unlink_hidden(html_text: str, source: str, hidden: Hidden) -> str:
+def unlink_hidden(html_text: str, source: str, hidden: Hidden | Callable[[str, str], str | None]) -> str:
     """Drop the address of every link or image reaching an unpublished item or file (W102):
     the link text stays, as plain text, and neither the URL nor the 索引号 slug is published
-    (an autolink, whose text is its address, shows :data:`WITHHELD` instead)."""
-    if not hidden or ("href=" not in html_text and "src=" not in html_text):
+    (an autolink, whose text is its address, shows :data:`WITHHELD` instead).
+
+    ``hidden`` may be a function (href, source) -> 索引号 or file, e.g. a page's recorded
+    lookup (generator/site/lookups.py): it is then asked about every link."""
+    reach: Callable[[str, str], str | None]
+    if isinstance(hidden, Hidden):
+        if not hidden:
+            return html_text
+        known = hidden
+
+        def reach_hidden(href: str, src: str) -> str | None:
+            return hidden_target(href, src, known)
+
+        reach = reach_hidden
+    else:
+        reach = hidden
+    if "href=" not in html_text and "src=" not in html_text:
         return html_text
     dropped: list[str] = []
 
     def keep(m: re.Match[str]) -> str:
         target = html.unescape(m.group(3))
-        if hidden_target(target, source, hidden) is None:
+        if reach(target, source) is None:
             return m.group(0)
         dropped.append(target)
         return m.group(1) + m.group(4)
@@ -122,6 +141,6 @@ def unlink_hidden(html_text: str, source: str, hidden: Hidden) -> str:
 
     def withhold(m: re.Match[str]) -> str:
         text = html.unescape(m.group(2))
-        return f"{m.group(1)}{WITHHELD}</a>" if hidden_target(text, source, hidden) is not None else m.group(0)
+        return f"{m.group(1)}{WITHHELD}</a>" if reach(text, source) is not None else m.group(0)
 
     return _AUTOLINK_TEXT.sub(withhold, out)

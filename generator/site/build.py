@@ -4,7 +4,7 @@ The engine writes into a fresh folder beside the target, which is swapped in who
 only when everything succeeded (see :mod:`generator.site.publish`), so a failed or
 interrupted build leaves the previous site byte for byte as it was.
 
-Scale: every page is a :class:`~generator.site.pages.PageJob` whose URL is known
+Scale: every page is a :class:`~generator.site.pagetypes.PageJob` whose URL is known
 before it is built. The few pages in the navigation are built in this process; the
 bulk (entry, interpretation and listing pages) is built and rendered by worker
 processes forked once the engine is prepared (:func:`generator.parallel.fork_map`),
@@ -43,8 +43,10 @@ from generator.site.engine import (
 from generator.site.exports import write_exports
 from generator.site.failures import engine_diagnostics
 from generator.site.keys import inputs_key, known_digests, page_key, source_stamps, unchanged_site
+from generator.site.lookups import CatalogueView
 from generator.site.outputs import OUTPUT_WRITERS, PAGE_SOURCES, OutputWriter
-from generator.site.pages import PageBuilder, PageJob
+from generator.site.pages import PageBuilder
+from generator.site.pagetypes import PageJob
 from generator.site.publish import (
     BACKGROUND_DELETE_PAGES,
     BuildInterrupted,
@@ -156,7 +158,8 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
     try:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
-        jobs = PageBuilder(catalogue, store, root=project.root).jobs()
+        builder = PageBuilder(catalogue, store, root=project.root)
+        jobs = builder.jobs()
         built_here = len(jobs)  # PageBuilder's pages: keyed by their inputs (see incremental.py)
         for source in PAGE_SOURCES:
             jobs.extend(PageJob.ready(page) for page in source(catalogue))
@@ -166,10 +169,10 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             engine = prepared = Engine(settings, work / "mkdocs.yml", [job.url for job in jobs])
             # the engine's clock is part of what a cached page was rendered with
             fp = digest(fingerprint(settings), str(epoch)) if store else ""
-            state = _Work(jobs, engine, project.root, out, store, fp)
+            state = _Work(jobs, engine, project.root, out, store, fp, view=builder.cat)
             known: dict[str, str] = {}
             if store is not None:
-                known = incremental.input_keys(project, catalogue, fp)
+                known = incremental.input_keys(project, jobs[:built_here], fp)
                 state.inputs = {
                     j.url: k for j in jobs[:built_here] if not j.search and (k := incremental.key_of(known, j.url))
                 }
@@ -186,7 +189,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
                 engine.write(page)
                 progress.advance()
             engine.templates()
-            reused, used, stamps, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
+            reused, placed, used, stamps, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
             warnings = engine.finish() + warnings
             engine = None
         # the search index updates only what the edits change (its state lies beside the cache's v1/);
@@ -219,7 +222,9 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             engine.abort()
         progress.close()
         discard(work, background=swapped and len(jobs) >= BACKGROUND_DELETE_PAGES)
-    stats = BuildStats(len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused)
+    stats = BuildStats(
+        len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused, placed=placed
+    )
     if store is not None and key and not project.diagnostics:
         summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
         store.record(key, target, summary, source_stamps(project.root))
@@ -303,16 +308,17 @@ class _Work:
     cache: BuildCache | None
     fingerprint: str
     inputs: dict[str, str] = field(default_factory=dict)  # URL -> input key (see incremental.py)
+    view: CatalogueView | None = None  # what the pages' recorded lookups are replayed on
 
 
 _WORK: _Work | None = None
 
 
-_Result = tuple[int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]
+_Result = tuple[int, int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]
 
 
 def _run(indices: list[int]) -> _Result:
-    """Build, render and write the given pages; return (count, reused, cache keys used, stamps, warnings)."""
+    """Build, render and write the given pages; return (count, reused, placed, cache keys used, stamps, warnings)."""
     try:
         return _run_pages(indices)
     except EngineError as exc:  # described here: in a worker, the engine's exception would not survive pickling
@@ -323,16 +329,18 @@ def _run(indices: list[int]) -> _Result:
 def _run_pages(indices: list[int]) -> _Result:
     w = _WORK
     assert w is not None
-    reused = 0
+    reused = placed = 0
     for i in indices:
         job = w.jobs[i]
         inputs = w.inputs.get(job.url)
         if (
             inputs
             and w.cache is not None
-            and incremental.place(w.cache, inputs, w.engine.path_of(job.url), w.out, w.root)
+            and w.view is not None
+            and incremental.place(w.cache, inputs, w.view, w.engine.path_of(job.url), w.out, w.root)
         ):
             reused += 1
+            placed += 1
             continue
         if inputs and w.cache is not None:
             # what building the page read from the cache (its body) stays in use when it is skipped
@@ -368,7 +376,7 @@ def _run_pages(indices: list[int]) -> _Result:
         stamps, w.cache.new_stamps = w.cache.new_stamps, {}
     warnings = w.engine.records.records[:]
     w.engine.records.records.clear()
-    return len(indices), reused, used, stamps, warnings
+    return len(indices), reused, placed, used, stamps, warnings
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
@@ -378,18 +386,19 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
 
 def _render_bulk(
     state: _Work, bulk: list[int], workers: int, progress: Progress
-) -> tuple[int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]:
+) -> tuple[int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]:
     global _WORK
     _WORK = state
-    reused = 0
+    reused = placed = 0
     used: dict[str, set[str]] = {}
     stamps: dict[str, tuple[int, int]] = {}
     warnings: list[str] = []
 
     def take(result: _Result) -> None:
-        nonlocal reused
-        count, hits, keys, new_stamps, notes = result
+        nonlocal reused, placed
+        count, hits, without_building, keys, new_stamps, notes = result
         reused += hits
+        placed += without_building
         for kind, found in keys.items():
             used.setdefault(kind, set()).update(found)
         stamps.update(new_stamps)
@@ -401,6 +410,7 @@ def _render_bulk(
         # (the workers' copy-on-write faults cost more than linking at 10k pages).
         rest = _place_stored(state, bulk)
         reused += len(bulk) - len(rest)
+        placed += len(bulk) - len(rest)
         progress.advance(len(bulk) - len(rest))
         cache = state.cache
         held: tuple[dict[str, set[str]], dict[str, tuple[int, int]]] = ({}, {})
@@ -416,19 +426,19 @@ def _render_bulk(
                 for kind, keys in held[0].items():
                     cache.used.setdefault(kind, set()).update(keys)
                 cache.new_stamps.update(held[1])
-        return reused, used, stamps, warnings
+        return reused, placed, used, stamps, warnings
     finally:
         _WORK = None
 
 
 def _place_stored(w: _Work, bulk: list[int]) -> list[int]:
     """Place every bulk page whose input key leads to a stored page; return the others."""
-    if w.cache is None or not w.inputs:
+    if w.cache is None or not w.inputs or w.view is None:
         return bulk
     rest: list[int] = []
     for i in bulk:
         url = w.jobs[i].url
         inputs = w.inputs.get(url)
-        if not inputs or not incremental.place(w.cache, inputs, w.engine.path_of(url), w.out, w.root):
+        if not inputs or not incremental.place(w.cache, inputs, w.view, w.engine.path_of(url), w.out, w.root):
             rest.append(i)
     return rest

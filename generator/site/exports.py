@@ -33,7 +33,7 @@ from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item, value_of
 from generator.site.htmlkit import a, esc, iso, rel
-from generator.site.pages import StagedPage
+from generator.site.pagetypes import StagedPage
 
 LIST_SEPARATOR = "；"
 CSV_NAME, JSON_NAME, PACKAGE_NAME, ITEM_JSON = "catalogue.csv", "catalogue.json", "datapackage.json", "index.json"

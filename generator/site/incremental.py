@@ -2,22 +2,28 @@
 
 The build cache stores each finished page under :func:`~generator.site.build.page_key`,
 a hash of the page itself: to find it, the page had to be built (from cached bodies),
-which at 10k entries is seconds of work on every rebuild. This module adds a second
-key per page, computed *before* the page is built, from what the page is made of:
+which at 10k entries is seconds of work on every rebuild. This module finds a page
+*before* it is built, from what the page is made of:
 
-* the page's own source file (front matter and body) for an item page;
-* the front matter of *every* source file and their paths (what a page shows of other
-  items — titles, URLs, validity, relations, listing rows — comes only from front
-  matter: no page shows another item's body);
-* ``site_config.yml``, the build date, the engine fingerprint (settings, theme, engine
-  clock) and gongkai's own code.
+* its **own inputs** (the *base key*): the builder method and its arguments
+  (:attr:`PageJob.inputs`), an item argument by its source file's SHA-256 (front matter
+  and body); ``site_config.yml``, the build date, the engine fingerprint (settings, theme,
+  engine clock) and gongkai's own code;
+* what it **read of the catalogue**: every lookup the page made while it was built, with
+  a digest of its result (:mod:`generator.site.lookups` — the builders can reach the
+  catalogue in no other way). A new entry that amends an old one changes the result of the
+  old page's ``related(…, "amended_by")``; a title edit changes the digest of every lookup
+  that returned the edited entry; a listing page reads the size of its group and its own
+  rows only.
 
-An input key maps (kind ``pagein``) to the page key of the page it built and the files
-the page brings along (attachments). A hit places the stored page without building it.
-A body-only edit therefore changes the input key of one page; an edit of any front
-matter (or a new, deleted or renamed file) changes every input key, and pages are
-built again and found by their page key, as before. A wrong hit would need two
-different inputs with the same SHA-256.
+The base key maps (kind ``pagein``) to the recorded lookups, the page key of the page they
+built, and the files the page brings along (attachments). On a rebuild the lookups are
+run again against the new catalogue (dictionary lookups); when every digest matches, the
+stored page is placed without building it. A wrong hit would need two different results
+of a lookup with the same BLAKE2b-128 digest, or two inputs with the same SHA-256.
+
+The exports, which show the front matter of every item, keep a catalogue-wide key
+(:func:`catalogue_key`: the front matter and paths of all sources).
 """
 
 from __future__ import annotations
@@ -26,57 +32,70 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
-from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.project import Project
 from generator.site.cache import BuildCache, digest
 from generator.site.engine import copy_page_files
+from generator.site.lookups import CatalogueView
 from generator.site.outputs import OutputWriter
-from generator.site.pages import StagedPage
+from generator.site.pagetypes import PageJob, StagedPage
 from generator.source.files import CONFIG_FILE
 
 KIND = "pagein"
-LAYOUT = "gongkai-page-inputs-2"
+LAYOUT = "gongkai-page-inputs-3"
+SOURCE = "source:"
+CATALOGUE = "\0catalogue"  # the key of :func:`catalogue_key` among the pages' URLs
 
 
-def input_keys(project: Project, catalogue: Catalogue, fingerprint: str) -> dict[str, str]:
-    """URL → input key for every entry, interpretation and listing page of the public catalogue."""
+def input_keys(project: Project, jobs: Sequence[PageJob], fingerprint: str) -> dict[str, str]:
+    """URL → base key for every job that declares its inputs; :data:`CATALOGUE` → :func:`catalogue_key`."""
     from generator.project_cache import code_fingerprint
 
     try:
         config = (project.root / CONFIG_FILE).read_bytes()
     except OSError:
         return {}
-    everything = hashlib.sha256()
-    own: dict[str, bytes] = {}
-    for rel in sorted(project.source_digests):
-        front, whole = project.source_digests[rel]
-        for part in (rel.encode("utf-8", "surrogatepass"), front):
-            everything.update(len(part).to_bytes(8, "little"))
-            everything.update(part)
-        own[rel] = whole
-    base = digest(LAYOUT, code_fingerprint(), fingerprint, project.build_date.isoformat(), config, everything.digest())
-    keys: dict[str, str] = {}
-    for item in [*catalogue.entries.values(), *catalogue.interpretations.values()]:
-        mine = own.get(item.source)
-        keys[U.item_url(item)] = digest(base, U.item_url(item), mine) if mine is not None else ""
-    keys[""] = base  # listing pages: see key_of
+    base = digest(LAYOUT, code_fingerprint(), fingerprint, project.build_date.isoformat(), config)
+    keys: dict[str, str] = {CATALOGUE: catalogue_key(project, base)}
+    for job in jobs:
+        if not job.inputs:
+            continue
+        parts: list[str | bytes] = [base, job.url]
+        for token in job.inputs:
+            if token.startswith(SOURCE):
+                known = project.source_digests.get(token[len(SOURCE) :])
+                if known is None:
+                    break  # an item without a known source: always built
+                parts += [token, known[1]]
+            else:
+                parts.append(token)
+        else:
+            keys[job.url] = digest(*parts)
     return keys
 
 
+def catalogue_key(project: Project, base: str) -> str:
+    """``base`` with the front matter and path of every source (what the exports show)."""
+    everything = hashlib.sha256()
+    for rel in sorted(project.source_digests):
+        front, _ = project.source_digests[rel]
+        for part in (rel.encode("utf-8", "surrogatepass"), front):
+            everything.update(len(part).to_bytes(8, "little"))
+            everything.update(part)
+    return digest(base, everything.digest())
+
+
 def key_of(keys: dict[str, str], url: str) -> str | None:
-    """The input key of the page at ``url``: its item's, or (listing pages) the catalogue's."""
-    if not keys:
-        return None
-    if url in keys:
-        return keys[url] or None
-    return digest(keys[""], url, b"listing")
+    """The base key of the page at ``url`` (None: the page is always built)."""
+    return keys.get(url) or None if url != CATALOGUE else None
 
 
-def place(cache: BuildCache, key: str, dest: Path, out: Path, root: Path) -> bool:
-    """Put the page built from these inputs at ``dest`` (and its files below ``out``)."""
+def place(cache: BuildCache, key: str, view: CatalogueView, dest: Path, out: Path, root: Path) -> bool:
+    """Put the page these inputs built at ``dest`` (and its files below ``out``), when the
+    lookups it made give the same results on ``view``'s catalogue."""
     stored = cache.get(KIND, key)
     if stored is None:
         return False
@@ -85,7 +104,10 @@ def place(cache: BuildCache, key: str, dest: Path, out: Path, root: Path) -> boo
         page_key = str(data["page"])
         files = tuple((str(s), str(t)) for s, t in data["files"])
         read = {str(kind): {str(k) for k in keys} for kind, keys in data["read"].items()}
+        lookups = [(str(name), tuple(args), str(d)) for name, args, d in data["lookups"]]
     except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    if not view.replay(lookups):
         return False
     if not cache.place("page", page_key, dest):
         return False
@@ -97,9 +119,15 @@ def place(cache: BuildCache, key: str, dest: Path, out: Path, root: Path) -> boo
 
 
 def remember(cache: BuildCache, key: str, page_key: str, page: StagedPage, read: dict[str, set[str]]) -> None:
-    """Record that these inputs built the page stored under ``page_key``, reading ``read`` from the cache."""
-    record = {"page": page_key, "files": [list(f) for f in page.files], "read": {k: sorted(v) for k, v in read.items()}}
-    cache.put(KIND, key, json.dumps(record).encode())
+    """Record that these inputs, with the lookups ``page`` made, built the page stored under
+    ``page_key``, reading ``read`` from the cache."""
+    record = {
+        "page": page_key,
+        "files": [list(f) for f in page.files],
+        "read": {k: sorted(v) for k, v in read.items()},
+        "lookups": [[name, list(args), d] for name, args, d in page.lookups],
+    }
+    cache.put(KIND, key, json.dumps(record, ensure_ascii=False).encode("utf-8"))
 
 
 # ------------------------------------------------------------------ exports
@@ -117,7 +145,7 @@ def cached_writer(writer: OutputWriter, cache: BuildCache, keys: dict[str, str],
     """
     if not keys:
         return writer
-    run_key = digest(keys[""], "output-writer", getattr(writer, "__name__", repr(writer)))
+    run_key = digest(keys[CATALOGUE], "output-writer", getattr(writer, "__name__", repr(writer)))
 
     def write(catalogue: Catalogue, out: Path) -> None:
         if _place_run(cache, run_key, out):

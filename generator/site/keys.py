@@ -23,7 +23,7 @@ from generator.ownership import cache_problems, target_problems
 from generator.project import read_inputs
 from generator.site.cache import CACHE_DIR, LAYOUT, BuildCache, digest, stamps
 from generator.site.engine import engine_date, front_matter, page_content
-from generator.site.pages import StagedPage
+from generator.site.pagetypes import StagedPage
 from generator.site.result import BuildStats
 from generator.site.themes import theme_digest
 from generator.source.files import CONFIG_FILE, is_attachment_path

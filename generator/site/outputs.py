@@ -18,7 +18,7 @@ from pathlib import Path
 from generator.model.catalogue import Catalogue
 from generator.site.exports import data_pages, write_exports
 from generator.site.feeds import write_feeds
-from generator.site.pages import StagedPage
+from generator.site.pagetypes import StagedPage
 from generator.site.search import search_pages, write_search
 from generator.site.stats import stats_pages, write_annual_json
 

@@ -26,4 +26,5 @@ class BuildStats:
     pages: int
     warnings: tuple[str, ...] = ()
     reused: int = 0  # pages taken from the build cache
+    placed: int = 0  # of these, pages placed through their input key without being built (incremental.py)
     unchanged: bool = False  # the inputs were those of the site already in place: nothing was written

@@ -17,7 +17,7 @@ from generator.model.catalogue import Catalogue
 from generator.search.index import write_index
 from generator.site.engine import THEME_DIR, lunr_js_path
 from generator.site.htmlkit import esc, rel
-from generator.site.pages import StagedPage
+from generator.site.pagetypes import StagedPage
 
 SEARCH = "search/"
 SCRIPTS_DIR = "assets/javascripts/search"

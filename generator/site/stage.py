@@ -32,7 +32,8 @@ from generator.model.catalogue import Catalogue
 from generator.project import Project
 from generator.site.engine import engine_config, theme_dir, write_docs
 from generator.site.outputs import PAGE_SOURCES
-from generator.site.pages import PageBuilder, StagedPage
+from generator.site.pages import PageBuilder
+from generator.site.pagetypes import StagedPage
 from generator.site.reproducible import engine_epoch
 
 CONFIG_NAME = "mkdocs.yml"

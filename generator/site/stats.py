@@ -19,7 +19,7 @@ from generator.model.annual import ROWS, Row, YearStats, annual_stats
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry
 from generator.site.htmlkit import a, esc, iso, join, rel
-from generator.site.pages import StagedPage
+from generator.site.pagetypes import StagedPage
 
 TITLE = "政府信息公开工作年度报告统计"
 BASIS = "国办公开办函〔2021〕30号"

@@ -27,7 +27,7 @@ from generator.site.engine.skeletons import (
     folder_of,
 )
 from generator.site.engine.staging import front_matter, page_content, walk_order, write_file
-from generator.site.pages import StagedPage
+from generator.site.pagetypes import StagedPage
 
 if TYPE_CHECKING:
     from jinja2 import Environment

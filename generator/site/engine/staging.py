@@ -12,7 +12,7 @@ import yaml
 from generator.model import urls as U
 from generator.site.engine.errors import EngineError
 from generator.site.htmlkit import esc, rel
-from generator.site.pages import StagedPage
+from generator.site.pagetypes import StagedPage
 
 # 当前位置: the site's sections (URLs of generator/model/urls.py) and each one's parent section.
 SECTIONS: dict[str, tuple[str, str]] = {
