@@ -17,10 +17,9 @@ Every front-matter field is declared once, here, and everything else is derived:
 * docs/schema.md and docs/exports.md (tests/test_docs.py, tests/test_exports.py
   fail when they drift).
 
-Search fields and facets (:attr:`Field.search`, :attr:`Field.facet`) are declared
-here too; generator/search/documents.py and the browser's ``FACET_KEYS`` in
-theme/assets/javascripts/search/engine.js are still written by hand, and
-tests/test_fields.py fails when they disagree with this registry.
+* the search index: its lunr fields (:attr:`Field.search`, generator/search/documents.py
+  ``FIELDS``) and its facets (:attr:`Field.facet`, generator/search/facets.py), which the
+  browser reads from ``search/facets.json`` (theme/assets/javascripts/search/engine.js).
 
 No field has an invented default: a field absent from a file is absent from every
 output (the project rule "never invent data"). :attr:`Field.default` names the
@@ -54,11 +53,31 @@ class Export:
 
 @dataclass(frozen=True)
 class Search:
-    """A lunr field of the search index (generator/search/documents.py)."""
+    """A lunr field of the search index (generator/search/documents.py ``FIELDS``).
+
+    A key shared by several kinds (索引号 of entries and interpretations) is declared
+    the same way on each; the index lists its fields by ``order``, the body (正文, not a
+    front-matter field) last."""
 
     key: str  # short lunr field name, repeated in every posting
     label: str
     boost: int
+    order: int  # position in the index's field list
+    mode: str = "full"  # tokenizer mode (generator/search/tokenizer.py)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filter of the search page: a column of ``search/facets.json`` (generator/search/facets.py).
+
+    Its values come from the field's type: the agencies of site_config.yml, the top-level
+    topics, the years of the published items, a vocabulary's values, or the distinct
+    values entered (text). The browser reads the keys, labels and values from facets.json."""
+
+    key: str  # facets.json key and URL parameter of the search page
+    label: str  # heading on the search page
+    order: int  # facets are listed by it
+    others: str = ""  # the value of items whose kind has no field with this facet (appended to the values)
 
 
 @dataclass(frozen=True)
@@ -77,7 +96,7 @@ class Field:
     meta: Meta | None = None  # row in the page's metadata table
     export: Export | None = None  # column in the entry exports
     search: Search | None = None  # lunr field
-    facet: str = ""  # search facet key (engine.js FACET_KEYS)
+    facet: Facet | None = None  # filter of the search page
     vocab: str = ""  # site_config.yml vocabularies.<vocab> the values come from
     privacy_exempt: str = ""  # why its strings are not privacy-scanned; "" = scanned (the default)
 
@@ -111,6 +130,15 @@ _ID = "an identifier, not free text: its digits are not personal"
 _VOCAB = "a vocabulary value, not free text"
 _AGENCY = "an agency id from site_config.yml, not free text"
 _REFS = "索引号 references, not free text"
+
+# Search fields and facets shared by entries and interpretations: declared once.
+SEARCH_TITLE = Search("t", "标题", 10, order=1)
+SEARCH_INDEX_NO = Search("i", "索引号", 20, order=3)
+SEARCH_KEYWORDS = Search("k", "关键词", 5, order=4)
+SEARCH_ABSTRACT = Search("a", "内容概述", 3, order=5)
+FACET_AGENCY = Facet("agency", "发布机构", 10)
+FACET_TOPIC = Facet("topic", "主题分类", 20)
+FACET_YEAR = Facet("year", "年份", 30)
 
 PRIVACY_ACK = Field(
     "privacy_ack",
@@ -183,7 +211,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         label_en="index number",
         meta=Meta(10, always=True),
         export=Export("string", "索引号，唯一且永不更改", required=True),
-        search=Search("i", "索引号", 20),
+        search=SEARCH_INDEX_NO,
         privacy_exempt=_ID,
     ),
     Field(
@@ -195,7 +223,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         "请在此填写信息名称",
         label_en="title",
         export=Export("string", "信息名称", required=True),
-        search=Search("t", "标题", 10),
+        search=SEARCH_TITLE,
     ),
     Field(
         "publisher",
@@ -207,7 +235,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         label_en="publisher",
         meta=Meta(20, always=True),
         export=Export("string", "发布机构全称", required=True),
-        facet="agency",
+        facet=FACET_AGENCY,
         privacy_exempt=_AGENCY,
     ),
     Field(
@@ -232,7 +260,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         sample="澜政办发〔2024〕1号",
         meta=Meta(50, always=True),
         export=Export("string", "发文字号或令号"),
-        search=Search("n", "文号", 20),
+        search=Search("n", "文号", 20, order=2),
         privacy_exempt=_ID,
     ),
     Field(
@@ -268,7 +296,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         label_en="date published",
         meta=Meta(40, always=True),
         export=Export("date", "在本站公开的日期", required=True),
-        facet="year",
+        facet=FACET_YEAR,
     ),
     Field(
         "effective_date",
@@ -316,7 +344,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         label_en="information type",
         meta=Meta(75),
         export=Export("string", "信息类别，如 规章、行政规范性文件、其他文件"),
-        facet="type",
+        facet=Facet("type", "信息类别", 40, others="政策解读"),
         vocab="info_types",
         privacy_exempt=_VOCAB,
     ),
@@ -330,7 +358,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         label_en="topics",
         meta=Meta(60, always=True),
         export=Export("array", "主题分类，每项为“一级\\二级”"),
-        facet="topic",
+        facet=FACET_TOPIC,
         privacy_exempt=_VOCAB,
     ),
     Field(
@@ -343,7 +371,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         label_en="keywords",
         meta=Meta(200, always=True, wide=True),
         export=Export("array", "关键词"),
-        search=Search("k", "关键词", 5),
+        search=SEARCH_KEYWORDS,
     ),
     Field(
         "abstract",
@@ -355,7 +383,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         sample="一两句话说明主要内容",
         meta=Meta(210, always=True, wide=True),
         export=Export("string", "内容概述"),
-        search=Search("a", "内容概述", 3),
+        search=SEARCH_ABSTRACT,
     ),
     Field(
         "validity",
@@ -367,7 +395,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         sample="有效",
         meta=Meta(80, always=True),
         export=Export("string", "效力状况：尚未生效、有效、已修改、失效、废止"),
-        facet="validity",
+        facet=Facet("validity", "效力状况", 50),
         vocab="validity",
         privacy_exempt=_VOCAB,
     ),
@@ -480,7 +508,7 @@ INTERPRETATION_FIELDS: tuple[Field, ...] = (
         "{index_no}",
         label_en="index number",
         meta=Meta(10, always=True),
-        search=Search("i", "索引号", 20),
+        search=SEARCH_INDEX_NO,
         privacy_exempt=_ID,
     ),
     Field(
@@ -491,7 +519,7 @@ INTERPRETATION_FIELDS: tuple[Field, ...] = (
         "解读标题，如 《某某办法》政策解读",
         "请在此填写解读标题",
         label_en="title",
-        search=Search("t", "标题", 10),
+        search=SEARCH_TITLE,
     ),
     Field(
         "interprets",
@@ -533,7 +561,7 @@ INTERPRETATION_FIELDS: tuple[Field, ...] = (
         "{agency}",
         label_en="interpreting agency",
         meta=Meta(20, always=True),
-        facet="agency",
+        facet=FACET_AGENCY,
         privacy_exempt=_AGENCY,
     ),
     Field(
@@ -565,7 +593,7 @@ INTERPRETATION_FIELDS: tuple[Field, ...] = (
         "{date}",
         label_en="date published",
         meta=Meta(40, always=True),
-        facet="year",
+        facet=FACET_YEAR,
     ),
     Field(
         "topics",
@@ -575,7 +603,7 @@ INTERPRETATION_FIELDS: tuple[Field, ...] = (
         "主题分类，省略时沿用原文件",
         label_en="topics",
         sample='["综合政务\\\\政务公开"]',
-        facet="topic",
+        facet=FACET_TOPIC,
         privacy_exempt=_VOCAB,
     ),
     Field(
@@ -586,7 +614,7 @@ INTERPRETATION_FIELDS: tuple[Field, ...] = (
         "关键词列表",
         "[]",
         label_en="keywords",
-        search=Search("k", "关键词", 5),
+        search=SEARCH_KEYWORDS,
     ),
     Field(
         "abstract",
@@ -596,7 +624,7 @@ INTERPRETATION_FIELDS: tuple[Field, ...] = (
         "内容概述",
         label_en="abstract",
         sample="一两句话说明主要内容",
-        search=Search("a", "内容概述", 3),
+        search=SEARCH_ABSTRACT,
     ),
     Field(
         "media",
@@ -705,3 +733,25 @@ def names_of_type(*types: str) -> tuple[str, ...]:
     """Entry and interpretation field names of the given types, in registry order, once each."""
     kinds = (ENTRY_FIELDS, INTERPRETATION_FIELDS)
     return tuple(dict.fromkeys(f.name for fields in kinds for f in fields if f.type in types))
+
+
+def search_fields() -> tuple[Search, ...]:
+    """The lunr fields the registry declares, once per key, in index order (the body,
+    not a front-matter field, is added by generator/search/documents.py)."""
+    by_key = {f.search.key: f.search for f in all_fields() if f.search}
+    return tuple(sorted(by_key.values(), key=lambda s: s.order))
+
+
+def search_facets() -> tuple[Facet, ...]:
+    """The search page's facets, once per key, in display order."""
+    by_key = {f.facet.key: f.facet for f in all_fields() if f.facet}
+    return tuple(sorted(by_key.values(), key=lambda s: s.order))
+
+
+def declaring(kind: str, key: str, attr: str) -> Field | None:
+    """The field of ``kind`` whose ``search`` or ``facet`` (``attr``) has ``key``, if any."""
+    for fld in FIELDS_BY_KIND[kind]:
+        decl = getattr(fld, attr)
+        if decl is not None and decl.key == key:
+            return fld
+    return None
