@@ -15,15 +15,9 @@ from pathlib import Path
 import click
 
 from generator.clihelp import ZhCommand
+from generator.clioptions import build_date_option, format_option, lang_option, path_option
 from generator.project import find_root
 from generator.source.files import discover, kind_of
-
-LANG = click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    help="提示信息的语言：zh 中文（默认），en 英文（English messages）。",
-)
 
 
 def _t(lang: str, zh: str, en: str) -> str:
@@ -103,7 +97,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[路径]...")
 @click.option("--check", is_flag=True, help="不改动文件，只列出需要格式化的文件（有则退出码 1）。")
 @click.option("--diff", "show_diff", is_flag=True, help="显示每处改动（unified diff）。")
-@LANG
+@lang_option
 def fmt(paths: tuple[Path, ...], check: bool, show_diff: bool, lang: str) -> None:
     """把元数据整理为规范格式（字段顺序、引号等，见 docs/fmt.md）；正文和注释保持不变。"""
     from generator.audit.fmt import format_bytes
@@ -165,21 +159,9 @@ def fmt(paths: tuple[Path, ...], check: bool, show_diff: bool, lang: str) -> Non
     "path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".", metavar="[站点目录]"
 )
 @click.option("--year", type=int, default=None, metavar="年份", help="只统计这一年。")
-@click.option(
-    "--format",
-    "fmt_",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    help="输出格式：text 文字（默认），json 供程序读取。",
-)
-@click.option(
-    "--build-date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    metavar="YYYY-MM-DD",
-    help="尚未结束的年份统计到哪一天（默认 SOURCE_DATE_EPOCH 或今天）。",
-)
-@LANG
+@format_option(dest="fmt_")
+@build_date_option("尚未结束的年份统计到哪一天（默认 SOURCE_DATE_EPOCH 或今天）。")
+@lang_option
 def stats(path: Path, year: int | None, fmt_: str, build_date: dt.datetime | None, lang: str) -> None:
     """政府信息公开工作年度报告第二十条第（一）项：规章和行政规范性文件的制发、废止和现行有效件数，并核对勾稽关系。"""
     import json
@@ -239,21 +221,8 @@ def stats(path: Path, year: int | None, fmt_: str, build_date: dt.datetime | Non
 @click.command("diff", cls=ZhCommand)
 @click.argument("rev_a", metavar="版本A")
 @click.argument("rev_b", required=False, metavar="[版本B]")
-@click.option(
-    "--path",
-    "root_path",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=".",
-    metavar="目录",
-    help="站点仓库（默认当前目录所在的仓库）。",
-)
-@click.option(
-    "--format",
-    "fmt_",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    help="报告格式：markdown（默认），json 供程序读取。",
-)
+@path_option("站点仓库（默认当前目录所在的仓库）。", metavar="目录")
+@format_option("markdown", "json", help="报告格式：markdown（默认），json 供程序读取。", dest="fmt_")
 @click.option(
     "-o",
     "--output",
@@ -262,7 +231,7 @@ def stats(path: Path, year: int | None, fmt_: str, build_date: dt.datetime | Non
     metavar="文件",
     help="把报告写入此文件（默认打印）。",
 )
-@LANG
+@lang_option
 def diff(rev_a: str, rev_b: str | None, root_path: Path, fmt_: str, output: Path | None, lang: str) -> None:
     """按索引号列出两个 git 版本之间目录的变化（版本B 省略时与工作区比较），供审核。"""
     from generator.audit.changelog import compare, to_json, to_markdown

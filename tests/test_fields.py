@@ -2,8 +2,8 @@
 
 A new field declared in a copy of the registry appears in the page's metadata table, the
 exports and the data package, the ``gongkai new`` template and the privacy scan; every
-free-text field of the real registry is privacy-scanned; the hand-kept search lists agree
-with the registry.
+free-text field of the real registry is privacy-scanned; a new search field and facet
+reach the index and the browser's facet list.
 """
 
 from __future__ import annotations
@@ -12,6 +12,10 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,9 +25,12 @@ from generator.model.entry import Entry, Interpretation, Page
 from generator.model.vocab import Vocabularies
 from generator.scaffold import _render
 from generator.search import documents
+from generator.search.index import write_index
 from generator.site import exports
+from generator.site.engine import lunr_js_path
 from generator.site.pages import PageBuilder
 from tests.conftest import REPO, ProjectFactory
+from tests.search_helpers import JS_DIR, node
 
 PHONE = "请致电 13912345678 咨询"  # a mobile number: privacy error E802 wherever it is published
 
@@ -190,17 +197,115 @@ def test_defaults_are_only_those_the_schema_defines() -> None:
         assert F.field_map(kind)["draft"].default is False
 
 
-def test_search_fields_agree_with_the_registry() -> None:
-    """generator/search/documents.py keeps its lunr field list by hand: it must say what the
-    registry says (key, label, boost), plus the body, which is not a front-matter field."""
-    declared = {(f.search.key, f.search.label, f.search.boost) for f in F.all_fields() if f.search}
-    listed = {(f.name, f.label, f.boost) for f in documents.FIELDS if f.name != "b"}
-    assert listed == declared
+def test_search_fields_come_from_the_registry() -> None:
+    """documents.FIELDS is the registry's search declarations in order (key, label, boost,
+    tokenizer mode), then the body, which is not a front-matter field."""
+    declared = [(s.key, s.label, s.boost, s.mode) for s in F.search_fields()]
+    assert [(f.name, f.label, f.boost, f.mode) for f in documents.FIELDS] == [*declared, ("b", "正文", 1, "text")]
+    # the established index layout (manifest field order, postings) of the shipped registry
+    assert [f.name for f in documents.FIELDS] == ["t", "n", "i", "k", "a", "b"]
+    for fld in F.all_fields():  # a key shared by kinds is declared the same way on each
+        if fld.search:
+            assert fld.search == next(s for s in F.search_fields() if s.key == fld.search.key), fld.name
 
 
-def test_browser_facet_keys_agree_with_the_registry() -> None:
-    """engine.js keeps FACET_KEYS by hand: every key is a facet declared in the registry."""
-    js = (REPO / "theme" / "assets" / "javascripts" / "search" / "engine.js").read_text(encoding="utf-8")
-    match = re.search(r"var FACET_KEYS = (\[[^\]]*\]);", js)
-    assert match
-    assert set(json.loads(match.group(1))) == {f.facet for f in F.all_fields() if f.facet}
+def test_browser_keeps_no_facet_list() -> None:
+    """engine.js and search.js read the facet keys, labels and order from facets.json
+    (generator/search/facets.py): no facet key is spelled in them."""
+    for name in ("engine.js", "search.js"):
+        js = (REPO / "theme" / "assets" / "javascripts" / "search" / name).read_text(encoding="utf-8")
+        for facet in F.search_facets():
+            assert f'"{facet.key}"' not in js and f"'{facet.key}'" not in js, (name, facet.key)
+        assert not re.search(r"""(?i)keys\s*=\s*\[\s*["']""", js), name
+
+
+# ------------------------------------------------------------------ a new search field and facet
+SERIES = F.Field(
+    "series",
+    "专题",
+    "text",
+    "no",
+    "所属专题",
+    label_en="series",
+    sample="优化营商环境",
+    meta=F.Meta(170),
+    search=F.Search("s", "专题", 4, order=6),
+    facet=F.Facet("series", "专题", 60),
+)
+
+
+@pytest.fixture
+def with_series(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the registry with a new searchable facet field (专题, text) and a facet on
+    an existing vocabulary field (公开范围), each declared once; FIELDS recomputed as an
+    import of the changed registry would."""
+    scope = next(f for f in F.ENTRY_FIELDS if f.name == "scope")
+    fields = tuple(
+        dataclasses.replace(f, facet=F.Facet("scope", "公开范围", 55)) if f is scope else f for f in F.ENTRY_FIELDS
+    )
+    fields = (*fields, SERIES)
+    monkeypatch.setattr(F, "ENTRY_FIELDS", fields)
+    monkeypatch.setitem(F.FIELDS_BY_KIND, "entry", fields)
+    old, new = documents.FIELDS, documents.index_fields()
+    for module in list(sys.modules.values()):
+        if vars(module).get("FIELDS") is old:
+            monkeypatch.setattr(module, "FIELDS", new)
+
+
+def test_a_new_facet_field_reaches_the_index_and_the_browser(
+    make_project: Any, with_series: None, tmp_path: Path
+) -> None:
+    p: ProjectFactory = make_project()
+    p.entry("a", series="优化营商环境", scope="面向社会", title="关于印发实施方案的通知")
+    p.entry("b", index_no="000000002/2024-00002", series="乡村振兴", title="关于做好申报工作的通知")
+    p.entry("c", index_no="000000002/2024-00003", title="关于开展检查的通知")
+    p.entry("target", index_no="000000002/2024-00004")
+    p.interpretation("i", index_no="000000002/2024-00005", interprets=["000000002/2024-00004"])
+    project = p.load()
+    assert [d.format() for d in project.errors] == []
+    cat = project.public()
+    assert [d.texts[-2] for d in documents.search_docs(cat)] == ["优化营商环境", "乡村振兴", "", "", ""]
+    out = tmp_path / "search"
+    write_index(cat, out, lambda item: "x/")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [f["name"] for f in manifest["fields"]] == ["t", "n", "i", "k", "a", "s", "b"]
+    assert manifest["fields"][5] == {"name": "s", "label": "专题", "boost": 4}
+    facets = json.loads((out / "facets.json").read_text(encoding="utf-8"))
+    assert [f["key"] for f in facets["facets"]] == ["agency", "topic", "year", "type", "validity", "scope", "series"]
+    scope, series = facets["facets"][5:]
+    assert (scope["label"], scope["values"]) == ("公开范围", cat.config.vocab.scopes.names())
+    assert (series["label"], series["values"]) == ("专题", ["乡村振兴", "优化营商环境"])  # entered values, sorted
+    cells = [(row[5], row[6]) for row in facets["docs"]]
+    assert cells == [(scope["values"].index("面向社会"), 1), (-1, 0), (-1, -1), (-1, -1), (-1, -1)]
+    # the browser: engine.js lists the new facets, counts and filters by them, searches the field
+    js = tmp_path / "js"
+    js.mkdir()
+    for name in ("engine.js", "tokenizer.js"):
+        shutil.copy(JS_DIR / name, js / name)
+    shutil.copy(lunr_js_path(), js / "lunr.js")
+    script = """
+const path = require("path"), fs = require("fs");
+const [, jsDir, dir] = process.argv;
+const lunr = require(path.join(jsDir, "lunr.js"));
+const engine = require(path.join(jsDir, "engine.js")).create({
+  lunr, tokenizer: require(path.join(jsDir, "tokenizer.js")),
+  load: (p) => Promise.resolve(JSON.parse(fs.readFileSync(path.join(dir, p.split("?")[0]), "utf8"))),
+});
+lunr.utils.warn = () => {};
+(async () => {
+  const all = await engine.search("", {}, "");
+  const some = await engine.search("", { series: "乡村振兴" }, "");
+  const word = await engine.search("营商环境", {}, "");
+  process.stdout.write(JSON.stringify({ keys: engine.facetKeys, counts: all.counts,
+    filtered: some.hits.map((h) => h.i), found: word.hits.map((h) => h.i) }));
+})();
+"""
+    result = subprocess.run(
+        [node(), "-e", script, str(js), str(out)], capture_output=True, text=True, encoding="utf-8", check=True
+    )
+    seen = json.loads(result.stdout)
+    assert seen["keys"][-2:] == ["scope", "series"]
+    assert seen["counts"]["series"] == [1, 1]
+    assert seen["counts"]["scope"][scope["values"].index("面向社会")] == 1
+    assert seen["filtered"] == [1]
+    assert seen["found"] == [0]

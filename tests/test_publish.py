@@ -276,9 +276,9 @@ def test_signals_wait_for_the_end_of_the_swap() -> None:
 
 
 def test_unexpected_errors_are_reported_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
-    from generator.cli import _no_traceback
+    from generator.commands.common import no_traceback
 
-    with pytest.raises(SystemExit) as info, _no_traceback("zh"):
+    with pytest.raises(SystemExit) as info, no_traceback("zh"):
         raise ValueError("某个缺陷")
     assert info.value.code == 3
     err = capsys.readouterr().err

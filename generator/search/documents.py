@@ -12,9 +12,11 @@ from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any
 
+from generator.model import fields as F
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item
 from generator.search.compact import ref_of
+from generator.search.facets import field_value
 from generator.search.tokenizer import doc_number_key, index_no_key, term_counts, terms
 
 
@@ -24,16 +26,27 @@ class Field:
     label: str
     boost: int
     mode: str  # tokenizer mode
+    sources: tuple[tuple[str, str, str], ...] = ()  # (kind, front-matter field, type) read; () = the body
 
 
-FIELDS: tuple[Field, ...] = (
-    Field("t", "标题", 10, "full"),
-    Field("n", "文号", 20, "full"),
-    Field("i", "索引号", 20, "full"),
-    Field("k", "关键词", 5, "full"),
-    Field("a", "内容概述", 3, "full"),
-    Field("b", "正文", 1, "text"),
-)
+BODY = Field("b", "正文", 1, "text")  # the Markdown body: not a front-matter field, always last (snippet_text)
+
+
+def index_fields() -> tuple[Field, ...]:
+    """The lunr fields: the registry's search declarations (model/fields.py) in order, then the body."""
+    declared = []
+    for search in F.search_fields():
+        sources = []
+        for kind in ("entry", "interpretation"):
+            fld = F.declaring(kind, search.key, "search")
+            if fld is not None:
+                sources.append((kind, fld.name, fld.type))
+        declared.append(Field(search.key, search.label, search.boost, search.mode, tuple(sources)))
+    return (*declared, BODY)
+
+
+# Computed once (like site/exports.py COLUMNS): a test that changes the registry recomputes it.
+FIELDS: tuple[Field, ...] = index_fields()
 
 INTERPRETATION_TYPE = "政策解读"
 SNIPPET_TEXT_LIMIT = 20000  # characters of plain text kept per document for snippets
@@ -92,13 +105,30 @@ def search_items(cat: Catalogue) -> list[Item]:
     return [*cat.entries.values(), *cat.interpretations.values()]
 
 
+def _exact_key(typ: str, text: str) -> str | None:
+    """The exact-match key a 文号 or 索引号 adds to its field's terms."""
+    if not text:
+        return None
+    return doc_number_key(text) if typ == "doc_number" else index_no_key(text) if typ == "index_no" else None
+
+
+def front_texts(item: Item) -> list[tuple[str, str]]:
+    """``(text, field type)`` of every front-matter search field (all of FIELDS but the
+    body) on ``item``; ``""`` where its kind has no such field or it is absent."""
+    out = []
+    for fld in FIELDS[:-1]:
+        source = next(((name, typ) for kind, name, typ in fld.sources if kind == item.kind), None)
+        value = field_value(item, source[0]) if source else None
+        text = " ".join(value) if isinstance(value, list | tuple) else str(value) if value else ""
+        out.append((text, source[1] if source else ""))
+    return out
+
+
 def search_doc(n: int, item: Item) -> SearchDoc:
-    body = plain_text(item.body) if item.body else ""
-    number = item.doc_number if isinstance(item, Entry) else None
-    texts = (item.title, number or "", item.index_no, " ".join(item.keywords), item.abstract, body)
-    number_key = doc_number_key(number) if number else None
-    keys = ((), (number_key,) if number_key else (), (index_no_key(item.index_no),), (), (), ())
-    return SearchDoc(ref_of(n), item, texts, keys)
+    front = front_texts(item)
+    texts = (*(text for text, _ in front), plain_text(item.body) if item.body else "")
+    keys = tuple((key,) if (key := _exact_key(typ, text)) else () for text, typ in front)
+    return SearchDoc(ref_of(n), item, texts, (*keys, ()))
 
 
 def search_docs(cat: Catalogue) -> list[SearchDoc]:

@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from generator.model.entry import Entry, Item
-from generator.search.documents import FIELDS, search_doc
+from generator.model.entry import Item
+from generator.search.documents import FIELDS, front_texts, search_doc
 from generator.search.postings import FIELD_BITS, Postings
 
 STATE_VERSION = 3
@@ -51,8 +51,7 @@ def code_fingerprint() -> str:
 
 def document_key(item: Item) -> str:
     """Everything a document's postings and snippet text are made from."""
-    number = item.doc_number if isinstance(item, Entry) else None
-    parts = [item.title, number or "", item.index_no, list(item.keywords), item.abstract, item.body]
+    parts = [text for text, _ in front_texts(item)] + [item.body]  # every field of FIELDS (documents.py)
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 

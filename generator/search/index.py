@@ -42,19 +42,18 @@ from typing import Any, TypeVar
 import numpy as np
 
 from generator.model.catalogue import Catalogue
-from generator.model.entry import Entry, Interpretation, Item
+from generator.model.entry import Item
 from generator.parallel import fork_map
 from generator.search.compact import ints, js_order, records, ref_of, shard_text
 from generator.search.documents import (
     FIELDS,
-    INTERPRETATION_TYPE,
     SearchDoc,
-    agency_of,
     display,
     search_doc,
     search_items,
     snippet_text,
 )
+from generator.search.facets import facets
 from generator.search.incremental import (
     State,
     changed_documents,
@@ -178,47 +177,6 @@ def balance(costs: dict[str, int], parts: int) -> list[list[str]]:
         shares[k].append(name)
         loads[k] += costs[name]
     return [s for s in shares if s] or [[]]
-
-
-def facets(items: Sequence[Item], cat: Catalogue) -> dict[str, Any]:
-    """Facet values (display order) and, per document: the index of its value(s), its date
-    (ordinal) and, for an interpretation, the document numbers of the policies it interprets."""
-    cfg = cat.config
-    agencies = [a.name for a in cfg.agencies]
-    topics = [t.name for t in cfg.vocab.topics.top]
-    types = [*cfg.vocab.info_types.names(), INTERPRETATION_TYPE]
-    validity = cfg.vocab.validity.names()
-    years = sorted({item.year for item in items}, reverse=True)
-    number = {item.index_no: n for n, item in enumerate(items)}
-
-    def one(values: list[str], value: str) -> int:
-        return values.index(value) if value in values else -1
-
-    def row(item: Item) -> list[Any]:
-        entry = item if isinstance(item, Entry) else None
-        tops = sorted({topics.index(t) for t, _ in item.topics if t in topics})
-        out = [
-            one(agencies, cfg.agency_name(agency_of(item))),
-            tops,
-            years.index(item.year),
-            one(types, (entry.info_type or "") if entry else INTERPRETATION_TYPE),
-            one(validity, entry.validity or "") if entry else -1,
-            item.published_date.toordinal(),
-        ]
-        if isinstance(item, Interpretation):
-            out.append(sorted(number[s.index_no] for s in cat.sources_of(item) if s.index_no in number))
-        return out
-
-    return {
-        "facets": [
-            {"key": "agency", "label": "发布机构", "values": agencies},
-            {"key": "topic", "label": "主题分类", "values": topics},
-            {"key": "year", "label": "年份", "values": [str(y) for y in years]},
-            {"key": "type", "label": "信息类别", "values": types},
-            {"key": "validity", "label": "效力状况", "values": validity},
-        ],
-        "docs": [row(item) for item in items],
-    }
 
 
 def write_index(

@@ -9,8 +9,6 @@
   "use strict";
 
   var FNV_OFFSET = 0x811c9dc5, FNV_PRIME = 0x01000193;
-  var FACET_KEYS = ["agency", "topic", "year", "type", "validity"];
-  var COL = { agency: 0, topic: 1, year: 2, type: 3, validity: 4, date: 5, sources: 6 };
 
   /** 32-bit FNV-1a over code points (generator/search/shards.py). */
   function fnv1a(term) {
@@ -59,7 +57,12 @@
         manifest.heavy.forEach(function (term) { self.heavy[term] = "h" + fnv1a(term).toString(36); });
         return Promise.all([self.load("facets.json" + self.version), self.load("lengths.json" + self.version)]);
       }).then(function (both) {
+        // facets.json lists the facets (generator/search/facets.py, from the field registry);
+        // a row holds one cell per facet in that order, then the date and the sources.
         self.facets = both[0].facets;
+        self.facetKeys = self.facets.map(function (f) { return f.key; });
+        self.col = { date: self.facets.length, sources: self.facets.length + 1 };
+        self.facetKeys.forEach(function (key, k) { self.col[key] = k; });
         self.rows = both[0].docs;
         self.norms = both[1].map(function (lengths) { return norms(lengths, self.manifest.bm25); });
         return self;
@@ -289,20 +292,20 @@
   };
 
   Engine.prototype.valueIndex = function (key, value) {
-    var facet = this.facets[FACET_KEYS.indexOf(key)];
+    var facet = this.facets[this.facetKeys.indexOf(key)];
     return facet ? facet.values.indexOf(value) : -1;
   };
 
-  function hasValue(row, key, v) {
-    var cell = row[COL[key]];
+  function hasValue(row, col, v) {
+    var cell = row[col];
     return Array.isArray(cell) ? cell.indexOf(v) >= 0 : cell === v;
   }
 
   /** Keep documents passing every filter except `skip`; filters: {key: value}. */
   Engine.prototype.filter = function (hits, filters, skip) {
     var self = this, wanted = [];
-    FACET_KEYS.forEach(function (key) {
-      if (key !== skip && filters[key]) { wanted.push([key, self.valueIndex(key, filters[key])]); }
+    this.facetKeys.forEach(function (key) {
+      if (key !== skip && filters[key]) { wanted.push([self.col[key], self.valueIndex(key, filters[key])]); }
     });
     return hits.filter(function (h) {
       var row = self.rows[h.i];
@@ -313,10 +316,10 @@
   /** Counts per facet value, each facet counted with the other facets' filters applied. */
   Engine.prototype.counts = function (hits, filters) {
     var self = this, out = {};
-    FACET_KEYS.forEach(function (key, k) {
+    this.facetKeys.forEach(function (key, k) {
       var counts = self.facets[k].values.map(function () { return 0; });
       self.filter(hits, filters, key).forEach(function (h) {
-        var cell = self.rows[h.i][COL[key]];
+        var cell = self.rows[h.i][k];
         (Array.isArray(cell) ? cell : [cell]).forEach(function (v) { if (v >= 0) { counts[v] += 1; } });
       });
       out[key] = counts;
@@ -324,8 +327,8 @@
     return out;
   };
 
-  function byDate(rows) {
-    return function (a, b) { return rows[b.i][COL.date] - rows[a.i][COL.date] || a.i - b.i; };
+  function byDate(rows, col) {
+    return function (a, b) { return rows[b.i][col] - rows[a.i][col] || a.i - b.i; };
   }
 
   /*
@@ -338,13 +341,14 @@
   /** Per document: its validity weight; an interpretation takes the best weight of its sources. */
   Engine.prototype.weights = function () {
     if (this._weights) { return this._weights; }
-    var rows = this.rows, values = this.facets[FACET_KEYS.indexOf("validity")].values;
+    var rows = this.rows, col = this.col;
+    var values = col.validity === undefined ? [] : this.facets[col.validity].values;
     var own = rows.map(function (row) {
-      var v = row[COL.validity];
+      var v = col.validity === undefined ? -1 : row[col.validity];
       return v >= 0 && VALIDITY_WEIGHT[values[v]] ? VALIDITY_WEIGHT[values[v]] : 1;
     });
     this._weights = rows.map(function (row, i) {
-      var sources = row[COL.sources];
+      var sources = row[col.sources];
       if (!sources || !sources.length) { return own[i]; }
       return Math.max.apply(null, sources.map(function (s) { return own[s] === undefined ? 1 : own[s]; }));
     });
@@ -359,12 +363,12 @@
    * The rank is then weighted by validity (VALIDITY_WEIGHT). Only the shown (filtered) hits
    * take part.
    */
-  function byRelevance(rows, hits, weights) {
+  function byRelevance(rows, col, hits, weights) {
     var rank = Object.create(null);
-    hits.forEach(function (h) { rank[h.i] = h; h.rank = h.score; h.interpretation = rows[h.i][COL.sources] ? 1 : 0; });
+    hits.forEach(function (h) { rank[h.i] = h; h.rank = h.score; h.interpretation = rows[h.i][col.sources] ? 1 : 0; });
     hits.forEach(function (h) {
       if (h.exact) { return; }
-      (rows[h.i][COL.sources] || []).forEach(function (s) {
+      (rows[h.i][col.sources] || []).forEach(function (s) {
         var policy = rank[s];
         if (policy && policy.rank < h.score) { policy.rank = h.score; }
       });
@@ -372,7 +376,7 @@
     hits.forEach(function (h) { h.rank *= weights[h.i]; });
     return function (a, b) {
       return (b.exact - a.exact) || (b.rank - a.rank) || (a.interpretation - b.interpretation) ||
-        (rows[b.i][COL.date] - rows[a.i][COL.date]) || (a.i - b.i);
+        (rows[b.i][col.date] - rows[a.i][col.date]) || (a.i - b.i);
     };
   }
 
@@ -387,7 +391,7 @@
       var browse = hits === null, terms = browse ? [] : hits.terms;
       if (browse) { hits = self.rows.map(function (row, i) { return { i: i, score: 0, exact: false }; }); }
       var shown = self.filter(hits, filters);
-      shown.sort(browse || sort === "date" ? byDate(self.rows) : byRelevance(self.rows, shown, self.weights()));
+      shown.sort(browse || sort === "date" ? byDate(self.rows, self.col.date) : byRelevance(self.rows, self.col, shown, self.weights()));
       return { hits: shown, all: hits, counts: self.counts(hits, filters), terms: terms, browse: browse };
     });
   };
@@ -463,6 +467,6 @@
   return {
     create: function (options) { return new Engine(options); },
     fnv1a: fnv1a, shardOf: shardOf, namespace: namespace, thousandths: thousandths, uncodes: uncodes,
-    highlight: highlight, snippet: snippet, FACET_KEYS: FACET_KEYS
+    highlight: highlight, snippet: snippet
   };
 });

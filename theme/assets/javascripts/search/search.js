@@ -5,7 +5,8 @@
   "use strict";
 
   var PAGE_SIZE = 20;
-  var FILTER_KEYS = ["agency", "topic", "year", "type", "validity"];
+  var filterKeys = [];  // the facet keys, from the index's facets.json once it has loaded (engine.facetKeys)
+  var ready = false;
   var VALIDITY_CLASS = { "有效": "valid", "尚未生效": "pending", "已修改": "amended", "失效": "expired", "废止": "repealed" };
 
   var form = document.getElementById("gk-search-form");
@@ -31,7 +32,7 @@
     }
   });
 
-  var state = readUrl();
+  var state = readUrl();  // the query and sort now; the filters once the facet keys are known
   var shown = PAGE_SIZE;
   var generation = 0;
   var typingTimer = null;
@@ -41,14 +42,14 @@
   function readUrl() {
     var params = new URLSearchParams(window.location.search);
     var s = { q: params.get("q") || "", filters: {}, sort: params.get("sort") === "date" ? "date" : "" };
-    FILTER_KEYS.forEach(function (k) { if (params.get(k)) { s.filters[k] = params.get(k); } });
+    filterKeys.forEach(function (k) { if (params.get(k)) { s.filters[k] = params.get(k); } });
     return s;
   }
 
   function toUrl(s) {
     var params = new URLSearchParams();
     if (s.q) { params.set("q", s.q); }
-    FILTER_KEYS.forEach(function (k) { if (s.filters[k]) { params.set(k, s.filters[k]); } });
+    filterKeys.forEach(function (k) { if (s.filters[k]) { params.set(k, s.filters[k]); } });
     if (s.sort) { params.set("sort", s.sort); }
     var query = params.toString();
     return window.location.pathname + (query ? "?" + query : "");
@@ -61,7 +62,7 @@
     }
   }
 
-  function hasFilters(s) { return FILTER_KEYS.some(function (k) { return !!s.filters[k]; }); }
+  function hasFilters(s) { return filterKeys.some(function (k) { return !!s.filters[k]; }); }
 
   // ------------------------------------------------------------------ helpers
   function el(tag, cls, text) {
@@ -240,7 +241,7 @@
   }
 
   function filterLabel(key) {
-    var facet = engine.facets[window.GongkaiSearch.FACET_KEYS.indexOf(key)];
+    var facet = engine.facets[filterKeys.indexOf(key)];
     return (facet ? facet.label : key) + "：" + state.filters[key];
   }
 
@@ -258,7 +259,7 @@
     var box = el("div", "gk-search-empty");
     box.appendChild(el("p", "", "没有找到与“" + state.q + "”相关的信息" + (hasFilters(state) ? "（已应用筛选条件）" : "") + "。"));
     var ul = el("ul", "gk-search-suggestions");
-    FILTER_KEYS.forEach(function (key) {
+    filterKeys.forEach(function (key) {
       if (!state.filters[key]) { return; }
       var without = Object.assign({}, state.filters);
       delete without[key];
@@ -292,6 +293,7 @@
   // ------------------------------------------------------------------ running
   function run(push) {
     clearTimeout(typingTimer);
+    if (!ready) { return Promise.resolve(); }  // the index is loading: the page runs once it has loaded
     state.q = input.value.trim();
     if (headerInput) { headerInput.value = state.q; }
     commit(push);
@@ -367,5 +369,10 @@
       input.focus();
     });
   }
-  engine.init().then(function () { run(false); }, function () { setStatus("检索索引加载失败，请稍后重试。"); });
+  engine.init().then(function () {
+    filterKeys = engine.facetKeys;
+    ready = true;
+    state.filters = readUrl().filters;
+    run(false);
+  }, function () { setStatus("检索索引加载失败，请稍后重试。"); });
 })();
