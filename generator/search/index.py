@@ -71,7 +71,7 @@ from generator.search.postings import K1, B, Grouped, Postings, first_ranks, mer
 from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost
 from generator.search.tokenizer import PIPELINE_LABELS
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 LUNR_VERSION = "2.3.9"
 QUERY_PIPELINE = [PIPELINE_LABELS["query"]]
 PARALLEL_MIN_DOCUMENTS = 500  # below this, forking costs more than it saves

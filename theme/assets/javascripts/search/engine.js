@@ -133,17 +133,37 @@
    * weight of docs[j] is milli[j] / 1000, the double lunr.py writes as round(weight, 3) — BM25
    * from the term's idf, the tf and the field length, as lunr.py computes it (postings.py: weight). */
   var NONE = { docs: new Int32Array(0), milli: [] };
+
+  /* One field's postings as {docs, tfs}: sparse ["gaps", "tf"] or dense "first, tf or 0 per
+   * document from the first to the last" (compact.py: field_text). */
+  function postings(p) {
+    var docs, tfs, k, doc;
+    if (typeof p === "string") {
+      var run = uncodes(p), n = 0, first = run[0];
+      for (k = 1; k < run.length; k++) { if (run[k]) { n++; } }
+      docs = new Int32Array(n);
+      tfs = new Int32Array(n);
+      for (k = 1, n = 0; k < run.length; k++) {
+        if (run[k]) { docs[n] = first + k - 1; tfs[n] = run[k]; n++; }
+      }
+      return { docs: docs, tfs: tfs };
+    }
+    var gaps = uncodes(p[0]);
+    tfs = uncodes(p[1]);
+    docs = new Int32Array(gaps.length);
+    for (k = 0, doc = 0; k < gaps.length; k++) { doc += gaps[k]; docs[k] = doc; }
+    return { docs: docs, tfs: tfs };
+  }
+
   Engine.prototype.decode = function (record) {
     var fields = [], idf = record[3], k1 = this.manifest.bm25.k1;
     for (var f = 0; f < this.fields.length; f++) {
       var p = record[4 + f];
       if (!p) { fields.push(NONE); continue; }
-      var gaps = uncodes(p[0]), tfs = uncodes(p[1]), docs = new Int32Array(gaps.length), milli = new Array(gaps.length);
-      var norm = this.norms[f], boost = this.boosts[f], doc = 0;
-      for (var k = 0; k < gaps.length; k++) {
-        doc += gaps[k];
-        docs[k] = doc;
-        milli[k] = thousandths(idf * ((k1 + 1) * tfs[k]) / (norm[doc] + tfs[k]) * boost);
+      var both = postings(p), docs = both.docs, tfs = both.tfs, milli = new Array(docs.length);
+      var norm = this.norms[f], boost = this.boosts[f];
+      for (var k = 0; k < docs.length; k++) {
+        milli[k] = thousandths(idf * ((k1 + 1) * tfs[k]) / (norm[docs[k]] + tfs[k]) * boost);
       }
       fields.push({ docs: docs, milli: milli });
     }
@@ -462,7 +482,7 @@
 
   return {
     create: function (options) { return new Engine(options); },
-    fnv1a: fnv1a, shardOf: shardOf, namespace: namespace, thousandths: thousandths, uncodes: uncodes,
+    fnv1a: fnv1a, shardOf: shardOf, namespace: namespace, thousandths: thousandths, uncodes: uncodes, postings: postings,
     highlight: highlight, snippet: snippet, FACET_KEYS: FACET_KEYS
   };
 });
