@@ -219,18 +219,21 @@
    * lunr.js' on the full index lunr.py serializes, bit for bit.
    */
   Engine.prototype.score = function (records, has) {
-    var lunr = this.lunr, nf = this.fields.length, query = new lunr.Vector();
-    var elements = [], order = [], matched = [], scores = {};
+    var nf = this.fields.length, n = has.length, query = new this.lunr.Vector();
     records.forEach(function (r) { query.upsert(r.index, 1, function (a, b) { return a + b; }); });
+    // Per (document, field): lunr's dot product of the query vector (1 at every query term)
+    // with the field vector, added up as Vector.dot adds it: ascending term index, from 0.
+    var dots = new Float64Array(n * nf), seen = new Uint8Array(n * nf);
+    var firsts = new Int8Array(n * nf), count = new Uint8Array(n), matched = [], scores = {};
     records.forEach(function (r) {  // query order: the order in which fields first match
       for (var f = 0; f < nf; f++) {
         var docs = r.fields[f].docs;
         for (var j = 0; j < docs.length; j++) {
           var d = docs[j], key = d * nf + f;
-          if (has[d] && !elements[key]) {
-            elements[key] = [];
-            if (!order[d]) { order[d] = []; matched.push(d); }
-            order[d].push(f);
+          if (has[d] && !seen[key]) {
+            seen[key] = 1;
+            if (!count[d]) { matched.push(d); }
+            firsts[d * nf + count[d]++] = f;
           }
         }
       }
@@ -239,18 +242,19 @@
       for (var f = 0; f < nf; f++) {
         var docs = r.fields[f].docs, milli = r.fields[f].milli;
         for (var j = 0; j < docs.length; j++) {
-          if (has[docs[j]]) { elements[docs[j] * nf + f].push(r.index, milli[j] / 1000); }
+          if (has[docs[j]]) { dots[docs[j] * nf + f] += 1 * (milli[j] / 1000); }
         }
       }
     });
-    matched.forEach(function (d) {
-      var fields = order[d], score = 0;
-      for (var k = 0; k < fields.length; k++) {
-        var s = query.similarity(new lunr.Vector(elements[d * nf + fields[k]]));
+    var magnitude = query.magnitude();
+    for (var m = 0; m < matched.length; m++) {
+      var d = matched[m], score = 0;
+      for (var k = 0; k < count[d]; k++) {
+        var s = dots[d * nf + firsts[d * nf + k]] / magnitude || 0;  // Vector.similarity
         score = k === 0 ? s : score + s;
       }
       scores[d] = score;
-    });
+    }
     return scores;
   };
 
