@@ -259,8 +259,10 @@ def test_search_output_layout(site: Path) -> None:
         for rec in json.loads((folder / "shards" / f"{name}.json").read_text(encoding="utf-8")):
             assert isinstance(rec[0], str) and isinstance(rec[1], int) and isinstance(rec[2], int)
             assert isinstance(rec[3], float) and len(rec) == 4 + len(FIELDS)
-            assert all(p == 0 or (isinstance(p[0], str) and isinstance(p[1], str)) for p in rec[4:])
-    assert [f.name for f in (folder / "docs").glob("*.json")] == ["0.json"]  # 16 documents a file
+            sparse = [p for p in rec[4:] if isinstance(p, list)]
+            assert all(p == 0 or isinstance(p, str) or p in sparse for p in rec[4:])
+            assert all(len(p) == 2 and isinstance(p[0], str) and isinstance(p[1], str) for p in sparse)
+    assert [f.name for f in (folder / "docs").glob("*.json")] == ["0.json"]  # 4 documents a file
     assert len(json.loads((folder / "docs" / "0.json").read_text(encoding="utf-8"))) == 4
     assert sorted(f.stem for f in (folder / "text").glob("*.json")) == ["0", "1", "2", "3"]
     facets = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
