@@ -182,12 +182,14 @@ def gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 6))
 
 
-def browser_figures(root: Path, runs: int) -> dict[str, Any]:
+def browser_figures(root: Path, runs: int, engine: Path | None = None) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     shutil.copyfile(lunr_js_path(), root / "lunr.js")
     for name in ("tokenizer.js", "engine.js"):
         shutil.copyfile(THEME_DIR / "assets" / "javascripts" / "search" / name, root / name)
+    if engine is not None:
+        shutil.copyfile(engine, root / "engine.js")
     (root / "bench.js").write_text(HARNESS_JS, encoding="utf-8")
     (root / "index.html").write_text(HARNESS, encoding="utf-8")
     server, url = serve(root)
@@ -263,6 +265,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", type=int, default=1, help="run the queries N times (each in a fresh page)")
     parser.add_argument("--no-browser", action="store_true", help="build the index only")
+    parser.add_argument("--engine", type=Path, help="another engine.js (e.g. an older one, for before/after)")
     parser.add_argument("--index", type=Path,
                         help="query an index already built (the search/ folder) instead of building one")  # fmt: skip
     parser.add_argument("--edit", action="store_true",
@@ -271,7 +274,7 @@ def main() -> None:
     if args.index:
         with tempfile.TemporaryDirectory() as tmp:
             os.symlink(args.index.resolve(), Path(tmp) / "search")
-            report(browser_figures(Path(tmp), args.runs), Path(tmp))
+            report(browser_figures(Path(tmp), args.runs, args.engine), Path(tmp))
         return
     started = time.perf_counter()
     cat = synthetic_catalogue(args.synthetic) if args.synthetic else project_catalogue(args.project)
@@ -295,7 +298,7 @@ def main() -> None:
             edit_figures(cat, root, args.workers)
         if args.no_browser:
             return
-        report(browser_figures(root, args.runs), root)
+        report(browser_figures(root, args.runs, args.engine), root)
 
 
 def report(figures: dict[str, Any], root: Path) -> None:

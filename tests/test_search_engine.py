@@ -276,3 +276,24 @@ def test_engine_reads_dense_and_sparse_fields_as_python_does() -> None:
     )
     expected = [[list(pair) for pair in decode(["t", 0, 0, 1.0, v])[3][0]] for v in values]
     assert json.loads(result.stdout) == expected
+
+
+def test_equal_scores_rank_policies_first_then_newest_then_by_number(tmp_path: Path) -> None:
+    """Ties of rank: a policy before an interpretation, then the newest, then catalogue order."""
+    from tests.search_helpers import documents
+
+    p = ProjectFactory(tmp_path / "repo")
+    dates = [dt.date(2024, 3, 1), dt.date(2024, 5, 1), dt.date(2024, 3, 1), dt.date(2023, 1, 1), dt.date(2024, 5, 1)]
+    for n, date in enumerate(dates, start=1):
+        p.entry(f"e{n}", index_no=f"000000002/{date.year}-{n:05d}", title="既有住宅加装电梯", published_date=date, written_date=date,
+                doc_number=f"测政办规〔2024〕{n}号", body="加装电梯是民生工程。\n")  # fmt: skip
+    p.entry("other", index_no="000000002/2024-00009", title="维修资金", doc_number="测政办规〔2024〕9号", body="无关。\n")
+    for n, date in [(6, dt.date(2022, 1, 1)), (7, dt.date(2025, 1, 1))]:
+        p.interpretation(f"i{n}", index_no=f"000000002/{date.year}-{n:05d}", title="既有住宅加装电梯", published_date=date,
+                         interprets=["000000002/2024-00009"], body="加装电梯是民生工程。\n")  # fmt: skip
+    site = p.build()
+    by_number = {int(doc["i"][-5:]): ref for ref, doc in documents(site).items()}
+    [result] = run_queries(site, [{"q": "加装电梯 民生"}])
+    assert len(set(result["scores"].values())) == 1 and len(result["refs"]) == 7  # all tie
+    expected = [2, 5, 1, 3, 4, 7, 6]  # newest first, number on equal dates; interpretations last
+    assert result["refs"] == [by_number[n] for n in expected]
