@@ -287,7 +287,9 @@ def test_equal_scores_rank_policies_first_then_newest_then_by_number(tmp_path: P
     for n, date in enumerate(dates, start=1):
         p.entry(f"e{n}", index_no=f"000000002/{date.year}-{n:05d}", title="既有住宅加装电梯", published_date=date, written_date=date,
                 doc_number=f"测政办规〔2024〕{n}号", body="加装电梯是民生工程。\n")  # fmt: skip
-    p.entry("other", index_no="000000002/2024-00009", title="维修资金", doc_number="测政办规〔2024〕9号", body="无关。\n")
+    p.entry(
+        "other", index_no="000000002/2024-00009", title="维修资金", doc_number="测政办规〔2024〕9号", body="无关。\n"
+    )
     for n, date in [(6, dt.date(2022, 1, 1)), (7, dt.date(2025, 1, 1))]:
         p.interpretation(f"i{n}", index_no=f"000000002/{date.year}-{n:05d}", title="既有住宅加装电梯", published_date=date,
                          interprets=["000000002/2024-00009"], body="加装电梯是民生工程。\n")  # fmt: skip
