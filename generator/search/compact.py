@@ -1,4 +1,4 @@
-"""The compact shard format (3): lunr's index as raw statistics, each posting once (docs/search.md).
+"""The compact shard format (4): lunr's index as raw statistics, each posting once (docs/search.md).
 
 lunr.js' serialized index stores every posting twice — in the inverted index (term →
 field → document) and in the field vectors (document/field → term index, weight) — and
