@@ -183,12 +183,14 @@ def gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 6))
 
 
-def browser_figures(root: Path, runs: int) -> dict[str, Any]:
+def browser_figures(root: Path, runs: int, engine: Path | None = None) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     shutil.copyfile(lunr_js_path(), root / "lunr.js")
     for name in ("tokenizer.js", "engine.js"):
         shutil.copyfile(THEME_DIR / "assets" / "javascripts" / "search" / name, root / name)
+    if engine is not None:
+        shutil.copyfile(engine, root / "engine.js")
     (root / "bench.js").write_text(HARNESS_JS, encoding="utf-8")
     (root / "index.html").write_text(HARNESS, encoding="utf-8")
     server, url = serve(root)
@@ -264,9 +266,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", type=int, default=1, help="run the queries N times (each in a fresh page)")
     parser.add_argument("--no-browser", action="store_true", help="build the index only")
+    parser.add_argument("--engine", type=Path, help="another engine.js (e.g. an older one, for before/after)")
+    parser.add_argument("--index", type=Path,
+                        help="query an index already built (the search/ folder) instead of building one")  # fmt: skip
     parser.add_argument("--edit", action="store_true",
                         help="then edit one entry (a sentence added) and rebuild incrementally: time and files rewritten")  # fmt: skip
     args = parser.parse_args()
+    if args.index:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.symlink(args.index.resolve(), Path(tmp) / "search")
+            report(browser_figures(Path(tmp), args.runs, args.engine), Path(tmp))
+        return
     started = time.perf_counter()
     cat = synthetic_catalogue(args.synthetic) if args.synthetic else project_catalogue(args.project)
     print(f"catalogue: {len(cat.entries)} entries, {len(cat.interpretations)} interpretations "
@@ -289,22 +299,25 @@ def main() -> None:
             edit_figures(cat, root, args.workers)
         if args.no_browser:
             return
-        figures = browser_figures(root, args.runs)
-        each = ", ".join(f"{n} {gz(root / 'search' / n) / 1e3:.0f}" for n in PRELOAD)
-        print(f"page-open preload: {figures['preload_gzip'] / 1e3:.0f} KB gzip ({each})")
-        for q in figures["queries"]:
-            print(f"  {q['q']!r}: {q['hits']} hits, scored {q['scored']:.0f} ms, first result {q['one']:.0f} ms, "
-                  f"first 20 {q['first']:.0f} ms, snippets {q['snippets']:.0f} ms; {q['files']} files, {q['gzip'] / 1e3:.0f} KB gzip "
-                  f"({q['shards_gzip'] / 1e3:.0f} KB shards, {q['text_gzip'] / 1e3:.0f} KB snippet text)")  # fmt: skip
-        one = [q["one"] for q in figures["queries"]]
-        first = [q["first"] for q in figures["queries"]]
-        snippets = [q["snippets"] for q in figures["queries"]]
-        kb = [q["gzip"] / 1e3 for q in figures["queries"]]
-        print(f"first result: median {statistics.median(one):.0f} ms (max {max(one):.0f}); "
-              f"first 20 results: median {statistics.median(first):.0f} ms (max {max(first):.0f}); "
-              f"with snippets: median {statistics.median(snippets):.0f} ms (max {max(snippets):.0f}); "
-              f"fetched: median {statistics.median(kb):.0f} KB gzip (max {max(kb):.0f}); "
-              f"load average: {load_average()}")  # fmt: skip
+        report(browser_figures(root, args.runs, args.engine), root)
+
+
+def report(figures: dict[str, Any], root: Path) -> None:
+    each = ", ".join(f"{n} {gz(root / 'search' / n) / 1e3:.0f}" for n in PRELOAD)
+    print(f"page-open preload: {figures['preload_gzip'] / 1e3:.0f} KB gzip ({each})")
+    for q in figures["queries"]:
+        print(f"  {q['q']!r}: {q['hits']} hits, scored {q['scored']:.0f} ms, first result {q['one']:.0f} ms, "
+              f"first 20 {q['first']:.0f} ms, snippets {q['snippets']:.0f} ms; {q['files']} files, {q['gzip'] / 1e3:.0f} KB gzip "
+              f"({q['shards_gzip'] / 1e3:.0f} KB shards, {q['text_gzip'] / 1e3:.0f} KB snippet text)")  # fmt: skip
+    one = [q["one"] for q in figures["queries"]]
+    first = [q["first"] for q in figures["queries"]]
+    snippets = [q["snippets"] for q in figures["queries"]]
+    kb = [q["gzip"] / 1e3 for q in figures["queries"]]
+    print(f"first result: median {statistics.median(one):.0f} ms (max {max(one):.0f}); "
+          f"first 20 results: median {statistics.median(first):.0f} ms (max {max(first):.0f}); "
+          f"with snippets: median {statistics.median(snippets):.0f} ms (max {max(snippets):.0f}); "
+          f"fetched: median {statistics.median(kb):.0f} KB gzip (max {max(kb):.0f}); "
+          f"load average: {load_average()}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ bit for bit — the scores lunr.js gives on the plain index lunr.py serializes.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import random
@@ -20,7 +21,7 @@ import pytest
 from lunr import lunr
 from lunr.builder import Builder
 
-from generator.search.compact import codes, expand
+from generator.search.compact import codes, decode, expand, field_text
 from generator.search.documents import FIELDS, search_docs
 from generator.search.index import write_index
 from generator.search.postings import thousandths
@@ -117,6 +118,8 @@ def test_the_shards_expand_to_the_lunr_py_index(corpus: tuple[Path, Path, list[s
     """Term numbers included: the index built in two phases numbers terms as lunr.py does."""
     search, full, _ = corpus
     shards = [json.loads(f.read_text(encoding="utf-8")) for f in (search / "shards").glob("*.json")]
+    forms = {type(p) for shard in shards for r in shard for p in r[4:] if p}
+    assert forms == {str, list}  # dense and sparse fields: the engine's scores above read both
     manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
     lengths = json.loads((search / "lengths.json").read_text(encoding="utf-8"))
     assert manifest["heavy"] and len(shards) > len(manifest["heavy"]) + 5
@@ -247,3 +250,52 @@ def test_engine_reads_coded_numbers_as_python_writes_them() -> None:
         check=True,
     )
     assert json.loads(result.stdout) == lists
+
+
+def test_engine_reads_dense_and_sparse_fields_as_python_does() -> None:
+    rng = random.Random(7)
+    fields = []
+    for _ in range(300):
+        docs = sorted(rng.sample(range(rng.choice([50, 500, 5000])), rng.randint(1, 40)))
+        tfs = [rng.choice([1, 1, 2, 3, 60, 61, 200]) for _ in docs]
+        fields.append(field_text([docs[0]] + [b - a for a, b in itertools.pairwise(docs)], tfs))
+    values = [json.loads(text) for text in fields]
+    assert {type(v) for v in values} == {str, list}
+    script = (
+        "const G = require(process.argv[1]); let s = ''; process.stdin.on('data', (c) => { s += c; });"
+        "process.stdin.on('end', () => process.stdout.write(JSON.stringify(JSON.parse(s).map((p) => {"
+        "const r = G.postings(p); return Array.from(r.docs).map((d, k) => [d, r.tfs[k]]); }))));"
+    )
+    result = subprocess.run(
+        [node(), "-e", script, str(JS_DIR / "engine.js")],
+        input=json.dumps(values),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    expected = [[list(pair) for pair in decode(["t", 0, 0, 1.0, v])[3][0]] for v in values]
+    assert json.loads(result.stdout) == expected
+
+
+def test_equal_scores_rank_policies_first_then_newest_then_by_number(tmp_path: Path) -> None:
+    """Ties of rank: a policy before an interpretation, then the newest, then catalogue order."""
+    from tests.search_helpers import documents
+
+    p = ProjectFactory(tmp_path / "repo")
+    dates = [dt.date(2024, 3, 1), dt.date(2024, 5, 1), dt.date(2024, 3, 1), dt.date(2023, 1, 1), dt.date(2024, 5, 1)]
+    for n, date in enumerate(dates, start=1):
+        p.entry(f"e{n}", index_no=f"000000002/{date.year}-{n:05d}", title="既有住宅加装电梯", published_date=date, written_date=date,
+                doc_number=f"测政办规〔2024〕{n}号", body="加装电梯是民生工程。\n")  # fmt: skip
+    p.entry(
+        "other", index_no="000000002/2024-00009", title="维修资金", doc_number="测政办规〔2024〕9号", body="无关。\n"
+    )
+    for n, date in [(6, dt.date(2022, 1, 1)), (7, dt.date(2025, 1, 1))]:
+        p.interpretation(f"i{n}", index_no=f"000000002/{date.year}-{n:05d}", title="既有住宅加装电梯", published_date=date,
+                         interprets=["000000002/2024-00009"], body="加装电梯是民生工程。\n")  # fmt: skip
+    site = p.build()
+    by_number = {int(doc["i"][-5:]): ref for ref, doc in documents(site).items()}
+    [result] = run_queries(site, [{"q": "加装电梯 民生"}])
+    assert len(set(result["scores"].values())) == 1 and len(result["refs"]) == 7  # all tie
+    expected = [2, 5, 1, 3, 4, 7, 6]  # newest first, number on equal dates; interpretations last
+    assert result["refs"] == [by_number[n] for n in expected]

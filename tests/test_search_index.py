@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import pickle
 import random
@@ -18,7 +19,18 @@ from lunr import lunr
 from lunr.builder import Builder
 
 from generator.search import index as search_index
-from generator.search.compact import DIGITS, codes, expand, js_order, records, ref_of, shard_text, uncodes
+from generator.search.compact import (
+    DIGITS,
+    codes,
+    decode,
+    expand,
+    field_text,
+    js_order,
+    records,
+    ref_of,
+    shard_text,
+    uncodes,
+)
 from generator.search.documents import FIELDS, plain_text, search_docs
 from generator.search.index import new_postings, write_index
 from generator.search.postings import Grouped, Postings, first_ranks, merge, thousandths
@@ -235,7 +247,7 @@ def test_only_public_content_reaches_the_search_files(site: Path) -> None:
 def test_search_output_layout(site: Path) -> None:
     folder = site / "search"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["format"] == 3
+    assert manifest["format"] == 4
     assert manifest["lunr"] == "2.3.9"
     assert manifest["pipeline"] == ["gongkai-query"]
     assert [f["name"] for f in manifest["fields"]] == [f.name for f in FIELDS]
@@ -247,8 +259,10 @@ def test_search_output_layout(site: Path) -> None:
         for rec in json.loads((folder / "shards" / f"{name}.json").read_text(encoding="utf-8")):
             assert isinstance(rec[0], str) and isinstance(rec[1], int) and isinstance(rec[2], int)
             assert isinstance(rec[3], float) and len(rec) == 4 + len(FIELDS)
-            assert all(p == 0 or (isinstance(p[0], str) and isinstance(p[1], str)) for p in rec[4:])
-    assert [f.name for f in (folder / "docs").glob("*.json")] == ["0.json"]  # 16 documents a file
+            sparse = [p for p in rec[4:] if isinstance(p, list)]
+            assert all(p == 0 or isinstance(p, str) or p in sparse for p in rec[4:])
+            assert all(len(p) == 2 and isinstance(p[0], str) and isinstance(p[1], str) for p in sparse)
+    assert [f.name for f in (folder / "docs").glob("*.json")] == ["0.json"]  # 4 documents a file
     assert len(json.loads((folder / "docs" / "0.json").read_text(encoding="utf-8"))) == 4
     assert sorted(f.stem for f in (folder / "text").glob("*.json")) == ["0", "1", "2", "3"]
     facets = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
@@ -382,3 +396,20 @@ def test_weighing_in_batches_writes_the_same_files(
 def test_codes_read_back(values: list[int]) -> None:
     assert uncodes(codes(values)) == values
     assert codes(values) == "".join(DIGITS[v] if v < len(DIGITS) else f"Z{v}," for v in values)
+
+
+postings_lists = st.dictionaries(st.integers(0, 3000), st.integers(1, 80), min_size=1, max_size=300).map(
+    lambda d: sorted(d.items())
+)
+
+
+@given(postings_lists)
+def test_a_field_reads_back_dense_or_sparse(pairs: list[tuple[int, int]]) -> None:
+    """A field's postings are written dense exactly when they cover 2/5 of their range, and
+    read back as the same (document, tf) pairs either way."""
+    docs = [d for d, _ in pairs]
+    gaps = [docs[0]] + [b - a for a, b in itertools.pairwise(docs)]
+    text = field_text(gaps, [tf for _, tf in pairs])
+    value = json.loads(text)
+    assert isinstance(value, str) == (5 * len(docs) >= 2 * (docs[-1] - docs[0] + 1))
+    assert decode(["t", 0, 0, 1.0, value, 0])[3] == [pairs, []]

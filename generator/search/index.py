@@ -10,7 +10,7 @@ Layout (UTF-8 JSON, deterministic; formats in docs/search.md)::
     search/shards/h<x>.json     the term record of a heavy term, x its hash (generator/search/compact.py)
     search/shards/<ns><n>.json  the term records of a bucket of light terms
     search/docs/<g>.json        what results show (title, 文号, 索引号, URL, date, agency, …) of
-                                documents 16g … 16g+15
+                                documents 4g … 4g+3
     search/text/<ref>.json      abstract and plain text of one document, for its snippet
 
 The browser loads the manifest, facets and lengths once, then per query the shard files of its
@@ -68,11 +68,11 @@ from generator.search.postings import K1, B, Grouped, Postings, first_ranks, mer
 from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost
 from generator.search.tokenizer import PIPELINE_LABELS
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 LUNR_VERSION = "2.3.9"
 QUERY_PIPELINE = [PIPELINE_LABELS["query"]]
 PARALLEL_MIN_DOCUMENTS = 500  # below this, forking costs more than it saves
-DOCS_PER_FILE = 16  # display records per docs/ file: 20 results fetch ~20 KB (gzip)
+DOCS_PER_FILE = 4  # display records per docs/ file: 20 results fetch ~8 KB gzip (17 KB with 16 a file)
 BATCH_POSTINGS = 2_000_000  # postings grouped at once (~100 MB), see _shards
 
 T = TypeVar("T")

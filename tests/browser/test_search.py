@@ -106,7 +106,8 @@ def test_a_repealed_document_is_marked(csp_page: Any, sample_url: str, docs: dic
         pytest.skip("no repealed or expired sample entry")
     doc = repealed[0]
     search(csp_page, sample_url, doc["t"])
-    item = csp_page.locator(".gk-result", has_text=doc["t"]).first
+    # by its title: another result's snippet may quote the title (a policy that repeals it)
+    item = csp_page.locator(".gk-result", has=csp_page.locator(".gk-result__title", has_text=doc["t"])).first
     badge = item.locator(".gk-badge--repealed, .gk-badge--expired")
     assert badge.inner_text() == doc["v"]
     assert badge.evaluate("e => getComputedStyle(e).fontWeight") in ("700", "bold")

@@ -136,17 +136,37 @@
    * weight of docs[j] is milli[j] / 1000, the double lunr.py writes as round(weight, 3) — BM25
    * from the term's idf, the tf and the field length, as lunr.py computes it (postings.py: weight). */
   var NONE = { docs: new Int32Array(0), milli: [] };
+
+  /* One field's postings as {docs, tfs}: sparse ["gaps", "tf"] or dense "first, tf or 0 per
+   * document from the first to the last" (compact.py: field_text). */
+  function postings(p) {
+    var docs, tfs, k, doc;
+    if (typeof p === "string") {
+      var run = uncodes(p), n = 0, first = run[0];
+      for (k = 1; k < run.length; k++) { if (run[k]) { n++; } }
+      docs = new Int32Array(n);
+      tfs = new Int32Array(n);
+      for (k = 1, n = 0; k < run.length; k++) {
+        if (run[k]) { docs[n] = first + k - 1; tfs[n] = run[k]; n++; }
+      }
+      return { docs: docs, tfs: tfs };
+    }
+    var gaps = uncodes(p[0]);
+    tfs = uncodes(p[1]);
+    docs = new Int32Array(gaps.length);
+    for (k = 0, doc = 0; k < gaps.length; k++) { doc += gaps[k]; docs[k] = doc; }
+    return { docs: docs, tfs: tfs };
+  }
+
   Engine.prototype.decode = function (record) {
     var fields = [], idf = record[3], k1 = this.manifest.bm25.k1;
     for (var f = 0; f < this.fields.length; f++) {
       var p = record[4 + f];
       if (!p) { fields.push(NONE); continue; }
-      var gaps = uncodes(p[0]), tfs = uncodes(p[1]), docs = new Int32Array(gaps.length), milli = new Array(gaps.length);
-      var norm = this.norms[f], boost = this.boosts[f], doc = 0;
-      for (var k = 0; k < gaps.length; k++) {
-        doc += gaps[k];
-        docs[k] = doc;
-        milli[k] = thousandths(idf * ((k1 + 1) * tfs[k]) / (norm[doc] + tfs[k]) * boost);
+      var both = postings(p), docs = both.docs, tfs = both.tfs, milli = new Array(docs.length);
+      var norm = this.norms[f], boost = this.boosts[f];
+      for (var k = 0; k < docs.length; k++) {
+        milli[k] = thousandths(idf * ((k1 + 1) * tfs[k]) / (norm[docs[k]] + tfs[k]) * boost);
       }
       fields.push({ docs: docs, milli: milli });
     }
@@ -202,18 +222,21 @@
    * lunr.js' on the full index lunr.py serializes, bit for bit.
    */
   Engine.prototype.score = function (records, has) {
-    var lunr = this.lunr, nf = this.fields.length, query = new lunr.Vector();
-    var elements = [], order = [], matched = [], scores = {};
+    var nf = this.fields.length, n = has.length, query = new this.lunr.Vector();
     records.forEach(function (r) { query.upsert(r.index, 1, function (a, b) { return a + b; }); });
+    // Per (document, field): lunr's dot product of the query vector (1 at every query term)
+    // with the field vector, added up as Vector.dot adds it: ascending term index, from 0.
+    var dots = new Float64Array(n * nf), seen = new Uint8Array(n * nf);
+    var firsts = new Int8Array(n * nf), count = new Uint8Array(n), matched = [], scores = {};
     records.forEach(function (r) {  // query order: the order in which fields first match
       for (var f = 0; f < nf; f++) {
         var docs = r.fields[f].docs;
         for (var j = 0; j < docs.length; j++) {
           var d = docs[j], key = d * nf + f;
-          if (has[d] && !elements[key]) {
-            elements[key] = [];
-            if (!order[d]) { order[d] = []; matched.push(d); }
-            order[d].push(f);
+          if (has[d] && !seen[key]) {
+            seen[key] = 1;
+            if (!count[d]) { matched.push(d); }
+            firsts[d * nf + count[d]++] = f;
           }
         }
       }
@@ -222,18 +245,19 @@
       for (var f = 0; f < nf; f++) {
         var docs = r.fields[f].docs, milli = r.fields[f].milli;
         for (var j = 0; j < docs.length; j++) {
-          if (has[docs[j]]) { elements[docs[j] * nf + f].push(r.index, milli[j] / 1000); }
+          if (has[docs[j]]) { dots[docs[j] * nf + f] += 1 * (milli[j] / 1000); }
         }
       }
     });
-    matched.forEach(function (d) {
-      var fields = order[d], score = 0;
-      for (var k = 0; k < fields.length; k++) {
-        var s = query.similarity(new lunr.Vector(elements[d * nf + fields[k]]));
+    var magnitude = query.magnitude();
+    for (var m = 0; m < matched.length; m++) {
+      var d = matched[m], score = 0;
+      for (var k = 0; k < count[d]; k++) {
+        var s = dots[d * nf + firsts[d * nf + k]] / magnitude || 0;  // Vector.similarity
         score = k === 0 ? s : score + s;
       }
       scores[d] = score;
-    });
+    }
     return scores;
   };
 
@@ -363,9 +387,9 @@
    * The rank is then weighted by validity (VALIDITY_WEIGHT). Only the shown (filtered) hits
    * take part.
    */
-  function byRelevance(rows, col, hits, weights) {
+  function byRelevance(rows, col, hits, weights, ties) {
     var rank = Object.create(null);
-    hits.forEach(function (h) { rank[h.i] = h; h.rank = h.score; h.interpretation = rows[h.i][col.sources] ? 1 : 0; });
+    hits.forEach(function (h) { rank[h.i] = h; h.rank = h.score; });
     hits.forEach(function (h) {
       if (h.exact) { return; }
       (rows[h.i][col.sources] || []).forEach(function (s) {
@@ -373,12 +397,40 @@
         if (policy && policy.rank < h.score) { policy.rank = h.score; }
       });
     });
-    hits.forEach(function (h) { h.rank *= weights[h.i]; });
-    return function (a, b) {
-      return (b.exact - a.exact) || (b.rank - a.rank) || (a.interpretation - b.interpretation) ||
-        (rows[b.i][col.date] - rows[a.i][col.date]) || (a.i - b.i);
-    };
+    hits.forEach(function (h) { h.rank *= weights[h.i]; h.tie = ties[h.i]; });
+    return function (a, b) { return (b.exact - a.exact) || (b.rank - a.rank) || (a.tie - b.tie); };
   }
+
+  /*
+   * Per document: its place in the order that breaks ties of rank — a policy before an
+   * interpretation, then newest first, then by number. Computed once: comparing one
+   * number is what keeps sorting ~60,000 matches fast. The three keys are packed into one
+   * double (47 bits: exact) and sorted as numbers.
+   */
+  Engine.prototype.ties = function () {
+    if (this._ties) { return this._ties; }
+    var rows = this.rows, col = this.col, n = rows.length, newest = -Infinity, oldest = Infinity, k;
+    for (k = 0; k < n; k++) {
+      newest = Math.max(newest, rows[k][col.date]);
+      oldest = Math.min(oldest, rows[k][col.date]);
+    }
+    var order, tie = new Int32Array(n), DAYS = 1048576, DOCS = 67108864;  // 2^20 days, 2^26 documents
+    if (n < DOCS && newest - oldest < DAYS) {
+      var keys = new Float64Array(n);
+      for (k = 0; k < n; k++) {
+        keys[k] = ((rows[k][col.sources] ? 1 : 0) * DAYS + (newest - rows[k][col.date])) * DOCS + k;
+      }
+      keys.sort();
+      order = Array.prototype.map.call(keys, function (key) { return key % DOCS; });
+    } else {
+      order = rows.map(function (row, i) { return i; }).sort(function (a, b) {
+        return ((rows[a][col.sources] ? 1 : 0) - (rows[b][col.sources] ? 1 : 0)) ||
+          (rows[b][col.date] - rows[a][col.date]) || (a - b);
+      });
+    }
+    for (k = 0; k < n; k++) { tie[order[k]] = k; }
+    return (this._ties = tie);
+  };
 
   /**
    * The whole search: {hits (filtered, sorted), all (unfiltered matches), counts, terms}.
@@ -391,7 +443,7 @@
       var browse = hits === null, terms = browse ? [] : hits.terms;
       if (browse) { hits = self.rows.map(function (row, i) { return { i: i, score: 0, exact: false }; }); }
       var shown = self.filter(hits, filters);
-      shown.sort(browse || sort === "date" ? byDate(self.rows, self.col.date) : byRelevance(self.rows, self.col, shown, self.weights()));
+      shown.sort(browse || sort === "date" ? byDate(self.rows, self.col.date) : byRelevance(self.rows, self.col, shown, self.weights(), self.ties()));
       return { hits: shown, all: hits, counts: self.counts(hits, filters), terms: terms, browse: browse };
     });
   };
@@ -466,7 +518,7 @@
 
   return {
     create: function (options) { return new Engine(options); },
-    fnv1a: fnv1a, shardOf: shardOf, namespace: namespace, thousandths: thousandths, uncodes: uncodes,
+    fnv1a: fnv1a, shardOf: shardOf, namespace: namespace, thousandths: thousandths, uncodes: uncodes, postings: postings,
     highlight: highlight, snippet: snippet
   };
 });
