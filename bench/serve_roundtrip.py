@@ -102,9 +102,9 @@ def pick_entry(root: Path, number: int) -> Path:
     for path in files[number:] + files[:number]:
         text = path.read_text(encoding="utf-8")
         front = text.split("\n---\n", 1)[0]
-        if "doc_no" not in front and "relations" not in front and "disclosure: 主动公开" in front:
-            if "draft" not in front and "embargo" not in front:
-                return path
+        quiet = all(word not in front for word in ("doc_no", "relations", "draft", "embargo"))
+        if quiet and "disclosure: 主动公开" in front:
+            return path
     raise SystemExit("no suitable entry found")
 
 
