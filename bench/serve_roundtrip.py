@@ -130,12 +130,13 @@ def main() -> int:
     env = {**os.environ, "TMPDIR": str(scratch)}
     env.setdefault("SOURCE_DATE_EPOCH", "1768435200")  # as bench/run.py builds
     started = time.monotonic()
+    log = (scratch / "serve.log").open("w", encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", str(root), "-a", f"127.0.0.1:{port}"],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
         start_new_session=True,
     )
@@ -144,7 +145,7 @@ def main() -> int:
     try:
         while status(url)[0] != 200:
             if proc.poll() is not None or time.monotonic() - started > args.timeout * 4:
-                raise SystemExit(f"gongkai serve did not come up: {proc.stderr.read() if proc.stderr else ''}")
+                raise SystemExit(f"gongkai serve did not come up: {(scratch / 'serve.log').read_text()[-3000:]}")
             time.sleep(0.2)
         results["startup_s"] = round(time.monotonic() - started, 2)
         time.sleep(2.0)  # let the first build's background work (if any) settle
@@ -180,6 +181,7 @@ def main() -> int:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
         if args.work is None:
             shutil.rmtree(scratch, ignore_errors=True)
     if args.json:
