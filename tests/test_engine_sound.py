@@ -196,7 +196,7 @@ def test_same_as_shipped_is_decided_by_content_not_path(tmp_path: Path) -> None:
 
 # Overrides that branch on data of listing pages (their title, URL): the shape is refused there too.
 LISTING_BRANCHING = {
-    "title length": "{% if page.meta.title | length > 6 %}<meta name=\"gk-long\">{% endif %}",
+    "title length": '{% if page.meta.title | length > 6 %}<meta name="gk-long">{% endif %}',
     "url compared": '{% if page.url.endswith("/2/") %}<meta name="gk-second">{% endif %}',
     "crumbs searched": '{% if "按年份" in page.meta.gk.crumbs %}<meta name="gk-year">{% endif %}',
 }
