@@ -127,3 +127,17 @@ def test_watched_stamps_see_sources_attachments_theme_and_config(corpus: Path, t
     (root / "theme" / "main.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
     after: Any = watched_stamps(root)
     assert set(after) - set(before) == {"theme/main.html"}
+
+
+def test_the_search_page_says_its_index_is_being_rebuilt_after_a_preview() -> None:
+    from generator.site import serve as S
+
+    state = S._State(site=Path("."))
+    inject = S._injector(state)
+    page = b"<html><body><p>x</p></body></html>"
+    for pending, path, shown in [(True, "/search/", True), (True, "/catalogue/a/", False), (False, "/search/", False)]:
+        state.pending = pending
+        S._request.path = path
+        out = inject(page, 1).decode("utf-8")
+        assert ("搜索索引、数据导出和订阅源正在后台重新生成" in out) is shown, (pending, path)
+        assert 'src="/.gongkai/livereload.js"' in out

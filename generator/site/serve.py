@@ -112,6 +112,9 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f3f3f
 .gk-serve-problems strong { color: #a00; }
 .gk-serve-problems ol { margin: .25rem 0 0; }
 .gk-serve-problems li { margin: 0 0 .25rem; }
+.gk-serve-pending { position: fixed; z-index: 100; left: 0; right: 0; bottom: 0; margin: 0;
+  padding: .5rem 1rem; background: #fffbe6; color: #1a1a1a; border-top: 3px solid #b58900;
+  font: 14px/1.5 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; }
 """
 
 
@@ -130,6 +133,7 @@ class _State:
     preview: _Preview | None = None  # an engine prepared for that build's pages
     previewed: dict[Path, bytes] = field(default_factory=dict)  # served file -> its bytes before a preview
     changes: int = 0  # changes seen by the builder; a full build is current when none came since it started
+    pending: bool = False  # a preview is shown and its full build has not finished yet
 
 
 def watched_stamps(root: Path) -> dict[str, tuple[int, int]]:
@@ -245,6 +249,7 @@ def _preview(root: Path, state: _State) -> bool:
             tmp = dest.with_name(f".{dest.name}.preview")
             tmp.write_bytes(data)  # a new file: the served one may be a hard link into the build cache
             os.replace(tmp, dest)
+        state.pending = True
     took = time.monotonic() - started
     click.echo(f"已预览 {len(pages)} 个页面（{took:.2f} 秒）；完整构建在后台进行", err=True)
     return True
@@ -278,7 +283,7 @@ def _rebuild(root: Path, target: Path, build_date: dt.date | None, state: _State
         previous = state.preview
         state.site, state.problems, state.failure = target, [], ""
         state.project, state.public, state.stamps, state.preview = project, public, stamps, preview
-        state.previewed = {}
+        state.previewed, state.pending = {}, False
     if previous is not None:
         shutil.rmtree(previous.scratch, ignore_errors=True)
     click.echo(f"已构建 {stats.pages} 个页面", err=True)
@@ -293,7 +298,7 @@ def _failed(state: _State, problems: list[Diagnostic], failure: str) -> None:
             tmp = path.with_name(f".{path.name}.preview")
             tmp.write_bytes(data)
             os.replace(tmp, path)
-        state.previewed = {}
+        state.previewed, state.pending = {}, False
     if shown is None:
         click.echo("有错误，网站尚未生成：浏览器中显示问题清单，修正后自动刷新。", err=True)
     else:
@@ -362,13 +367,26 @@ def _inject(content: bytes, epoch: int, extra: bytes = b"") -> bytes:
     return content[:at] + extra + reload_tag(epoch) + content[at:]
 
 
+# What the search page says while the full build after a preview is still running.
+STALE_SEARCH = (
+    f'<link rel="stylesheet" href="{PROBLEMS_STYLE}">'
+    '<aside class="gk-serve-pending" role="status">预览：刚保存的修改已显示在其页面上；'
+    "搜索索引、数据导出和订阅源正在后台重新生成，完成前搜索结果仍是修改前的内容。</aside>"
+).encode()
+_request = threading.local()  # the path of the request being served (one thread per request)
+
+
 def _injector(state: _State) -> Callable[[bytes, int], bytes]:
-    """What the server adds to every page of a site: the reload script, and the banner while there are errors."""
+    """What the server adds to every page of a site: the reload script, the banner while there are
+    errors, and on the search page a note while its index is being rebuilt after a preview."""
 
     def inject(content: bytes, epoch: int) -> bytes:
         with state.lock:
-            problems, failure = list(state.problems), state.failure
-        return _inject(content, epoch, banner(problems, failure) if problems or failure else b"")
+            problems, failure, pending = list(state.problems), state.failure, state.pending
+        extra = banner(problems, failure) if problems or failure else b""
+        if pending and getattr(_request, "path", "").startswith("/search/"):
+            extra += STALE_SEARCH
+        return _inject(content, epoch, extra)
 
     return inject
 
@@ -395,6 +413,7 @@ def _app(server: Any, state: _State) -> Callable[[dict[str, Any], Respond], Iter
             return _respond(start_response, "404 Not Found", "text/plain; charset=utf-8", "网站尚未生成".encode())
         if site is not None:
             server.root = str(site)
+        _request.path = path
         return served(environ, start_response)
 
     return app
