@@ -141,3 +141,33 @@ def test_the_search_page_says_its_index_is_being_rebuilt_after_a_preview() -> No
         out = inject(page, 1).decode("utf-8")
         assert ("搜索索引、数据导出和订阅源正在后台重新生成" in out) is shown, (pending, path)
         assert 'src="/.gongkai/livereload.js"' in out
+
+
+def test_a_background_build_stops_when_a_full_build_is_due(corpus: Path, tmp_path: Path) -> None:
+    import threading
+
+    from generator.site import serve as S
+    from generator.site.build import BuildInterrupted
+
+    sources = len(list(corpus.rglob("*.md")))
+
+    class Later(threading.Event):
+        """Set once the check has read every file: the build stops among its pages."""
+
+        calls = 0
+
+        def is_set(self) -> bool:
+            self.calls += 1
+            return self.calls > sources + 5
+
+    for cancel in (threading.Event(), Later()):
+        cancel.set()
+        state = S._State()
+        site = tmp_path / "out" / "site"
+        with pytest.raises(BuildInterrupted):
+            S._rebuild(corpus, site, DAY, state, S._Cancellable(cancel))
+        assert state.site is None and not site.exists()
+        if site.parent.exists():
+            assert [p.name for p in site.parent.iterdir()] == []  # the build's scratch folder is gone too
+    assert isinstance(cancel, Later) and cancel.calls > sources + 5
+    assert site.parent.exists()  # the second build got as far as its pages

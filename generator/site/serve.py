@@ -47,10 +47,11 @@ import click
 from generator.checks.diagnostics import Diagnostic, render_text, summary
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation
+from generator.progress import Progress
 from generator.project import Project, _load_one, load_project
 from generator.site import engine
 from generator.site.body import BodyError
-from generator.site.build import BuildError, _nav_pages, build_site
+from generator.site.build import BuildError, BuildInterrupted, _nav_pages, build_site
 from generator.site.outputs import PAGE_SOURCES
 from generator.site.pages import PageBuilder
 from generator.site.reproducible import engine_clock
@@ -255,9 +256,25 @@ def _preview(root: Path, state: _State) -> bool:
     return True
 
 
-def _rebuild(root: Path, target: Path, build_date: dt.date | None, state: _State) -> bool:
+class _Cancellable(Progress):
+    """Stops a background build at its next file or page once ``cancel`` is set (BuildInterrupted:
+    the build removes its scratch folder and leaves the served site as it is)."""
+
+    def __init__(self, cancel: threading.Event) -> None:
+        super().__init__()
+        self.cancel = cancel
+
+    def advance(self, n: int = 1) -> None:
+        if self.cancel.is_set():
+            raise BuildInterrupted(signal.SIGINT)
+        super().advance(n)
+
+
+def _rebuild(
+    root: Path, target: Path, build_date: dt.date | None, state: _State, progress: Progress | None = None
+) -> bool:
     stamps = watched_stamps(root)
-    project = load_project(root, build_date, cache=True)
+    project = load_project(root, build_date, progress, cache=True)
     if project.diagnostics:
         click.echo(render_text(project.diagnostics), err=True)
         click.echo(summary(project.diagnostics), err=True)
@@ -265,7 +282,7 @@ def _rebuild(root: Path, target: Path, build_date: dt.date | None, state: _State
         _failed(state, project.diagnostics, "")
         return False
     try:
-        stats = build_site(project, target)
+        stats = build_site(project, target, progress=progress)
     except BuildError as exc:
         if exc.diagnostics:
             click.echo(render_text(list(exc.diagnostics)), err=True)
@@ -436,6 +453,7 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
     state = _State(site=previous_site(root))  # shown only if the first build below fails
     full_lock = threading.Lock()  # one full build at a time
     wanted = threading.Event()  # a full build is due (after a preview)
+    cancel = threading.Event()  # a full build is due now: the background one stops
     stopping = threading.Event()
     with full_lock:
         _rebuild(root, target, build_date, state)
@@ -444,7 +462,9 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
         if _preview(root, state):
             wanted.set()  # the browsers reload now; the full build follows in the background
             return
+        cancel.set()  # this build reads everything the background one would: no need to wait for it
         with full_lock:
+            cancel.clear()
             _rebuild(root, target, build_date, state)
 
     server = engine.dev_server(builder, host or "127.0.0.1", int(port), str(work), _injector(state))
@@ -460,7 +480,10 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
             with full_lock:
                 if stopping.is_set():
                     return
-                ok = _rebuild(root, target, build_date, state)
+                try:
+                    ok = _rebuild(root, target, build_date, state, _Cancellable(cancel))
+                except BuildInterrupted:
+                    continue  # the build loop's full build takes over
             with state.lock:
                 later = state.changes != started
             if later and _preview(root, state):
