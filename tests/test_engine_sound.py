@@ -192,3 +192,58 @@ def test_same_as_shipped_is_decided_by_content_not_path(tmp_path: Path) -> None:
     header = copy / "partials" / "header.html"
     header.write_text(header.read_text(encoding="utf-8") + " ", encoding="utf-8")
     assert not shipped_theme(copy)
+
+
+# Overrides that branch on data of listing pages (their title, URL): the shape is refused there too.
+LISTING_BRANCHING = {
+    "title length": '{% if page.meta.title | length > 6 %}<meta name="gk-long">{% endif %}',
+    "url compared": '{% if page.url.endswith("/2/") %}<meta name="gk-second">{% endif %}',
+    "crumbs searched": '{% if "按年份" in page.meta.gk.crumbs %}<meta name="gk-year">{% endif %}',
+}
+
+
+def render_listings(corpus: Any, theme: Path, work: Path, skeletons: bool) -> tuple[dict[str, bytes], Engine]:
+    """Every page rendered outside the parent that is not an item page: the listing pages."""
+    project, catalogue, pages = corpus
+    (work / "docs").mkdir(parents=True)
+    settings = engine_config(project.config, work / "docs", work / "site", B._nav_pages(catalogue), theme)
+    engine = Engine(settings, work / "mkdocs.yml", [page.url for page in pages], skeletons=skeletons)
+    listings = [
+        page
+        for page in pages
+        if not engine.in_parent(page)
+        and not (page.url.startswith(("catalogue/", "interpretations/")) and page.url.count("/") == 2)
+    ]
+    try:
+        return {page.url: engine.render(page) for page in sorted(listings, key=lambda p: len(p.title))}, engine
+    finally:
+        engine.abort()
+
+
+def listing_shapes(engine: Engine) -> tuple[int, int]:
+    """(listing shapes refused, listing pages filled from a skeleton)."""
+    assert engine.skeletons is not None
+    shapes = {k: v for k, v in engine.skeletons.shapes.items() if k[0] not in ("catalogue/", "interpretations/")}
+    return sum(1 for v in shapes.values() if v is None), sum(v.rendered for v in shapes.values() if v is not None)
+
+
+def test_listing_pages_take_skeletons_with_the_shipped_theme(corpus: Any, tmp_path: Path) -> None:
+    fast, engine = render_listings(corpus, THEME_DIR, tmp_path / "fast", skeletons=True)
+    full, _ = render_listings(corpus, THEME_DIR, tmp_path / "full", skeletons=False)
+    assert len(fast) > 50
+    assert wrong(fast, full) == []
+    refused, filled = listing_shapes(engine)
+    assert refused == 0
+    assert filled > 20  # folders of 5+ listing pages (topics/…/page/) are filled, not rendered in full
+
+
+@pytest.mark.parametrize("name", sorted(LISTING_BRANCHING))
+def test_theme_branching_on_listing_data_gives_the_same_pages(corpus: Any, tmp_path: Path, name: str) -> None:
+    theme = theme_with(tmp_path, block="")
+    main = theme / "main.html"
+    text = main.read_text(encoding="utf-8")
+    main.write_text(text.replace("{% block extrahead %}", "{% block extrahead %}" + LISTING_BRANCHING[name]), "utf-8")
+    fast, engine = render_listings(corpus, theme, tmp_path / "fast", skeletons=True)
+    full, _ = render_listings(corpus, theme, tmp_path / "full", skeletons=False)
+    assert wrong(fast, full) == []
+    assert listing_shapes(engine)[0] > 0, "the fallback (full rendering) was not taken"

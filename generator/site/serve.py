@@ -13,12 +13,24 @@ The server is MkDocs' live-reload server, reached through the engine module
   been one in this session, the project's ``site/`` (the last successful
   ``gongkai build``) is served; without that, every page shows the list of problems
   (file:line:col, message, hint), and reloads itself when a file is saved.
+* **Preview first, full build after.** An edit that changes only the body of entries or
+  interpretations whose pages the public can read (the front matter parses to the same
+  item) is shown at once: the edited files are checked on their own, their pages rendered
+  by an engine kept prepared for the last full build, and written into the served site.
+  The full build (check of every file, every page, search index, exports, feeds, sitemap)
+  then runs in the background and its site replaces the served one; until it is done the
+  search index, exports and feeds are those of the previous full build. When it finds a
+  problem (a cross-file check), the previewed pages are put back and the banner shows it.
+  Any other change (front matter, a new, deleted or renamed file, an attachment, the
+  theme, ``site_config.yml``) runs the full build before the browsers reload, as before.
+  ``gongkai build`` never takes this path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import shutil
 import signal
 import sys
@@ -26,16 +38,25 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import click
 
 from generator.diagnostics import Diagnostic, render_text, summary
-from generator.project import load_project
+from generator.model.catalogue import Catalogue
+from generator.model.entry import Entry, Interpretation
+from generator.progress import Progress
+from generator.project import Project, _load_one, load_project
 from generator.site import engine
-from generator.site.build import BuildError, build_site
+from generator.site.body import BodyError
+from generator.site.build import BuildError, BuildInterrupted, _nav_pages, build_site
+from generator.site.outputs import PAGE_SOURCES
+from generator.site.pages import PageBuilder
+from generator.site.reproducible import engine_clock
+from generator.site.themes import ThemeError, theme_dir
+from generator.source.files import CONFIG_FILE, SourceRef, kind_of
 
 ASSETS = "/.gongkai/"
 RELOAD_SCRIPT = ASSETS + "livereload.js"
@@ -92,6 +113,9 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f3f3f
 .gk-serve-problems strong { color: #a00; }
 .gk-serve-problems ol { margin: .25rem 0 0; }
 .gk-serve-problems li { margin: 0 0 .25rem; }
+.gk-serve-pending { position: fixed; z-index: 100; left: 0; right: 0; bottom: 0; margin: 0;
+  padding: .5rem 1rem; background: #fffbe6; color: #1a1a1a; border-top: 3px solid #b58900;
+  font: 14px/1.5 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; }
 """
 
 
@@ -103,10 +127,154 @@ class _State:
     problems: list[Diagnostic] = field(default_factory=list)
     failure: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # the last successful full build: its project, public catalogue and the file stamps it read
+    project: Project | None = None
+    public: Catalogue | None = None
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    preview: _Preview | None = None  # an engine prepared for that build's pages
+    previewed: dict[Path, bytes] = field(default_factory=dict)  # served file -> its bytes before a preview
+    changes: int = 0  # changes seen by the builder; a full build is current when none came since it started
+    pending: bool = False  # a preview is shown and its full build has not finished yet
 
 
-def _rebuild(root: Path, target: Path, build_date: dt.date | None, state: _State) -> bool:
-    project = load_project(root, build_date, cache=True)
+def watched_stamps(root: Path) -> dict[str, tuple[int, int]]:
+    """Size and mtime of every file a build reads: sources, attachments, the theme, site_config.yml."""
+    out: dict[str, tuple[int, int]] = {}
+    for top in ("catalogue", "content", "theme"):
+        for dirpath, dirnames, filenames in os.walk(root / top):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                out[os.path.relpath(path, root).replace(os.sep, "/")] = (st.st_size, st.st_mtime_ns)
+    try:
+        st = os.stat(root / CONFIG_FILE)
+        out[CONFIG_FILE] = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        pass
+    return out
+
+
+class _Preview:
+    """An engine prepared for the pages of a full build, to render edited item pages at once."""
+
+    def __init__(self, root: Path, project: Project, public: Catalogue, scratch: Path) -> None:
+        self.root, self.project, self.public, self.scratch = root, project, public, scratch
+        urls = [job.url for job in PageBuilder(public, root=root).jobs()]
+        urls += [page.url for source in PAGE_SOURCES for page in source(public)]
+        docs = scratch / "docs"
+        docs.mkdir(parents=True)
+        settings = engine.engine_config(
+            project.config, docs, scratch / "site", _nav_pages(public), theme_dir(root, scratch)
+        )
+        with engine_clock(public):
+            self.engine = engine.Engine(settings, scratch / "mkdocs.yml", urls)
+        self.engine.abort()  # MkDocs' log: the full build collects it; previews have nothing to add
+        self.lock = threading.Lock()  # the build loop and the background build may both preview
+        # the first render compiles the templates and learns the item pages' skeletons (~0.75 s
+        # at 10k): done here, after the full build, not when the editor saves a file
+        builder = PageBuilder(public, root=root)
+        warm = [builder.entry_page(e) for e in list(public.entries.values())[:1]]
+        warm += [builder.interpretation_page(i) for i in list(public.interpretations.values())[:1]]
+        for page in warm:
+            self.engine.render(page)
+
+    def pages(self, changed: set[str]) -> dict[str, bytes] | None:
+        """URL (relative file in the site) -> bytes of the pages the body-only edits ``changed``
+        give, or ``None`` when any change is more than that (the full build must run first)."""
+        with self.lock:
+            return self._pages(changed)
+
+    def _pages(self, changed: set[str]) -> dict[str, bytes] | None:
+        builder = PageBuilder(self.public, root=self.root)
+        out: dict[str, bytes] = {}
+        for rel in sorted(changed):
+            kind = kind_of(rel)
+            if kind not in ("entry", "interpretation") or rel not in self.project.source_digests:
+                return None
+            loaded = _load_one(self.root, SourceRef(kind, rel), self.project.config, True)
+            item = loaded.item
+            if loaded.diagnostics or not isinstance(item, (Entry, Interpretation)):
+                return None  # problems are listed by the full build
+            if isinstance(item, Entry):
+                old: Entry | Interpretation | None = self.project.catalogue.entries.get(item.index_no)
+                public: Entry | Interpretation | None = self.public.entries.get(item.index_no)
+            else:
+                old = self.project.catalogue.interpretations.get(item.index_no)
+                public = self.public.interpretations.get(item.index_no)
+            # only the body differs, and the public sees the item with its body (not a draft,
+            # not embargoed, not 依申请公开): the page is the only output that shows a body
+            if old is None or public is not old or old.source != rel or replace(item, body=old.body) != old:
+                return None
+            new = replace(old, body=item.body)
+            try:
+                page = builder.entry_page(new) if isinstance(new, Entry) else builder.interpretation_page(new)
+                data = self.engine.render(page)
+            except (BodyError, engine.EngineError):
+                return None
+            if not data:
+                return None
+            dest = self.engine.path_of(page.url).relative_to(self.engine.site_dir)
+            out[dest.as_posix()] = data
+        return out
+
+
+def _preview(root: Path, state: _State) -> bool:
+    """Show body-only edits at once (see the module docstring); ``False`` when a full build must run."""
+    started = time.monotonic()
+    with state.lock:
+        preview, site, before = state.preview, state.site, state.stamps
+        state.changes += 1
+    if preview is None or site is None or state.problems or state.failure:
+        return False
+    now = watched_stamps(root)
+    changed = {rel for rel in before.keys() | now.keys() if before.get(rel) != now.get(rel)}
+    if not changed or any(rel not in before or rel not in now for rel in changed):
+        return False
+    try:
+        pages = preview.pages(changed)
+    except Exception:  # anything unexpected: the full build decides, and reports it
+        return False
+    if pages is None:
+        return False
+    with state.lock:
+        if state.site != site:
+            return False
+        for rel, data in pages.items():
+            dest = site / rel
+            if dest not in state.previewed:
+                state.previewed[dest] = dest.read_bytes()
+            tmp = dest.with_name(f".{dest.name}.preview")
+            tmp.write_bytes(data)  # a new file: the served one may be a hard link into the build cache
+            os.replace(tmp, dest)
+        state.pending = True
+    took = time.monotonic() - started
+    click.echo(f"已预览 {len(pages)} 个页面（{took:.2f} 秒）；完整构建在后台进行", err=True)
+    return True
+
+
+class _Cancellable(Progress):
+    """Stops a background build at its next file or page once ``cancel`` is set (BuildInterrupted:
+    the build removes its scratch folder and leaves the served site as it is)."""
+
+    def __init__(self, cancel: threading.Event) -> None:
+        super().__init__()
+        self.cancel = cancel
+
+    def advance(self, n: int = 1) -> None:
+        if self.cancel.is_set():
+            raise BuildInterrupted(signal.SIGINT)
+        super().advance(n)
+
+
+def _rebuild(
+    root: Path, target: Path, build_date: dt.date | None, state: _State, progress: Progress | None = None
+) -> bool:
+    stamps = watched_stamps(root)
+    project = load_project(root, build_date, progress, cache=True)
     if project.diagnostics:
         click.echo(render_text(project.diagnostics), err=True)
         click.echo(summary(project.diagnostics), err=True)
@@ -114,15 +282,27 @@ def _rebuild(root: Path, target: Path, build_date: dt.date | None, state: _State
         _failed(state, project.diagnostics, "")
         return False
     try:
-        stats = build_site(project, target)
+        stats = build_site(project, target, progress=progress)
     except BuildError as exc:
         if exc.diagnostics:
             click.echo(render_text(list(exc.diagnostics)), err=True)
         click.echo(f"构建失败：{exc}", err=True)
         _failed(state, list(exc.diagnostics), str(exc))
         return False
+    public = project.public()
+    preview: _Preview | None = None
+    try:
+        scratch = Path(tempfile.mkdtemp(prefix="preview-", dir=target.parent))
+        preview = _Preview(root, project, public, scratch)
+    except (engine.EngineError, ThemeError, BuildError, OSError):
+        preview = None
     with state.lock:
+        previous = state.preview
         state.site, state.problems, state.failure = target, [], ""
+        state.project, state.public, state.stamps, state.preview = project, public, stamps, preview
+        state.previewed, state.pending = {}, False
+    if previous is not None:
+        shutil.rmtree(previous.scratch, ignore_errors=True)
     click.echo(f"已构建 {stats.pages} 个页面", err=True)
     return True
 
@@ -131,6 +311,11 @@ def _failed(state: _State, problems: list[Diagnostic], failure: str) -> None:
     with state.lock:
         state.problems, state.failure = problems, failure
         shown = state.site
+        for path, data in state.previewed.items():  # the banner says: the last good build
+            tmp = path.with_name(f".{path.name}.preview")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        state.previewed, state.pending = {}, False
     if shown is None:
         click.echo("有错误，网站尚未生成：浏览器中显示问题清单，修正后自动刷新。", err=True)
     else:
@@ -199,13 +384,26 @@ def _inject(content: bytes, epoch: int, extra: bytes = b"") -> bytes:
     return content[:at] + extra + reload_tag(epoch) + content[at:]
 
 
+# What the search page says while the full build after a preview is still running.
+STALE_SEARCH = (
+    f'<link rel="stylesheet" href="{PROBLEMS_STYLE}">'
+    '<aside class="gk-serve-pending" role="status">预览：刚保存的修改已显示在其页面上；'
+    "搜索索引、数据导出和订阅源正在后台重新生成，完成前搜索结果仍是修改前的内容。</aside>"
+).encode()
+_request = threading.local()  # the path of the request being served (one thread per request)
+
+
 def _injector(state: _State) -> Callable[[bytes, int], bytes]:
-    """What the server adds to every page of a site: the reload script, and the banner while there are errors."""
+    """What the server adds to every page of a site: the reload script, the banner while there are
+    errors, and on the search page a note while its index is being rebuilt after a preview."""
 
     def inject(content: bytes, epoch: int) -> bytes:
         with state.lock:
-            problems, failure = list(state.problems), state.failure
-        return _inject(content, epoch, banner(problems, failure) if problems or failure else b"")
+            problems, failure, pending = list(state.problems), state.failure, state.pending
+        extra = banner(problems, failure) if problems or failure else b""
+        if pending and getattr(_request, "path", "").startswith("/search/"):
+            extra += STALE_SEARCH
+        return _inject(content, epoch, extra)
 
     return inject
 
@@ -232,6 +430,7 @@ def _app(server: Any, state: _State) -> Callable[[dict[str, Any], Respond], Iter
             return _respond(start_response, "404 Not Found", "text/plain; charset=utf-8", "网站尚未生成".encode())
         if site is not None:
             server.root = str(site)
+        _request.path = path
         return served(environ, start_response)
 
     return app
@@ -252,13 +451,45 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
     work = Path(tempfile.mkdtemp(prefix="gongkai-serve-"))
     target = work / "site"
     state = _State(site=previous_site(root))  # shown only if the first build below fails
-    _rebuild(root, target, build_date, state)
+    full_lock = threading.Lock()  # one full build at a time
+    wanted = threading.Event()  # a full build is due (after a preview)
+    cancel = threading.Event()  # a full build is due now: the background one stops
+    stopping = threading.Event()
+    with full_lock:
+        _rebuild(root, target, build_date, state)
 
     def builder() -> None:
-        _rebuild(root, target, build_date, state)
+        if _preview(root, state):
+            wanted.set()  # the browsers reload now; the full build follows in the background
+            return
+        cancel.set()  # this build reads everything the background one would: no need to wait for it
+        with full_lock:
+            cancel.clear()
+            _rebuild(root, target, build_date, state)
 
     server = engine.dev_server(builder, host or "127.0.0.1", int(port), str(work), _injector(state))
     server.set_app(_app(server, state))
+
+    def background() -> None:
+        while not stopping.is_set():
+            if not wanted.wait(timeout=0.5):
+                continue
+            wanted.clear()
+            with state.lock:
+                started = state.changes
+            with full_lock:
+                if stopping.is_set():
+                    return
+                try:
+                    ok = _rebuild(root, target, build_date, state, _Cancellable(cancel))
+                except BuildInterrupted:
+                    continue  # the build loop's full build takes over
+            with state.lock:
+                later = state.changes != started
+            if later and _preview(root, state):
+                wanted.set()  # edits previewed during the build were replaced by its site: shown again
+            if not ok:
+                server.reload_browsers()  # the previews are undone and the banner lists the problems
 
     def not_found(code: int) -> bytes | None:
         with state.lock:
@@ -277,11 +508,16 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)  # stopped by a supervisor: clean up like Ctrl+C
+    worker = threading.Thread(target=background, name="gongkai-full-build", daemon=True)
+    worker.start()
     try:
         server.serve()
     except KeyboardInterrupt:
         pass
     finally:
+        stopping.set()
         server.shutdown()
+        if full_lock.acquire(timeout=120):  # a background build writes into work/
+            full_lock.release()
         shutil.rmtree(work, ignore_errors=True)
         sys.exit(0)

@@ -78,6 +78,7 @@ class Engine:
         # MkDocs percent-encodes its page URLs; ours are the plain paths (see urls.href)
         self.nav_urls = {unquote(p.url) for p in self.shared.nav.pages}
         self._order = {url: i for i, url in enumerate(self.shared.by_url)}  # doc_files order
+        self._paths: dict[str, Path] = {}
         folders: dict[str, int] = {}
         for url in urls:
             folders[folder_of(url)] = folders.get(folder_of(url), 0) + 1
@@ -175,7 +176,10 @@ class Engine:
                 page.content = page.markdown = None  # keep memory flat: nothing reads them again
 
     def path_of(self, url: str) -> Path:
-        return Path(self.shared.by_url[url].file.abs_dest_path)
+        path = self._paths.get(url)
+        if path is None:
+            path = self._paths[url] = Path(self.shared.by_url[url].file.abs_dest_path)
+        return path
 
     def write(self, staged: StagedPage) -> int:
         data = self.render(staged)

@@ -97,7 +97,8 @@ def dev_server(builder: Any, host: str, port: int, root: str, inject: Any) -> An
     """MkDocs' live-reload server (``gongkai serve``; generator/site/serve.py).
 
     ``inject(html, epoch)`` replaces MkDocs' inline reload script, which the pages'
-    Content-Security-Policy blocks; ``visible_epoch()`` is the epoch a served page carries.
+    Content-Security-Policy blocks; ``visible_epoch()`` is the epoch a served page carries;
+    ``reload_browsers()`` reloads open pages after work done outside the build loop.
     """
     from mkdocs.livereload import LiveReloadServer
 
@@ -108,5 +109,15 @@ def dev_server(builder: Any, host: str, port: int, root: str, inject: Any) -> An
         def visible_epoch(self) -> int:
             with self._epoch_cond:
                 return int(self._visible_epoch)
+
+        def reload_browsers(self) -> None:
+            """Make open pages reload now (outside a rebuild of the build loop, which does it itself)."""
+            from mkdocs.livereload import _timestamp
+
+            with self._epoch_cond:
+                if self._visible_epoch == self._wanted_epoch:  # else the build loop's rebuild will
+                    epoch = max(_timestamp(), self._visible_epoch + 1)
+                    self._visible_epoch = self._wanted_epoch = epoch
+                    self._epoch_cond.notify_all()
 
     return DevServer(builder=builder, host=host, port=port, root=root)

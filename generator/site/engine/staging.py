@@ -62,8 +62,23 @@ def crumbs(page: StagedPage) -> str:
     return f'<nav class="gk-crumbs" aria-label="当前位置">当前位置：<ol>{"".join(items)}</ol></nav>'
 
 
+# The last page's front matter: a build asks for it twice in a row (the page's cache key, then
+# its render). One tuple, rebound at once, so that threads (gongkai serve) never mix two pages.
+_last: tuple[StagedPage | None, dict[str, Any]] = (None, {})
+
+
 def front_matter(page: StagedPage) -> dict[str, Any]:
     """The page's MkDocs metadata (what its Markdown file's front matter holds)."""
+    global _last
+    last = _last
+    if last[0] is page:
+        return last[1]
+    front = _front_matter(page)
+    _last = (page, front)
+    return front
+
+
+def _front_matter(page: StagedPage) -> dict[str, Any]:
     # crumbs and tab go inside "gk": values there are page slots the fast path fills; a value
     # elsewhere in the front matter is part of the page's shape (engine/skeletons.py)
     gk = {**page.meta, "crumbs": crumbs(page)}

@@ -1,0 +1,173 @@
+"""`gongkai serve` previews body-only edits by rendering only the edited pages (issue 18).
+
+The preview must give the bytes a full build gives for the same sources, and must refuse
+(return None, so the full build runs first) every change that is more than a public body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.make_corpus import generate
+from generator.project import load_project
+from generator.site.build import build_site
+from generator.site.serve import _Preview, watched_stamps
+
+DAY = dt.date(2026, 1, 15)
+ID = "11010519491231002X"  # a resident ID number: the privacy lint refuses it in a body
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("preview") / "c"
+    generate(120, root, seed=5)
+    return root
+
+
+def fresh(corpus: Path, tmp_path: Path, draft: str = "") -> tuple[Path, _Preview]:
+    root = tmp_path / "c"
+    shutil.copytree(corpus, root)
+    if draft:  # make this entry a draft before the full build the preview starts from
+        (root / draft).write_text((root / draft).read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1))
+    project = load_project(root, DAY)
+    assert not project.errors
+    preview = _Preview(root, project, project.public(), tmp_path / "scratch")
+    return root, preview
+
+
+def files(root: Path, pattern: str, count: int) -> list[str]:
+    found = []
+    for path in sorted((root / "catalogue").rglob("*.md")) + sorted((root / "content").rglob("*.md")):
+        front = path.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+        if re.search(pattern, front, re.M):
+            found.append(path.relative_to(root).as_posix())
+    assert len(found) >= count, pattern
+    return found[:count]
+
+
+def append(root: Path, rel: str, text: str) -> None:
+    with (root / rel).open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def test_previewed_pages_equal_a_full_build(corpus: Path, tmp_path: Path) -> None:
+    root, preview = fresh(corpus, tmp_path)
+    edited = files(root, r"^disclosure: 主动公开", 2) + files(root, r"^interprets:", 1)
+    assert edited[-1].startswith("content/interpretations/")
+    for n, rel in enumerate(edited):
+        append(root, rel, f"\n预览修改第{n}句，含一个**强调**和一个表格：\n\n| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n")
+    pages = preview.pages(set(edited))
+    assert pages is not None and len(pages) == 3
+    site = tmp_path / "site"
+    project = load_project(root, DAY)
+    assert not project.errors
+    build_site(project, site, workers=1, cache=False)
+    for rel, data in pages.items():
+        assert "预览修改第" in data.decode("utf-8")
+        assert data == (site / rel).read_bytes(), rel
+
+
+def test_an_unchanged_file_previews_as_the_built_page(corpus: Path, tmp_path: Path) -> None:
+    root, preview = fresh(corpus, tmp_path)
+    rel = files(root, r"^disclosure: 主动公开", 1)[0]
+    pages = preview.pages({rel})
+    assert pages is not None
+    site = tmp_path / "site"
+    build_site(load_project(root, DAY), site, workers=1, cache=False)
+    assert [data == (site / url).read_bytes() for url, data in pages.items()] == [True]
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["title", "on request", "draft", "privacy", "broken front matter", "a page", "config", "not a source"],
+)
+def test_anything_more_than_a_public_body_is_not_previewed(corpus: Path, tmp_path: Path, case: str) -> None:
+    draft = files(corpus, r"^disclosure: 主动公开", 3)[2] if case == "draft" else ""
+    root, preview = fresh(corpus, tmp_path, draft)
+    if case == "title":
+        rel = files(root, r"^disclosure: 主动公开", 1)[0]
+        text = (root / rel).read_text(encoding="utf-8")
+        (root / rel).write_text(re.sub(r"^title: ", "title: 改过的", text, count=1, flags=re.M), encoding="utf-8")
+    elif case == "on request":  # 依申请公开: the page never shows the body
+        rel = files(root, r"^disclosure: 依申请公开", 1)[0]
+        append(root, rel, "\n不公开的正文。\n")
+    elif case == "draft":
+        rel = draft
+        assert files(root, r"^draft: true", 1) == [rel]
+        append(root, rel, "\n草稿正文。\n")
+    elif case == "privacy":
+        rel = files(root, r"^disclosure: 主动公开", 1)[0]
+        append(root, rel, f"\n联系人身份证号：{ID}。\n")
+    elif case == "broken front matter":
+        rel = files(root, r"^disclosure: 主动公开", 1)[0]
+        (root / rel).write_text("---\ntitle: [\n---\n正文\n", encoding="utf-8")
+    elif case == "a page":
+        rel = sorted(p.relative_to(root).as_posix() for p in (root / "content" / "pages").rglob("*.md"))[0]
+        append(root, rel, "\n页面修改。\n")
+    elif case == "config":
+        rel = "site_config.yml"
+        append(root, rel, "\n")
+    else:
+        rel = "catalogue/notes.txt"
+        (root / rel).write_text("x", encoding="utf-8")
+    assert preview.pages({rel}) is None
+
+
+def test_watched_stamps_see_sources_attachments_theme_and_config(corpus: Path, tmp_path: Path) -> None:
+    root, _ = fresh(corpus, tmp_path)
+    before = watched_stamps(root)
+    assert "site_config.yml" in before and any(rel.startswith("catalogue/") for rel in before)
+    (root / "theme").mkdir(exist_ok=True)
+    (root / "theme" / "main.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
+    after: Any = watched_stamps(root)
+    assert set(after) - set(before) == {"theme/main.html"}
+
+
+def test_the_search_page_says_its_index_is_being_rebuilt_after_a_preview() -> None:
+    from generator.site import serve as S
+
+    state = S._State(site=Path("."))
+    inject = S._injector(state)
+    page = b"<html><body><p>x</p></body></html>"
+    for pending, path, shown in [(True, "/search/", True), (True, "/catalogue/a/", False), (False, "/search/", False)]:
+        state.pending = pending
+        S._request.path = path
+        out = inject(page, 1).decode("utf-8")
+        assert ("搜索索引、数据导出和订阅源正在后台重新生成" in out) is shown, (pending, path)
+        assert 'src="/.gongkai/livereload.js"' in out
+
+
+def test_a_background_build_stops_when_a_full_build_is_due(corpus: Path, tmp_path: Path) -> None:
+    import threading
+
+    from generator.site import serve as S
+    from generator.site.build import BuildInterrupted
+
+    sources = len(list(corpus.rglob("*.md")))
+
+    class Later(threading.Event):
+        """Set once the check has read every file: the build stops among its pages."""
+
+        calls = 0
+
+        def is_set(self) -> bool:
+            self.calls += 1
+            return self.calls > sources + 5
+
+    for cancel in (threading.Event(), Later()):
+        cancel.set()
+        state = S._State()
+        site = tmp_path / "out" / "site"
+        with pytest.raises(BuildInterrupted):
+            S._rebuild(corpus, site, DAY, state, S._Cancellable(cancel))
+        assert state.site is None and not site.exists()
+        if site.parent.exists():
+            assert [p.name for p in site.parent.iterdir()] == []  # the build's scratch folder is gone too
+    assert isinstance(cancel, Later) and cancel.calls > sources + 5
+    assert site.parent.exists()  # the second build got as far as its pages
