@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lunr import lunr
 from lunr.builder import Builder
@@ -352,6 +352,8 @@ def test_new_postings_use_the_index_fields() -> None:
 def reference_plain_text(markdown: str) -> str:
     """plain_text() as first written, one regex per rule (the fast version must agree)."""
     text = re.sub(r"^```.*?$", "", markdown, flags=re.MULTILINE)
+    # link reference definitions ([id]: target) are not shown, and their targets must not be searchable
+    text = re.sub(r"^ {0,3}\[[^\]]+\]:[ \t]*\S.*$", "", text, flags=re.MULTILINE)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>]+>", "", text)
@@ -364,6 +366,8 @@ def reference_plain_text(markdown: str) -> str:
 
 @settings(max_examples=2000)
 @given(st.text(alphabet="ab政府 \t\n|*_`~#>-:1.)[]()!<>\u3000\xa0\r\x0b\x0c\u2028", max_size=80))
+@example("[1]:1")  # a reference definition: dropped with its target (found by hypothesis)
+@example("a\n [x]: http://a.example/secret \"t\"\nb")
 def test_plain_text_follows_its_rules(markdown: str) -> None:
     assert plain_text(markdown) == reference_plain_text(markdown)
 
