@@ -309,3 +309,42 @@ lunr.utils.warn = () => {};
     assert seen["counts"]["scope"][scope["values"].index("面向社会")] == 1
     assert seen["filtered"] == [1]
     assert seen["found"] == [0]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # a new field reusing the key of an existing search field (专题 as "t", the title's key)
+        (lambda f: (*f, dataclasses.replace(SERIES, search=F.Search("t", "专题", 4, order=6))), "two entry fields"),
+        # the body's key is the index's own
+        (lambda f: (*f, dataclasses.replace(SERIES, search=F.Search("b", "专题", 4, order=6))), "reserved"),
+        # a new key in the place of an existing one
+        (lambda f: (*f, dataclasses.replace(SERIES, search=F.Search("s", "专题", 4, order=1))), "share an order"),
+        # a facet key used twice
+        (lambda f: (*f, dataclasses.replace(SERIES, facet=F.Facet("agency", "专题", 60))), "two entry fields"),
+    ],
+)
+def test_the_registry_refuses_a_search_or_facet_key_declared_twice(
+    monkeypatch: pytest.MonkeyPatch, change: Any, message: str
+) -> None:
+    """A clash would index one field under another's name (found adding a field whose key the
+    test's own 专题 field used): it is refused when the index fields are computed."""
+    kinds = dict(F.FIELDS_BY_KIND)
+    kinds["entry"] = change(kinds["entry"])
+    monkeypatch.setattr(F, "FIELDS_BY_KIND", kinds)
+    with pytest.raises(ValueError, match=message):
+        F.search_fields()
+        F.search_facets()
+
+
+def test_a_key_shared_by_kinds_must_be_declared_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    kinds = dict(F.FIELDS_BY_KIND)
+    kinds["interpretation"] = tuple(
+        dataclasses.replace(f, search=dataclasses.replace(f.search, boost=f.search.boost + 1))
+        if f.search and f.search.key == "t"
+        else f
+        for f in kinds["interpretation"]
+    )
+    monkeypatch.setattr(F, "FIELDS_BY_KIND", kinds)
+    with pytest.raises(ValueError, match="differs from its other declaration"):
+        F.search_fields()

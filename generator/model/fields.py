@@ -33,6 +33,8 @@ only defaults the schema itself defines (``draft: false``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from generator.model.field_types import TYPE_NAMES, Export, Facet, Field, Meta, Search
 from generator.model.fields_entry import ENTRY_FIELDS
 from generator.model.fields_interpretation import INTERPRETATION_FIELDS
@@ -180,17 +182,40 @@ def names_of_type(*types: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f.name for fields in kinds for f in fields if f.type in types))
 
 
+def _declared(attr: str, reserved: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every ``search`` or ``facet`` declaration (``attr``) by key, checked: a key shared by
+    several kinds must be declared identically, one kind may not use a key twice, and no two
+    keys may share a place in the order. A registry that breaks this is a programming error,
+    raised at once rather than indexing one field under another's name."""
+    by_key: dict[str, Any] = {}
+    for kind, fields in FIELDS_BY_KIND.items():
+        seen: set[str] = set()
+        for fld in fields:
+            decl = getattr(fld, attr)
+            if decl is None:
+                continue
+            if decl.key in reserved:
+                raise ValueError(f"{attr} key {decl.key!r} of {kind}.{fld.name} is reserved")
+            if decl.key in seen:
+                raise ValueError(f"{attr} key {decl.key!r} is declared by two {kind} fields")
+            seen.add(decl.key)
+            if by_key.setdefault(decl.key, decl) != decl:
+                raise ValueError(f"{attr} key {decl.key!r} of {kind}.{fld.name} differs from its other declaration")
+    orders = [d.order for d in by_key.values()]
+    if len(set(orders)) != len(orders):
+        raise ValueError(f"two {attr} keys share an order: {sorted(orders)}")
+    return by_key
+
+
 def search_fields() -> tuple[Search, ...]:
     """The lunr fields the registry declares, once per key, in index order (the body,
-    not a front-matter field, is added by generator/search/documents.py)."""
-    by_key = {f.search.key: f.search for f in all_fields() if f.search}
-    return tuple(sorted(by_key.values(), key=lambda s: s.order))
+    not a front-matter field, is added by generator/search/documents.py as ``b``)."""
+    return tuple(sorted(_declared("search", reserved=("b",)).values(), key=lambda s: s.order))
 
 
 def search_facets() -> tuple[Facet, ...]:
     """The search page's facets, once per key, in display order."""
-    by_key = {f.facet.key: f.facet for f in all_fields() if f.facet}
-    return tuple(sorted(by_key.values(), key=lambda s: s.order))
+    return tuple(sorted(_declared("facet").values(), key=lambda s: s.order))
 
 
 def declaring(kind: str, key: str, attr: str) -> Field | None:
