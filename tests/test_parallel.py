@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
-from generator.parallel import WorkerLost, can_fork, fork_map
+from generator.parallel import WorkerLost, fork_map
 
 PARENT = os.getpid()
-needs_fork = pytest.mark.skipif(not can_fork(), reason="no fork here, or other threads alive")
+REPO = Path(__file__).resolve().parent.parent
+
+
+def in_a_fresh_process(scenario: str) -> None:
+    """Run ``scenario`` (a function of this module) in a new interpreter.
+
+    fork_map forks only while no other thread runs; the test process may hold threads of
+    earlier tests (the browser tests' servers), where fork_map rightly runs serially — and a
+    task that ends its process would end pytest. A fresh interpreter has one thread."""
+    code = (
+        f"from generator.parallel import can_fork; assert can_fork(); import tests.test_parallel as t; t.{scenario}()"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
 
 
 def square_and_pid(n: int) -> tuple[int, int]:
@@ -56,37 +72,57 @@ def test_serial_while_another_thread_runs() -> None:
     assert {pid for _, pid in results} == {PARENT}
 
 
-@needs_fork
-def test_workers_keep_the_order_of_the_tasks() -> None:
+def _workers_keep_the_order_of_the_tasks() -> None:
     results = list(fork_map(square_and_pid, range(12), 2))
     assert [r for r, _ in results] == [n * n for n in range(12)]
-    assert PARENT not in {pid for _, pid in results}
+    assert os.getpid() not in {pid for _, pid in results}
 
 
-@needs_fork
-def test_unordered_gives_every_result_once() -> None:
+def test_workers_keep_the_order_of_the_tasks() -> None:
+    in_a_fresh_process("_workers_keep_the_order_of_the_tasks")
+
+
+def _unordered_gives_every_result_once() -> None:
     results = list(fork_map(square_and_pid, range(12), 2, ordered=False))
     assert sorted(r for r, _ in results) == [n * n for n in range(12)]
-    assert PARENT not in {pid for _, pid in results}
+    assert os.getpid() not in {pid for _, pid in results}
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_task_error_reaches_the_caller_as_itself(workers: int) -> None:
+def test_unordered_gives_every_result_once() -> None:
+    in_a_fresh_process("_unordered_gives_every_result_once")
+
+
+def test_a_task_error_reaches_the_caller_as_itself() -> None:
     with pytest.raises(ValueError, match="bad task 5"):
-        list(fork_map(fail_on_five, range(10), workers))
+        list(fork_map(fail_on_five, range(10), 1))
+
+
+def _a_task_error_in_a_worker_reaches_the_caller_as_itself() -> None:
+    with pytest.raises(ValueError, match="bad task 5"):
+        list(fork_map(fail_on_five, range(10), 2))
     assert multiprocessing.active_children() == []  # the pool is gone
 
 
-@needs_fork
-def test_a_dead_worker_ends_the_map_instead_of_hanging() -> None:
+def test_a_task_error_in_a_worker_reaches_the_caller_as_itself() -> None:
+    in_a_fresh_process("_a_task_error_in_a_worker_reaches_the_caller_as_itself")
+
+
+def _a_dead_worker_ends_the_map_instead_of_hanging() -> None:
     with pytest.raises(WorkerLost):
         list(fork_map(die_on_three, range(8), 2))
     assert multiprocessing.active_children() == []
 
 
-@needs_fork
-def test_stopping_early_stops_the_workers() -> None:
+def test_a_dead_worker_ends_the_map_instead_of_hanging() -> None:
+    in_a_fresh_process("_a_dead_worker_ends_the_map_instead_of_hanging")
+
+
+def _stopping_early_stops_the_workers() -> None:
     results = fork_map(square_and_pid, range(40), 2)
     assert next(results)[0] == 0
     results.close()  # the caller stops consuming (an exception, Ctrl+C): no worker is left behind
     assert multiprocessing.active_children() == []
+
+
+def test_stopping_early_stops_the_workers() -> None:
+    in_a_fresh_process("_stopping_early_stops_the_workers")
