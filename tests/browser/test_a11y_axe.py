@@ -99,7 +99,7 @@ def test_palette_toggle_answers_space_and_enter(desktop: Watched, site_url: str,
     page.keyboard.press(key)
     wait_until(page, "document.body.getAttribute('data-md-color-scheme') === 'slate'")
     # focus stays on the toggle (the label that now switches back), so the key can undo it
-    assert page.evaluate("document.activeElement.getAttribute('for')") == "__palette_0"
+    wait_until(page, "document.activeElement.getAttribute('for') === '__palette_0'")
     page.keyboard.press(key)
     wait_until(page, "document.body.getAttribute('data-md-color-scheme') === 'default'")
     assert desktop.problems == []

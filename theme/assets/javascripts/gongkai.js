@@ -69,11 +69,14 @@
       event.preventDefault();
       label.click();
     }
-    var form = label.closest("form");
-    setTimeout(function () {
+    // Material swaps the labels when it has handled the change, which may come after this
+    // handler's next task on a busy device: follow once the other label is shown (≤ 0.5 s).
+    var form = label.closest("form"), tries = 0;
+    (function follow() {
       var shown = form && form.querySelector("label:not([hidden])");
-      if (shown) { shown.focus(); }
-    }, 0);
+      if (shown && shown !== label) { shown.focus(); return; }
+      if (++tries < 20) { setTimeout(follow, 25); }
+    })();
   });
   function initPalette() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-md-component='palette'] label"), function (label) {
