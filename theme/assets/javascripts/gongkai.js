@@ -72,11 +72,12 @@
     // Material swaps the labels when it has handled the change, which may come after this
     // handler's next task on a busy device: follow once the other label is shown (≤ 0.5 s).
     var form = label.closest("form"), tries = 0;
-    (function follow() {
+    function follow() {
       var shown = form && form.querySelector("label:not([hidden])");
       if (shown && shown !== label) { shown.focus(); return; }
       if (++tries < 20) { setTimeout(follow, 25); }
-    })();
+    }
+    setTimeout(follow, 0);  // never before the key's own action: Enter clicks the focused label
   });
   function initPalette() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-md-component='palette'] label"), function (label) {
