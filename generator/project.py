@@ -253,21 +253,31 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
     return project
 
 
+def _read_stat(base: str, rel: str) -> tuple[bytes, os.stat_result] | None:
+    """The bytes of a readable source of allowed size and its stat taken after reading them
+    (see CheckCache.digest); None for anything else, which _load_one reads and reports."""
+    try:
+        with open(f"{base}/{rel}", "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+            st = os.fstat(fh.fileno())
+    except OSError:
+        return None
+    return (raw, st) if len(raw) <= MAX_FILE_BYTES else None
+
+
 def _load_cached(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool) -> Iterator[_Loaded]:
     """Like :func:`_load_all`, taking each file's result from the check cache when its bytes are known."""
     from generator.project_cache import CheckCache
 
     store = CheckCache(root, config_ok)
     found: list[_Loaded | None] = []
+    base = os.fspath(root)
     for ref in refs:
         hit = None
         if ref.problem is None:
-            raw, _ = _read(root, ref)
-            if raw is not None:
-                try:
-                    st: os.stat_result | None = os.stat(root / ref.rel)  # after reading: see CheckCache.digest
-                except OSError:
-                    st = None
+            read = _read_stat(base, ref.rel)
+            if read is not None:
+                raw, st = read
                 hit = store.lookup(ref.kind, ref.rel, store.digest(ref.rel, raw, st), raw)
         found.append(hit)
     fresh = _load_all(root, [ref for ref, hit in zip(refs, found, strict=True) if hit is None], config, config_ok)
