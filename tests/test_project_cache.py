@@ -98,3 +98,49 @@ def test_loading_leaves_the_collector_as_it_found_it(make_project: Any, cache: b
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda b: b"\xef\xbb\xbf" + b,  # BOM
+        lambda b: b.replace(b"\n", b"\r\n"),  # CRLF line ends
+        lambda b: b.replace(b"\n", b"\r"),  # CR line ends
+        lambda b: b + b"\xe2\x80\xa8",  # a line separator at the end (reported)
+        lambda b: b.replace("正文".encode(), "正文".encode("gb18030")),  # not UTF-8 (E001)
+    ],
+)
+def test_bodies_of_files_whose_bytes_are_not_their_text_are_cut_as_parsing_cuts_them(
+    make_project: Any, transform: Any
+) -> None:
+    p = make_project()
+    for path in (p.entry("a", body="正文第一段。\n\n第二段\n"), p.page("p", "页面", body="页面正文\n最后一行")):
+        path.write_bytes(transform(path.read_bytes()))
+    load_project(p.root, BUILD_DATE, cache=True)
+    warm = load_project(p.root, BUILD_DATE, cache=True)
+    cold = load_project(p.root, BUILD_DATE)
+    same(warm, cold)
+    assert warm.sources == cold.sources
+
+
+def test_a_warm_check_takes_plain_utf8_bodies_from_the_bytes_read(
+    make_project: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import project_cache as PC
+
+    p = make_project()
+    p.entry("a", body="正文。\n\n第二段\n")
+    p.interpretation(body="解读。\n")
+    load_project(p.root, BUILD_DATE, cache=True)
+    decoded: list[str] = []
+    real = PC.decode
+
+    def decode(path: str, raw: bytes) -> Any:
+        decoded.append(path)
+        return real(path, raw)
+
+    monkeypatch.setattr(PC, "decode", decode)
+    warm = load_project(p.root, BUILD_DATE, cache=True)
+    assert decoded == []  # no second decoding of a file whose last bytes are its body
+    same(warm, load_project(p.root, BUILD_DATE))
+    assert [e.body for e in warm.catalogue.entries.values()] == ["正文。\n\n第二段\n"]
