@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
 from collections.abc import Iterator
@@ -109,6 +111,9 @@ class _Loaded:
     diagnostics: list[Diagnostic]
     item: Entry | Interpretation | Page | None
     partial: Entry | Interpretation | None = None  # built with placeholders for missing required fields
+    # the item's body links (model.links.body_links), kept with cached results so that
+    # hidden_links does not scan every body again; None: not computed
+    links: tuple[tuple[str, int, int], ...] | None = None
 
 
 def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -> _Loaded:
@@ -152,7 +157,13 @@ _JOB: tuple[Path, SiteConfig, bool] | None = None
 def _load_chunk(refs: list[SourceRef]) -> list[_Loaded]:
     assert _JOB is not None
     root, config, config_ok = _JOB
-    return [_load_one(root, ref, config, config_ok) for ref in refs]
+    was = gc.isenabled()
+    gc.enable()  # parsing makes cycles (YAML loaders): collect them here, also in forked workers
+    try:
+        return [_load_one(root, ref, config, config_ok) for ref in refs]
+    finally:
+        if not was:
+            gc.disable()
 
 
 def _load_all(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool) -> Iterator[_Loaded]:
@@ -175,6 +186,14 @@ def load_project(
     ``cache=True`` reuses per-file results of earlier runs (see :mod:`generator.project_cache`);
     the diagnostics and the project are the same either way.
     """
+    # Loading makes tens of thousands of objects and no reference cycles (the parsers' own,
+    # made in _load_chunk, are collected there): the collector's passes over them would cost
+    # about a third of a cached check.
+    with _gc_paused():
+        return _load_project(root, build_date, progress, cache)
+
+
+def _load_project(root: Path, build_date: dt.date | None, progress: Progress | None, cache: bool) -> Project:
     build_date = build_date or default_build_date()
     config, diags = load_config(root)
     # Without a readable site_config.yml every entry would fail the agency and vocabulary
@@ -188,6 +207,7 @@ def load_project(
     partial: list[Entry | Interpretation] = []
     sources: dict[str, SourceFile] = {}
     source_digests: dict[str, tuple[bytes, bytes]] = {}
+    links: dict[str, tuple[tuple[str, int, int], ...]] = {}
     refs = discover(root)
     inputs = source_digest(root)
     if progress:
@@ -199,6 +219,8 @@ def load_project(
         if loaded.digest is None or loaded.src is None:
             continue
         inputs.update(loaded.ref.rel, loaded.digest)
+        if loaded.links is not None and loaded.item is not None:
+            links[loaded.ref.rel] = loaded.links
         sources[loaded.ref.rel] = loaded.src
         front = hashlib.sha256(loaded.src.raw_front_matter.encode("utf-8", "surrogatepass")).digest()
         source_digests[loaded.ref.rel] = (front, loaded.digest)
@@ -215,7 +237,7 @@ def load_project(
     if config_ok:
         diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known, partial).run())
         diags.extend(url_collisions(root, config, entries, interps, pages, sources))
-        diags.extend(hidden_links(entries, interps, pages, build_date))
+        diags.extend(hidden_links(entries, interps, pages, build_date, links))
         timing = check_deadlines(config, entries, interps, sources, root, build_date)
         diags.extend(timing.diagnostics)
         deadlines = timing.deadlines
@@ -231,21 +253,31 @@ def load_project(
     return project
 
 
+def _read_stat(base: str, rel: str) -> tuple[bytes, os.stat_result] | None:
+    """The bytes of a readable source of allowed size and its stat taken after reading them
+    (see CheckCache.digest); None for anything else, which _load_one reads and reports."""
+    try:
+        with open(f"{base}/{rel}", "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+            st = os.fstat(fh.fileno())
+    except OSError:
+        return None
+    return (raw, st) if len(raw) <= MAX_FILE_BYTES else None
+
+
 def _load_cached(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool) -> Iterator[_Loaded]:
     """Like :func:`_load_all`, taking each file's result from the check cache when its bytes are known."""
     from generator.project_cache import CheckCache
 
     store = CheckCache(root, config_ok)
     found: list[_Loaded | None] = []
+    base = os.fspath(root)
     for ref in refs:
         hit = None
         if ref.problem is None:
-            raw, _ = _read(root, ref)
-            if raw is not None:
-                try:
-                    st: os.stat_result | None = os.stat(root / ref.rel)  # after reading: see CheckCache.digest
-                except OSError:
-                    st = None
+            read = _read_stat(base, ref.rel)
+            if read is not None:
+                raw, st = read
                 hit = store.lookup(ref.kind, ref.rel, store.digest(ref.rel, raw, st), raw)
         found.append(hit)
     fresh = _load_all(root, [ref for ref, hit in zip(refs, found, strict=True) if hit is None], config, config_ok)
@@ -257,6 +289,18 @@ def _load_cached(root: Path, refs: list[SourceRef], config: SiteConfig, config_o
     for _ in fresh:  # exhausted: let it close its worker pool
         pass
     store.save()
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (as it was before, afterwards)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class source_digest:

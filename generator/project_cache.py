@@ -36,13 +36,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.model.links import body_links
 from generator.source.files import CONFIG_FILE, safe_join
 from generator.source.frontmatter import decode
 
 if TYPE_CHECKING:
     from generator.project import _Loaded
 
-LAYOUT = "gongkai-check-2"
+LAYOUT = "gongkai-check-3"
 # A file whose stat is as recorded is not hashed again unless it changed this close to (or
 # after) the start of the run that recorded it (git's "racy" rule, see CheckCache.digest).
 RACY_NS = 2_000_000_000
@@ -120,6 +121,9 @@ def _dependencies(root: Path, loaded: _Loaded) -> tuple[tuple[str, str, str], ..
 # The bodies are most of the bytes: they are left out of the stored results and cut again
 # from the file read for the lookup (checked against the stored hash of the body).
 _BODY_HASH = "_gongkai_body_sha256"
+# The body's length in UTF-8: usually it is the file's last bytes as they are (a UTF-8 file
+# without CRLF line ends), so it is taken from there, unless their hash differs.
+_BODY_BYTES = "_gongkai_body_bytes"
 
 
 def _without_body(loaded: _Loaded) -> _Loaded:
@@ -131,7 +135,9 @@ def _without_body(loaded: _Loaded) -> _Loaded:
         return loaded  # not cut from the file as parse() cuts it: keep it whole
     slim = copy.copy(loaded)
     slim.src = dataclasses.replace(src, body="")
-    setattr(slim, _BODY_HASH, hashlib.sha256(src.body.encode("utf-8", "surrogatepass")).digest())
+    data = src.body.encode("utf-8", "surrogatepass")
+    setattr(slim, _BODY_HASH, hashlib.sha256(data).digest())
+    setattr(slim, _BODY_BYTES, len(data))
     if item is not None:
         slim.item = dataclasses.replace(item, body="")
     return slim
@@ -143,17 +149,37 @@ def _with_body(loaded: _Loaded, raw: bytes) -> bool:
     if want is None:
         return True
     delattr(loaded, _BODY_HASH)
+    size = getattr(loaded, _BODY_BYTES, 0)
+    if size:
+        delattr(loaded, _BODY_BYTES)
     assert loaded.src is not None
-    text, _ = decode(loaded.src.path, raw)
-    if text is None:
-        return False
-    body = "\n".join(text.split("\n")[loaded.src.body_line - 1 :])
-    if hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() != want:
-        return False
+    body = _tail(raw, size, want)
+    if body is None:
+        text, _ = decode(loaded.src.path, raw)
+        if text is None:
+            return False
+        skip = loaded.src.body_line - 1  # the body: from line body_line on (as parse() cuts it)
+        parts = text.split("\n", skip) if skip > 0 else [text]
+        body = parts[skip] if len(parts) > skip else ""
+        if hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() != want:
+            return False
     loaded.src.body = body
     if loaded.item is not None:
         object.__setattr__(loaded.item, "body", body)
     return True
+
+
+def _tail(raw: bytes, size: int, want: bytes) -> str | None:
+    """The last ``size`` bytes of ``raw`` as text when they are the stored body (hash ``want``)."""
+    if not 0 < size <= len(raw):
+        return None
+    data = raw[len(raw) - size :]
+    if hashlib.sha256(data).digest() != want:
+        return None
+    try:
+        return data.decode("utf-8")  # strict: its UTF-8 is then exactly ``data``, whose hash was stored
+    except UnicodeDecodeError:
+        return None
 
 
 class CheckCache:
@@ -248,6 +274,8 @@ class CheckCache:
             if self.files.pop(rel, None) is not None:
                 self.changed = True
             return
+        if loaded.item is not None and loaded.links is None:  # kept for hidden_links (checks/crossref.py)
+            loaded.links = tuple(body_links(loaded.item.body))
         blob = pickle.dumps(_without_body(loaded), protocol=pickle.HIGHEST_PROTOCOL)
         sig = self.stats.get(rel, (-1, -1, -1, -1, -1))
         self.files[rel] = (loaded.ref.kind, loaded.digest, _dependencies(self.root, loaded), blob, sig)

@@ -290,9 +290,17 @@ def _sha256(path: Path) -> str:
 
 
 def hidden_links(
-    entries: list[Entry], interps: list[Interpretation], pages: list[Page], build_date: dt.date
+    entries: list[Entry],
+    interps: list[Interpretation],
+    pages: list[Page],
+    build_date: dt.date,
+    links: dict[str, tuple[tuple[str, int, int], ...]] | None = None,
 ) -> list[Diagnostic]:
-    """W102 for every body link of a published item or page that reaches something unpublished."""
+    """W102 for every body link of a published item or page that reaches something unpublished.
+
+    ``links``: source path -> ``body_links`` of that item's body, where already known (the
+    check cache keeps them); the others' bodies are scanned here.
+    """
     hidden = hidden_targets(entries, interps, build_date)
     if not hidden:
         return []
@@ -304,7 +312,8 @@ def hidden_links(
                 continue
         elif not item.is_published(build_date) or (isinstance(item, Entry) and not item.body_public):
             continue
-        for target, line, col in body_links(item.body):
+        found = links.get(item.source) if links is not None else None
+        for target, line, col in body_links(item.body) if found is None else found:
             value = hidden_target(target, item.source, hidden)
             if value is not None:
                 out.append(diag(item.source, (item.body_line + line, col), "W102", value=value))

@@ -192,13 +192,13 @@ def stamps(root: Path, folders: tuple[str, ...], files: tuple[str, ...]) -> dict
 def _listing(root: Path) -> dict[str, list[int]]:
     """Every file below ``root``: relative path → [size, mtime in ns]."""
     out: dict[str, list[int]] = {}
-    todo = [(root, "")]
+    todo = [(os.fspath(root), "")]  # plain strings: a large site has a folder for every page
     while todo:
         folder, prefix = todo.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    todo.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                    todo.append((entry.path, f"{prefix}{entry.name}/"))
                 else:
                     st = entry.stat(follow_symlinks=False)
                     out[prefix + entry.name] = [st.st_size, st.st_mtime_ns]
