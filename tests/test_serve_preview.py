@@ -141,6 +141,11 @@ def test_the_search_page_says_its_index_is_being_rebuilt_after_a_preview() -> No
         out = inject(page, 1).decode("utf-8")
         assert ("搜索索引、数据导出和订阅源正在后台重新生成" in out) is shown, (pending, path)
         assert 'src="/.gongkai/livereload.js"' in out
+    state.pending, state.partial = False, True  # a fast build's site: its outputs come from the background
+    S._request.path = "/search/"
+    assert "搜索索引、数据导出和订阅源正在后台重新生成" in inject(page, 1).decode("utf-8")
+    S._failed(state, [], "x")  # an error after it: the site shown still lacks its outputs
+    assert state.partial and "搜索索引、数据导出和订阅源正在后台重新生成" in inject(page, 1).decode("utf-8")
 
 
 def test_a_background_build_stops_when_a_full_build_is_due(corpus: Path, tmp_path: Path) -> None:
@@ -219,7 +224,7 @@ def test_a_fast_build_shows_a_new_and_a_deleted_entry_and_the_background_build_c
     shutil.copytree(corpus, root)
     site = tmp_path / "work" / "site"
     state = S._State()
-    assert S._rebuild(root, site, DAY, state) and not state.pending
+    assert S._rebuild(root, site, DAY, state) and not state.partial
     before = served_outputs(site)
     assert any(rel.startswith("search/") for rel in before) and "catalogue.csv" in before
 
@@ -229,7 +234,7 @@ def test_a_fast_build_shows_a_new_and_a_deleted_entry_and_the_background_build_c
     rel = new_entry(root, template, index_no_of(root, template)[:-5] + "99999", title)
     new_no = index_no_of(root, rel)
     assert S._rebuild(root, site, DAY, state, fast=True)
-    assert state.pending and state.preview is None
+    assert state.partial and state.preview is None
     shown = tree(site)
     pages = [url for url, data in shown.items() if url.endswith(".html") and title.encode() in data]
     from generator.model.urls import index_url
@@ -238,16 +243,16 @@ def test_a_fast_build_shows_a_new_and_a_deleted_entry_and_the_background_build_c
     assert page in pages and len(pages) > 1  # its page and at least a listing
     assert served_outputs(site) == before  # deferred: not rebuilt in the foreground
     # the background build: the same site as a clean build of the same sources
-    assert S._rebuild(root, site, DAY, state) and not state.pending
+    assert S._rebuild(root, site, DAY, state) and not state.partial
     assert tree(site) == clean_build(root, tmp_path, "clean-add")
     assert title.encode() in (site / "catalogue.csv").read_bytes()
 
     # deleting it: gone at once from every file served, outputs included (nothing shows it)
     (root / rel).unlink()
-    assert S._rebuild(root, site, DAY, state, fast=True) and state.pending
+    assert S._rebuild(root, site, DAY, state, fast=True) and state.partial
     leaks = [url for url, data in tree(site).items() if title.encode() in data or new_no.encode() in data]
     assert leaks == []
-    assert S._rebuild(root, site, DAY, state) and not state.pending
+    assert S._rebuild(root, site, DAY, state) and not state.partial
     assert tree(site) == clean_build(root, tmp_path, "clean-delete")
 
 
@@ -272,7 +277,7 @@ def test_a_fast_build_never_serves_what_a_front_matter_edit_withdrew(corpus: Pat
     else:
         text = text.replace("disclosure: 主动公开", "disclosure: 依申请公开", 1)
     (root / rel).write_text(text, encoding="utf-8")
-    assert S._rebuild(root, site, DAY, state, fast=True) and state.pending
+    assert S._rebuild(root, site, DAY, state, fast=True) and state.partial
     assert [url for url, data in tree(site).items() if secret.encode() in data] == []
     assert S._rebuild(root, site, DAY, state)
     assert tree(site) == clean_build(root, tmp_path, "clean")
@@ -289,7 +294,7 @@ def test_gongkai_build_never_defers_its_outputs(corpus: Path, tmp_path: Path) ->
     assert S._rebuild(root, site, DAY, state)
     template = files(root, r"^disclosure: 主动公开", 1)[0]
     new_entry(root, template, index_no_of(root, template)[:-5] + "99998", "另一个新增条目")
-    assert S._rebuild(root, site, DAY, state, fast=True) and state.pending
+    assert S._rebuild(root, site, DAY, state, fast=True) and state.partial
     stats = build_site(load_project(root, DAY), site)
     assert not stats.unchanged
     assert tree(site) == clean_build(root, tmp_path, "clean")

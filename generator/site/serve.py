@@ -21,9 +21,22 @@ The server is MkDocs' live-reload server, reached through the engine module
   then runs in the background and its site replaces the served one; until it is done the
   search index, exports and feeds are those of the previous full build. When it finds a
   problem (a cross-file check), the previewed pages are put back and the banner shows it.
-  Any other change (front matter, a new, deleted or renamed file, an attachment, the
-  theme, ``site_config.yml``) runs the full build before the browsers reload, as before.
-  ``gongkai build`` never takes this path.
+* **Fast full build for everything else.** Any other change (front matter, a new,
+  deleted or renamed file, an attachment, the theme, ``site_config.yml``) runs the check
+  of every file (cached) and the pages (only those whose recorded lookups changed are
+  rendered, see :mod:`generator.site.incremental`), swaps that site in and reloads the
+  browsers; the search index, exports, feeds and statistics JSON are left out of it
+  (``build_site(outputs=...)``) and come with the background full build, as after a
+  preview. Meanwhile the previous site's are served, unless an item they show is no
+  longer public (deleted, a draft, embargoed, its body now 依申请公开): then the search
+  index and catalogue exports are missing until the background build is done, the feeds
+  and statistics are written afresh, and only still-public items keep their own JSON.
+  ``gongkai build`` never takes either path.
+
+  These builds run in the server process, among its watcher and HTTP threads, so
+  :func:`generator.parallel.fork_map` renders their pages on one core (it refuses to fork
+  while other threads run: a lock one of them holds could never be released in a child).
+  After an addition or a deletion few pages need rendering, so this costs little.
 """
 
 from __future__ import annotations
@@ -90,6 +103,7 @@ class _State:
     previewed: dict[Path, bytes] = field(default_factory=dict)  # served file -> its bytes before a preview
     changes: int = 0  # changes seen by the builder; a full build is current when none came since it started
     pending: bool = False  # a preview is shown and its full build has not finished yet
+    partial: bool = False  # the site shown came from a fast build: its outputs are the previous ones
 
 
 def watched_stamps(root: Path) -> dict[str, tuple[int, int]]:
@@ -298,7 +312,7 @@ def _rebuild(
 ) -> bool:
     """A full build into ``target``, shown when it succeeds. ``fast``: when the served site is a
     full build of this session, leave its search index, exports, feeds and statistics JSON to the
-    background build (see :func:`_outputs_from`); ``state.pending`` then says one is due."""
+    background build (see :func:`_outputs_from`); ``state.partial`` then says one is due."""
     started = time.monotonic()
     stamps = watched_stamps(root)
     project = load_project(root, build_date, progress, cache=True)
@@ -332,7 +346,7 @@ def _rebuild(
         previous = state.preview
         state.site, state.problems, state.failure = target, [], ""
         state.project, state.public, state.stamps, state.preview = project, public, stamps, preview
-        state.previewed, state.pending = {}, outputs is not None
+        state.previewed, state.pending, state.partial = {}, False, outputs is not None
     if previous is not None:
         shutil.rmtree(previous.scratch, ignore_errors=True)
     took = time.monotonic() - started
@@ -373,7 +387,7 @@ def _injector(state: _State) -> Callable[[bytes, int], bytes]:
 
     def inject(content: bytes, epoch: int) -> bytes:
         with state.lock:
-            problems, failure, pending = list(state.problems), state.failure, state.pending
+            problems, failure, pending = list(state.problems), state.failure, state.pending or state.partial
         extra = banner(problems, failure) if problems or failure else b""
         if pending and getattr(_request, "path", "").startswith("/search/"):
             extra += STALE_SEARCH
@@ -441,8 +455,8 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
             cancel.clear()
             _rebuild(root, target, build_date, state, fast=True)
         with state.lock:
-            pending = state.pending
-        if pending:
+            partial = state.partial
+        if partial:
             wanted.set()  # the search index, exports and feeds follow in the background
 
     server = engine.dev_server(builder, host or "127.0.0.1", int(port), str(work), _injector(state))
