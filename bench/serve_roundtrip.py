@@ -42,7 +42,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.site.urls import index_url
+from generator.model.urls import index_url
 
 CHROMIUM = "/usr/bin/chromium"
 

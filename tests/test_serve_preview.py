@@ -141,6 +141,11 @@ def test_the_search_page_says_its_index_is_being_rebuilt_after_a_preview() -> No
         out = inject(page, 1).decode("utf-8")
         assert ("搜索索引、数据导出和订阅源正在后台重新生成" in out) is shown, (pending, path)
         assert 'src="/.gongkai/livereload.js"' in out
+    state.pending, state.partial = False, True  # a fast build's site: its outputs come from the background
+    S._request.path = "/search/"
+    assert "搜索索引、数据导出和订阅源正在后台重新生成" in inject(page, 1).decode("utf-8")
+    S._failed(state, [], "x")  # an error after it: the site shown still lacks its outputs
+    assert state.partial and "搜索索引、数据导出和订阅源正在后台重新生成" in inject(page, 1).decode("utf-8")
 
 
 def test_a_background_build_stops_when_a_full_build_is_due(corpus: Path, tmp_path: Path) -> None:
@@ -171,3 +176,125 @@ def test_a_background_build_stops_when_a_full_build_is_due(corpus: Path, tmp_pat
             assert [p.name for p in site.parent.iterdir()] == []  # the build's scratch folder is gone too
     assert isinstance(cancel, Later) and cancel.calls > sources + 5
     assert site.parent.exists()  # the second build got as far as its pages
+
+
+# ------------------------------------------------------------------ fast builds (add, delete, front matter)
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def clean_build(root: Path, tmp_path: Path, name: str) -> dict[str, bytes]:
+    project = load_project(root, DAY)
+    assert not project.errors
+    build_site(project, tmp_path / name, workers=1, cache=False)
+    return tree(tmp_path / name)
+
+
+def new_entry(root: Path, template: str, index_no: str, title: str) -> str:
+    text = (root / template).read_text(encoding="utf-8")
+    text = re.sub(r"^index_no: .*$", f"index_no: {index_no}", text, count=1, flags=re.M)
+    text = re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M)
+    rel = str(Path(template).with_name("zz-new-entry.md").as_posix())
+    (root / rel).write_text(text, encoding="utf-8")
+    return rel
+
+
+def index_no_of(root: Path, rel: str) -> str:
+    m = re.search(r"^index_no: (.*)$", (root / rel).read_text(encoding="utf-8"), re.M)
+    assert m
+    return m.group(1).strip("'\"")
+
+
+def served_outputs(site: Path) -> dict[str, bytes]:
+    """The deferred outputs of a site: search index, catalogue exports, feeds."""
+    return {
+        rel: data
+        for rel, data in tree(site).items()
+        if (rel.startswith(("search/", "feeds/")) and not rel.endswith(".html"))
+        or rel in ("catalogue.csv", "catalogue.json", "datapackage.json")
+    }
+
+
+def test_a_fast_build_shows_a_new_and_a_deleted_entry_and_the_background_build_completes_it(
+    corpus: Path, tmp_path: Path
+) -> None:
+    from generator.site import serve as S
+
+    root = tmp_path / "c"
+    shutil.copytree(corpus, root)
+    site = tmp_path / "work" / "site"
+    state = S._State()
+    assert S._rebuild(root, site, DAY, state) and not state.partial
+    before = served_outputs(site)
+    assert any(rel.startswith("search/") for rel in before) and "catalogue.csv" in before
+
+    # a new entry: its page and the listings are there at once; the outputs are the last full build's
+    template = files(root, r"^disclosure: 主动公开", 1)[0]
+    title = "快速构建新增的条目标题"
+    rel = new_entry(root, template, index_no_of(root, template)[:-5] + "99999", title)
+    new_no = index_no_of(root, rel)
+    assert S._rebuild(root, site, DAY, state, fast=True)
+    assert state.partial and state.preview is None
+    shown = tree(site)
+    pages = [url for url, data in shown.items() if url.endswith(".html") and title.encode() in data]
+    from generator.model.urls import index_url
+
+    page = f"{index_url(new_no)}index.html"
+    assert page in pages and len(pages) > 1  # its page and at least a listing
+    assert served_outputs(site) == before  # deferred: not rebuilt in the foreground
+    # the background build: the same site as a clean build of the same sources
+    assert S._rebuild(root, site, DAY, state) and not state.partial
+    assert tree(site) == clean_build(root, tmp_path, "clean-add")
+    assert title.encode() in (site / "catalogue.csv").read_bytes()
+
+    # deleting it: gone at once from every file served, outputs included (nothing shows it)
+    (root / rel).unlink()
+    assert S._rebuild(root, site, DAY, state, fast=True) and state.partial
+    leaks = [url for url, data in tree(site).items() if title.encode() in data or new_no.encode() in data]
+    assert leaks == []
+    assert S._rebuild(root, site, DAY, state) and not state.partial
+    assert tree(site) == clean_build(root, tmp_path, "clean-delete")
+
+
+@pytest.mark.parametrize("case", ["draft", "embargo", "on request"])
+def test_a_fast_build_never_serves_what_a_front_matter_edit_withdrew(corpus: Path, tmp_path: Path, case: str) -> None:
+    from generator.site import serve as S
+
+    root = tmp_path / "c"
+    shutil.copytree(corpus, root)
+    rel = files(root, r"^disclosure: 主动公开", 4)[3]
+    secret = "快速构建不得泄露的正文句子"
+    append(root, rel, f"\n{secret}\n")
+    site = tmp_path / "work" / "site"
+    state = S._State()
+    assert S._rebuild(root, site, DAY, state)
+    assert any(secret.encode() in data for data in tree(site).values())
+    text = (root / rel).read_text(encoding="utf-8")
+    if case == "draft":
+        text = text.replace("---\n", "---\ndraft: true\n", 1)
+    elif case == "embargo":
+        text = text.replace("---\n", "---\nembargo_until: 2099-01-01\n", 1)
+    else:
+        text = text.replace("disclosure: 主动公开", "disclosure: 依申请公开", 1)
+    (root / rel).write_text(text, encoding="utf-8")
+    assert S._rebuild(root, site, DAY, state, fast=True) and state.partial
+    assert [url for url, data in tree(site).items() if secret.encode() in data] == []
+    assert S._rebuild(root, site, DAY, state)
+    assert tree(site) == clean_build(root, tmp_path, "clean")
+
+
+def test_gongkai_build_never_defers_its_outputs(corpus: Path, tmp_path: Path) -> None:
+    """A fast build leaves no record a later `gongkai build` could take for a complete site."""
+    from generator.site import serve as S
+
+    root = tmp_path / "c"
+    shutil.copytree(corpus, root)
+    site = tmp_path / "work" / "site"
+    state = S._State()
+    assert S._rebuild(root, site, DAY, state)
+    template = files(root, r"^disclosure: 主动公开", 1)[0]
+    new_entry(root, template, index_no_of(root, template)[:-5] + "99998", "另一个新增条目")
+    assert S._rebuild(root, site, DAY, state, fast=True) and state.partial
+    stats = build_site(load_project(root, DAY), site)
+    assert not stats.unchanged
+    assert tree(site) == clean_build(root, tmp_path, "clean")

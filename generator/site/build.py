@@ -101,8 +101,15 @@ def build_site(
     progress: Progress | None = None,
     reference: bool = False,
     engine: str = "mkdocs",
+    outputs: Callable[[Catalogue, Path], None] | None = None,
 ) -> BuildStats:
     """Build ``project`` into ``target``.
+
+    ``outputs`` (``gongkai serve`` only; ``gongkai build`` never sets it) is called with the
+    public catalogue and the new site folder *instead of* writing gongkai's own outputs
+    (search index, exports, feeds, statistics JSON): serve puts the previous site's there
+    and builds the real ones in the background. Such a build records nothing in the cache
+    that would let a later build skip them (no up-to-date record, no pruning).
 
     ``reference=True`` renders through one plain ``mkdocs build`` of a docs tree
     instead (slow; no workers, no cache): the output the fast path must equal.
@@ -124,7 +131,7 @@ def build_site(
                 from generator.site.staged import build_staged
 
                 return build_staged(project, target, engine)
-            return _build(project, target, workers, cache, progress or Progress())
+            return _build(project, target, workers, cache, progress or Progress(), outputs)
         except BuildInterrupted:
             # a signal between making the scratch folder and entering the block that discards
             # it would leave the folder behind: the lock is still ours, so remove what is stale
@@ -140,7 +147,14 @@ def refusals(root: Path, target: Path, cache: bool = True) -> BuildError | None:
     return BuildError("构建目标不属于 gongkai，未写入也未删除任何文件", tuple(refused)) if refused else None
 
 
-def _build(project: Project, target: Path, workers: int | None, cache: bool, progress: Progress) -> BuildStats:
+def _build(
+    project: Project,
+    target: Path,
+    workers: int | None,
+    cache: bool,
+    progress: Progress,
+    outputs: Callable[[Catalogue, Path], None] | None = None,
+) -> BuildStats:
     catalogue = project.public()
     store = BuildCache(project.root / CACHE_DIR) if cache else None
     key = ""
@@ -194,13 +208,16 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
             engine = None
         # the search index updates only what the edits change (its state lies beside the cache's v1/);
         # exports are kept in the cache under the catalogue's input key
-        write_outputs(
-            catalogue,
-            out,
-            project.root / CACHE_DIR / "search" if store else None,
-            target / "search",
-            (lambda w: incremental.cached_writer(w, store, known, work)) if store is not None else None,
-        )
+        if outputs is not None:
+            outputs(catalogue, out)
+        else:
+            write_outputs(
+                catalogue,
+                out,
+                project.root / CACHE_DIR / "search" if store else None,
+                target / "search",
+                (lambda w: incremental.cached_writer(w, store, known, work)) if store is not None else None,
+            )
         mark_site(out)
         with deferred_signals():
             swap(out, target, work)
@@ -208,7 +225,8 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
         if store:
             for kind, keys in store.used.items():
                 used.setdefault(kind, set()).update(keys)
-            store.prune(used)
+            if outputs is None:  # a build without its outputs did not use the outputs' entries
+                store.prune(used)
             store.save_stamps({**stamps, **store.new_stamps})  # the bulk pages' and the exports'
     except BodyError as exc:
         raise BuildError("正文无法排版", (exc.diagnostic,)) from exc
@@ -225,7 +243,7 @@ def _build(project: Project, target: Path, workers: int | None, cache: bool, pro
     stats = BuildStats(
         len(catalogue.entries), len(catalogue.interpretations), len(jobs), tuple(warnings), reused, placed=placed
     )
-    if store is not None and key and not project.diagnostics:
+    if store is not None and key and not project.diagnostics and outputs is None:
         summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
         store.record(key, target, summary, source_stamps(project.root))
     return stats

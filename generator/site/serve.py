@@ -21,9 +21,22 @@ The server is MkDocs' live-reload server, reached through the engine module
   then runs in the background and its site replaces the served one; until it is done the
   search index, exports and feeds are those of the previous full build. When it finds a
   problem (a cross-file check), the previewed pages are put back and the banner shows it.
-  Any other change (front matter, a new, deleted or renamed file, an attachment, the
-  theme, ``site_config.yml``) runs the full build before the browsers reload, as before.
-  ``gongkai build`` never takes this path.
+* **Fast full build for everything else.** Any other change (front matter, a new,
+  deleted or renamed file, an attachment, the theme, ``site_config.yml``) runs the check
+  of every file (cached) and the pages (only those whose recorded lookups changed are
+  rendered, see :mod:`generator.site.incremental`), swaps that site in and reloads the
+  browsers; the search index, exports, feeds and statistics JSON are left out of it
+  (``build_site(outputs=...)``) and come with the background full build, as after a
+  preview. Meanwhile the previous site's are served, unless an item they show is no
+  longer public (deleted, a draft, embargoed, its body now 依申请公开): then the search
+  index and catalogue exports are missing until the background build is done, the feeds
+  and statistics are written afresh, and only still-public items keep their own JSON.
+  ``gongkai build`` never takes either path.
+
+  These builds run in the server process, among its watcher and HTTP threads, so
+  :func:`generator.parallel.fork_map` renders their pages on one core (it refuses to fork
+  while other threads run: a lock one of them holds could never be released in a child).
+  After an addition or a deletion few pages need rendering, so this costs little.
 """
 
 from __future__ import annotations
@@ -44,16 +57,20 @@ from typing import Any
 import click
 
 from generator.diagnostics import Diagnostic, render_text, summary
+from generator.model import urls as U
 from generator.model.catalogue import Catalogue
-from generator.model.entry import Entry, Interpretation
+from generator.model.entry import Entry, Interpretation, Item
 from generator.progress import Progress
 from generator.project import Project, _load_one, load_project
 from generator.site import engine
 from generator.site.body import BodyError
 from generator.site.build import BuildError, BuildInterrupted, _nav_pages, build_site
+from generator.site.exports import CSV_NAME, ITEM_JSON, JSON_NAME, PACKAGE_NAME
+from generator.site.feeds import write_feeds
 from generator.site.outputs import PAGE_SOURCES
 from generator.site.pages import PageBuilder
 from generator.site.reproducible import engine_clock
+from generator.site.search import SCRIPTS_DIR
 from generator.site.servepages import (
     PROBLEMS_CSS,
     PROBLEMS_STYLE,
@@ -64,6 +81,8 @@ from generator.site.servepages import (
     inject_tags,
     problems_page,
 )
+from generator.site.stats import JSON_NAME as ANNUAL_JSON
+from generator.site.stats import write_annual_json
 from generator.site.themes import ThemeError, theme_dir
 from generator.source.files import CONFIG_FILE, SourceRef, kind_of
 
@@ -84,6 +103,7 @@ class _State:
     previewed: dict[Path, bytes] = field(default_factory=dict)  # served file -> its bytes before a preview
     changes: int = 0  # changes seen by the builder; a full build is current when none came since it started
     pending: bool = False  # a preview is shown and its full build has not finished yet
+    partial: bool = False  # the site shown came from a fast build: its outputs are the previous ones
 
 
 def watched_stamps(root: Path) -> dict[str, tuple[int, int]]:
@@ -205,6 +225,68 @@ def _preview(root: Path, state: _State) -> bool:
     return True
 
 
+# gongkai's own outputs (see generator.site.outputs.OUTPUT_WRITERS) as files of a site: what a
+# fast build leaves out and takes from the previous site (search/index.html is a page: rebuilt)
+_SITE_OUTPUTS = (CSV_NAME, JSON_NAME, PACKAGE_NAME, f"{U.STATS}{ANNUAL_JSON}")
+_OUTPUT_DIRS = ("search", "feeds", SCRIPTS_DIR)
+
+
+def _withdrawn(old: Catalogue, new: Catalogue) -> bool:
+    """Whether anything the previous outputs show is no longer public (deleted, a draft again,
+    embargoed, or its body now 依申请公开): then they must not be served, not even for seconds."""
+    for index_no, entry in old.entries.items():
+        now = new.entries.get(index_no)
+        if now is None or (entry.body_public and not now.body_public):
+            return True
+    return any(index_no not in new.interpretations for index_no in old.interpretations)
+
+
+def _outputs_from(previous: Path, old: Catalogue) -> Callable[[Catalogue, Path], None]:
+    """The ``outputs`` of a fast build (see :func:`build_site`): the previous site's search index,
+    exports, feeds and statistics JSON, linked into the new site while the real ones are built in
+    the background. When an item was withdrawn, the catalogue-wide ones (search index, catalogue
+    exports) are left out instead (they would show it), feeds and statistics are written afresh
+    (cheap), and only the still-public items' own JSON is kept."""
+
+    def carry(new: Catalogue, out: Path) -> None:
+        withdrawn = _withdrawn(old, new)
+        if withdrawn:
+            write_annual_json(new, out)
+            write_feeds(new, out)
+        else:
+            for rel in _SITE_OUTPUTS:
+                _link(previous / rel, out / rel)
+            for top in _OUTPUT_DIRS:
+                for dirpath, _dirs, files in os.walk(previous / top):
+                    for name in files:
+                        if not name.endswith(".html"):
+                            src = Path(dirpath) / name
+                            _link(src, out / src.relative_to(previous))
+        items: list[Item] = [*new.entries.values(), *new.interpretations.values()]
+        for item in items:
+            was = old.get(item.index_no)
+            if was is None or type(was) is not type(item):
+                continue  # new: its JSON comes with the background build
+            if isinstance(was, Entry) and isinstance(item, Entry) and was.body_public != item.body_public:
+                continue
+            rel = f"{U.item_url(item)}{ITEM_JSON}"
+            _link(previous / rel, out / rel)
+
+    return carry
+
+
+def _link(src: Path, dest: Path) -> None:
+    """``dest`` as a hard link to ``src`` (a copy across file systems); nothing when ``src`` is missing
+    or ``dest`` exists (the new build wrote it)."""
+    if dest.exists() or not src.is_file():
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
+
+
 class _Cancellable(Progress):
     """Stops a background build at its next file or page once ``cancel`` is set (BuildInterrupted:
     the build removes its scratch folder and leaves the served site as it is)."""
@@ -220,8 +302,18 @@ class _Cancellable(Progress):
 
 
 def _rebuild(
-    root: Path, target: Path, build_date: dt.date | None, state: _State, progress: Progress | None = None
+    root: Path,
+    target: Path,
+    build_date: dt.date | None,
+    state: _State,
+    progress: Progress | None = None,
+    *,
+    fast: bool = False,
 ) -> bool:
+    """A full build into ``target``, shown when it succeeds. ``fast``: when the served site is a
+    full build of this session, leave its search index, exports, feeds and statistics JSON to the
+    background build (see :func:`_outputs_from`); ``state.partial`` then says one is due."""
+    started = time.monotonic()
     stamps = watched_stamps(root)
     project = load_project(root, build_date, progress, cache=True)
     if project.diagnostics:
@@ -230,8 +322,12 @@ def _rebuild(
     if project.errors:
         _failed(state, project.diagnostics, "")
         return False
+    with state.lock:
+        shown, old = state.site, state.public
+    deferred = fast and shown == target and old is not None
+    outputs = _outputs_from(target, old) if deferred and old is not None else None
     try:
-        stats = build_site(project, target, progress=progress)
+        stats = build_site(project, target, progress=progress, outputs=outputs)
     except BuildError as exc:
         if exc.diagnostics:
             click.echo(render_text(list(exc.diagnostics)), err=True)
@@ -240,19 +336,24 @@ def _rebuild(
         return False
     public = project.public()
     preview: _Preview | None = None
-    try:
-        scratch = Path(tempfile.mkdtemp(prefix="preview-", dir=target.parent))
-        preview = _Preview(root, project, public, scratch)
-    except (engine.EngineError, ThemeError, BuildError, OSError):
-        preview = None
+    if outputs is None:  # a fast build's site is replaced in seconds: no engine prepared for it
+        try:
+            scratch = Path(tempfile.mkdtemp(prefix="preview-", dir=target.parent))
+            preview = _Preview(root, project, public, scratch)
+        except (engine.EngineError, ThemeError, BuildError, OSError):
+            preview = None
     with state.lock:
         previous = state.preview
         state.site, state.problems, state.failure = target, [], ""
         state.project, state.public, state.stamps, state.preview = project, public, stamps, preview
-        state.previewed, state.pending = {}, False
+        state.previewed, state.pending, state.partial = {}, False, outputs is not None
     if previous is not None:
         shutil.rmtree(previous.scratch, ignore_errors=True)
-    click.echo(f"已构建 {stats.pages} 个页面", err=True)
+    took = time.monotonic() - started
+    if outputs is not None:
+        click.echo(f"已构建 {stats.pages} 个页面（{took:.2f} 秒）；搜索索引、数据导出和订阅源在后台生成", err=True)
+    else:
+        click.echo(f"已构建 {stats.pages} 个页面", err=True)
     return True
 
 
@@ -286,7 +387,7 @@ def _injector(state: _State) -> Callable[[bytes, int], bytes]:
 
     def inject(content: bytes, epoch: int) -> bytes:
         with state.lock:
-            problems, failure, pending = list(state.problems), state.failure, state.pending
+            problems, failure, pending = list(state.problems), state.failure, state.pending or state.partial
         extra = banner(problems, failure) if problems or failure else b""
         if pending and getattr(_request, "path", "").startswith("/search/"):
             extra += STALE_SEARCH
@@ -352,7 +453,11 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
         cancel.set()  # this build reads everything the background one would: no need to wait for it
         with full_lock:
             cancel.clear()
-            _rebuild(root, target, build_date, state)
+            _rebuild(root, target, build_date, state, fast=True)
+        with state.lock:
+            partial = state.partial
+        if partial:
+            wanted.set()  # the search index, exports and feeds follow in the background
 
     server = engine.dev_server(builder, host or "127.0.0.1", int(port), str(work), _injector(state))
     server.set_app(_app(server, state))
