@@ -53,6 +53,8 @@ def main() -> int:
     for i, writer in enumerate(B.OUTPUT_WRITERS):
         if writer is not B.write_exports:  # identity decides whether it goes through the cache
             B.OUTPUT_WRITERS[i] = timed(writer.__name__, writer)
+            if writer is B.write_search:  # identity also decides whether the index is updated from its state:
+                B.write_search = B.OUTPUT_WRITERS[i]  # the wrapper must be what write_outputs compares with
     cached_writer = incremental.cached_writer
     incremental.cached_writer = lambda *a: timed("write_exports (cached)", cached_writer(*a))
     B._render_bulk = timed("pages (bulk)", B._render_bulk)

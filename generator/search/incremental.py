@@ -144,6 +144,7 @@ def update(
     touched: set[int] = set()
     candidates: set[int] = set()
     pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    edited_rows: list[tuple[int, int]] = []  # (term, key) of the edited documents' new rows
     at = 0
     for d in sorted(changed):
         lo, hi = (int(x) for x in np.searchsorted(doc_of, [d, d + 1]))
@@ -170,6 +171,7 @@ def update(
         candidates.update(t for t, _ in before)
         candidates.update(t for t, _ in after)
         new_rows = list(after.items())
+        edited_rows.extend((t, d << FIELD_BITS | g) for (t, g), _n in new_rows)
         pieces.append(
             (
                 np.array([t for (t, _), _n in new_rows], dtype=np.uint32),
@@ -182,18 +184,31 @@ def update(
     key = np.concatenate([x[1] for x in pieces])
     tf = np.concatenate([x[2] for x in pieces])
 
-    # First appearance of the candidates: the smallest (document, field) holding them.
+    # First appearance of the candidates: the smallest (document, field) holding them. A term
+    # first appearing in a document that was not edited still appears there: its first
+    # appearance is that or an earlier place in an edited document. Only the terms first
+    # appearing in an edited document (or new) need a scan of the postings.
     count = len(ids)
-    wanted = np.zeros(count, dtype=bool)
-    wanted[list(candidates)] = True
-    rows = np.flatnonzero(wanted[term])
-    first = np.full(count, np.iinfo(np.uint32).max, dtype=np.uint32)
-    np.minimum.at(first, term[rows], key[rows])
+    none = int(np.iinfo(np.uint32).max)
+    edited = set(changed)
+    scan = [t for t in candidates if origin[t] == UNSEEN or origin[t] >> FIELD_BITS in edited]
+    first = np.full(count, none, dtype=np.uint32)
+    if scan:
+        wanted = np.zeros(count, dtype=bool)
+        wanted[scan] = True
+        rows = np.flatnonzero(wanted[term])
+        np.minimum.at(first, term[rows], key[rows])
+    for t, k in sorted(edited_rows):  # the edited documents' rows: where an earlier one is
+        if first[t] == none and origin[t] != UNSEEN and origin[t] >> FIELD_BITS not in edited:
+            first[t] = min(origin[t], k)  # the smallest key first: sorted
+    for t in candidates:
+        if first[t] == none and origin[t] != UNSEEN and origin[t] >> FIELD_BITS not in edited:
+            first[t] = origin[t]  # dropped from the edited documents, kept where it first appeared
     affected = {d << FIELD_BITS | f for d in changed for f in range(len(FIELDS))}
     dead = []
     for t in sorted(candidates):
         new = int(first[t])
-        if new == np.iinfo(np.uint32).max:
+        if new == none:
             dead.append(t)
             affected.add(origin[t])
         elif new != origin[t]:

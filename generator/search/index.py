@@ -294,21 +294,26 @@ def _incremental(
     written: list[Written] = []
     reused = 0
 
-    def reuse(rel: str) -> bool:
-        """Link (or copy) an unchanged file of the previous build, if it is what the build wrote."""
+    old_dir, new_dir = os.fspath(previous), os.fspath(out)
+
+    def reuse(rel: str, sha: str | None = None) -> bool:
+        """Link (or copy) an unchanged file of the previous build, if it is what the build wrote
+        (and, given ``sha``, what this build would write)."""
         nonlocal reused
         was = old.files.get(rel)
-        source = previous / rel
+        if was is None or (sha is not None and was[0] != sha):
+            return False
+        source = f"{old_dir}/{rel}"
         try:
-            st = source.stat()
+            st = os.stat(source)
         except OSError:
             return False
-        if was is None or (st.st_size, st.st_mtime_ns, st.st_ino) != was[1:]:
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != was[1:]:
             return False
         try:
-            os.link(source, out / rel)
+            os.link(source, f"{new_dir}/{rel}")
         except OSError:  # another file system: copy, checking the bytes
-            data = source.read_bytes()
+            data = Path(source).read_bytes()
             if hashlib.sha256(data).hexdigest() != was[0]:
                 return False
             (out / rel).write_bytes(data)
@@ -337,6 +342,11 @@ def _incremental(
             written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
         shown.append(dumps(display(SearchDoc(ref_of(n), item, (), ()), cat, url_of(item))))
         if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == len(items):
-            written.append(_write(out, f"docs/{n // DOCS_PER_FILE}.json", "[" + ",\n".join(shown) + "]\n"))
+            # display records also show other items (agency names, the policies interpreted):
+            # computed for every document, written only where they differ from the previous build's
+            rel, data = f"docs/{n // DOCS_PER_FILE}.json", ("[" + ",\n".join(shown) + "]\n").encode()
+            if not reuse(rel, hashlib.sha256(data).hexdigest()):
+                (out / rel).write_bytes(data)
+                written.append((rel, hashlib.sha256(data).hexdigest(), len(data)))
             shown = []
     return p, ranks, layout, written, reused
