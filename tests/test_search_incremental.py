@@ -20,6 +20,7 @@ from generator.model.entry import Entry
 from generator.search import index as search_index
 from generator.search.incremental import STATE_FILE
 from generator.search.index import IndexStats, write_index
+from generator.search.shards import Layout
 from tests.conftest import ProjectFactory
 
 WORDS = ["政府", "信息", "公开", "工作", "通知", "关于", "做好", "办法", "实施", "意见", "澜江", "市人民",
@@ -95,6 +96,10 @@ SCENARIOS: dict[str, dict[int, Edit]] = {
     "title and keywords": {5: lambda e: dataclasses.replace(e, title="关于应急预案的意见", keywords=("应急", "新词"))},
     "abstract and 文号": {9: lambda e: dataclasses.replace(e, abstract="统计报表", doc_number="测政办发〔2025〕1号")},
     "a word only this document had": {3: body("独有词汇罕见的表述。")},
+    # what results show of other documents: an interpretation shows the title of its policy
+    "the title of an interpreted policy": {0: lambda e: dataclasses.replace(e, title="修订后的政策标题")},
+    "the date only (no term changes)": {7: lambda e: dataclasses.replace(e, published_date=dt.date(2020, 2, 2))},
+    "a phrase repeated in a body": {12: lambda e: dataclasses.replace(e, body=e.body + "罕见词汇" * 45)},
 }
 
 
@@ -198,3 +203,40 @@ def test_a_damaged_state_is_not_used(catalogue: Catalogue, tmp_path: Path) -> No
     assert build(cat, tmp_path / "after2", state, previous=tmp_path / "after").reused == 0
     build(cat, tmp_path / "clean")
     assert differing(tmp_path / "after", tmp_path / "clean") == differing(tmp_path / "after2", tmp_path / "clean") == []
+
+
+def test_an_updated_layout_equals_a_new_one() -> None:
+    """Layout.updated (an edit's terms moved from the previous layout) gives Layout's files,
+    heavy terms and counts, or None when a bucket count changes."""
+    rng = random.Random(5)
+    updated = anew = 0
+    for _ in range(300):
+        terms = (
+            [f"t{n}" for n in range(rng.randint(1, 80))] + [f"#k{n}" for n in range(rng.randint(0, 9))] + ["字", "词"]
+        )
+        sizes = {t: rng.choice([1, 2, 3, 9, 20, 39, 40, 70]) for t in terms}
+        before = Layout(sizes.items(), heavy=40, target=150)
+        moved = set(rng.sample(terms, rng.randint(0, 6)))
+        after = dict(sizes)
+        for t in moved:
+            if rng.random() < 0.2:
+                del after[t]  # gone
+            else:
+                after[t] = rng.choice([1, 5, 39, 40, 41, 90])
+        for n in range(rng.randint(0, 3)):
+            after[f"new{n}"] = rng.choice([1, 40])
+            moved.add(f"new{n}")
+        expect = Layout(after.items(), heavy=40, target=150)
+        got = Layout.updated(before.files, after, moved, heavy=40, target=150)
+        if expect.counts != before.counts:
+            assert got is None
+            anew += 1
+            continue
+        assert got is not None
+        layout, changed = got
+        updated += 1
+        assert (layout.files, layout.heavy, layout.counts) == (expect.files, expect.heavy, expect.counts)
+        assert changed == {
+            n for n in expect.files.keys() | before.files.keys() if expect.files.get(n) != before.files.get(n)
+        }
+    assert updated > 100 and anew > 10  # both paths taken

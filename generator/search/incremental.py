@@ -129,9 +129,10 @@ def changed_documents(old: Sequence[str], new: Sequence[str]) -> list[int] | Non
 
 def update(
     p: Postings, ranks: np.ndarray, items: Sequence[Item], changed: Sequence[int]
-) -> tuple[np.ndarray, set[str]]:
-    """Re-tokenize the documents ``changed`` into ``p`` (in place); the new ranks and the
-    terms whose records may differ from the previous build's."""
+) -> tuple[np.ndarray, set[str], set[str]]:
+    """Re-tokenize the documents ``changed`` into ``p`` (in place); the new ranks, the
+    terms whose records may differ from the previous build's and the terms no document
+    holds any more."""
     low = (1 << FIELD_BITS) - 1
     term = np.frombuffer(p.term, dtype=np.uint32)
     key = np.frombuffer(p.key, dtype=np.uint32)
@@ -216,6 +217,7 @@ def update(
             origin[t] = new
             touched.add(t)
     names = list(ids)
+    gone = {names[t] for t in dead}
     alive = np.ones(count, dtype=bool)
     alive[dead] = False
     touched.difference_update(dead)
@@ -250,4 +252,4 @@ def update(
     p.key = array("I", key.tobytes())
     p.tf = array("I", tf.tobytes())
     p.origin = array("I", origin)
-    return np.array(rank, dtype=np.int64), {names[t] for t in touched}
+    return np.array(rank, dtype=np.int64), {names[t] for t in touched}, gone

@@ -44,7 +44,7 @@ import numpy as np
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Item
 from generator.parallel import fork_map
-from generator.search.compact import ints, js_order, records, ref_of, shard_text
+from generator.search.compact import ints, records, ref_of, shard_text
 from generator.search.documents import (
     FIELDS,
     SearchDoc,
@@ -65,7 +65,7 @@ from generator.search.incremental import (
     update,
 )
 from generator.search.postings import K1, B, Grouped, Postings, first_ranks, merge
-from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost
+from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost, heavy_name, shard_name
 from generator.search.tokenizer import PIPELINE_LABELS
 
 FORMAT_VERSION = 4
@@ -260,7 +260,7 @@ def write_index(
     written.append(_write(out, "manifest.json", dumps(manifest)))
     lap("facets, manifest")
     if state is not None:
-        files = {name: sorted(terms, key=js_order) for name, terms in layout.files.items()}
+        files = layout.files  # each file's terms in JavaScript order
         stamps = {rel: stamp(out / rel, sha) for rel, sha, _ in written}
         save_state(state, State(params, keys, p, ranks, files, stamps))
         lap("state")
@@ -288,9 +288,16 @@ def _incremental(
     """Update the previous build's postings with the ``changed`` documents; compute the
     files they change, copy the others from ``previous``."""
     p = old.postings
-    ranks, touched = update(p, old.ranks, items, changed)
+    ranks, touched, gone = update(p, old.ranks, items, changed)
     heavy, target = old.params[1], old.params[2]
-    layout = _layout(p, heavy, target)
+    sizes = dict(zip(p.ids, _sizes(p), strict=True))
+    quick = Layout.updated(old.layout, sizes, touched | gone, heavy, target)
+    if quick is not None:
+        layout, regrouped = quick
+    else:
+        layout = Layout(sizes.items(), heavy, target)
+        regrouped = {name for name, terms in layout.files.items() if terms != old.layout.get(name)}
+    homes = {heavy_name(t) if sizes[t] >= heavy else shard_name(t, layout.counts) for t in touched}  # their files
     written: list[Written] = []
     reused = 0
 
@@ -321,13 +328,7 @@ def _incremental(
         reused += 1
         return True
 
-    redo = [
-        name
-        for name, terms in layout.files.items()
-        if sorted(terms, key=js_order) != old.layout.get(name)
-        or not touched.isdisjoint(terms)
-        or not reuse(f"shards/{name}.json")
-    ]
+    redo = [name for name in layout.files if name in regrouped or name in homes or not reuse(f"shards/{name}.json")]
     if redo:
         grouped = Grouped(p, (p.ids[t] for n in redo for t in layout.files[n]))
         rank_list = ranks.tolist()
