@@ -51,8 +51,10 @@ def code_fingerprint() -> str:
 
 def document_key(item: Item) -> str:
     """Everything a document's postings and snippet text are made from."""
-    parts = [text for text, _ in front_texts(item)] + [item.body]  # every field of FIELDS (documents.py)
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    front = json.dumps([text for text, _ in front_texts(item)], ensure_ascii=False)  # every field of FIELDS
+    h = hashlib.sha256(front.encode())  # (documents.py) but the body, which ends the key unquoted
+    h.update(item.body.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 Stamp = tuple[str, int, int, int]  # sha256, size, mtime_ns, inode

@@ -55,6 +55,7 @@ from generator.search.documents import (
 )
 from generator.search.facets import facets
 from generator.search.incremental import (
+    Stamp,
     State,
     changed_documents,
     code_fingerprint,
@@ -218,8 +219,9 @@ def write_index(
     old = load_state(state, params) if state is not None and previous is not None and previous.is_dir() else None
     changed = changed_documents(old.keys, keys) if old is not None else None
     reused = 0
+    linked: dict[str, Stamp] = {}  # files hard-linked from the previous build: their stamps
     if old is not None and previous is not None and changed is not None:
-        p, ranks, layout, written, reused = _incremental(items, cat, url_of, out, old, changed, previous)
+        p, ranks, layout, written, reused = _incremental(items, cat, url_of, out, old, changed, previous, linked)
         lap("incremental")
     else:
         try:
@@ -261,7 +263,7 @@ def write_index(
     lap("facets, manifest")
     if state is not None:
         files = layout.files  # each file's terms in JavaScript order
-        stamps = {rel: stamp(out / rel, sha) for rel, sha, _ in written}
+        stamps = {rel: linked.get(rel) or stamp(out / rel, sha) for rel, sha, _ in written}  # a link: its stamp
         save_state(state, State(params, keys, p, ranks, files, stamps))
         lap("state")
     size = sum(n for _, _, n in written)
@@ -284,6 +286,7 @@ def _incremental(
     old: State,
     changed: list[int],
     previous: Path,
+    linked: dict[str, Stamp],
 ) -> tuple[Postings, np.ndarray, Layout, list[Written], int]:
     """Update the previous build's postings with the ``changed`` documents; compute the
     files they change, copy the others from ``previous``."""
@@ -319,6 +322,7 @@ def _incremental(
             return False
         try:
             os.link(source, f"{new_dir}/{rel}")
+            linked[rel] = was  # same inode, size and time
         except OSError:  # another file system: copy, checking the bytes
             data = Path(source).read_bytes()
             if hashlib.sha256(data).hexdigest() != was[0]:

@@ -117,8 +117,8 @@ class Layout:
         changed: set[str] = set()
         for term in set(moved):
             was = where.get(term)
-            n = sizes.get(term)
-            now = None if n is None else heavy_name(term) if n >= heavy else shard_name(term, counts)
+            size = sizes.get(term)
+            now = None if size is None else heavy_name(term) if size >= heavy else shard_name(term, counts)
             if was == now:
                 continue
             if was is not None:
