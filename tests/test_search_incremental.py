@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -117,14 +116,22 @@ def test_an_incremental_build_equals_a_clean_build(catalogue: Catalogue, tmp_pat
 
 
 def test_edits_in_a_row(catalogue: Catalogue, tmp_path: Path) -> None:
-    """The state an incremental build leaves serves the next one (random edits, checked each time)."""
+    """The state an incremental build leaves serves the next one (random edits, removals and
+    additions, checked each time)."""
     rng = random.Random(7)
     state, previous = tmp_path / "state", tmp_path / "0"
     build(catalogue, previous, state)
     cat = catalogue
-    for step in range(1, 9):
+    for step in range(1, 13):
         n = rng.randrange(len(cat.entries))
-        cat = edited(cat, {n: body(text(rng, rng.randint(0, 60)))})
+        entries = list(cat.entries.values())
+        if step % 3 == 1:  # removed
+            cat = rebuilt(cat, entries[:n] + entries[n + 1 :])
+        elif step % 3 == 2:  # added: a new 索引号 sorted right after entry n
+            new = dataclasses.replace(entries[n], index_no=f"{entries[n].index_no}{step}", doc_number="")
+            cat = rebuilt(cat, [*entries, dataclasses.replace(new, body=text(rng, rng.randint(0, 60)))])
+        else:
+            cat = edited(cat, {n: body(text(rng, rng.randint(0, 60)))})
         out = tmp_path / str(step)
         assert build(cat, out, state, previous=previous).reused > 0
         build(cat, tmp_path / f"clean{step}")
@@ -160,16 +167,57 @@ def test_a_tampered_previous_file_is_computed_again(catalogue: Catalogue, tmp_pa
     assert differing(after, clean) == []
 
 
-def test_added_or_removed_documents_build_clean(catalogue: Catalogue, tmp_path: Path) -> None:
+def rebuilt(cat: Catalogue, entries: list[Entry]) -> Catalogue:
+    return Catalogue.build(cat.config, entries, cat.interpretations.values(), (), cat.build_date)
+
+
+def added(cat: Catalogue, at: int, number: int) -> Catalogue:
+    """A copy of entry ``at`` under a new 索引号 (sorted right after it), with a body of its own."""
+    entries = list(cat.entries.values())
+    model = entries[at]
+    new = dataclasses.replace(
+        model,
+        index_no=model.index_no + "1",
+        doc_number=f"测政办发〔2025〕{number}号",
+        body="新增条目独有的表述" + model.body,
+    )
+    return rebuilt(cat, [*entries, new])
+
+
+def first_copy(cat: Catalogue) -> Entry:
+    """An entry sorted before every other (a copy of the fifth, without its 文号)."""
+    return dataclasses.replace(list(cat.entries.values())[4], index_no="000000002/2024-00000", doc_number="")
+
+
+RENUMBERING: dict[str, Callable[[Catalogue], Catalogue]] = {
+    "the first document removed": lambda c: rebuilt(c, list(c.entries.values())[1:]),
+    "a middle document removed": lambda c: rebuilt(c, [e for n, e in enumerate(c.entries.values()) if n != 20]),
+    "the last entry removed": lambda c: rebuilt(c, list(c.entries.values())[:-1]),
+    "the last document (an interpretation) removed": lambda c: Catalogue.build(
+        c.config, c.entries.values(), list(c.interpretations.values())[:-1], (), c.build_date
+    ),
+    "a document added first": lambda c: rebuilt(c, [first_copy(c), *c.entries.values()]),
+    "a document added in the middle": lambda c: added(c, 20, 901),
+    "a document added after the last entry": lambda c: added(c, 39, 902),
+}
+
+
+@pytest.mark.parametrize("name", RENUMBERING)
+def test_added_or_removed_documents(catalogue: Catalogue, tmp_path: Path, name: str) -> None:
+    """Documents after an added or removed one are renumbered, and the document count is in
+    every idf: every shard file changes, yet the build takes the previous postings and
+    snippet texts (linked under their new numbers) and writes what a clean build writes."""
     state, before, after, clean = tmp_path / "state", tmp_path / "before", tmp_path / "after", tmp_path / "clean"
     build(catalogue, before, state)
-    entries = list(catalogue.entries.values())[1:]
-    cat = Catalogue.build(catalogue.config, entries, catalogue.interpretations.values(), (), catalogue.build_date)
-    assert build(cat, after, state, previous=before).reused == 0
+    cat = RENUMBERING[name](catalogue)
+    assert len(search_index.search_items(cat)) != len(search_index.search_items(catalogue))
+    assert build(cat, after, state, previous=before).reused > 0
     build(cat, clean)
     assert differing(after, clean) == []
-    shutil.rmtree(after)
-    assert build(catalogue, after, state, previous=clean).reused == 0  # a document added: a clean build
+    # and back: the state this build left serves the next one
+    back = tmp_path / "back"
+    assert build(catalogue, back, state, previous=after).reused > 0
+    assert differing(back, before) == []
 
 
 def test_a_state_from_other_code_or_settings_is_not_used(

@@ -55,13 +55,14 @@ from generator.search.documents import (
 )
 from generator.search.facets import facets
 from generator.search.incremental import (
+    Segment,
     Stamp,
     State,
-    changed_documents,
     code_fingerprint,
     document_key,
     load_state,
     save_state,
+    segments,
     stamp,
     update,
 )
@@ -73,6 +74,7 @@ FORMAT_VERSION = 4
 LUNR_VERSION = "2.3.9"
 QUERY_PIPELINE = [PIPELINE_LABELS["query"]]
 PARALLEL_MIN_DOCUMENTS = 500  # below this, forking costs more than it saves
+PARALLEL_MIN_SHARDS = 200  # an incremental build rewriting fewer shard files writes them here
 DOCS_PER_FILE = 4  # display records per docs/ file: 20 results fetch ~8 KB gzip (17 KB with 16 a file)
 BATCH_POSTINGS = 2_000_000  # postings grouped at once (~100 MB), see _shards
 
@@ -217,11 +219,16 @@ def write_index(
     params.append(code_fingerprint() if state is not None else "")
     keys = [document_key(item) for item in items] if state is not None else []
     old = load_state(state, params) if state is not None and previous is not None and previous.is_dir() else None
-    changed = changed_documents(old.keys, keys) if old is not None else None
+    changed = segments(old.keys, keys) if old is not None else None
     reused = 0
     linked: dict[str, Stamp] = {}  # files hard-linked from the previous build: their stamps
     if old is not None and previous is not None and changed is not None:
-        p, ranks, layout, written, reused = _incremental(items, cat, url_of, out, old, changed, previous, linked)
+        try:
+            p, ranks, layout, written, reused = _incremental(
+                items, cat, url_of, out, old, changed, previous, linked, workers if parallel else 1
+            )
+        finally:
+            _SHARED.clear()
         lap("incremental")
     else:
         try:
@@ -284,9 +291,10 @@ def _incremental(
     url_of: Callable[[Item], str],
     out: Path,
     old: State,
-    changed: list[int],
+    changed: list[Segment],
     previous: Path,
     linked: dict[str, Stamp],
+    workers: int,
 ) -> tuple[Postings, np.ndarray, Layout, list[Written], int]:
     """Update the previous build's postings with the ``changed`` documents; compute the
     files they change, copy the others from ``previous``."""
@@ -306,14 +314,14 @@ def _incremental(
 
     old_dir, new_dir = os.fspath(previous), os.fspath(out)
 
-    def reuse(rel: str, sha: str | None = None) -> bool:
-        """Link (or copy) an unchanged file of the previous build, if it is what the build wrote
-        (and, given ``sha``, what this build would write)."""
+    def reuse(rel: str, sha: str | None = None, was_rel: str | None = None) -> bool:
+        """Link (or copy) an unchanged file of the previous build (``was_rel``, default
+        ``rel``), if it is what the build wrote (and, given ``sha``, what this build would write)."""
         nonlocal reused
-        was = old.files.get(rel)
+        was = old.files.get(was_rel or rel)
         if was is None or (sha is not None and was[0] != sha):
             return False
-        source = f"{old_dir}/{rel}"
+        source = f"{old_dir}/{was_rel or rel}"
         try:
             st = os.stat(source)
         except OSError:
@@ -333,16 +341,22 @@ def _incremental(
         return True
 
     redo = [name for name in layout.files if name in regrouped or name in homes or not reuse(f"shards/{name}.json")]
-    if redo:
-        grouped = Grouped(p, (p.ids[t] for n in redo for t in layout.files[n]))
-        rank_list = ranks.tolist()
-        for name in redo:
-            text = shard_text(records(grouped, layout.files[name], p.ids, p.origin, rank_list))
-            written.append(_write(out, f"shards/{name}.json", text))
-    edited = set(changed)
+    if redo:  # in batches, on the workers when there are many (every file when the document count changes)
+        sizes_of = _sizes(p)
+        costs = {name: sum(cost(sizes_of[p.ids[t]]) for t in layout.files[name]) for name in redo}
+        _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out)
+        parallel = workers > 1 and len(redo) >= PARALLEL_MIN_SHARDS
+        for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
+            written += share
+        _SHARED.clear()
+    edited = {d for _, _, lo, hi in changed for d in range(lo, hi)}
+    was_number = list(range(len(items)))  # per document: its number in the previous build
+    for olo, ohi, nlo, nhi in changed:
+        shift = (ohi - olo) - (nhi - nlo)
+        was_number[nhi:] = [n + shift for n in was_number[nhi:]]
     shown = []
     for n, item in enumerate(items):
-        if n in edited or not reuse(f"text/{ref_of(n)}.json"):
+        if n in edited or not reuse(f"text/{ref_of(n)}.json", was_rel=f"text/{ref_of(was_number[n])}.json"):
             doc = search_doc(n, item)
             written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
         shown.append(dumps(display(SearchDoc(ref_of(n), item, (), ()), cat, url_of(item))))
