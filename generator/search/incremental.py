@@ -155,11 +155,12 @@ def segments(old: Sequence[str], new: Sequence[str]) -> list[Segment] | None:
 
 def update(
     p: Postings, ranks: np.ndarray, items: Sequence[Item], spans: Sequence[Segment]
-) -> tuple[np.ndarray, set[str], set[str]]:
+) -> tuple[np.ndarray, set[str], set[str], set[str]]:
     """Re-tokenize the documents of ``spans`` into ``p`` (in place; later documents are
     renumbered when documents were added or removed); the new ranks, the terms whose
     records may differ from the previous build's (every term when the number of documents
-    changes: idf) and the terms no document holds any more."""
+    changes: idf), the terms no document holds any more and the terms of the replaced
+    and new documents (the only ones whose number of postings may differ)."""
     low = (1 << FIELD_BITS) - 1
     term = np.frombuffer(p.term, dtype=np.uint32)
     key = np.frombuffer(p.key, dtype=np.uint32)
@@ -268,6 +269,7 @@ def update(
             touched.add(t)
     names = list(ids)
     gone = {names[t] for t in dead}
+    resized = {names[t] for t in candidates} - gone  # the terms whose postings may have changed in number
     alive = np.ones(count, dtype=bool)
     alive[dead] = False
     touched.difference_update(dead)
@@ -302,4 +304,4 @@ def update(
     p.key = array("I", key.tobytes())
     p.tf = array("I", tf.tobytes())
     p.origin = array("I", origin)
-    return np.array(rank, dtype=np.int64), {names[t] for t in touched}, gone
+    return np.array(rank, dtype=np.int64), {names[t] for t in touched}, gone, resized

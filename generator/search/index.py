@@ -299,16 +299,20 @@ def _incremental(
     """Update the previous build's postings with the ``changed`` documents; compute the
     files they change, copy the others from ``previous``."""
     p = old.postings
-    ranks, touched, gone = update(p, old.ranks, items, changed)
+    ranks, touched, gone, resized = update(p, old.ranks, items, changed)
     heavy, target = old.params[1], old.params[2]
     sizes = dict(zip(p.ids, _sizes(p), strict=True))
-    quick = Layout.updated(old.layout, sizes, touched | gone, heavy, target)
+    quick = Layout.updated(old.layout, sizes, resized | gone, heavy, target)
     if quick is not None:
         layout, regrouped = quick
     else:
         layout = Layout(sizes.items(), heavy, target)
         regrouped = {name for name, terms in layout.files.items() if terms != old.layout.get(name)}
-    homes = {heavy_name(t) if sizes[t] >= heavy else shard_name(t, layout.counts) for t in touched}  # their files
+    homes = (  # the files of the touched terms
+        set(layout.files)
+        if len(touched) == len(p.ids)
+        else {heavy_name(t) if sizes[t] >= heavy else shard_name(t, layout.counts) for t in touched}
+    )
     written: list[Written] = []
     reused = 0
 
