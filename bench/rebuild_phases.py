@@ -1,9 +1,10 @@
 """Where one incremental rebuild goes: phase by phase, wall and CPU (children included).
 
-    python bench/rebuild_phases.py /tmp/c10k [FILE_NUMBER]
+    python bench/rebuild_phases.py /tmp/c10k [FILE_NUMBER [body|title|add|delete]]
 
 Appends a sentence to one entry's body (the FILE_NUMBER-th catalogue file, default 4000;
-use a new number each run, the edit is not undone), then runs the check and the build in
+use a new number each run, the edit is not undone) — or prefixes its title, adds a copy
+of it under a new 索引号, or deletes it — then runs the check and the build in
 this process with timers around each phase. Run ``gongkai build`` on the corpus once first
 so that the caches are warm; with SOURCE_DATE_EPOCH unset it is set as bench/run.py sets it.
 """
@@ -50,15 +51,32 @@ def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 def main() -> int:
     root = Path(sys.argv[1]).resolve()
     number = int(sys.argv[2]) if len(sys.argv) > 2 else 4000
+    edit = sys.argv[3] if len(sys.argv) > 3 else "body"
     for i, writer in enumerate(B.OUTPUT_WRITERS):
         if writer is not B.write_exports:  # identity decides whether it goes through the cache
             B.OUTPUT_WRITERS[i] = timed(writer.__name__, writer)
+            if writer is B.write_search:  # identity also decides whether the index is updated from its state:
+                B.write_search = B.OUTPUT_WRITERS[i]  # the wrapper must be what write_outputs compares with
     cached_writer = incremental.cached_writer
     incremental.cached_writer = lambda *a: timed("write_exports (cached)", cached_writer(*a))
     B._render_bulk = timed("pages (bulk)", B._render_bulk)
     B.BuildCache.prune = timed("cache prune", B.BuildCache.prune)  # type: ignore[method-assign]
     target = sorted((root / "catalogue").rglob("*.md"))[number]
-    target.write_text(target.read_text(encoding="utf-8") + f"\n（阶段计时修改 {int(time.time())}）\n", encoding="utf-8")
+    text, stamp = target.read_text(encoding="utf-8"), int(time.time())
+    if edit == "body":
+        target.write_text(text + f"\n（阶段计时修改 {stamp}）\n", encoding="utf-8")
+    elif edit == "title":
+        target.write_text(text.replace("\ntitle: ", f"\ntitle: 修订{stamp}", 1), encoding="utf-8")
+    elif edit == "add":  # a copy of the entry under a new 索引号 (its last part made unique)
+        head, _, tail = text.partition("\nindex_no: ")
+        index_no, _, rest = tail.partition("\n")
+        new_no = f"{index_no.rsplit('-', 1)[0]}-9{stamp % 10000:04d}"
+        rest = "\n".join(line for line in rest.split("\n") if not line.startswith("doc_number:"))  # 文号 are unique
+        (target.parent / f"bench-{stamp}.md").write_text(f"{head}\nindex_no: {new_no}\n{rest}", encoding="utf-8")
+    elif edit == "delete":
+        target.unlink()
+    else:
+        raise SystemExit(f"unknown edit {edit!r}: body, title, add or delete")
     print("load average", os.getloadavg())
     wall, used = time.monotonic(), cpu()
     project = load_project(root, cache=True)

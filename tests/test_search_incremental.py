@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from generator.model.entry import Entry
 from generator.search import index as search_index
 from generator.search.incremental import STATE_FILE
 from generator.search.index import IndexStats, write_index
+from generator.search.shards import Layout
 from tests.conftest import ProjectFactory
 
 WORDS = ["政府", "信息", "公开", "工作", "通知", "关于", "做好", "办法", "实施", "意见", "澜江", "市人民",
@@ -95,6 +95,10 @@ SCENARIOS: dict[str, dict[int, Edit]] = {
     "title and keywords": {5: lambda e: dataclasses.replace(e, title="关于应急预案的意见", keywords=("应急", "新词"))},
     "abstract and 文号": {9: lambda e: dataclasses.replace(e, abstract="统计报表", doc_number="测政办发〔2025〕1号")},
     "a word only this document had": {3: body("独有词汇罕见的表述。")},
+    # what results show of other documents: an interpretation shows the title of its policy
+    "the title of an interpreted policy": {0: lambda e: dataclasses.replace(e, title="修订后的政策标题")},
+    "the date only (no term changes)": {7: lambda e: dataclasses.replace(e, published_date=dt.date(2020, 2, 2))},
+    "a phrase repeated in a body": {12: lambda e: dataclasses.replace(e, body=e.body + "罕见词汇" * 45)},
 }
 
 
@@ -112,14 +116,22 @@ def test_an_incremental_build_equals_a_clean_build(catalogue: Catalogue, tmp_pat
 
 
 def test_edits_in_a_row(catalogue: Catalogue, tmp_path: Path) -> None:
-    """The state an incremental build leaves serves the next one (random edits, checked each time)."""
+    """The state an incremental build leaves serves the next one (random edits, removals and
+    additions, checked each time)."""
     rng = random.Random(7)
     state, previous = tmp_path / "state", tmp_path / "0"
     build(catalogue, previous, state)
     cat = catalogue
-    for step in range(1, 9):
+    for step in range(1, 13):
         n = rng.randrange(len(cat.entries))
-        cat = edited(cat, {n: body(text(rng, rng.randint(0, 60)))})
+        entries = list(cat.entries.values())
+        if step % 3 == 1:  # removed
+            cat = rebuilt(cat, entries[:n] + entries[n + 1 :])
+        elif step % 3 == 2:  # added: a new 索引号 sorted right after entry n
+            new = dataclasses.replace(entries[n], index_no=f"{entries[n].index_no}{step}", doc_number="")
+            cat = rebuilt(cat, [*entries, dataclasses.replace(new, body=text(rng, rng.randint(0, 60)))])
+        else:
+            cat = edited(cat, {n: body(text(rng, rng.randint(0, 60)))})
         out = tmp_path / str(step)
         assert build(cat, out, state, previous=previous).reused > 0
         build(cat, tmp_path / f"clean{step}")
@@ -155,16 +167,57 @@ def test_a_tampered_previous_file_is_computed_again(catalogue: Catalogue, tmp_pa
     assert differing(after, clean) == []
 
 
-def test_added_or_removed_documents_build_clean(catalogue: Catalogue, tmp_path: Path) -> None:
+def rebuilt(cat: Catalogue, entries: list[Entry]) -> Catalogue:
+    return Catalogue.build(cat.config, entries, cat.interpretations.values(), (), cat.build_date)
+
+
+def added(cat: Catalogue, at: int, number: int) -> Catalogue:
+    """A copy of entry ``at`` under a new 索引号 (sorted right after it), with a body of its own."""
+    entries = list(cat.entries.values())
+    model = entries[at]
+    new = dataclasses.replace(
+        model,
+        index_no=model.index_no + "1",
+        doc_number=f"测政办发〔2025〕{number}号",
+        body="新增条目独有的表述" + model.body,
+    )
+    return rebuilt(cat, [*entries, new])
+
+
+def first_copy(cat: Catalogue) -> Entry:
+    """An entry sorted before every other (a copy of the fifth, without its 文号)."""
+    return dataclasses.replace(list(cat.entries.values())[4], index_no="000000002/2024-00000", doc_number="")
+
+
+RENUMBERING: dict[str, Callable[[Catalogue], Catalogue]] = {
+    "the first document removed": lambda c: rebuilt(c, list(c.entries.values())[1:]),
+    "a middle document removed": lambda c: rebuilt(c, [e for n, e in enumerate(c.entries.values()) if n != 20]),
+    "the last entry removed": lambda c: rebuilt(c, list(c.entries.values())[:-1]),
+    "the last document (an interpretation) removed": lambda c: Catalogue.build(
+        c.config, c.entries.values(), list(c.interpretations.values())[:-1], (), c.build_date
+    ),
+    "a document added first": lambda c: rebuilt(c, [first_copy(c), *c.entries.values()]),
+    "a document added in the middle": lambda c: added(c, 20, 901),
+    "a document added after the last entry": lambda c: added(c, 39, 902),
+}
+
+
+@pytest.mark.parametrize("name", RENUMBERING)
+def test_added_or_removed_documents(catalogue: Catalogue, tmp_path: Path, name: str) -> None:
+    """Documents after an added or removed one are renumbered, and the document count is in
+    every idf: every shard file changes, yet the build takes the previous postings and
+    snippet texts (linked under their new numbers) and writes what a clean build writes."""
     state, before, after, clean = tmp_path / "state", tmp_path / "before", tmp_path / "after", tmp_path / "clean"
     build(catalogue, before, state)
-    entries = list(catalogue.entries.values())[1:]
-    cat = Catalogue.build(catalogue.config, entries, catalogue.interpretations.values(), (), catalogue.build_date)
-    assert build(cat, after, state, previous=before).reused == 0
+    cat = RENUMBERING[name](catalogue)
+    assert len(search_index.search_items(cat)) != len(search_index.search_items(catalogue))
+    assert build(cat, after, state, previous=before).reused > 0
     build(cat, clean)
     assert differing(after, clean) == []
-    shutil.rmtree(after)
-    assert build(catalogue, after, state, previous=clean).reused == 0  # a document added: a clean build
+    # and back: the state this build left serves the next one
+    back = tmp_path / "back"
+    assert build(catalogue, back, state, previous=after).reused > 0
+    assert differing(back, before) == []
 
 
 def test_a_state_from_other_code_or_settings_is_not_used(
@@ -198,3 +251,40 @@ def test_a_damaged_state_is_not_used(catalogue: Catalogue, tmp_path: Path) -> No
     assert build(cat, tmp_path / "after2", state, previous=tmp_path / "after").reused == 0
     build(cat, tmp_path / "clean")
     assert differing(tmp_path / "after", tmp_path / "clean") == differing(tmp_path / "after2", tmp_path / "clean") == []
+
+
+def test_an_updated_layout_equals_a_new_one() -> None:
+    """Layout.updated (an edit's terms moved from the previous layout) gives Layout's files,
+    heavy terms and counts, or None when a bucket count changes."""
+    rng = random.Random(5)
+    updated = anew = 0
+    for _ in range(300):
+        terms = (
+            [f"t{n}" for n in range(rng.randint(1, 80))] + [f"#k{n}" for n in range(rng.randint(0, 9))] + ["字", "词"]
+        )
+        sizes = {t: rng.choice([1, 2, 3, 9, 20, 39, 40, 70]) for t in terms}
+        before = Layout(sizes.items(), heavy=40, target=150)
+        moved = set(rng.sample(terms, rng.randint(0, 6)))
+        after = dict(sizes)
+        for t in moved:
+            if rng.random() < 0.2:
+                del after[t]  # gone
+            else:
+                after[t] = rng.choice([1, 5, 39, 40, 41, 90])
+        for n in range(rng.randint(0, 3)):
+            after[f"new{n}"] = rng.choice([1, 40])
+            moved.add(f"new{n}")
+        expect = Layout(after.items(), heavy=40, target=150)
+        got = Layout.updated(before.files, after, moved, heavy=40, target=150)
+        if expect.counts != before.counts:
+            assert got is None
+            anew += 1
+            continue
+        assert got is not None
+        layout, changed = got
+        updated += 1
+        assert (layout.files, layout.heavy, layout.counts) == (expect.files, expect.heavy, expect.counts)
+        assert changed == {
+            n for n in expect.files.keys() | before.files.keys() if expect.files.get(n) != before.files.get(n)
+        }
+    assert updated > 100 and anew > 10  # both paths taken

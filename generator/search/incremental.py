@@ -51,8 +51,10 @@ def code_fingerprint() -> str:
 
 def document_key(item: Item) -> str:
     """Everything a document's postings and snippet text are made from."""
-    parts = [text for text, _ in front_texts(item)] + [item.body]  # every field of FIELDS (documents.py)
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    front = json.dumps([text for text, _ in front_texts(item)], ensure_ascii=False)  # every field of FIELDS
+    h = hashlib.sha256(front.encode())  # (documents.py) but the body, which ends the key unquoted
+    h.update(item.body.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 Stamp = tuple[str, int, int, int]  # sha256, size, mtime_ns, inode
@@ -127,11 +129,38 @@ def changed_documents(old: Sequence[str], new: Sequence[str]) -> list[int] | Non
     return changed if len(changed) <= max(1, int(len(new) * MAX_CHANGED)) else None
 
 
+Segment = tuple[int, int, int, int]  # old documents lo … hi - 1 replaced by the new documents lo … hi - 1
+
+
+def segments(old: Sequence[str], new: Sequence[str]) -> list[Segment] | None:
+    """What changed from the documents ``old`` to ``new`` (by key): per edited document
+    ``(d, d + 1, d, d + 1)``, or, when documents were added or removed, the one run
+    between the longest common beginning and end; None when too much changed."""
+    changed = changed_documents(old, new)
+    if changed is not None:
+        return [(d, d + 1, d, d + 1) for d in changed]
+    if len(old) == len(new):
+        return None
+    a = 0
+    while a < min(len(old), len(new)) and old[a] == new[a]:
+        a += 1
+    z = 0
+    while z < min(len(old), len(new)) - a and old[-1 - z] == new[-1 - z]:
+        z += 1
+    run = (a, len(old) - z, a, len(new) - z)
+    if (run[1] - run[0]) + (run[3] - run[2]) > max(1, int(len(new) * MAX_CHANGED)):
+        return None
+    return [run]
+
+
 def update(
-    p: Postings, ranks: np.ndarray, items: Sequence[Item], changed: Sequence[int]
-) -> tuple[np.ndarray, set[str]]:
-    """Re-tokenize the documents ``changed`` into ``p`` (in place); the new ranks and the
-    terms whose records may differ from the previous build's."""
+    p: Postings, ranks: np.ndarray, items: Sequence[Item], spans: Sequence[Segment]
+) -> tuple[np.ndarray, set[str], set[str], set[str]]:
+    """Re-tokenize the documents of ``spans`` into ``p`` (in place; later documents are
+    renumbered when documents were added or removed); the new ranks, the terms whose
+    records may differ from the previous build's (every term when the number of documents
+    changes: idf), the terms no document holds any more and the terms of the replaced
+    and new documents (the only ones whose number of postings may differ)."""
     low = (1 << FIELD_BITS) - 1
     term = np.frombuffer(p.term, dtype=np.uint32)
     key = np.frombuffer(p.key, dtype=np.uint32)
@@ -144,56 +173,94 @@ def update(
     touched: set[int] = set()
     candidates: set[int] = set()
     pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    at = 0
-    for d in sorted(changed):
-        lo, hi = (int(x) for x in np.searchsorted(doc_of, [d, d + 1]))
-        pieces.append((term[at:lo], key[at:lo], tf[at:lo]))
+    edited_rows: list[tuple[int, int]] = []  # (term, key) of the edited documents' new rows
+    at = shift = 0  # shift: new number − old number of the documents after the spans seen so far
+
+    def moved(keys: np.ndarray) -> np.ndarray:
+        return keys if not shift else (keys.astype(np.int64) + (shift << FIELD_BITS)).astype(np.uint32)
+
+    for olo, ohi, nlo, nhi in sorted(spans):
+        lo, hi = (int(x) for x in np.searchsorted(doc_of, [olo, ohi]))
+        pieces.append((term[at:lo], moved(key[at:lo]), tf[at:lo]))
         at = hi
         before = {
             (t, k & low): n
             for t, k, n in zip(term[lo:hi].tolist(), key[lo:hi].tolist(), tf[lo:hi].tolist(), strict=True)
         }
-        doc = search_doc(d, items[d])
-        fields = [doc.field_counts(f) for f in range(len(FIELDS))]  # every term in order of first appearance
-        orders[d] = [list(counts) for counts in fields]
-        after: dict[tuple[int, int], int] = {}
-        for f, counts in enumerate(fields):
-            p.lengths[f][d] = sum(counts.values())
-            for word in counts:
-                if word not in ids:
-                    ids[word] = len(ids)
-                    origin.append(UNSEEN)
-                    rank.append(0)
-                after[ids[word], f] = counts[word]
-        touched.update(t for tf_key, n in before.items() if after.get(tf_key) != n for t in tf_key[:1])
-        touched.update(t for tf_key, n in after.items() if before.get(tf_key) != n for t in tf_key[:1])
         candidates.update(t for t, _ in before)
-        candidates.update(t for t, _ in after)
-        new_rows = list(after.items())
-        pieces.append(
-            (
-                np.array([t for (t, _), _n in new_rows], dtype=np.uint32),
-                np.array([d << FIELD_BITS | g for (_t, g), _n in new_rows], dtype=np.uint32),
-                np.array([n for _, n in new_rows], dtype=np.uint32),
+        new_lengths: list[list[int]] = [[] for _ in FIELDS]
+        for d in range(nlo, nhi):
+            doc = search_doc(d, items[d])
+            fields = [doc.field_counts(f) for f in range(len(FIELDS))]  # every term in order of first appearance
+            orders[d] = [list(counts) for counts in fields]
+            after: dict[tuple[int, int], int] = {}
+            for f, counts in enumerate(fields):
+                new_lengths[f].append(sum(counts.values()))
+                for word in counts:
+                    if word not in ids:
+                        ids[word] = len(ids)
+                        origin.append(UNSEEN)
+                        rank.append(0)
+                    after[ids[word], f] = counts[word]
+            if ohi - olo == 1 == nhi - nlo:  # one document edited: the terms whose postings changed
+                touched.update(t for tf_key, n in before.items() if after.get(tf_key) != n for t in tf_key[:1])
+                touched.update(t for tf_key, n in after.items() if before.get(tf_key) != n for t in tf_key[:1])
+            candidates.update(t for t, _ in after)
+            new_rows = list(after.items())
+            edited_rows.extend((t, d << FIELD_BITS | g) for (t, g), _n in new_rows)
+            pieces.append(
+                (
+                    np.array([t for (t, _), _n in new_rows], dtype=np.uint32),
+                    np.array([d << FIELD_BITS | g for (_t, g), _n in new_rows], dtype=np.uint32),
+                    np.array([n for _, n in new_rows], dtype=np.uint32),
+                )
             )
-        )
-    pieces.append((term[at:], key[at:], tf[at:]))
+        for f, lengths in enumerate(new_lengths):
+            p.lengths[f][olo + shift : ohi + shift] = array("I", lengths)
+        shift += (nhi - nlo) - (ohi - olo)
+    pieces.append((term[at:], moved(key[at:]), tf[at:]))
     term = np.concatenate([x[0] for x in pieces])
     key = np.concatenate([x[1] for x in pieces])
     tf = np.concatenate([x[2] for x in pieces])
+    p.count = len(items)
 
-    # First appearance of the candidates: the smallest (document, field) holding them.
+    # Terms first appearing in a replaced document (or new) are looked for in the whole
+    # postings; the others' first appearances are renumbered with their documents.
+    removed = {d for olo, ohi, _, _ in spans for d in range(olo, ohi)}
+    scan = [t for t in candidates if origin[t] == UNSEEN or origin[t] >> FIELD_BITS in removed]
+    if shift or any(ohi - olo != nhi - nlo for olo, ohi, nlo, nhi in spans):
+        ends = np.array([ohi for _, ohi, _, _ in sorted(spans)], dtype=np.int64)
+        deltas = np.cumsum([0] + [(nhi - nlo) - (ohi - olo) for olo, ohi, nlo, nhi in sorted(spans)])
+        was = np.array(origin, dtype=np.int64)
+        renumbered = was + (deltas[np.searchsorted(ends, was >> FIELD_BITS, side="right")] << FIELD_BITS)
+        origin = np.where(was == UNSEEN, was, renumbered).tolist()
+        touched.update(range(len(ids)))  # the document count is in every idf
+    edited = {d for _, _, nlo, nhi in spans for d in range(nlo, nhi)}
+
+    # First appearance of the candidates: the smallest (document, field) holding them. A term
+    # first appearing in a document that was not edited still appears there: its first
+    # appearance is that or an earlier place in an edited document. Only the terms first
+    # appearing in an edited document (or new) need a scan of the postings.
     count = len(ids)
-    wanted = np.zeros(count, dtype=bool)
-    wanted[list(candidates)] = True
-    rows = np.flatnonzero(wanted[term])
-    first = np.full(count, np.iinfo(np.uint32).max, dtype=np.uint32)
-    np.minimum.at(first, term[rows], key[rows])
-    affected = {d << FIELD_BITS | f for d in changed for f in range(len(FIELDS))}
+    none = int(np.iinfo(np.uint32).max)
+    scanned = set(scan)
+    first = np.full(count, none, dtype=np.uint32)
+    if scan:
+        wanted = np.zeros(count, dtype=bool)
+        wanted[scan] = True
+        rows = np.flatnonzero(wanted[term])
+        np.minimum.at(first, term[rows], key[rows])
+    for t, k in sorted(edited_rows):  # the edited documents' rows: where an earlier one is
+        if first[t] == none and t not in scanned:
+            first[t] = min(origin[t], k)  # the smallest key first: sorted
+    for t in candidates:
+        if first[t] == none and t not in scanned:
+            first[t] = origin[t]  # dropped from the edited documents, kept where it first appeared
+    affected = {d << FIELD_BITS | f for d in edited for f in range(len(FIELDS))}
     dead = []
     for t in sorted(candidates):
         new = int(first[t])
-        if new == np.iinfo(np.uint32).max:
+        if new == none:
             dead.append(t)
             affected.add(origin[t])
         elif new != origin[t]:
@@ -201,6 +268,8 @@ def update(
             origin[t] = new
             touched.add(t)
     names = list(ids)
+    gone = {names[t] for t in dead}
+    resized = {names[t] for t in candidates} - gone  # the terms whose postings may have changed in number
     alive = np.ones(count, dtype=bool)
     alive[dead] = False
     touched.difference_update(dead)
@@ -235,4 +304,4 @@ def update(
     p.key = array("I", key.tobytes())
     p.tf = array("I", tf.tobytes())
     p.origin = array("I", origin)
-    return np.array(rank, dtype=np.int64), {names[t] for t in touched}
+    return np.array(rank, dtype=np.int64), {names[t] for t in touched}, gone, resized

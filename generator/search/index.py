@@ -44,7 +44,7 @@ import numpy as np
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Item
 from generator.parallel import fork_map
-from generator.search.compact import ints, js_order, records, ref_of, shard_text
+from generator.search.compact import ints, records, ref_of, shard_text
 from generator.search.documents import (
     FIELDS,
     SearchDoc,
@@ -55,23 +55,26 @@ from generator.search.documents import (
 )
 from generator.search.facets import facets
 from generator.search.incremental import (
+    Segment,
+    Stamp,
     State,
-    changed_documents,
     code_fingerprint,
     document_key,
     load_state,
     save_state,
+    segments,
     stamp,
     update,
 )
 from generator.search.postings import K1, B, Grouped, Postings, first_ranks, merge
-from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost
+from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost, heavy_name, shard_name
 from generator.search.tokenizer import PIPELINE_LABELS
 
 FORMAT_VERSION = 4
 LUNR_VERSION = "2.3.9"
 QUERY_PIPELINE = [PIPELINE_LABELS["query"]]
 PARALLEL_MIN_DOCUMENTS = 500  # below this, forking costs more than it saves
+PARALLEL_MIN_SHARDS = 200  # an incremental build rewriting fewer shard files writes them here
 DOCS_PER_FILE = 4  # display records per docs/ file: 20 results fetch ~8 KB gzip (17 KB with 16 a file)
 BATCH_POSTINGS = 2_000_000  # postings grouped at once (~100 MB), see _shards
 
@@ -216,10 +219,16 @@ def write_index(
     params.append(code_fingerprint() if state is not None else "")
     keys = [document_key(item) for item in items] if state is not None else []
     old = load_state(state, params) if state is not None and previous is not None and previous.is_dir() else None
-    changed = changed_documents(old.keys, keys) if old is not None else None
+    changed = segments(old.keys, keys) if old is not None else None
     reused = 0
+    linked: dict[str, Stamp] = {}  # files hard-linked from the previous build: their stamps
     if old is not None and previous is not None and changed is not None:
-        p, ranks, layout, written, reused = _incremental(items, cat, url_of, out, old, changed, previous)
+        try:
+            p, ranks, layout, written, reused = _incremental(
+                items, cat, url_of, out, old, changed, previous, linked, workers if parallel else 1
+            )
+        finally:
+            _SHARED.clear()
         lap("incremental")
     else:
         try:
@@ -260,8 +269,8 @@ def write_index(
     written.append(_write(out, "manifest.json", dumps(manifest)))
     lap("facets, manifest")
     if state is not None:
-        files = {name: sorted(terms, key=js_order) for name, terms in layout.files.items()}
-        stamps = {rel: stamp(out / rel, sha) for rel, sha, _ in written}
+        files = layout.files  # each file's terms in JavaScript order
+        stamps = {rel: linked.get(rel) or stamp(out / rel, sha) for rel, sha, _ in written}  # a link: its stamp
         save_state(state, State(params, keys, p, ranks, files, stamps))
         lap("state")
     size = sum(n for _, _, n in written)
@@ -282,33 +291,52 @@ def _incremental(
     url_of: Callable[[Item], str],
     out: Path,
     old: State,
-    changed: list[int],
+    changed: list[Segment],
     previous: Path,
+    linked: dict[str, Stamp],
+    workers: int,
 ) -> tuple[Postings, np.ndarray, Layout, list[Written], int]:
     """Update the previous build's postings with the ``changed`` documents; compute the
     files they change, copy the others from ``previous``."""
     p = old.postings
-    ranks, touched = update(p, old.ranks, items, changed)
+    ranks, touched, gone, resized = update(p, old.ranks, items, changed)
     heavy, target = old.params[1], old.params[2]
-    layout = _layout(p, heavy, target)
+    sizes = dict(zip(p.ids, _sizes(p), strict=True))
+    quick = Layout.updated(old.layout, sizes, resized | gone, heavy, target)
+    if quick is not None:
+        layout, regrouped = quick
+    else:
+        layout = Layout(sizes.items(), heavy, target)
+        regrouped = {name for name, terms in layout.files.items() if terms != old.layout.get(name)}
+    homes = (  # the files of the touched terms
+        set(layout.files)
+        if len(touched) == len(p.ids)
+        else {heavy_name(t) if sizes[t] >= heavy else shard_name(t, layout.counts) for t in touched}
+    )
     written: list[Written] = []
     reused = 0
 
-    def reuse(rel: str) -> bool:
-        """Link (or copy) an unchanged file of the previous build, if it is what the build wrote."""
+    old_dir, new_dir = os.fspath(previous), os.fspath(out)
+
+    def reuse(rel: str, sha: str | None = None, was_rel: str | None = None) -> bool:
+        """Link (or copy) an unchanged file of the previous build (``was_rel``, default
+        ``rel``), if it is what the build wrote (and, given ``sha``, what this build would write)."""
         nonlocal reused
-        was = old.files.get(rel)
-        source = previous / rel
+        was = old.files.get(was_rel or rel)
+        if was is None or (sha is not None and was[0] != sha):
+            return False
+        source = f"{old_dir}/{was_rel or rel}"
         try:
-            st = source.stat()
+            st = os.stat(source)
         except OSError:
             return False
-        if was is None or (st.st_size, st.st_mtime_ns, st.st_ino) != was[1:]:
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != was[1:]:
             return False
         try:
-            os.link(source, out / rel)
+            os.link(source, f"{new_dir}/{rel}")
+            linked[rel] = was  # same inode, size and time
         except OSError:  # another file system: copy, checking the bytes
-            data = source.read_bytes()
+            data = Path(source).read_bytes()
             if hashlib.sha256(data).hexdigest() != was[0]:
                 return False
             (out / rel).write_bytes(data)
@@ -316,27 +344,32 @@ def _incremental(
         reused += 1
         return True
 
-    redo = [
-        name
-        for name, terms in layout.files.items()
-        if sorted(terms, key=js_order) != old.layout.get(name)
-        or not touched.isdisjoint(terms)
-        or not reuse(f"shards/{name}.json")
-    ]
-    if redo:
-        grouped = Grouped(p, (p.ids[t] for n in redo for t in layout.files[n]))
-        rank_list = ranks.tolist()
-        for name in redo:
-            text = shard_text(records(grouped, layout.files[name], p.ids, p.origin, rank_list))
-            written.append(_write(out, f"shards/{name}.json", text))
-    edited = set(changed)
+    redo = [name for name in layout.files if name in regrouped or name in homes or not reuse(f"shards/{name}.json")]
+    if redo:  # in batches, on the workers when there are many (every file when the document count changes)
+        sizes_of = _sizes(p)
+        costs = {name: sum(cost(sizes_of[p.ids[t]]) for t in layout.files[name]) for name in redo}
+        _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out)
+        parallel = workers > 1 and len(redo) >= PARALLEL_MIN_SHARDS
+        for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
+            written += share
+        _SHARED.clear()
+    edited = {d for _, _, lo, hi in changed for d in range(lo, hi)}
+    was_number = list(range(len(items)))  # per document: its number in the previous build
+    for olo, ohi, nlo, nhi in changed:
+        shift = (ohi - olo) - (nhi - nlo)
+        was_number[nhi:] = [n + shift for n in was_number[nhi:]]
     shown = []
     for n, item in enumerate(items):
-        if n in edited or not reuse(f"text/{ref_of(n)}.json"):
+        if n in edited or not reuse(f"text/{ref_of(n)}.json", was_rel=f"text/{ref_of(was_number[n])}.json"):
             doc = search_doc(n, item)
             written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
         shown.append(dumps(display(SearchDoc(ref_of(n), item, (), ()), cat, url_of(item))))
         if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == len(items):
-            written.append(_write(out, f"docs/{n // DOCS_PER_FILE}.json", "[" + ",\n".join(shown) + "]\n"))
+            # display records also show other items (agency names, the policies interpreted):
+            # computed for every document, written only where they differ from the previous build's
+            rel, data = f"docs/{n // DOCS_PER_FILE}.json", ("[" + ",\n".join(shown) + "]\n").encode()
+            if not reuse(rel, hashlib.sha256(data).hexdigest()):
+                (out / rel).write_bytes(data)
+                written.append((rel, hashlib.sha256(data).hexdigest(), len(data)))
             shown = []
     return p, ranks, layout, written, reused

@@ -16,7 +16,7 @@ query path small: ``b`` holds bigrams and ASCII words (what almost every query n
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from generator.search.compact import js_order, ref_of
 from generator.search.tokenizer import is_key
@@ -85,3 +85,55 @@ class Layout:
             self.files.setdefault(heavy_name(term), []).append(term)
         for term, ns in light:
             self.files[f"{ns}{fnv1a(term) % self.counts[ns]}"].append(term)
+        for terms in self.files.values():
+            terms.sort(key=js_order)  # as the records are written (and the incremental state keeps them)
+
+    @classmethod
+    def updated(
+        cls,
+        files: Mapping[str, Sequence[str]],
+        sizes: Mapping[str, int],
+        moved: Iterable[str],
+        heavy: int = HEAVY_POSTINGS,
+        target: int = TARGET_COST,
+    ) -> tuple[Layout, set[str]] | None:
+        """The layout of ``sizes`` (term → postings) from the previous build's ``files``
+        (file → its terms in JavaScript order), when only the terms ``moved`` (edited,
+        added or gone) may have changed size: what ``Layout(sizes.items(), …)`` gives, with
+        the names of the files whose terms changed; None when a bucket count changes (every
+        light term may move: compute the layout anew)."""
+        where = {t: name for name, terms in files.items() for t in terms}
+        per_ns = dict.fromkeys(NAMESPACES, 0)
+        for term, n in sizes.items():
+            if n < heavy:
+                name = where.get(term)
+                per_ns[name[0] if name is not None and name[0] != "h" else namespace(term)] += cost(n)
+        counts = shard_counts(per_ns, target)
+        if counts != {ns: sum(1 for name in files if name[0] == ns) for ns in NAMESPACES}:
+            return None
+        out = cls.__new__(cls)
+        out.counts = counts
+        out.files = dict(files)  # type: ignore[arg-type]  # lists copied below where they change
+        changed: set[str] = set()
+        for term in set(moved):
+            was = where.get(term)
+            size = sizes.get(term)
+            now = None if size is None else heavy_name(term) if size >= heavy else shard_name(term, counts)
+            if was == now:
+                continue
+            if was is not None:
+                if was not in changed:
+                    out.files[was] = list(out.files[was])
+                out.files[was].remove(term)
+                changed.add(was)
+            if now is not None:
+                if now not in changed:
+                    out.files[now] = list(out.files.get(now, ()))
+                out.files[now].append(term)
+                changed.add(now)
+        for name in changed:
+            out.files[name].sort(key=js_order)
+            if name[0] == "h" and not out.files[name]:
+                del out.files[name]
+        out.heavy = sorted((t for name, terms in out.files.items() if name[0] == "h" for t in terms), key=js_order)
+        return out, changed
