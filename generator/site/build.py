@@ -332,11 +332,13 @@ class _Work:
 _WORK: _Work | None = None
 
 
-_Result = tuple[int, int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]
+_Result = tuple[int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]
 
 
 def _run(indices: list[int]) -> _Result:
-    """Build, render and write the given pages; return (count, reused, placed, cache keys used, stamps, warnings)."""
+    """Build, render and write the given pages; return (count, reused, cache keys used, stamps, warnings).
+
+    Pages placed through their input key never come here: :func:`_place_stored` placed them."""
     try:
         return _run_pages(indices)
     except EngineError as exc:  # described here: in a worker, the engine's exception would not survive pickling
@@ -347,19 +349,10 @@ def _run(indices: list[int]) -> _Result:
 def _run_pages(indices: list[int]) -> _Result:
     w = _WORK
     assert w is not None
-    reused = placed = 0
+    reused = 0
     for i in indices:
         job = w.jobs[i]
         inputs = w.inputs.get(job.url)
-        if (
-            inputs
-            and w.cache is not None
-            and w.view is not None
-            and incremental.place(w.cache, inputs, w.view, w.engine.path_of(job.url), w.out, w.root)
-        ):
-            reused += 1
-            placed += 1
-            continue
         if inputs and w.cache is not None:
             # what building the page read from the cache (its body) stays in use when it is skipped
             held, w.cache.used = w.cache.used, {}
@@ -394,7 +387,7 @@ def _run_pages(indices: list[int]) -> _Result:
         stamps, w.cache.new_stamps = w.cache.new_stamps, {}
     warnings = w.engine.records.records[:]
     w.engine.records.records.clear()
-    return len(indices), reused, placed, used, stamps, warnings
+    return len(indices), reused, used, stamps, warnings
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
@@ -413,10 +406,9 @@ def _render_bulk(
     warnings: list[str] = []
 
     def take(result: _Result) -> None:
-        nonlocal reused, placed
-        count, hits, without_building, keys, new_stamps, notes = result
+        nonlocal reused
+        count, hits, keys, new_stamps, notes = result
         reused += hits
-        placed += without_building
         for kind, found in keys.items():
             used.setdefault(kind, set()).update(found)
         stamps.update(new_stamps)
@@ -427,8 +419,8 @@ def _render_bulk(
         # Pages whose inputs built a stored page are linked here: cheaper than forking for them
         # (the workers' copy-on-write faults cost more than linking at 10k pages).
         rest = _place_stored(state, bulk)
-        reused += len(bulk) - len(rest)
-        placed += len(bulk) - len(rest)
+        placed = len(bulk) - len(rest)
+        reused += placed
         progress.advance(len(bulk) - len(rest))
         cache = state.cache
         held: tuple[dict[str, set[str]], dict[str, tuple[int, int]]] = ({}, {})
