@@ -180,7 +180,8 @@ def _build(
         _no_duplicates(jobs)
         settings = engine_config(project.config, docs, out, _nav_pages(catalogue), theme_dir(project.root, work))
         with engine_clock(catalogue) as epoch:
-            engine = prepared = Engine(settings, work / "mkdocs.yml", [job.url for job in jobs])
+            engine_cache = project.root / CACHE_DIR / "engine" if store is not None else None
+            engine = prepared = Engine(settings, work / "mkdocs.yml", [job.url for job in jobs], cache=engine_cache)
             # the engine's clock is part of what a cached page was rendered with
             fp = digest(fingerprint(settings), str(epoch)) if store else ""
             state = _Work(jobs, engine, project.root, out, store, fp, view=builder.cat)

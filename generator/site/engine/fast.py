@@ -10,12 +10,15 @@ the parent. ``tests/test_engine.py`` compares every byte with the reference buil
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from generator.model import urls as U
+from generator.site.engine import sitemap
+from generator.site.engine.bytecode import bytecode_cache
 from generator.site.engine.config import shipped_theme
 from generator.site.engine.errors import EngineError
 from generator.site.engine.runtime import MkDocsLog, describe, engine_errors, load_config
@@ -46,7 +49,28 @@ class Shared:
     doc_files: list[File]
     nav: Navigation
     env: Environment
-    by_url: dict[str, Page]
+    by_url: Mapping[str, Page]
+    cache: Path | None = None  # the engine's folder in the build cache (compiled templates, sitemap)
+    lazy: bool = False  # pages are made when first read (see Engine)
+
+
+class _Pages(Mapping[str, "Page"]):
+    """URL -> MkDocs page; the page is made (by MkDocs' own ``Page``) the first time it is read."""
+
+    def __init__(self, files: dict[str, File]) -> None:
+        self.files = files
+
+    def __getitem__(self, url: str) -> Page:
+        page = self.files[url].page
+        if page is None:  # pragma: no cover - an excluded file: MkDocs makes no page for it either
+            raise KeyError(url)
+        return page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
 
 
 class Engine:
@@ -60,24 +84,38 @@ class Engine:
         engine.write(page)                                 # render + write into site_dir
         engine.templates()                                 # 404.html, sitemap.xml(.gz)
         engine.finish()                                    # post_build (search index) and shutdown
+
+    ``cache`` (a folder of the build cache) keeps compiled templates and the last sitemap
+    between builds. A build that renders a few pages pays little for the others: MkDocs
+    makes a ``Page`` for every documentation file when it builds the navigation; here the
+    navigation is built from the files it names and every other file's ``Page`` is made by
+    MkDocs' own constructor the first time anything reads ``file.page`` (a page render, a
+    template walking ``pages``, the sitemap) — the same object, later. That holds while the
+    only plugin is the engine's own (the derived configuration never has others); with any
+    other plugin, every page is made up front as MkDocs does.
     """
 
     def __init__(
-        self, settings: dict[str, Any], config_path: Path, urls: list[str], skeletons: bool | None = None
+        self,
+        settings: dict[str, Any],
+        config_path: Path,
+        urls: list[str],
+        skeletons: bool | None = None,
+        cache: Path | None = None,
     ) -> None:
         if skeletons is None:
             skeletons = os.environ.get("GONGKAI_SKELETONS", "1") != "0"
         self.log = MkDocsLog()
         self.records = self.log.__enter__()
         try:
-            self.shared = self._prepare(settings, config_path, urls)
+            self.shared = self._prepare(settings, config_path, urls, cache)
         except engine_errors() as exc:
             self.log.__exit__()
             raise EngineError(f"MkDocs: {describe(exc)}; {'; '.join(self.records.records)}") from exc
         self.site_dir = Path(self.shared.config.site_dir)
         # MkDocs percent-encodes its page URLs; ours are the plain paths (see urls.href)
         self.nav_urls = {unquote(p.url) for p in self.shared.nav.pages}
-        self._order = {url: i for i, url in enumerate(self.shared.by_url)}  # doc_files order
+        self._order: dict[str, int] | None = None
         self._paths: dict[str, Path] = {}
         folders: dict[str, int] = {}
         for url in urls:
@@ -89,37 +127,62 @@ class Engine:
         self.skeletons = Skeletons(self.shared, crowded, every) if skeletons and crowded else None
 
     @staticmethod
-    def _prepare(settings: dict[str, Any], config_path: Path, urls: list[str]) -> Shared:
+    def _prepare(settings: dict[str, Any], config_path: Path, urls: list[str], cache: Path | None) -> Shared:
         from mkdocs import utils
-        from mkdocs.structure.files import File, get_files, set_exclusions
+        from mkdocs.structure.files import Files, get_files, set_exclusions
         from mkdocs.structure.nav import get_navigation
-        from mkdocs.structure.pages import Page
 
         config = load_config(settings, config_path)
         config.plugins.on_startup(command="build", dirty=False)
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         utils.clean_directory(config.site_dir)
+        lazy = _lazy_pages_sound(config)
         files = get_files(config)  # static files below docs_dir (none are pages)
-        for src in sorted((U.to_file(url) for url in urls), key=walk_order):
-            files.append(File(src, config.docs_dir, config.site_dir, config.use_directory_urls))
+        file_class = _lazy_file_class() if lazy else _mkdocs_file_class()
+        by_file: dict[str, File] = {}
+        for src, url in sorted(((U.to_file(url), url) for url in urls), key=lambda s: walk_order(s[0])):
+            file = by_file[url] = file_class(src, config.docs_dir, config.site_dir, config.use_directory_urls)
+            files.append(file)
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
-        nav = get_navigation(files, config)
+        if lazy:
+            # the navigation from the files it names: the same items, pages and links, and no Page
+            # for the others (MkDocs logs those only below the warnings collected here)
+            named = _nav_paths(config["nav"], config)
+            nav = get_navigation(Files([f for f in files if f.src_uri in named]), config)
+            for file in files.documentation_pages():
+                file.lazy_config = config  # type: ignore[attr-defined]
+        else:
+            nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
         doc_files = list(files.documentation_pages())
-        by_url: dict[str, Page] = {}
-        for file in doc_files:
-            page = file.page if file.page is not None else Page(None, file, config)
-            by_url[unquote(page.url)] = page
+        by_url: Mapping[str, Page]
+        if lazy:
+            by_url = _Pages(by_file)
+        else:
+            pages: dict[str, Page] = {}
+            for file in doc_files:
+                page = file.page if file.page is not None else _mkdocs_page(file, config)
+                pages[unquote(page.url)] = page
+            by_url = pages
         env = config.plugins.on_env(env, config=config, files=files)
+        if cache is not None:  # after on_env: the key is taken from the environment templates compile in
+            env.bytecode_cache = bytecode_cache(env, cache, config.theme.custom_dir)
         files.copy_static_files()
-        return Shared(config, files, doc_files, nav, env, by_url)
+        return Shared(config, files, doc_files, nav, env, by_url, cache, lazy)
 
     def order(self, url: str) -> int:
         """The page's position in MkDocs' own order (the docs tree walked top-down, sorted)."""
+        if self._order is None:
+            s = self.shared
+            if isinstance(s.by_url, _Pages):
+                index = {id(file): i for i, file in enumerate(s.doc_files)}
+                self._order = {u: index[id(f)] for u, f in s.by_url.files.items() if id(f) in index}
+            else:
+                self._order = {u: i for i, u in enumerate(s.by_url)}  # doc_files order
         return self._order[url]
 
     def in_parent(self, page: StagedPage) -> bool:
@@ -178,7 +241,17 @@ class Engine:
     def path_of(self, url: str) -> Path:
         path = self._paths.get(url)
         if path is None:
-            path = self._paths[url] = Path(self.shared.by_url[url].file.abs_dest_path)
+            s = self.shared
+            if isinstance(s.by_url, _Pages):
+                site_dir = s.config.site_dir
+                if _plain(url) and os.path.normpath(site_dir) == site_dir:
+                    # File.abs_dest_path of ``{url}index.md``, without making its page
+                    path = Path(f"{site_dir}/{url}index.html")
+                else:
+                    path = Path(s.by_url.files[url].abs_dest_path)
+            else:
+                path = Path(s.by_url[url].file.abs_dest_path)
+            self._paths[url] = path
         return path
 
     def write(self, staged: StagedPage) -> int:
@@ -194,11 +267,27 @@ class Engine:
         s = self.shared
         try:
             for name in s.config.theme.static_templates:
-                _build_theme_template(name, s.env, s.files, s.config, s.nav)
+                if name != "sitemap.xml" or not self._cached_sitemap():
+                    _build_theme_template(name, s.env, s.files, s.config, s.nav)
             for name in s.config.extra_templates:  # pragma: no cover - none configured
                 _build_extra_template(name, s.files, s.config, s.nav)
         except engine_errors() as exc:
             raise EngineError(f"MkDocs: {describe(exc)}") from exc
+
+    def _cached_sitemap(self) -> bool:
+        """Write sitemap.xml(.gz) as MkDocs' own template makes them, from the build cache if
+        the same pages were listed before; return False to have MkDocs render it."""
+        s = self.shared
+        if s.cache is None or not s.lazy:
+            return False
+        written = sitemap.cached(s.env, s.config, [f.src_uri for f in s.doc_files], s.cache)
+        if written is not None:
+            return written  # True: written from the cache; False: the theme's own sitemap template
+        from mkdocs.commands.build import _build_theme_template
+
+        _build_theme_template("sitemap.xml", s.env, s.files, s.config, s.nav)
+        sitemap.store(s.env, s.config, [f.src_uri for f in s.doc_files], s.cache)
+        return True
 
     def finish(self) -> list[str]:
         """Run post_build (Material writes its search index) and shutdown; return MkDocs' warnings."""
@@ -214,3 +303,85 @@ class Engine:
 
     def abort(self) -> None:
         self.log.__exit__()
+
+
+def _plain(url: str) -> bool:
+    """A directory URL whose path MkDocs would not normalise: ``a/b/`` (or the home page's ``""``)."""
+    if not url:
+        return True
+    return url.endswith("/") and all(seg not in ("", ".", "..") for seg in url[:-1].split("/"))
+
+
+def _lazy_pages_sound(config: MkDocsConfig) -> bool:
+    """May pages be made when first read? Only the engine's own plugin, a ``nav``, and the
+    files left out of it logged below the warnings collected (the derived configuration)."""
+    import logging
+
+    return (
+        list(config.plugins) == ["gongkai-staged-html"]
+        and isinstance(config["nav"], list)
+        and config.validation.nav.omitted_files < logging.WARNING
+    )
+
+
+def _nav_paths(nav: Any, config: MkDocsConfig) -> set[str]:
+    """The file paths a ``nav`` setting names, as ``Files.get_file_from_path`` looks them up."""
+    from pathlib import PurePath
+
+    found: set[str] = set()
+
+    def walk(item: Any) -> None:
+        if isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+        elif isinstance(item, str):
+            for path in (item, item.lstrip("/")):
+                found.add(PurePath(path).as_posix())
+
+    walk(nav)
+    return found
+
+
+def _mkdocs_file_class() -> type[File]:
+    from mkdocs.structure.files import File
+
+    return File
+
+
+def _mkdocs_page(file: File, config: MkDocsConfig) -> Page:
+    from mkdocs.structure.pages import Page
+
+    return Page(None, file, config)
+
+
+_LAZY_FILE: list[type[File]] = []
+
+
+def _lazy_file_class() -> type[File]:
+    """MkDocs' ``File`` whose ``page``, once ``lazy_config`` is set, is made on first read."""
+    if _LAZY_FILE:
+        return _LAZY_FILE[0]
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    class LazyFile(File):
+        lazy_config: MkDocsConfig | None = None
+        _page: Page | None = None
+
+        @property
+        def page(self) -> Page | None:
+            page = self._page
+            if page is None and self.lazy_config is not None:
+                page = Page(None, self, self.lazy_config)  # MkDocs' constructor sets self.page
+            return page
+
+        @page.setter
+        def page(self, value: Page | None) -> None:
+            self._page = value
+
+    LazyFile.__name__ = LazyFile.__qualname__ = "File"  # as MkDocs' repr shows it
+    _LAZY_FILE.append(LazyFile)
+    return LazyFile

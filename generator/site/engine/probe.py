@@ -399,6 +399,7 @@ def _guarded_codegen() -> type:
 def probe_environment(env: Any) -> Any:
     """A copy of MkDocs' Jinja environment for probe renders: guarded compiler, filters and tests."""
     probe = env.overlay(cache_size=100)
+    probe.bytecode_cache = None  # never the page environment's: this one compiles differently (see Skeletons)
     probe.code_generator_class = _guarded_codegen()
     probe.context_class = _guarded_context()
     probe.filters = {name: _wrap_filter(name, f) for name, f in env.filters.items()}

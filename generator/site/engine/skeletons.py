@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from generator.site.engine.bytecode import bytecode_cache
 from generator.site.engine.errors import EngineError
 from generator.site.engine.probe import (
     FileGuard,
@@ -71,6 +72,8 @@ class Skeletons:
         self.refused: dict[tuple[str, str, bool], str] = {}  # shape -> why its pages are rendered in full
         self.filled = 0  # pages produced from a skeleton
         self.env = probe_environment(shared.env)
+        if shared.cache is not None:  # its own folder: the key holds the guarded compiler
+            self.env.bytecode_cache = bytecode_cache(self.env, shared.cache, shared.config.theme.custom_dir)
 
     @staticmethod
     def slots(page: Any) -> dict[str, str]:
