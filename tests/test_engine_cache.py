@@ -168,3 +168,48 @@ def test_damaged_cache_files_are_compiled_again(make_project: Any, tmp_path: Pat
     site = p.build()
     # a truncated sitemap is not detected by its name: the build must not read it as the sitemap
     assert _differences(site, _clean(p, tmp_path, "clean")) == []
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        "https://www.example.gov.cn/",
+        "https://www.example.gov.cn",
+        "https://www.example.gov.cn/sub/dir",
+        "https://www.example.gov.cn/a/./b/../c//d/",
+        "https://www.example.gov.cn/x?q=1#top",
+        "https://www.example.gov.cn/p;params/",
+        "http://[::1]:8000/站点/",
+        "",
+    ],
+)
+def test_sitemap_values_equal_mkdocs_pages(tmp_path: Path, site_url: str) -> None:
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    from generator.site.engine import sitemap
+    from generator.site.engine.runtime import load_config
+
+    docs, out = tmp_path / "docs", tmp_path / "site"
+    docs.mkdir()
+    config = load_config(
+        {"site_name": "x", "site_url": site_url, "docs_dir": str(docs), "site_dir": str(out)}, tmp_path / "mkdocs.yml"
+    )
+    srcs = [
+        "index.md",
+        "catalogue/index.md",
+        "catalogue/000000002-2024-00001/index.md",
+        "catalogue/topics/02/page/3/index.md",
+        "pages/关于 我们#?/index.md",
+        "a/%41/index.md",
+        "a/.hidden/index.md",
+        "a/b.c/index.md",
+    ]
+    standins = sitemap._standins(config, srcs)
+    assert standins is not None
+    for src, standin in zip(srcs, standins, strict=True):
+        page = Page(None, File(src, str(docs), str(out), True), config)
+        assert (standin.page.canonical_url, standin.page.abs_url) == (page.canonical_url, page.abs_url), src
+        assert standin.page.update_date == page.update_date
+    assert sitemap._standins(config, ["a/../index.md"]) is None
+    assert sitemap._standins(config, ["a/b.md"]) is None

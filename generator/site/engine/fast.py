@@ -141,8 +141,9 @@ class Engine:
         files = get_files(config)  # static files below docs_dir (none are pages)
         file_class = _lazy_file_class() if lazy else _mkdocs_file_class()
         by_file: dict[str, File] = {}
+        docs_dir, site_dir, directory_urls = config.docs_dir, config.site_dir, config.use_directory_urls
         for src, url in sorted(((U.to_file(url), url) for url in urls), key=lambda s: walk_order(s[0])):
-            file = by_file[url] = file_class(src, config.docs_dir, config.site_dir, config.use_directory_urls)
+            file = by_file[url] = file_class(src, docs_dir, site_dir, directory_urls)
             files.append(file)
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)
@@ -283,10 +284,12 @@ class Engine:
         written = sitemap.cached(s.env, s.config, [f.src_uri for f in s.doc_files], s.cache)
         if written is not None:
             return written  # True: written from the cache; False: the theme's own sitemap template
-        from mkdocs.commands.build import _build_theme_template
+        src_uris = [f.src_uri for f in s.doc_files]
+        if not sitemap.render(s.env, s.config, src_uris, s.nav):
+            from mkdocs.commands.build import _build_theme_template
 
-        _build_theme_template("sitemap.xml", s.env, s.files, s.config, s.nav)
-        sitemap.store(s.env, s.config, [f.src_uri for f in s.doc_files], s.cache)
+            _build_theme_template("sitemap.xml", s.env, s.files, s.config, s.nav)
+        sitemap.store(s.env, s.config, src_uris, s.cache)
         return True
 
     def finish(self) -> list[str]:
@@ -364,12 +367,20 @@ def _lazy_file_class() -> type[File]:
     """MkDocs' ``File`` whose ``page``, once ``lazy_config`` is set, is made on first read."""
     if _LAZY_FILE:
         return _LAZY_FILE[0]
-    from mkdocs.structure.files import File
+    from mkdocs.structure.files import File, InclusionLevel
     from mkdocs.structure.pages import Page
 
     class LazyFile(File):
         lazy_config: MkDocsConfig | None = None
         _page: Page | None = None
+
+        def __init__(self, path: str, src_dir: str | None, dest_dir: str, use_directory_urls: bool) -> None:
+            if path.endswith("index.md") and _plain(path[: -len("index.md")]):
+                # what File.__init__ sets, without PurePath(path).as_posix(): the same string here
+                self.src_uri, self.src_dir, self.dest_dir = path, src_dir, dest_dir
+                self.use_directory_urls, self.inclusion = use_directory_urls, InclusionLevel.UNDEFINED
+            else:
+                super().__init__(path, src_dir, dest_dir, use_directory_urls)
 
         @property
         def page(self) -> Page | None:

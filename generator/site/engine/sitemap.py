@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,8 +47,7 @@ def _key(env: Any, config: MkDocsConfig, src_uris: list[str]) -> str | None:
         Path(own).read_text(encoding="utf-8"),
         repr(config.get("site_url")),
         repr(config.use_directory_urls),
-        date,
-        str(int(datetime.fromisoformat(date).timestamp())),  # the .gz header, as MkDocs computes it
+        date,  # the pages' update_date, and the .gz header's time (MkDocs takes it from that date)
         "\n".join(src_uris),
     ):
         data = part.encode("utf-8", "surrogatepass")
@@ -106,3 +104,114 @@ def store(env: Any, config: MkDocsConfig, src_uris: list[str], cache: Path) -> N
         os.replace(tmp, folder / key)
     except OSError:
         pass
+
+
+class _Page:
+    """What MkDocs' sitemap template reads of a page (see :func:`render`)."""
+
+    __slots__ = ("abs_url", "canonical_url", "update_date")
+    is_link = False
+
+    def __init__(self, canonical_url: str | None, abs_url: str | None, update_date: str) -> None:
+        self.canonical_url, self.abs_url, self.update_date = canonical_url, abs_url, update_date
+
+
+class _File:
+    __slots__ = ("page",)
+
+    def __init__(self, page: _Page) -> None:
+        self.page = page
+
+
+def _standins(config: MkDocsConfig, src_uris: list[str]) -> list[_File] | None:
+    """For each documentation file, the page values MkDocs' ``Page.__init__`` would set, or None
+    when a file is not a plain ``<dir>/index.md`` (then MkDocs makes the pages).
+
+    ``canonical_url`` is ``urljoin(site_url + "/", page.url)``. For ``page.url`` = ``P + s + "/"``
+    with ``P`` non-empty and ``s`` one segment that is not ``.``/``..``, ``urljoin`` merges the
+    base path with the segments of ``P``, ``s`` and ``""`` and resolves dot segments left to right,
+    so ``s`` is appended unchanged: the result is ``urljoin(base, P) + s + "/"``, and its path
+    (``abs_url``) is that of ``urljoin(base, P)`` plus the same (a quoted segment holds no ``?``
+    or ``#``). Each folder's value is computed once with ``urljoin`` itself, and for every folder
+    the derived value of one page is checked against ``urljoin``.
+    """
+    from urllib.parse import quote, urljoin, urlsplit
+
+    from mkdocs.utils import get_build_date
+
+    date = get_build_date()
+    base = config.get("site_url")
+    out: list[_File] = []
+    if not base:
+        for src in src_uris:
+            if not _plain_index(src):
+                return None
+            out.append(_File(_Page(None, None, date)))
+        return out
+    if not base.endswith("/"):
+        base += "/"
+    known: dict[str, tuple[str, str]] = {}
+    checked: set[str] = set()
+
+    def urls(url: str) -> tuple[str, str]:
+        found = known.get(url)
+        if found is None:
+            head = url[:-1].rpartition("/")[0]
+            if head:
+                canonical, path = urls(head + "/")
+                tail = url[len(head) + 1 :]
+                found = (canonical + tail, path + tail)
+            else:
+                canonical = urljoin(base, url)
+                found = (canonical, urlsplit(canonical).path)
+            known[url] = found
+        return found
+
+    for src in src_uris:
+        if not _plain_index(src):
+            return None
+        url = quote(src[: -len("index.md")])  # Page.url: File.url, with "./" (the home page) as ""
+        canonical, path = urls(url)
+        folder = url[:-1].rpartition("/")[0]
+        if folder not in checked:
+            checked.add(folder)
+            real = urljoin(base, url)
+            if (canonical, path) != (real, urlsplit(real).path):  # pragma: no cover - see the docstring
+                return None
+        out.append(_File(_Page(canonical, path, date)))
+    return out
+
+
+def _plain_index(src: str) -> bool:
+    if src == "index.md":
+        return True
+    if not src.endswith("/index.md"):
+        return False
+    return all(seg not in ("", ".", "..") for seg in src[: -len("/index.md")].split("/"))
+
+
+def render(env: Any, config: MkDocsConfig, src_uris: list[str], nav: Any) -> bool:
+    """Write sitemap.xml(.gz) as ``mkdocs.commands.build._build_theme_template`` does, from the
+    pages' values (:func:`_standins`) instead of MkDocs pages; False when they cannot be derived
+    or the template is not MkDocs' own."""
+    import gzip
+
+    from mkdocs import utils
+    from mkdocs.commands.build import _build_template
+
+    if _key(env, config, src_uris) is None:
+        return False
+    files = _standins(config, src_uris)
+    if files is None:
+        return False
+    output = _build_template(NAME, env.get_template(NAME), files, config, nav)  # type: ignore[arg-type]
+    if not output.strip():  # pragma: no cover - MkDocs' template always prints <urlset>
+        return False
+    output_path = os.path.join(config.site_dir, NAME)
+    utils.write_file(output.encode("utf-8"), output_path)
+    gz_filename = f"{output_path}.gz"
+    with open(gz_filename, "wb") as fh:
+        timestamp = utils.get_build_timestamp(pages=[file.page for file in files])  # type: ignore[misc]
+        with gzip.GzipFile(fileobj=fh, filename=gz_filename, mode="wb", mtime=timestamp) as gz_buf:
+            gz_buf.write(output.encode("utf-8"))
+    return True
