@@ -12,7 +12,10 @@ MkDocs + Material render it with the theme as ``custom_dir``. Rooms:
 * :mod:`.reference` — one plain ``mkdocs build`` of a docs tree (the reference output);
 * :mod:`.fast` — the same build taken apart: pages rendered from memory, in workers;
 * :mod:`.skeletons` and :mod:`.probe` — page shells reused only where a guarded probe
-  render proves reuse gives the template's bytes.
+  render proves reuse gives the template's bytes;
+* :mod:`.bytecode` and :mod:`.sitemap` — what the fast path keeps between builds in
+  ``.gongkai-cache/engine/``: compiled templates, the last sitemap (and the sitemap made
+  from the pages' URLs rather than a MkDocs page each).
 
 Other modules import from ``generator.site.engine`` only; the names below are the API.
 """
