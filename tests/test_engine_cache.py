@@ -213,3 +213,40 @@ def test_sitemap_values_equal_mkdocs_pages(tmp_path: Path, site_url: str) -> Non
         assert standin.page.update_date == page.update_date
     assert sitemap._standins(config, ["a/../index.md"]) is None
     assert sitemap._standins(config, ["a/b.md"]) is None
+
+
+def _engine(p: ProjectFactory, work: Path, plugins: list[str]) -> tuple[Any, list[Any]]:
+    from generator.site.engine import THEME_DIR, Engine, engine_config
+    from generator.site.outputs import PAGE_SOURCES
+    from generator.site.pages import PageBuilder
+
+    project = p.load()
+    catalogue = project.public()
+    pages = [job.build() for job in PageBuilder(catalogue, root=p.root).jobs()]
+    pages += [page for source in PAGE_SOURCES for page in source(catalogue)]
+    (work / "docs").mkdir(parents=True)
+    settings = engine_config(project.config, work / "docs", work / "site", B._nav_pages(catalogue), THEME_DIR)
+    settings["plugins"] = plugins
+    return Engine(settings, work / "mkdocs.yml", [page.url for page in pages], skeletons=False), pages
+
+
+def test_a_configured_plugin_gets_every_page_up_front(make_project: Any, tmp_path: Path) -> None:
+    # pages made on first read only while the engine's own plugin is the only one: a plugin could
+    # look at any file's page in any hook, so with one MkDocs' order (every Page before on_nav) holds
+    p = _site(make_project)
+    lazy, pages = _engine(p, tmp_path / "lazy", [])
+    eager, _ = _engine(p, tmp_path / "eager", ["search"])
+    try:
+        assert lazy.shared.lazy and not eager.shared.lazy
+        assert all(vars(f).get("page") is not None for f in eager.shared.doc_files)  # MkDocs' own File
+        made = [f for f in lazy.shared.doc_files if f._page is not None]
+        assert 0 < len(made) < len(pages) // 2  # the navigation's pages only
+        for page in pages:
+            assert lazy.path_of(page.url).relative_to(lazy.site_dir) == eager.path_of(page.url).relative_to(
+                eager.site_dir
+            )
+        for page in pages:
+            assert lazy.render(page) == eager.render(page), page.url
+    finally:
+        lazy.abort()
+        eager.abort()
