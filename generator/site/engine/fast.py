@@ -284,14 +284,15 @@ class Engine:
         if not s.lazy:
             return False
         src_uris = [f.src_uri for f in s.doc_files]
-        if s.cache is not None:
-            written = sitemap.cached(s.env, s.config, src_uris, s.cache)
-            if written is not None:
-                return written  # True: written from the cache; False: the theme's own sitemap template
+        key = sitemap.key(s.env, s.config, src_uris)
+        if key is None:  # the theme's own sitemap template
+            return False
+        if s.cache is not None and sitemap.cached(s.config, key, s.cache):
+            return True
         if not sitemap.render(s.env, s.config, src_uris, s.nav):
             return False
         if s.cache is not None:
-            sitemap.store(s.env, s.config, src_uris, s.cache)
+            sitemap.store(s.config, key, s.cache)
         return True
 
     def finish(self) -> list[str]:

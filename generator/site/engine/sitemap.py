@@ -26,8 +26,8 @@ NAME = "sitemap.xml"
 _FOLDER = "sitemap"
 
 
-def _key(env: Any, config: MkDocsConfig, src_uris: list[str]) -> str | None:
-    """The key of the sitemap, or None when MkDocs' own template does not make it."""
+def key(env: Any, config: MkDocsConfig, src_uris: list[str]) -> str | None:
+    """The key of the sitemap, or None when MkDocs' own template does not make it (then MkDocs renders it)."""
     import mkdocs
     from jinja2 import TemplateNotFound
     from mkdocs.utils import get_build_date
@@ -69,30 +69,23 @@ def _unpack(data: bytes) -> tuple[bytes, bytes] | None:
     return body[8 : 8 + size], body[8 + size :]
 
 
-def cached(env: Any, config: MkDocsConfig, src_uris: list[str], cache: Path) -> bool | None:
-    """Write the stored sitemap into the site (True); None: MkDocs must render it and
-    :func:`store` keep it; False: MkDocs must render it (a theme's own template)."""
-    key = _key(env, config, src_uris)
-    if key is None:
-        return False
+def cached(config: MkDocsConfig, key: str, cache: Path) -> bool:
+    """Write the sitemap stored under ``key`` into the site; False if there is none (or it is damaged)."""
     try:
         found = _unpack((cache / _FOLDER / key).read_bytes())
     except OSError:
-        return None
+        return False
     if found is None:
-        return None
+        return False
     site = Path(config.site_dir)
     (site / NAME).write_bytes(found[0])
     (site / f"{NAME}.gz").write_bytes(found[1])
     return True
 
 
-def store(env: Any, config: MkDocsConfig, src_uris: list[str], cache: Path) -> None:
-    """Keep the sitemap MkDocs just wrote (the only one kept); a failure to store costs speed only."""
-    key = _key(env, config, src_uris)
+def store(config: MkDocsConfig, key: str, cache: Path) -> None:
+    """Keep the sitemap just written under ``key`` (the only one kept); a failure to store costs speed only."""
     site = Path(config.site_dir)
-    if key is None:
-        return
     folder = cache / _FOLDER
     try:
         data = _pack((site / NAME).read_bytes(), (site / f"{NAME}.gz").read_bytes())
@@ -192,15 +185,13 @@ def _plain_index(src: str) -> bool:
 
 def render(env: Any, config: MkDocsConfig, src_uris: list[str], nav: Any) -> bool:
     """Write sitemap.xml(.gz) as ``mkdocs.commands.build._build_theme_template`` does, from the
-    pages' values (:func:`_standins`) instead of MkDocs pages; False when they cannot be derived
-    or the template is not MkDocs' own."""
+    pages' values (:func:`_standins`) instead of MkDocs pages; False when they cannot be derived.
+    Only for MkDocs' own template (:func:`key` is not None)."""
     import gzip
 
     from mkdocs import utils
     from mkdocs.commands.build import _build_template
 
-    if _key(env, config, src_uris) is None:
-        return False
     files = _standins(config, src_uris)
     if files is None:
         return False
