@@ -64,6 +64,7 @@ from generator.project import Project, _load_one, load_project
 from generator.site import engine
 from generator.site.body import BodyError
 from generator.site.build import BuildError, BuildInterrupted, _nav_pages, build_site
+from generator.site.cache import CACHE_DIR
 from generator.site.deferred import outputs_from
 from generator.site.outputs import PAGE_SOURCES
 from generator.site.pages import PageBuilder
@@ -135,7 +136,8 @@ class _Preview:
             project.config, docs, scratch / "site", _nav_pages(public), theme_dir(root, scratch)
         )
         with engine_clock(public):
-            self.engine = engine.Engine(settings, scratch / "mkdocs.yml", urls)
+            # compiled templates are shared with the builds (Jinja writes them by rename)
+            self.engine = engine.Engine(settings, scratch / "mkdocs.yml", urls, cache=root / CACHE_DIR / "engine")
         self.engine.abort()  # MkDocs' log: the full build collects it; previews have nothing to add
         self.lock = threading.Lock()  # the build loop and the background build may both preview
         # the first render compiles the templates and learns the item pages' skeletons (~0.75 s
