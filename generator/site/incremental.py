@@ -22,8 +22,10 @@ run again against the new catalogue (dictionary lookups); when every digest matc
 stored page is placed without building it. A wrong hit would need two different results
 of a lookup with the same BLAKE2b-128 digest, or two inputs with the same SHA-256.
 
-The exports, which show the front matter of every item, keep a catalogue-wide key
-(:func:`catalogue_key`: the front matter and paths of all sources).
+The exports (:func:`cached_writer`) link the last run's files whole while the catalogue-wide
+key (:func:`catalogue_key`: the front matter and paths of all sources) is unchanged;
+otherwise each item's pieces are keyed by the item's own source and front matter, the
+configuration and what the item shows of other items, and only the changed ones are made.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ CATALOGUE = "\0catalogue"  # the key of :func:`catalogue_key` among the pages' U
 
 
 def input_keys(project: Project, jobs: Sequence[PageJob], fingerprint: str) -> dict[str, str]:
-    """URL → base key for every job that declares its inputs; :data:`CATALOGUE` → :func:`catalogue_key`."""
+    """URL → base key for every job that declares its inputs; :data:`CATALOGUE` → :func:`catalogue_key`;
+    the exports' keys (:func:`exports_keys`)."""
     from generator.project_cache import code_fingerprint
 
     try:
