@@ -34,7 +34,7 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator.model.catalogue import Catalogue
@@ -203,8 +203,7 @@ def _write_run(
     """Every export file into ``out``; the run's record (see :func:`_place_run`, :func:`_last_pieces`)."""
     from generator.site import exports as X
 
-    base, site = keys[EXPORTS], os.fspath(out)
-    cache.used.setdefault(FILES, set())
+    base, site, link = keys[EXPORTS], os.fspath(out), _linker(cache)
     shown = [col.value for col in X.COLUMNS if col.reads_catalogue]  # X.shown_of_others, once per run
     entries: list[list[object]] = []  # [file, key, CSV line length, catalogue.json element length]
     csv_lines: list[bytes] = []
@@ -213,7 +212,7 @@ def _write_run(
         others = [value(e, cat) for value in shown]
         key = _item_key(keys, base, "entry", e.source, others)
         old = last.get(key) if key else None
-        if old is not None and _link(cache, key, f"{site}/{old[0]}"):
+        if old is not None and link(key, f"{site}/{old[0]}"):
             rel, line, element = old  # the same key: the same source path and front matter, the same 索引号
         else:
             rel = X.item_file(e)
@@ -228,7 +227,7 @@ def _write_run(
         sources = X.interpreted(i, cat)
         key = _item_key(keys, base, "interpretation", i.source, sources)
         rel = X.item_file(i)
-        if not key or not _link(cache, key, f"{site}/{rel}"):
+        if not key or not link(key, f"{site}/{rel}"):
             file = X.interpretation_file(i, cat, sources)
             key = key or digest(base, "unkeyed interpretation", file)
             cache.publish(FILES, key, file, out / rel)
@@ -261,19 +260,27 @@ def _item_key(keys: dict[str, str], base: str, kind: str, source: str, others: o
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _link(cache: BuildCache, key: str, dest: str) -> bool:
-    """``cache.place(FILES, key, Path(dest))`` without the Path objects (11k calls a run)."""
-    stored = cache._file(FILES, key)
-    try:
-        st = os.stat(stored)
-    except OSError:
-        return False
-    if cache.stamps.get(key) != (st.st_size, st.st_mtime_ns):
-        return False
-    cache.used[FILES].add(key)  # made by _write_run
-    _place(stored, dest, cache.made)
-    cache.new_stamps[key] = (st.st_size, st.st_mtime_ns)
-    return True
+def _linker(cache: BuildCache) -> Callable[[str, str], bool]:
+    """``link(key, dest)``: ``cache.place(FILES, key, Path(dest))`` without its Path objects and
+    lookups (11k calls a run)."""
+    stored_at, stamps, new_stamps, made = cache._file, cache.stamps, cache.new_stamps, cache.made
+    used = cache.used.setdefault(FILES, set())
+
+    def link(key: str, dest: str) -> bool:
+        stored = stored_at(FILES, key)
+        try:
+            st = os.stat(stored)
+        except OSError:
+            return False
+        stamp = (st.st_size, st.st_mtime_ns)
+        if stamps.get(key) != stamp:
+            return False
+        used.add(key)
+        _place(stored, dest, made)
+        new_stamps[key] = stamp
+        return True
+
+    return link
 
 
 def _last_pieces(cache: BuildCache, last: str) -> Pieces:
@@ -337,12 +344,11 @@ def _place_run(cache: BuildCache, run_key: str, out: Path) -> bool:
         files = [(str(e[0]), str(e[1])) for e in record["entries"]] + [(str(r), str(k)) for r, k in record["files"]]
     except (ValueError, TypeError, KeyError, IndexError):
         return False
-    site = os.fspath(out)
-    cache.used.setdefault(FILES, set())
+    site, link = os.fspath(out), _linker(cache)
     placed: list[str] = []
     for rel, key in files:
         dest = f"{site}/{rel}"
-        if ".." in rel.split("/") or not _link(cache, key, dest):
+        if ".." in rel.split("/") or not link(key, dest):
             for path in placed:  # never leave a link the writer would then write through
                 os.unlink(path)
             return False
