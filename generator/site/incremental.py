@@ -300,6 +300,8 @@ def _last_pieces(cache: BuildCache, last: str) -> Pieces:
         out: Pieces = {}
         at_csv, at_json = len(head), 2
         for rel, key, csv_len, json_len in record["entries"]:
+            if csv_len <= 0 or json_len <= 0 or ".." in rel.split("/"):
+                return {}
             line = csv_data[at_csv : at_csv + csv_len]
             element = json_data[at_json : at_json + json_len]
             at_csv += csv_len
@@ -310,8 +312,6 @@ def _last_pieces(cache: BuildCache, last: str) -> Pieces:
             elif after == b"\n]":
                 at_json += 1
             else:
-                return {}
-            if ".." in rel.split("/"):
                 return {}
             out[key] = (rel, line, element)
         if at_csv != len(csv_data) or json_data[at_json:] != b"]\n":
