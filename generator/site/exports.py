@@ -13,6 +13,16 @@ to items that are themselves public — the exports say exactly what the site sh
   page, and rendering every body a second time would double the cost of the
   slowest step of a large build.
 
+Every file is made of *pieces*, one item's each (:func:`entry_pieces`: the entry's own
+JSON file, its CSV line and its catalogue.json element; :func:`interpretation_file`),
+joined by :func:`csv_file` and :func:`json_file`. An item's pieces are a function of the
+item itself, the site configuration and the values of the columns that read other items
+(``Column.reads_catalogue``: :func:`shown_of_others`, :func:`interpreted`); every other
+column sees the configuration only (:class:`_ConfigOnly`). The build cache relies on
+that to reuse the pieces of items whose inputs did not change
+(:func:`generator.site.incremental.cached_writer`): :func:`write_exports` and the cached
+path join the same pieces.
+
 The column table is derived from the field registry (model/fields.py ``Field.export``)
 plus the computed columns below: the data package schema, the ``data/`` page and
 docs/exports.md all follow it (a test keeps the docs in step).
@@ -27,18 +37,22 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 from generator.model import fields as F
 from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item, value_of
+from generator.model.siteconfig import SiteConfig
 from generator.site.htmlkit import a, esc, iso, rel
 from generator.site.pagetypes import StagedPage
 
 LIST_SEPARATOR = "；"
 CSV_NAME, JSON_NAME, PACKAGE_NAME, ITEM_JSON = "catalogue.csv", "catalogue.json", "datapackage.json", "index.json"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# json.dumps with these options, without making an encoder for every call (11k calls at 10k entries)
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_indented = json.JSONEncoder(ensure_ascii=False, indent=2).encode
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,10 @@ class Column:
     description: str
     value: Callable[[Entry, Catalogue], Any]
     required: bool = False
+    # True: the value shows something of other items (their 索引号, whether they are public):
+    # computed with the whole catalogue and part of the entry's cache key. False: ``value``
+    # gets the configuration only (see _ConfigOnly), so it cannot read another item.
+    reads_catalogue: bool = False
 
 
 def _url(cat: Catalogue, path: str) -> str:
@@ -89,8 +107,11 @@ def _attachments(e: Entry, cat: Catalogue) -> list[dict[str, str]]:
     return out
 
 
-def _related(name: str) -> Callable[[Entry, Catalogue], list[str]]:
-    return lambda e, cat: _ids(cat.related(e.index_no, name))
+def _relation(name: str, title: str, description: str) -> Column:
+    """The column of the public entries linked to an entry by relation ``name``."""
+    return Column(
+        name, title, "array", description, lambda e, cat: _ids(cat.related(e.index_no, name)), reads_catalogue=True
+    )
 
 
 # Columns computed from an entry and the catalogue rather than read from one field,
@@ -112,18 +133,19 @@ _COMPUTED: dict[str, tuple[Column, ...]] = {
         ),
     ),
     "relations": (
-        Column("amends", "修改了", "array", "本文件修改的文件（索引号）", _related("amends")),
-        Column("repeals", "废止了", "array", "本文件废止的文件（索引号）", _related("repeals")),
-        Column("replaces", "替代了", "array", "本文件替代的文件（索引号）", _related("replaces")),
-        Column("amended_by", "被修改", "array", "修改本文件的文件（索引号）", _related("amended_by")),
-        Column("repealed_by", "被废止", "array", "废止本文件的文件（索引号）", _related("repealed_by")),
-        Column("replaced_by", "被替代", "array", "替代本文件的文件（索引号）", _related("replaced_by")),
+        _relation("amends", "修改了", "本文件修改的文件（索引号）"),
+        _relation("repeals", "废止了", "本文件废止的文件（索引号）"),
+        _relation("replaces", "替代了", "本文件替代的文件（索引号）"),
+        _relation("amended_by", "被修改", "修改本文件的文件（索引号）"),
+        _relation("repealed_by", "被废止", "废止本文件的文件（索引号）"),
+        _relation("replaced_by", "被替代", "替代本文件的文件（索引号）"),
         Column(
             "interpretations",
             "相关解读",
             "array",
             "本文件的政策解读（索引号）",
             lambda e, c: [i.index_no for i in c.interpretations_of(e.index_no)],
+            reads_catalogue=True,
         ),
     ),
 }
@@ -134,6 +156,7 @@ _VALUES: dict[str, Callable[[Entry, Catalogue], Any]] = {
     "history": _notes,
     "attachments": _attachments,
 }
+_READS_CATALOGUE = {"validity_history"}  # names the document behind an event only when it is public
 
 
 def _plain_value(fld: F.Field) -> Callable[[Entry, Catalogue], Any]:
@@ -158,7 +181,8 @@ def _columns() -> tuple[Column, ...]:
         if fld.export:
             x = fld.export
             value = _VALUES.get(fld.name) or _plain_value(fld)
-            out.append(Column(fld.name, x.title or fld.label, x.type, x.description, value, x.required))
+            reads = fld.name in _READS_CATALOGUE
+            out.append(Column(fld.name, x.title or fld.label, x.type, x.description, value, x.required, reads))
         out.extend(_COMPUTED.get(fld.name, ()))
     return tuple(out)
 
@@ -167,8 +191,32 @@ COLUMNS: tuple[Column, ...] = _columns()
 
 
 # ------------------------------------------------------------------ rows
-def row(e: Entry, cat: Catalogue) -> dict[str, Any]:
-    return {col.name: col.value(e, cat) for col in COLUMNS}
+class _ConfigOnly:
+    """The catalogue as a column that does not read other items sees it: the configuration
+    only. Such a column reaching for another item fails here, in every build and test,
+    instead of going stale in the cache (whose key holds the other items' values only
+    through :func:`shown_of_others`)."""
+
+    __slots__ = ("config",)
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+
+
+def _own(cat: Catalogue) -> Catalogue:
+    return cast(Catalogue, _ConfigOnly(cat.config))
+
+
+def shown_of_others(e: Entry, cat: Catalogue) -> list[Any]:
+    """The values of the columns that read other items (``Column.reads_catalogue``), in column order."""
+    return [col.value(e, cat) for col in COLUMNS if col.reads_catalogue]
+
+
+def row(e: Entry, cat: Catalogue, others: list[Any] | None = None) -> dict[str, Any]:
+    """``others``: :func:`shown_of_others`, when the caller has it already."""
+    shown = iter(shown_of_others(e, cat) if others is None else others)
+    own = _own(cat)
+    return {col.name: next(shown) if col.reads_catalogue else col.value(e, own) for col in COLUMNS}
 
 
 def rows(cat: Catalogue) -> list[dict[str, Any]]:
@@ -190,18 +238,44 @@ def _flat(value: Any) -> str:
     return str(value)
 
 
-def catalogue_csv(table: list[dict[str, Any]]) -> bytes:
+def _csv_record(cells: list[str]) -> bytes:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.name for c in COLUMNS])
-    for r in table:
-        writer.writerow([csv_cell(r[c.name]) for c in COLUMNS])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    csv.writer(buf, lineterminator="\r\n").writerow(cells)  # a writer keeps nothing from row to row
+    return buf.getvalue().encode("utf-8")
+
+
+def csv_line(r: dict[str, Any]) -> bytes:
+    """Row ``r`` as its line of catalogue.csv, CRLF included (more than one line of text when a
+    cell holds a line break)."""
+    return _csv_record([csv_cell(r[c.name]) for c in COLUMNS])
+
+
+def json_line(r: dict[str, Any]) -> bytes:
+    """Row ``r`` as its element of catalogue.json: one line, without the separator."""
+    return compact_json(r).encode("utf-8")
+
+
+def csv_head() -> bytes:
+    """What catalogue.csv holds before its first row: the BOM and the header line."""
+    return "\ufeff".encode() + _csv_record([c.name for c in COLUMNS])
+
+
+def csv_file(lines: list[bytes]) -> bytes:
+    """catalogue.csv from the rows' :func:`csv_line`."""
+    return csv_head() + b"".join(lines)
+
+
+def json_file(lines: list[bytes]) -> bytes:
+    """catalogue.json from the rows' :func:`json_line`."""
+    return b"[\n" + b",\n".join(lines) + (b"\n" if lines else b"") + b"]\n"
+
+
+def catalogue_csv(table: list[dict[str, Any]]) -> bytes:
+    return csv_file([csv_line(r) for r in table])
 
 
 def catalogue_json(table: list[dict[str, Any]]) -> bytes:
-    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in table]
-    return ("[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n").encode("utf-8")
+    return json_file([json_line(r) for r in table])
 
 
 # ------------------------------------------------------------------ data package
@@ -264,15 +338,22 @@ def entry_json(e: Entry, cat: Catalogue, values: dict[str, Any] | None = None) -
     return {"kind": "entry", **(values if values is not None else row(e, cat))}
 
 
-def interpretation_json(i: Interpretation, cat: Catalogue) -> dict[str, Any]:
+def interpreted(i: Interpretation, cat: Catalogue) -> list[dict[str, str]]:
+    """What an interpretation's JSON shows of other items: the public documents it interprets."""
+    return [{"index_no": s.index_no, "title": s.title, "url": _url(cat, U.item_url(s))} for s in cat.sources_of(i)]
+
+
+def interpretation_json(
+    i: Interpretation, catalogue: Catalogue, others: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """``others``: :func:`interpreted`, when the caller has it already."""
+    cat = _own(catalogue)  # the rest reads the configuration only
     return {
         "kind": "interpretation",
         "index_no": i.index_no,
         "title": i.title,
         "url": _url(cat, U.item_url(i)),
-        "interprets": [
-            {"index_no": s.index_no, "title": s.title, "url": _url(cat, U.item_url(s))} for s in cat.sources_of(i)
-        ],
+        "interprets": interpreted(i, catalogue) if others is None else others,
         "interprets_external": [
             {"title": r.title, "doc_number": r.doc_number, "url": r.url} for r in i.interprets_external
         ],
@@ -291,22 +372,45 @@ def interpretation_json(i: Interpretation, cat: Catalogue) -> dict[str, Any]:
 
 
 def _dump(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (_indented(value) + "\n").encode("utf-8")
+
+
+class EntryPieces(NamedTuple):
+    file: bytes  # catalogue/<slug>/index.json
+    csv: bytes  # its line of catalogue.csv
+    json: bytes  # its element of catalogue.json
+
+
+def entry_pieces(e: Entry, cat: Catalogue, others: list[Any] | None = None) -> EntryPieces:
+    """Everything the exports hold of entry ``e`` (``others``: :func:`shown_of_others`, when known)."""
+    r = row(e, cat, others)
+    return EntryPieces(_dump(entry_json(e, cat, r)), csv_line(r), json_line(r))
+
+
+def interpretation_file(i: Interpretation, cat: Catalogue, others: list[dict[str, str]] | None = None) -> bytes:
+    """Interpretation ``i``'s own JSON file (``others``: :func:`interpreted`, when known)."""
+    return _dump(interpretation_json(i, cat, others))
+
+
+def package_file(cat: Catalogue) -> bytes:
+    return _dump(datapackage(cat))
+
+
+def item_file(item: Item) -> str:
+    """Where an item's own JSON file is, relative to the site folder."""
+    return f"{U.item_url(item)}{ITEM_JSON}"
 
 
 def write_exports(cat: Catalogue, site_dir: Path) -> None:
     """OUTPUT_WRITER: every export file, into the freshly built site."""
-    table = rows(cat)
-    (site_dir / CSV_NAME).write_bytes(catalogue_csv(table))
-    (site_dir / JSON_NAME).write_bytes(catalogue_json(table))
-    (site_dir / PACKAGE_NAME).write_bytes(_dump(datapackage(cat)))
-    # rows() lists the entries in catalogue order: each row is also the entry's own JSON
-    items: list[tuple[Item, dict[str, Any]]] = [
-        (e, entry_json(e, cat, r)) for e, r in zip(cat.entries.values(), table, strict=True)
-    ]
-    items += [(i, interpretation_json(i, cat)) for i in cat.interpretations.values()]
+    pieces = [entry_pieces(e, cat) for e in cat.entries.values()]  # sorted by 索引号 (Catalogue.build)
+    (site_dir / CSV_NAME).write_bytes(csv_file([p.csv for p in pieces]))
+    (site_dir / JSON_NAME).write_bytes(json_file([p.json for p in pieces]))
+    (site_dir / PACKAGE_NAME).write_bytes(package_file(cat))
+    files: list[tuple[Item, bytes]] = [(e, p.file) for e, p in zip(cat.entries.values(), pieces, strict=True)]
+    files += [(i, interpretation_file(i, cat)) for i in cat.interpretations.values()]
     base = os.fspath(site_dir)
-    for item, data in items:  # plain strings and one mkdir each: 11k files at 10k entries
+    for item, data in files:  # plain strings and one mkdir each: 11k files at 10k entries
         folder = f"{base}/{U.item_url(item)}"
         try:
             os.mkdir(folder)
@@ -315,7 +419,7 @@ def write_exports(cat: Catalogue, site_dir: Path) -> None:
         except FileNotFoundError:
             os.makedirs(folder, exist_ok=True)
         with open(folder + ITEM_JSON, "wb") as fh:
-            fh.write(_dump(data))
+            fh.write(data)
 
 
 # ------------------------------------------------------------------ the data/ page

@@ -22,22 +22,24 @@ run again against the new catalogue (dictionary lookups); when every digest matc
 stored page is placed without building it. A wrong hit would need two different results
 of a lookup with the same BLAKE2b-128 digest, or two inputs with the same SHA-256.
 
-The exports, which show the front matter of every item, keep a catalogue-wide key
-(:func:`catalogue_key`: the front matter and paths of all sources).
+The exports (:func:`cached_writer`) link the last run's files whole while the catalogue-wide
+key (:func:`catalogue_key`: the front matter and paths of all sources) is unchanged;
+otherwise each item's pieces are keyed by the item's own source and front matter, the
+configuration and what the item shows of other items, and only the changed ones are made.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
-import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator.model.catalogue import Catalogue
 from generator.project import Project
-from generator.site.cache import BuildCache, digest
+from generator.site.cache import BuildCache, _place, digest
 from generator.site.engine import copy_page_files
 from generator.site.lookups import CatalogueView
 from generator.site.outputs import OutputWriter
@@ -51,7 +53,8 @@ CATALOGUE = "\0catalogue"  # the key of :func:`catalogue_key` among the pages' U
 
 
 def input_keys(project: Project, jobs: Sequence[PageJob], fingerprint: str) -> dict[str, str]:
-    """URL → base key for every job that declares its inputs; :data:`CATALOGUE` → :func:`catalogue_key`."""
+    """URL → base key for every job that declares its inputs; :data:`CATALOGUE` → :func:`catalogue_key`;
+    the exports' keys (:func:`exports_keys`)."""
     from generator.project_cache import code_fingerprint
 
     try:
@@ -59,7 +62,7 @@ def input_keys(project: Project, jobs: Sequence[PageJob], fingerprint: str) -> d
     except OSError:
         return {}
     base = digest(LAYOUT, code_fingerprint(), fingerprint, project.build_date.isoformat(), config)
-    keys: dict[str, str] = {CATALOGUE: catalogue_key(project, base)}
+    keys: dict[str, str] = {CATALOGUE: catalogue_key(project, base), **exports_keys(project, config)}
     for job in jobs:
         if not job.inputs:
             continue
@@ -131,74 +134,223 @@ def remember(cache: BuildCache, key: str, page_key: str, page: StagedPage, read:
 
 
 # ------------------------------------------------------------------ exports
-OUTPUTS = "outputs"  # an output writer's run: the files it wrote, each stored under kind FILES
+OUTPUTS = "outputs"  # an exports run: its files (each stored under kind FILES) and its items' pieces
 FILES = "output"
+EXPORTS = "\0exports"  # among the keys: what every export piece depends on (code, site_config.yml)
+FRONT = "\0front:"  # among the keys, + a source's path: the SHA-256 of its front matter
+RUN_LAYOUT = "gongkai-exports-2"
+
+
+def exports_keys(project: Project, config: bytes) -> dict[str, str]:
+    """:data:`EXPORTS` and one :data:`FRONT` key per source (see :func:`cached_writer`).
+
+    Not the build date nor the engine: an item's pieces show neither (which items are
+    public on the day is in the keys as the items themselves and as what the others show)."""
+    from generator.project_cache import code_fingerprint
+
+    keys = {EXPORTS: digest(RUN_LAYOUT, code_fingerprint(), config)}
+    for rel, (front, _) in project.source_digests.items():
+        keys[FRONT + rel] = front.hex()
+    return keys
 
 
 def cached_writer(writer: OutputWriter, cache: BuildCache, keys: dict[str, str], scratch: Path) -> OutputWriter:
-    """``writer`` (whose files depend only on what listing pages depend on) through the build cache.
+    """The exports writer (:func:`~generator.site.exports.write_exports`) through the build cache.
 
-    The exports show front matter only, never a body: with the catalogue's input key
-    unchanged (a body-only edit), the files of the last run are linked into the new
-    site instead of being computed and written again. Otherwise the writer runs into
-    ``scratch`` and its files are stored, then moved into the site.
+    * The catalogue's input key unchanged (a body-only edit): the files of the last run with
+      that key are linked into the new site, as they are.
+    * Otherwise each item's pieces (:mod:`generator.site.exports`) are keyed by what they are
+      made of: the code and ``site_config.yml`` (:data:`EXPORTS`), the item's source path and
+      front matter, and the values it shows of other items (its relations, interpretations and
+      the documents named in its validity history, or the documents an interpretation explains,
+      computed on the new catalogue). An item whose key was in the last run has its own JSON
+      file linked from the cache and its CSV line and catalogue.json element cut from the last
+      run's files; only the others are serialized. catalogue.csv, catalogue.json and
+      datapackage.json are joined from the pieces, so every file has write_exports's bytes.
+      An item that is no longer public has no key this time: nothing of it is used.
+
+    Any other writer is returned as it is. ``scratch`` is not used (kept for the call site).
     """
-    if not keys:
+    from generator.site.exports import write_exports
+
+    if not keys or writer is not write_exports or EXPORTS not in keys:
         return writer
-    run_key = digest(keys[CATALOGUE], "output-writer", getattr(writer, "__name__", repr(writer)))
+    run_key = digest(keys[CATALOGUE], RUN_LAYOUT, keys[EXPORTS])
+    last = digest(keys[EXPORTS], "last exports run")  # names the run whose pieces the next one may reuse
 
     def write(catalogue: Catalogue, out: Path) -> None:
-        if _place_run(cache, run_key, out):
-            return
-        folder = scratch / f"output-{run_key[:16]}"
-        folder.mkdir()
-        writer(catalogue, folder)
-        names: list[str] = []
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                rel = path.relative_to(folder).as_posix()
-                key = digest(run_key, rel)
-                _store_file(cache, key, path)
-                dest = out / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, dest)  # the same inode as the stored copy, like a placed page
-                names.append(rel)
-        cache.put(OUTPUTS, run_key, json.dumps(names, ensure_ascii=False).encode("utf-8"))
+        paused = gc.isenabled()
+        gc.disable()  # tens of thousands of small lists, no cycles: the collector's passes over the build's heap cost more
+        try:
+            if not _place_run(cache, run_key, out):
+                record = _write_run(catalogue, out, cache, keys, run_key, _last_pieces(cache, last))
+                cache.put(OUTPUTS, run_key, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+            cache.put(OUTPUTS, last, run_key.encode("ascii"))
+        finally:
+            if paused:
+                gc.enable()
 
     write.__name__ = getattr(writer, "__name__", "writer")
     return write
 
 
+Pieces = dict[str, tuple[str, bytes, bytes]]  # an entry's key -> its file, CSV line and catalogue.json element
+
+
+def _write_run(
+    cat: Catalogue, out: Path, cache: BuildCache, keys: dict[str, str], run_key: str, last: Pieces
+) -> dict[str, object]:
+    """Every export file into ``out``; the run's record (see :func:`_place_run`, :func:`_last_pieces`)."""
+    from generator.site import exports as X
+
+    base, site, link = keys[EXPORTS], os.fspath(out), _linker(cache)
+    shown = [col.value for col in X.COLUMNS if col.reads_catalogue]  # X.shown_of_others, once per run
+    entries: list[list[object]] = []  # [file, key, CSV line length, catalogue.json element length]
+    csv_lines: list[bytes] = []
+    json_lines: list[bytes] = []
+    for e in cat.entries.values():
+        others = [value(e, cat) for value in shown]
+        key = _item_key(keys, base, "entry", e.source, others)
+        old = last.get(key) if key else None
+        if old is not None and link(key, f"{site}/{old[0]}"):
+            rel, line, element = old  # the same key: the same source path and front matter, the same 索引号
+        else:
+            rel = X.item_file(e)
+            file, line, element = X.entry_pieces(e, cat, others)
+            key = key or digest(base, "unkeyed entry", file)  # placed again only with the same bytes
+            cache.publish(FILES, key, file, out / rel)
+        entries.append([rel, key, len(line), len(element)])
+        csv_lines.append(line)
+        json_lines.append(element)
+    files: list[list[str]] = []  # [file, key]
+    for i in cat.interpretations.values():
+        sources = X.interpreted(i, cat)
+        key = _item_key(keys, base, "interpretation", i.source, sources)
+        rel = X.item_file(i)
+        if not key or not link(key, f"{site}/{rel}"):
+            file = X.interpretation_file(i, cat, sources)
+            key = key or digest(base, "unkeyed interpretation", file)
+            cache.publish(FILES, key, file, out / rel)
+        files.append([rel, key])
+    aggregates = {
+        X.CSV_NAME: X.csv_file(csv_lines),
+        X.JSON_NAME: X.json_file(json_lines),
+        X.PACKAGE_NAME: X.package_file(cat),
+    }
+    for name, data in aggregates.items():
+        key = digest(run_key, name)
+        cache.publish(FILES, key, data, out / name)
+        files.append([name, key])
+    return {
+        "entries": entries,
+        "files": files,
+        "csv": digest(run_key, X.CSV_NAME),
+        "json": digest(run_key, X.JSON_NAME),
+    }
+
+
+def _item_key(keys: dict[str, str], base: str, kind: str, source: str, others: object) -> str:
+    """An item's pieces' key ("" when its source is unknown: then they are always made)."""
+    front = keys.get(FRONT + source)
+    if front is None:
+        return ""
+    # one string whose only free text is its last part (a path holds no NUL); ``others`` holds lists,
+    # dicts, strings and None only, whose repr is unambiguous (and cheaper than JSON)
+    text = f"{base}\0{kind}\0{source}\0{front}\0{others!r}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _linker(cache: BuildCache) -> Callable[[str, str], bool]:
+    """``link(key, dest)``: ``cache.place(FILES, key, Path(dest))`` without its Path objects and
+    lookups (11k calls a run)."""
+    stored_at, stamps, new_stamps, made = cache._file, cache.stamps, cache.new_stamps, cache.made
+    used = cache.used.setdefault(FILES, set())
+
+    def link(key: str, dest: str) -> bool:
+        stored = stored_at(FILES, key)
+        try:
+            st = os.stat(stored)
+        except OSError:
+            return False
+        stamp = (st.st_size, st.st_mtime_ns)
+        if stamps.get(key) != stamp:
+            return False
+        used.add(key)
+        _place(stored, dest, made)
+        new_stamps[key] = stamp
+        return True
+
+    return link
+
+
+def _last_pieces(cache: BuildCache, last: str) -> Pieces:
+    """The entries' pieces of the run named by ``last``, cut from its catalogue.csv and
+    catalogue.json as stored; nothing when any of it is missing, altered or does not add up."""
+    from generator.site import exports as X
+
+    try:
+        run_key = cache.path(OUTPUTS, last).read_bytes().decode("ascii")
+        record = json.loads(cache.path(OUTPUTS, run_key).read_bytes())  # read, not kept (no cache.get)
+        csv_data, json_data = _stored(cache, str(record["csv"])), _stored(cache, str(record["json"]))
+        if csv_data is None or json_data is None:
+            return {}
+        head = X.csv_head()
+        if not csv_data.startswith(head) or not json_data.startswith(b"[\n"):
+            return {}
+        out: Pieces = {}
+        at_csv, at_json = len(head), 2
+        for rel, key, csv_len, json_len in record["entries"]:
+            if csv_len <= 0 or json_len <= 0 or ".." in rel.split("/"):
+                return {}
+            line = csv_data[at_csv : at_csv + csv_len]
+            element = json_data[at_json : at_json + json_len]
+            at_csv += csv_len
+            at_json += json_len
+            after = json_data[at_json : at_json + 2]
+            if after == b",\n":
+                at_json += 2
+            elif after == b"\n]":
+                at_json += 1
+            else:
+                return {}
+            out[key] = (rel, line, element)
+        if at_csv != len(csv_data) or json_data[at_json:] != b"]\n":
+            return {}
+        return out
+    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
+        return {}
+
+
+def _stored(cache: BuildCache, key: str) -> bytes | None:
+    """A stored file's bytes, when it is as it was stored (not edited through a link in a site)."""
+    path = cache.path(FILES, key)
+    try:
+        data = path.read_bytes()
+        st = path.stat()
+    except OSError:
+        return None
+    if cache.stamps.get(key) != (st.st_size, st.st_mtime_ns) or len(data) != st.st_size:
+        return None
+    return data
+
+
 def _place_run(cache: BuildCache, run_key: str, out: Path) -> bool:
+    """Link every file of the stored run ``run_key`` into ``out``; nothing when one is missing or altered."""
     stored = cache.get(OUTPUTS, run_key)
     if stored is None:
         return False
     try:
-        names = [str(n) for n in json.loads(stored)]
-    except (ValueError, TypeError):
+        record = json.loads(stored)
+        files = [(str(e[0]), str(e[1])) for e in record["entries"]] + [(str(r), str(k)) for r, k in record["files"]]
+    except (ValueError, TypeError, KeyError, IndexError):
         return False
-    placed: list[Path] = []
-    for rel in names:
-        dest = out / rel
-        if ".." in rel.split("/") or not cache.place(FILES, digest(run_key, rel), dest):
+    site, link = os.fspath(out), _linker(cache)
+    placed: list[str] = []
+    for rel, key in files:
+        dest = f"{site}/{rel}"
+        if ".." in rel.split("/") or not link(key, dest):
             for path in placed:  # never leave a link the writer would then write through
-                path.unlink(missing_ok=True)
+                os.unlink(path)
             return False
         placed.append(dest)
     return True
-
-
-def _store_file(cache: BuildCache, key: str, path: Path) -> None:
-    """Store the file at ``path`` under ``key`` (a hard link; a copy across file systems)."""
-    stored = cache.path(FILES, key)
-    stored.parent.mkdir(parents=True, exist_ok=True)
-    tmp = stored.with_name(f".{key}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(path, tmp)
-    except OSError:
-        shutil.copyfile(path, tmp)
-    os.replace(tmp, stored)
-    st = stored.stat()
-    cache.used.setdefault(FILES, set()).add(key)
-    cache.new_stamps[key] = (st.st_size, st.st_mtime_ns)
