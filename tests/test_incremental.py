@@ -191,9 +191,10 @@ def test_an_edit_rereads_one_file_and_rebuilds_one_page(repo: Repo, monkeypatch:
     monkeypatch.setattr(P, "_load_one", lambda root, ref, *a: checked.append(ref.rel) or real_load(root, ref, *a))
     from generator.site import exports
 
-    computed: list[int] = []
-    real_rows = exports.rows
-    monkeypatch.setattr(exports, "rows", lambda cat: computed.append(1) or real_rows(cat))
+    computed: list[str] = []  # every item whose export pieces are serialized
+    real_pieces, real_file = exports.entry_pieces, exports.interpretation_file
+    monkeypatch.setattr(exports, "entry_pieces", lambda e, *a: computed.append(e.source) or real_pieces(e, *a))
+    monkeypatch.setattr(exports, "interpretation_file", lambda i, *a: computed.append(i.source) or real_file(i, *a))
     built: list[str] = []
     real_entry = PageBuilder.entry_page
 
