@@ -7,12 +7,14 @@ import datetime as dt
 import gc
 import hashlib
 import os
-from collections.abc import Iterator
+import pickle
+from collections.abc import ItemsView, Iterator, ValuesView
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from generator.checks.collisions import url_collisions
-from generator.checks.crossref import CrossChecker, hidden_links
+from generator.checks.crossref import CrossChecker, hidden_links, identifier_checks
 from generator.checks.deadlines import Deadline, check_deadlines
 from generator.checks.markup import check_body
 from generator.checks.privacy import PrivacyChecker, check_config
@@ -114,6 +116,12 @@ class _Loaded:
     # the item's body links (model.links.body_links), kept with cached results so that
     # hidden_links does not scan every body again; None: not computed
     links: tuple[tuple[str, int, int], ...] | None = None
+    front: bytes = b""  # SHA-256 of the source's raw front matter (what pages are keyed by)
+    # the UTF-8 length of the body when the file's bytes end with it, else -1 (project_cache)
+    body_at: int = -1
+    # a cached result's source file, still pickled, and its body (see SourceMap); src is None
+    deferred: tuple[bytes, str] | None = None
+    known: str | None = None  # the 索引号 its front matter gives, as text (set when loaded)
 
 
 def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -> _Loaded:
@@ -122,6 +130,9 @@ def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -
         return _Loaded(ref, None, None, [problem], None)
     src = parse(ref.rel, raw)
     loaded = _Loaded(ref, hashlib.sha256(raw).digest(), src, list(src.diagnostics), None)
+    loaded.front = hashlib.sha256(src.raw_front_matter.encode("utf-8", "surrogatepass")).digest()
+    body = src.body.encode("utf-8", "surrogatepass")
+    loaded.body_at = len(body) if raw.endswith(body) else -1
     if src.data is not None:
         loaded.diagnostics.extend(check_body(src))
     if not config_ok:
@@ -145,8 +156,12 @@ def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -
         # a required field is missing (reported above): its other problems are still found
         loaded.diagnostics.extend(PrivacyChecker.check_source(root, ref.kind, src))
         loaded.partial = partial_item(ref.kind, values, ref.rel, src.body, src.body_line)
+        if loaded.partial is not None:
+            loaded.diagnostics.extend(identifier_checks(loaded.partial, config, src))
         return loaded
     loaded.diagnostics.extend(PrivacyChecker.check_item(root, loaded.item, src))
+    if not isinstance(loaded.item, Page):
+        loaded.diagnostics.extend(identifier_checks(loaded.item, config, src))
     return loaded
 
 
@@ -205,7 +220,8 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
     interps: list[Interpretation] = []
     pages: list[Page] = []
     partial: list[Entry | Interpretation] = []
-    sources: dict[str, SourceFile] = {}
+    sources = SourceMap()
+    known: set[str] = set()
     source_digests: dict[str, tuple[bytes, bytes]] = {}
     links: dict[str, tuple[tuple[str, int, int], ...]] = {}
     refs = discover(root)
@@ -216,14 +232,23 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
         if progress:
             progress.advance()
         diags.extend(loaded.diagnostics)
-        if loaded.digest is None or loaded.src is None:
+        rel = loaded.ref.rel
+        if loaded.digest is None:
             continue
-        inputs.update(loaded.ref.rel, loaded.digest)
+        if loaded.src is not None:
+            sources[rel] = loaded.src
+            data = loaded.src.data
+            loaded.known = str(data.get("index_no")) if data and "index_no" in data else None
+        elif loaded.deferred is not None:
+            sources.defer(rel, *loaded.deferred)
+        else:
+            continue
+        if loaded.known is not None:
+            known.add(loaded.known)
+        inputs.update(rel, loaded.digest)
         if loaded.links is not None and loaded.item is not None:
-            links[loaded.ref.rel] = loaded.links
-        sources[loaded.ref.rel] = loaded.src
-        front = hashlib.sha256(loaded.src.raw_front_matter.encode("utf-8", "surrogatepass")).digest()
-        source_digests[loaded.ref.rel] = (front, loaded.digest)
+            links[rel] = loaded.links
+        source_digests[rel] = (loaded.front, loaded.digest)
         if isinstance(loaded.item, Entry):
             entries.append(loaded.item)
         elif isinstance(loaded.item, Interpretation):
@@ -232,7 +257,6 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
             pages.append(loaded.item)
         if loaded.partial is not None:
             partial.append(loaded.partial)
-    known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
     deadlines: list[Deadline] = []
     if config_ok:
         diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known, partial).run())
@@ -255,13 +279,30 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
 
 def _read_stat(base: str, rel: str) -> tuple[bytes, os.stat_result] | None:
     """The bytes of a readable source of allowed size and its stat taken after reading them
-    (see CheckCache.digest); None for anything else, which _load_one reads and reports."""
+    (see CheckCache.digest); None for anything else, which _load_one reads and reports.
+
+    Plain descriptors, reads sized by the file (a buffered ``read(MAX_FILE_BYTES + 1)``
+    would set up a 4 MB buffer for each small file), read until the end as that would."""
     try:
-        with open(f"{base}/{rel}", "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-            st = os.fstat(fh.fileno())
+        fd = os.open(f"{base}/{rel}", os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
+    try:
+        size = os.fstat(fd).st_size
+        chunks: list[bytes] = []
+        total = 0
+        while total <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(max(size - total, 0), MAX_FILE_BYTES - total) + 1)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        st = os.fstat(fd)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)  # one read: no copy
     return (raw, st) if len(raw) <= MAX_FILE_BYTES else None
 
 
@@ -291,6 +332,71 @@ def _load_cached(root: Path, refs: list[SourceRef], config: SiteConfig, config_o
     store.save()
 
 
+class _Deferred(NamedTuple):
+    blob: bytes  # the pickled SourceFile without its body
+    body: str
+
+
+class SourceMap(dict[str, SourceFile]):
+    """Source path -> :class:`SourceFile`; those of cached results stay pickled until asked for.
+
+    A cached check needs the parsed front matter of a file only to position a cross-file
+    diagnostic about it: unpickling every file's positions would be a third of it. Reading
+    (``[]``, ``get``, ``values``, ``items``, iteration into another dict, ``==``) unpickles.
+    """
+
+    def defer(self, rel: str, blob: bytes, body: str) -> None:
+        dict.__setitem__(self, rel, _Deferred(blob, body))  # type: ignore[misc]
+
+    def __getitem__(self, rel: str) -> SourceFile:
+        value: SourceFile | _Deferred = dict.__getitem__(self, rel)
+        if isinstance(value, _Deferred):
+            src: SourceFile = pickle.loads(value.blob)
+            src.body = value.body
+            dict.__setitem__(self, rel, src)
+            return src
+        return value
+
+    def get(self, rel: str, default: Any = None) -> Any:
+        return self[rel] if rel in self else default
+
+    def _all(self) -> None:
+        for rel in dict.keys(self):
+            self[rel]
+
+    def __iter__(self) -> Iterator[str]:  # not dict's own: dict(m) and {**m} then go through []
+        return dict.__iter__(self)
+
+    def values(self) -> ValuesView[SourceFile]:  # type: ignore[override]
+        self._all()
+        return dict.values(self)
+
+    def items(self) -> ItemsView[str, SourceFile]:  # type: ignore[override]
+        self._all()
+        return dict.items(self)
+
+    def pop(self, rel: str, *default: Any) -> Any:
+        if rel in self:
+            value = self[rel]
+            dict.pop(self, rel)
+            return value
+        return dict.pop(self, rel, *default)
+
+    def copy(self) -> dict[str, SourceFile]:
+        return dict(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        self._all()
+        if isinstance(other, SourceMap):
+            other._all()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self.items()),))
+
+
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector (as it was before, afterwards)."""
@@ -300,6 +406,12 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if was:
+            # Everything made while paused is still in the youngest generation: the first
+            # collection after enabling would walk all of it (a third of a cached check). The
+            # project is long-lived: move it to the oldest generation without walking it
+            # (freeze and unfreeze splice lists; cyclic garbage is still found by full collections).
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

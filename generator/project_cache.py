@@ -43,13 +43,14 @@ from generator.source.frontmatter import decode
 if TYPE_CHECKING:
     from generator.project import _Loaded
 
-LAYOUT = "gongkai-check-3"
+LAYOUT = "gongkai-check-4"
 # A file whose stat is as recorded is not hashed again unless it changed this close to (or
 # after) the start of the run that recorded it (git's "racy" rule, see CheckCache.digest).
 RACY_NS = 2_000_000_000
 CHECK_FILE = Path(".gongkai-cache") / "v1" / "check.pickle"
 _MAC = 32
 Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
+Record = tuple[str, bytes, tuple[tuple[str, str, str], ...], bytes, Stat, bytes, tuple[int, int, bytes, bool]]
 _fingerprint: str | None = None
 
 
@@ -119,67 +120,31 @@ def _dependencies(root: Path, loaded: _Loaded) -> tuple[tuple[str, str, str], ..
 
 
 # The bodies are most of the bytes: they are left out of the stored results and cut again
-# from the file read for the lookup (checked against the stored hash of the body).
-_BODY_HASH = "_gongkai_body_sha256"
-# The body's length in UTF-8: usually it is the file's last bytes as they are (a UTF-8 file
-# without CRLF line ends), so it is taken from there, unless their hash differs.
-_BODY_BYTES = "_gongkai_body_bytes"
+# from the file read for the lookup. A file whose SHA-256 (or stat, see CheckCache.digest) is
+# the recorded one has the recorded bytes, so the body is cut where it was found then: its
+# last ``cut`` bytes as they are (a UTF-8 file without CRLF line ends: no hashing), else by
+# decoding the file as parse() does, checked against the stored hash of the body.
+_TAIL_UNKNOWN = -1
 
 
-def _without_body(loaded: _Loaded) -> _Loaded:
-    src = loaded.src
-    if src is None or not src.body:
-        return loaded
-    item = loaded.item
-    if item is not None and item.body != src.body:
-        return loaded  # not cut from the file as parse() cuts it: keep it whole
-    slim = copy.copy(loaded)
-    slim.src = dataclasses.replace(src, body="")
-    data = src.body.encode("utf-8", "surrogatepass")
-    setattr(slim, _BODY_HASH, hashlib.sha256(data).digest())
-    setattr(slim, _BODY_BYTES, len(data))
-    if item is not None:
-        slim.item = dataclasses.replace(item, body="")
-    return slim
-
-
-def _with_body(loaded: _Loaded, raw: bytes) -> bool:
-    """Put the body back into a result stored without it; False when it does not match."""
-    want = getattr(loaded, _BODY_HASH, None)
-    if want is None:
-        return True
-    delattr(loaded, _BODY_HASH)
-    size = getattr(loaded, _BODY_BYTES, 0)
-    if size:
-        delattr(loaded, _BODY_BYTES)
-    assert loaded.src is not None
-    body = _tail(raw, size, want)
-    if body is None:
-        text, _ = decode(loaded.src.path, raw)
-        if text is None:
-            return False
-        skip = loaded.src.body_line - 1  # the body: from line body_line on (as parse() cuts it)
-        parts = text.split("\n", skip) if skip > 0 else [text]
-        body = parts[skip] if len(parts) > skip else ""
-        if hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() != want:
-            return False
-    loaded.src.body = body
-    if loaded.item is not None:
-        object.__setattr__(loaded.item, "body", body)
-    return True
-
-
-def _tail(raw: bytes, size: int, want: bytes) -> str | None:
-    """The last ``size`` bytes of ``raw`` as text when they are the stored body (hash ``want``)."""
-    if not 0 < size <= len(raw):
+def _body_of(src_body_line: int, path: str, raw: bytes, cut: int, want: bytes) -> str | None:
+    """The body of a file whose bytes are those recorded (see above); None if it cannot be cut."""
+    if cut == 0:
+        return ""
+    if 0 < cut <= len(raw):
+        try:
+            return raw[len(raw) - cut :].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    text, _ = decode(path, raw)
+    if text is None:
         return None
-    data = raw[len(raw) - size :]
-    if hashlib.sha256(data).digest() != want:
+    skip = src_body_line - 1  # the body: from line body_line on (as parse() cuts it)
+    parts = text.split("\n", skip) if skip > 0 else [text]
+    body = parts[skip] if len(parts) > skip else ""
+    if hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() != want:
         return None
-    try:
-        return data.decode("utf-8")  # strict: its UTF-8 is then exactly ``data``, whose hash was stored
-    except UnicodeDecodeError:
-        return None
+    return body
 
 
 class CheckCache:
@@ -199,8 +164,10 @@ class CheckCache:
         self.key = hashlib.sha256(
             f"{LAYOUT}|{code_fingerprint()}|{config_ok}|".encode() + hashlib.sha256(config).digest()
         ).hexdigest()
-        # rel -> (kind, SHA-256 of the bytes, attachment dependencies, pickled _Loaded, stat)
-        self.files: dict[str, tuple[str, bytes, tuple[tuple[str, str, str], ...], bytes, Stat]] = {}
+        # rel -> (kind, SHA-256 of the bytes, attachment dependencies, pickled _Loaded without its
+        # source and body, stat, pickled SourceFile without its body, how to cut the body again:
+        # (body_line, cut, SHA-256 of the body, whether the item's body is the source's))
+        self.files: dict[str, Record] = {}
         self.started = time.time_ns()  # before any file is read (see digest)
         self.written = 0  # when the run that wrote the cache started
         self.stats: dict[str, Stat] = {}  # rel -> its stat after it was read in this run
@@ -250,7 +217,10 @@ class CheckCache:
         return hashlib.sha256(raw).digest()
 
     def lookup(self, kind: str, rel: str, sha: bytes, raw: bytes) -> _Loaded | None:
-        """The stored result for this file's bytes (``raw``), if still valid."""
+        """The stored result for this file's bytes (``raw``, whose SHA-256 is ``sha``), if still valid.
+
+        Its source file is left pickled (``deferred``): the cross-file checks ask for few.
+        """
         self.seen.add(rel)
         stored = self.files.get(rel)
         if stored is None or stored[0] != kind or stored[1] != sha:
@@ -260,25 +230,49 @@ class CheckCache:
                 return None
         try:
             loaded: _Loaded = pickle.loads(stored[3])
+            body_line, cut, want, item_cut = stored[6]
+            body = _body_of(body_line, rel, raw, cut, want)
         except Exception:
             return None
-        if not _with_body(loaded, raw):
+        if body is None:
             return None
+        if item_cut and loaded.item is not None:
+            object.__setattr__(loaded.item, "body", body)
+        loaded.deferred = (stored[5], body)
         self.hits += 1
         return loaded
 
     def store(self, loaded: _Loaded) -> None:
         rel = loaded.ref.rel
         self.seen.add(rel)
-        if loaded.digest is None or loaded.ref.problem is not None:
+        src = loaded.src
+        if loaded.digest is None or loaded.ref.problem is not None or src is None:
             if self.files.pop(rel, None) is not None:
                 self.changed = True
             return
         if loaded.item is not None and loaded.links is None:  # kept for hidden_links (checks/crossref.py)
             loaded.links = tuple(body_links(loaded.item.body))
-        blob = pickle.dumps(_without_body(loaded), protocol=pickle.HIGHEST_PROTOCOL)
+        slim = copy.copy(loaded)
+        slim.src = None
+        body = src.body
+        item_cut = bool(body) and loaded.item is not None and loaded.item.body == body
+        if item_cut:
+            assert loaded.item is not None
+            slim.item = dataclasses.replace(loaded.item, body="")
+        want = hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() if body else b""
+        cut = loaded.body_at if loaded.body_at >= 0 else _TAIL_UNKNOWN
+        blob = pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
+        src_blob = pickle.dumps(dataclasses.replace(src, body="") if body else src, protocol=pickle.HIGHEST_PROTOCOL)
         sig = self.stats.get(rel, (-1, -1, -1, -1, -1))
-        self.files[rel] = (loaded.ref.kind, loaded.digest, _dependencies(self.root, loaded), blob, sig)
+        self.files[rel] = (
+            loaded.ref.kind,
+            loaded.digest,
+            _dependencies(self.root, loaded),
+            blob,
+            sig,
+            src_blob,
+            (src.body_line, cut, want, item_cut),
+        )
         self.changed = True
 
     def save(self) -> None:
@@ -287,7 +281,7 @@ class CheckCache:
         for rel, sig in self.stats.items():  # record the stat of files found unchanged by their bytes
             stored = self.files.get(rel)
             if stored is not None and stored[4] != sig:
-                self.files[rel] = (*stored[:4], sig)
+                self.files[rel] = (*stored[:4], sig, *stored[5:])
                 self.changed = True
         if self.secret is None or not (self.changed or gone):
             return
