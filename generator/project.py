@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -11,7 +12,7 @@ import pickle
 from collections.abc import ItemsView, Iterator, ValuesView
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.checks.collisions import url_collisions
 from generator.checks.crossref import CrossChecker, hidden_links, identifier_checks
@@ -36,6 +37,9 @@ from generator.parallel import default_workers, fork_map
 from generator.progress import Progress
 from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, discover, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse
+
+if TYPE_CHECKING:
+    from generator.project_cache import CheckCache
 
 
 @dataclass
@@ -121,10 +125,38 @@ class _Loaded:
     body_at: int = -1
     # a cached result's source file, still pickled, and its body (see SourceMap); src is None
     deferred: tuple[bytes, str] | None = None
-    known: str | None = None  # the 索引号 its front matter gives, as text (set when loaded)
+    known: str | None = None  # the 索引号 its front matter gives, as text
+    summary: bytes = b""  # what the cached cross-file checks read of it (see _summary)
 
 
 def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -> _Loaded:
+    loaded = _check_one(root, ref, config, config_ok)
+    src = loaded.src
+    if src is not None:
+        data = src.data
+        loaded.known = str(data.get("index_no")) if data and "index_no" in data else None
+        if config_ok:
+            loaded.summary = _summary(loaded, src)
+    return loaded
+
+
+def _summary(loaded: _Loaded, src: SourceFile) -> bytes:
+    """SHA-256 of all the cached cross-file checks read of one file: its item and partial item
+    without their bodies, its front matter's positions, its 索引号 as text (see _cross)."""
+    item, part = loaded.item, loaded.partial
+    seen = (
+        loaded.ref.kind,
+        src.body_line,
+        src.positions,
+        src.key_positions,
+        None if item is None else dataclasses.replace(item, body=""),
+        None if part is None else dataclasses.replace(part, body=""),
+        loaded.known,
+    )
+    return hashlib.sha256(pickle.dumps(seen, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+
+
+def _check_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -> _Loaded:
     raw, problem = _read(root, ref)
     if raw is None:
         return _Loaded(ref, None, None, [problem], None)
@@ -228,7 +260,17 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
     inputs = source_digest(root)
     if progress:
         progress.phase("读取与检查", len(refs))
-    for loaded in _load_cached(root, refs, config, config_ok) if cache else _load_all(root, refs, config, config_ok):
+    store = None
+    if cache:
+        from generator.project_cache import CheckCache
+
+        store = CheckCache(root, config_ok)
+    summary = hashlib.sha256()
+    for loaded in (
+        _load_all(root, refs, config, config_ok)
+        if store is None
+        else _load_cached(store, root, refs, config, config_ok)
+    ):
         if progress:
             progress.advance()
         diags.extend(loaded.diagnostics)
@@ -237,8 +279,6 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
             continue
         if loaded.src is not None:
             sources[rel] = loaded.src
-            data = loaded.src.data
-            loaded.known = str(data.get("index_no")) if data and "index_no" in data else None
         elif loaded.deferred is not None:
             sources.defer(rel, *loaded.deferred)
         else:
@@ -257,14 +297,27 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
             pages.append(loaded.item)
         if loaded.partial is not None:
             partial.append(loaded.partial)
+        summary.update(len(rel).to_bytes(4, "little") + rel.encode("utf-8", "surrogatepass") + loaded.summary)
     deadlines: list[Deadline] = []
     if config_ok:
-        diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known, partial).run())
-        diags.extend(url_collisions(root, config, entries, interps, pages, sources))
+        checker = CrossChecker(root, config, entries, interps, sources, build_date, known, partial)
+        # all but the file system's and the bodies' part of the cross-file checks: kept in the
+        # check cache under the files' summaries, the configuration, gongkai and the build date
+        key = hashlib.sha256(f"{build_date.isoformat()}|".encode() + summary.digest()).digest()
+        cross = store.cross(key) if store is not None else None
+        if cross is None:
+            timing = check_deadlines(config, entries, interps, sources, root, build_date)
+            found = [*checker.run(files=False), *url_collisions(root, config, entries, interps, pages, sources)]
+            cross = (found, timing.diagnostics, timing.deadlines)
+            if store is not None:
+                store.keep_cross(key, cross)
+        diags.extend(cross[0])
+        diags.extend(cross[1])
+        deadlines = cross[2]
+        diags.extend(checker.files())
         diags.extend(hidden_links(entries, interps, pages, build_date, links))
-        timing = check_deadlines(config, entries, interps, sources, root, build_date)
-        diags.extend(timing.diagnostics)
-        deadlines = timing.deadlines
+    if store is not None:
+        store.save()
     from generator.checks.starter import placeholder_diagnostics  # what gongkai init left for the office to fill
     from generator.source.themes import theme_diagnostics  # the site's theme/ overrides (no engine import)
 
@@ -306,11 +359,10 @@ def _read_stat(base: str, rel: str) -> tuple[bytes, os.stat_result] | None:
     return (raw, st) if len(raw) <= MAX_FILE_BYTES else None
 
 
-def _load_cached(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool) -> Iterator[_Loaded]:
+def _load_cached(
+    store: CheckCache, root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool
+) -> Iterator[_Loaded]:
     """Like :func:`_load_all`, taking each file's result from the check cache when its bytes are known."""
-    from generator.project_cache import CheckCache
-
-    store = CheckCache(root, config_ok)
     found: list[_Loaded | None] = []
     base = os.fspath(root)
     for ref in refs:
@@ -329,7 +381,6 @@ def _load_cached(root: Path, refs: list[SourceRef], config: SiteConfig, config_o
         yield hit
     for _ in fresh:  # exhausted: let it close its worker pool
         pass
-    store.save()
 
 
 class _Deferred(NamedTuple):
@@ -358,7 +409,9 @@ class SourceMap(dict[str, SourceFile]):
         return value
 
     def get(self, rel: str, default: Any = None) -> Any:
-        return self[rel] if rel in self else default
+        if rel in self:  # (not dict.get: that would return a pickled source)
+            return self[rel]
+        return default
 
     def _all(self) -> None:
         for rel in dict.keys(self):

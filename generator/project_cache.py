@@ -174,6 +174,11 @@ class CheckCache:
         self.seen: set[str] = set()
         self.changed = False
         self.hits = 0
+        # the cross-file checks' results of the last run (see project._load_project):
+        # (key, pickled (diagnostics, deadline diagnostics, deadlines)); used when the key is
+        self.cross_key = b""
+        self.cross_blob = b""
+        self.cross_hits = 0
         self._load()
 
     def _load(self) -> None:
@@ -193,6 +198,9 @@ class CheckCache:
         if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
             self.files = data["files"]
             self.written = int(data.get("written", 0))
+            cross = data.get("cross")
+            if isinstance(cross, tuple) and len(cross) == 2:
+                self.cross_key, self.cross_blob = cross
 
     def digest(self, rel: str, raw: bytes, st: os.stat_result | None) -> bytes:
         """SHA-256 of ``raw``, the bytes of ``rel`` just read; ``st``: its ``stat`` taken after reading.
@@ -275,6 +283,22 @@ class CheckCache:
         )
         self.changed = True
 
+    def cross(self, key: bytes) -> Any:
+        """The cross-file results recorded under ``key``, or None."""
+        if not self.cross_key or self.cross_key != key:
+            return None
+        try:
+            found = pickle.loads(self.cross_blob)
+        except Exception:
+            return None
+        self.cross_hits += 1
+        return found
+
+    def keep_cross(self, key: bytes, found: Any) -> None:
+        self.cross_key = key
+        self.cross_blob = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+        self.changed = True
+
     def save(self) -> None:
         """Write the results of the files seen in this run (others are dropped); never raises."""
         gone = set(self.files) - self.seen
@@ -287,7 +311,12 @@ class CheckCache:
             return
         for rel in gone:
             del self.files[rel]
-        data: dict[str, Any] = {"key": self.key, "files": self.files, "written": self.started}
+        data: dict[str, Any] = {
+            "key": self.key,
+            "files": self.files,
+            "written": self.started,
+            "cross": (self.cross_key, self.cross_blob),
+        }
         blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         mac = hmac.new(self.secret, blob, "sha256").digest()
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")

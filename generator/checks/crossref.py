@@ -47,7 +47,10 @@ class CrossChecker:
         src = self.sources[item.source]
         self.diags.append(diag(item.source, src.pos(path), code, **params))
 
-    def run(self) -> list[Diagnostic]:
+    def run(self, files: bool = True) -> list[Diagnostic]:
+        """Every cross-file diagnostic; ``files=False``: all but those about attachment files
+        (:meth:`files`), which read the file system: the others depend only on the items, their
+        front matter positions, the configuration and the build date (project caches them)."""
         items: list[Item] = [*self.entries, *self.interps]
         self.identifiers([*items, *(i for i in self.partial if "index_no" not in i.missing)])
         for entry in [*self.entries, *(i for i in self.partial if isinstance(i, Entry))]:
@@ -55,9 +58,10 @@ class CrossChecker:
                 self.dates(entry)
             self.validity(entry)
             self.relations(entry)
-            self.attachments(entry, entry.attachments, "catalogue", ("attachments",))
         for interp in [*self.interps, *(i for i in self.partial if isinstance(i, Interpretation))]:
             self.interpretation(interp)
+        if files:
+            self.files()
         self.cycles()
         self.interpreted()
         self.annual_identity()
@@ -136,8 +140,17 @@ class CrossChecker:
                 self.unresolved(interp, ("interprets", i), target)
                 continue
             self.public_target(interp, ("interprets", i), entry)
-        if interp.media:
-            self.attachments(interp, ({"file": interp.media["file"]},), "content", ("media",))
+
+    def files(self) -> list[Diagnostic]:
+        """The attachments and media files: there, readable, of the recorded SHA-256 (the
+        diagnostics found here, also added to the others)."""
+        start = len(self.diags)
+        for entry in [*self.entries, *(i for i in self.partial if isinstance(i, Entry))]:
+            self.attachments(entry, entry.attachments, "catalogue", ("attachments",))
+        for interp in [*self.interps, *(i for i in self.partial if isinstance(i, Interpretation))]:
+            if interp.media:
+                self.attachments(interp, ({"file": interp.media["file"]},), "content", ("media",))
+        return self.diags[start:]
 
     def unresolved(self, item: Item, path: KeyPath, target: str) -> None:
         if target in self.known:
