@@ -221,10 +221,12 @@ def test_a_config_change_invalidates_every_result(runs: Runs, proj: ProjectFacto
 def test_a_vocabulary_change_invalidates_every_result(runs: Runs, proj: ProjectFactory) -> None:
     prime(runs, proj)
     config = proj.root / "site_config.yml"
-    vocab = CONFIG + "vocabularies:\n  info_type: [规章, 其他文件]\n"
+    vocab = (
+        CONFIG + "vocabularies:\n  info_types:\n    - {name: 规章, slug: rules}\n    - {name: 其他文件, slug: other}\n"
+    )
     config.write_text(vocab, encoding="utf-8")
     before, _ = runs.check(proj.root)
-    config.write_text(CONFIG + "vocabularies:\n  info_type: [规章]\n", encoding="utf-8")
+    config.write_text(vocab.replace("    - {name: 其他文件, slug: other}\n", ""), encoding="utf-8")
     warm, cache = runs.check(proj.root)
     assert cache.hits == 0 and cache.cross_hits == 0
     assert formatted(warm) != formatted(before)  # 其他文件 is no longer an info type
