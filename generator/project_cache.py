@@ -48,6 +48,8 @@ LAYOUT = "gongkai-check-4"
 # after) the start of the run that recorded it (git's "racy" rule, see CheckCache.digest).
 RACY_NS = 2_000_000_000
 CHECK_FILE = Path(".gongkai-cache") / "v1" / "check.pickle"
+DELTA_NAME = "check.delta"  # the results changed since check.pickle was written (see save)
+DELTA_MIN = 64
 _MAC = 32
 Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
 Record = tuple[str, bytes, tuple[tuple[str, str, str], ...], bytes, Stat, bytes, tuple[int, int, bytes, bool]]
@@ -179,28 +181,50 @@ class CheckCache:
         self.cross_key = b""
         self.cross_blob = b""
         self.cross_hits = 0
+        self.base_mac = b""  # the signature of the whole file read
+        self.base: dict[str, Record] = {}  # its results (before the delta file's were applied)
         self._load()
+
+    def _read(self, path: Path) -> tuple[bytes, Any] | None:
+        """The signature and contents of a signed cache file of this configuration and gongkai."""
+        assert self.secret is not None
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        mac, blob = raw[:_MAC], raw[_MAC:]
+        if len(raw) < _MAC or not hmac.compare_digest(mac, hmac.new(self.secret, blob, "sha256").digest()):
+            return None
+        try:
+            data = pickle.loads(blob)
+        except Exception:  # a signed file that does not load: start afresh
+            return None
+        if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
+            return mac, data
+        return None
 
     def _load(self) -> None:
         if self.secret is None:
             return
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
+        found = self._read(self.path)
+        if found is None:
             return
-        mac, blob = raw[:_MAC], raw[_MAC:]
-        if len(raw) < _MAC or not hmac.compare_digest(mac, hmac.new(self.secret, blob, "sha256").digest()):
-            return
-        try:
-            data = pickle.loads(blob)
-        except Exception:  # a signed file that does not load: start afresh
-            return
-        if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
-            self.files = data["files"]
+        self.base_mac, data = found
+        self.files = data["files"]
+        self.base = dict(self.files)
+        self.written = int(data.get("written", 0))
+        cross = data.get("cross")
+        # the results changed since (see save): only on top of the file they were written for
+        delta = self._read(self.path.with_name(DELTA_NAME))
+        if delta is not None and delta[1].get("base") == self.base_mac:
+            data = delta[1]
+            self.files.update(data["files"])
+            for rel in data.get("gone", ()):
+                self.files.pop(rel, None)
             self.written = int(data.get("written", 0))
             cross = data.get("cross")
-            if isinstance(cross, tuple) and len(cross) == 2:
-                self.cross_key, self.cross_blob = cross
+        if isinstance(cross, tuple) and len(cross) == 2:
+            self.cross_key, self.cross_blob = cross
 
     def digest(self, rel: str, raw: bytes, st: os.stat_result | None) -> bytes:
         """SHA-256 of ``raw``, the bytes of ``rel`` just read; ``st``: its ``stat`` taken after reading.
@@ -311,19 +335,38 @@ class CheckCache:
             return
         for rel in gone:
             del self.files[rel]
-        data: dict[str, Any] = {
-            "key": self.key,
-            "files": self.files,
-            "written": self.started,
-            "cross": (self.cross_key, self.cross_blob),
-        }
+        data: dict[str, Any] = {"key": self.key, "written": self.started, "cross": (self.cross_key, self.cross_blob)}
+        # Few results changed since the whole file was written: those go to a small second
+        # file, bound to the whole one by its signature (rewriting every file's result for
+        # one edited file would be a tenth of a warm check).
+        base = self.base
+        changed = {rel: record for rel, record in self.files.items() if base.get(rel) is not record}
+        gone = set(base).difference(self.files)
+        delta = self.path.with_name(DELTA_NAME)
+        if self.base_mac and len(changed) + len(gone) <= max(DELTA_MIN, len(self.files) // 8):
+            data.update(base=self.base_mac, files=changed, gone=sorted(gone))
+            self._write(delta, data)
+            return
+        data["files"] = self.files
+        if self._write(self.path, data):
+            # an older delta is bound to the file just replaced: it is never applied again
+            with contextlib.suppress(OSError):
+                delta.unlink(missing_ok=True)
+
+    def _write(self, path: Path, data: dict[str, Any]) -> bool:
+        """Write and sign ``data`` at ``path`` through a temporary file (never half a file)."""
+        assert self.secret is not None
         blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         mac = hmac.new(self.secret, blob, "sha256").digest()
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(mac + blob)
-            os.replace(tmp, self.path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(mac)
+                fh.write(blob)
+            os.replace(tmp, path)
         except OSError:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
+            return False
+        return True

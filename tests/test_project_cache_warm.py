@@ -239,27 +239,74 @@ def cache_file(root: Path) -> Path:
     return root / PC.CHECK_FILE
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda b: b[: len(b) // 2],  # truncated
-        lambda b: b[:10],
-        lambda b: b"",
-        lambda b: b[:40] + bytes([b[40] ^ 1]) + b[41:],  # one bit flipped
-        lambda b: b[:-1],
-        lambda b: b + b"\0",
-    ],
-)
-def test_a_damaged_cache_file_is_ignored(runs: Runs, proj: ProjectFactory, damage: Callable[[bytes], bytes]) -> None:
+def delta_file(root: Path) -> Path:
+    return cache_file(root).with_name(PC.DELTA_NAME)
+
+
+DAMAGE: list[Callable[[bytes], bytes]] = [
+    lambda b: b[: len(b) // 2],  # truncated
+    lambda b: b[:10],
+    lambda b: b"",
+    lambda b: b[:40] + bytes([b[40] ^ 1]) + b[41:],  # one bit flipped
+    lambda b: b[:-1],
+    lambda b: b + b"\0",
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+@pytest.mark.parametrize("which", ["whole", "delta"])
+def test_a_damaged_cache_file_is_ignored(
+    runs: Runs, proj: ProjectFactory, damage: Callable[[bytes], bytes], which: str
+) -> None:
     prime(runs, proj)
     edit(proj.root / "catalogue/e2.md", f"- {E1}", "- 000000002/2024-00009")
-    path = cache_file(proj.root)
+    runs.check(proj.root)  # the changed result goes to the small second file
+    assert delta_file(proj.root).is_file()
+    path = cache_file(proj.root) if which == "whole" else delta_file(proj.root)
     path.write_bytes(damage(path.read_bytes()))
     warm, cache = runs.check(proj.root)  # never a traceback, never a result of the damaged file
-    assert cache.hits == 0 and cache.cross_hits == 0
+    if which == "whole":  # nothing is used, not even the intact delta file
+        assert cache.hits == 0 and cache.cross_hits == 0
+    else:  # the whole file's results: e2's and the cross-file ones are of its earlier text
+        assert cache.hits == 4 and cache.cross_hits == 0
     assert "E501" in [d.code for d in warm.diagnostics]
     _, cache = runs.check(proj.root)  # written afresh
     assert cache.hits == 5 and cache.cross_hits == 1
+
+
+def test_a_delta_file_of_another_whole_file_is_not_applied(
+    runs: Runs, proj: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prime(runs, proj)
+    edit(proj.root / "catalogue/e2.md", f"- {E1}", "- 000000002/2024-00009")
+    runs.check(proj.root)
+    delta = delta_file(proj.root).read_bytes()  # signed, bound to the whole file of prime()
+    edit(proj.root / "catalogue/e2.md", "- 000000002/2024-00009", f"- {E1}")
+    with monkeypatch.context() as m:
+        m.setattr(PC, "DELTA_MIN", 0)
+        runs.check(proj.root)  # the whole file rewritten, the delta file removed
+    assert not delta_file(proj.root).exists()
+    delta_file(proj.root).write_bytes(delta)
+    _, cache = runs.check(proj.root)
+    assert cache.hits == 5 and cache.cross_hits == 1  # e2's result is not the delta file's
+
+
+def test_many_changes_rewrite_the_whole_file(runs: Runs, make_project: Any) -> None:
+    p: ProjectFactory = make_project()
+    for i in range(PC.DELTA_MIN + 2):
+        p.entry(f"e{i:03d}", index_no=f"000000002/2024-{i + 1:05d}", doc_number=f"测政办发〔2024〕{i + 1}号")
+    runs.check(p.root)
+    one = p.root / "catalogue/e000.md"
+    edit(one, "正文。", "正文一。")
+    runs.check(p.root)
+    assert delta_file(p.root).is_file()
+    for path in sorted((p.root / "catalogue").glob("*.md")):
+        edit(path, "正文", "正文改")
+    whole = cache_file(p.root).stat().st_mtime_ns
+    runs.check(p.root)
+    assert not delta_file(p.root).exists() and cache_file(p.root).stat().st_mtime_ns != whole
+    _, cache = runs.check(p.root)
+    assert cache.hits == PC.DELTA_MIN + 2 and cache.cross_hits == 1
 
 
 def test_a_cache_file_of_other_results_under_a_valid_signature_is_not_trusted_for_other_sources(
@@ -271,42 +318,49 @@ def test_a_cache_file_of_other_results_under_a_valid_signature_is_not_trusted_fo
     edit(proj.root / "catalogue/e2.md", f"- {E1}", "- 000000002/2024-00009")
     runs.check(proj.root)
     edit(proj.root / "catalogue/e2.md", "- 000000002/2024-00009", f"- {E1}")
+    _, cache = runs.check(proj.root)  # the delta file's results are of the other text
+    assert cache.hits == 4 and cache.cross_hits == 0
     cache_file(proj.root).write_bytes(saved)  # the results of the project as it is again
+    delta_file(proj.root).unlink()
     warm, cache = runs.check(proj.root)
     assert cache.hits == 5 and cache.cross_hits == 1 and "E501" not in [d.code for d in warm.diagnostics]
 
 
-def test_a_write_killed_midway_leaves_no_file_that_is_trusted(proj: ProjectFactory, tmp_path: Path) -> None:
-    """The cache is written to a temporary file and renamed: a killed writer leaves the old
-    file (or none), never half a file under the cache's name."""
+@pytest.mark.parametrize("change", ["body", "config"])
+def test_a_write_killed_midway_leaves_no_file_that_is_trusted(proj: ProjectFactory, change: str) -> None:
+    """The cache files are written to a temporary file and renamed: a killed writer leaves the
+    old files, never half a file under a cache file's name. A body edit writes the small delta
+    file, a configuration change the whole file."""
     load_project(proj.root, BUILD_DATE, cache=True)
-    before = cache_file(proj.root).read_bytes()
-    edit(proj.root / "catalogue/e2.md", "正文。", "正文改了。")
+    edit(proj.root / "catalogue/e2.md", "正文。", "正文一。")
+    load_project(proj.root, BUILD_DATE, cache=True)
+    before = {p.name: p.read_bytes() for p in cache_file(proj.root).parent.iterdir()}
+    assert set(before) == {PC.CHECK_FILE.name, PC.DELTA_NAME}
+    edit(proj.root / "catalogue/e2.md", "正文一。", "正文改了。")
+    if change == "config":
+        (proj.root / "site_config.yml").write_text(CONFIG + "\n", encoding="utf-8")
     script = textwrap.dedent(
         f"""
         import os, signal, sys
-        sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
         from pathlib import Path
         import generator.project_cache as PC
         from generator.project import load_project
         from tests.conftest import BUILD_DATE
-        real = Path.write_bytes
 
-        def write_bytes(self, data):
-            if self.name.endswith(".tmp"):
-                with open(self, "wb") as fh:
-                    fh.write(data[: len(data) // 2])
-                    fh.flush()
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real(self, data)
+        def replace(src, dst):  # killed with half the temporary file written
+            data = Path(src).read_bytes()
+            Path(src).write_bytes(data[: len(data) // 2])
+            os.kill(os.getpid(), signal.SIGKILL)
 
-        Path.write_bytes = write_bytes
+        PC.os.replace = replace
         load_project(Path({str(proj.root)!r}), BUILD_DATE, cache=True)
         """
     )
-    run = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": os.getcwd()}, check=False)
+    repo = str(Path(__file__).resolve().parents[1])
+    run = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": repo}, check=False)
     assert run.returncode == -signal.SIGKILL
-    assert cache_file(proj.root).read_bytes() == before  # the old file stands; the half one is not it
+    after = {p.name: p.read_bytes() for p in cache_file(proj.root).parent.iterdir() if not p.name.endswith(".tmp")}
+    assert after == before  # the old files stand; the half one is not either of them
     warm = load_project(proj.root, BUILD_DATE, cache=True)
     same(warm, load_project(proj.root, BUILD_DATE))
     assert warm.catalogue.entries[E2].body.startswith("正文改了")
