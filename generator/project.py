@@ -32,6 +32,7 @@ from generator.model.entry import (
     page_from,
     partial_item,
 )
+from generator.model.links import body_links
 from generator.model.siteconfig import SiteConfig
 from generator.parallel import default_workers, fork_map
 from generator.progress import Progress
@@ -132,6 +133,8 @@ class _Loaded:
 def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -> _Loaded:
     loaded = _check_one(root, ref, config, config_ok)
     src = loaded.src
+    if loaded.item is not None:  # for hidden_links, which are cached with the results
+        loaded.links = tuple(body_links(loaded.item.body))
     if src is not None:
         data = src.data
         loaded.known = str(data.get("index_no")) if data and "index_no" in data else None
@@ -142,7 +145,8 @@ def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -
 
 def _summary(loaded: _Loaded, src: SourceFile) -> bytes:
     """SHA-256 of all the cached cross-file checks read of one file: its item and partial item
-    without their bodies, its front matter's positions, its 索引号 as text (see _cross)."""
+    without their bodies, the links in its body, its front matter's positions, its 索引号 as
+    text (see _load_project)."""
     item, part = loaded.item, loaded.partial
     seen = (
         loaded.ref.kind,
@@ -152,6 +156,7 @@ def _summary(loaded: _Loaded, src: SourceFile) -> bytes:
         None if item is None else dataclasses.replace(item, body=""),
         None if part is None else dataclasses.replace(part, body=""),
         loaded.known,
+        loaded.links,
     )
     return hashlib.sha256(pickle.dumps(seen, protocol=pickle.HIGHEST_PROTOCOL)).digest()
 
@@ -219,6 +224,8 @@ def _load_all(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: 
     _JOB = (root, config, config_ok)
     try:
         workers = default_workers() if len(refs) >= PARALLEL_MIN_FILES else 1
+        if (workers <= 1 or len(chunks) < 2) and not gc.isenabled():
+            _age()  # _load_chunk runs here and enables the collector: not over every cached result
         for chunk in fork_map(_load_chunk, chunks, workers):
             yield from chunk
     finally:
@@ -301,13 +308,17 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
     deadlines: list[Deadline] = []
     if config_ok:
         checker = CrossChecker(root, config, entries, interps, sources, build_date, known, partial)
-        # all but the file system's and the bodies' part of the cross-file checks: kept in the
-        # check cache under the files' summaries, the configuration, gongkai and the build date
+        # all but the file system's part of the cross-file checks: kept in the check cache
+        # under the files' summaries, the configuration, gongkai and the build date
         key = hashlib.sha256(f"{build_date.isoformat()}|".encode() + summary.digest()).digest()
         cross = store.cross(key) if store is not None else None
         if cross is None:
             timing = check_deadlines(config, entries, interps, sources, root, build_date)
-            found = [*checker.run(files=False), *url_collisions(root, config, entries, interps, pages, sources)]
+            found = [
+                *checker.run(files=False),
+                *url_collisions(root, config, entries, interps, pages, sources),
+                *hidden_links(entries, interps, pages, build_date, links),
+            ]
             cross = (found, timing.diagnostics, timing.deadlines)
             if store is not None:
                 store.keep_cross(key, cross)
@@ -315,7 +326,6 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
         diags.extend(cross[1])
         deadlines = cross[2]
         diags.extend(checker.files())
-        diags.extend(hidden_links(entries, interps, pages, build_date, links))
     if store is not None:
         store.save()
     from generator.checks.starter import placeholder_diagnostics  # what gongkai init left for the office to fill
@@ -459,13 +469,20 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if was:
-            # Everything made while paused is still in the youngest generation: the first
-            # collection after enabling would walk all of it (a third of a cached check). The
-            # project is long-lived: move it to the oldest generation without walking it
-            # (freeze and unfreeze splice lists; cyclic garbage is still found by full collections).
-            gc.freeze()
-            gc.unfreeze()
+            _age()
             gc.enable()
+
+
+def _age() -> None:
+    """Move every object to the collector's oldest generation without walking them.
+
+    What loading made while the collector was paused is all in the youngest generation: the
+    first collection after enabling it would walk all of it (a third of a cached check). It
+    is long-lived (the project): freeze and unfreeze splice the lists; cyclic garbage among
+    it is still found by full collections.
+    """
+    gc.freeze()
+    gc.unfreeze()
 
 
 class source_digest:

@@ -178,6 +178,19 @@ def test_a_link_to_an_entry_that_is_then_made_a_draft_or_deleted(runs: Runs, pro
     assert not [d for d in warm.diagnostics if d.code == "W102"]
 
 
+def test_a_body_edit_that_adds_or_removes_a_link_to_a_draft(runs: Runs, proj: ProjectFactory) -> None:
+    prime(runs, proj)
+    page = proj.root / "content/pages/links.md"
+    draft = f"另见 [草稿](../catalogue/{E3.replace('/', '-')}/)。"
+    edit(page, "。\n", f"。\n\n{draft}\n")
+    warm, cache = runs.check(proj.root)
+    assert cache.hits == 4 and cache.cross_hits == 0  # the page's links changed: W102 looked for again
+    assert [(d.path, d.code) for d in warm.diagnostics] == [("content/pages/links.md", "W102")]
+    edit(page, draft, "不再链接。")
+    warm, cache = runs.check(proj.root)
+    assert cache.cross_hits == 0 and warm.diagnostics == []
+
+
 def test_an_attachment_changed_on_disk_is_found_although_nothing_else_changed(runs: Runs, proj: ProjectFactory) -> None:
     prime(runs, proj)
     (proj.root / "catalogue/files/a.txt").write_bytes("附件改了".encode())
