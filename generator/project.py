@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -144,21 +143,26 @@ def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -
 
 
 def _summary(loaded: _Loaded, src: SourceFile) -> bytes:
-    """SHA-256 of all the cached cross-file checks read of one file: its item and partial item
-    without their bodies, the links in its body, its front matter's positions, its 索引号 as
-    text (see _load_project)."""
-    item, part = loaded.item, loaded.partial
+    """SHA-256 of all the cached cross-file checks read of one file (see _load_project).
+
+    They read its item and partial item but for their bodies, the positions in its front
+    matter, its 索引号 as text and the links in its body. Its item is made from the values
+    of the front matter (validated against the configuration) and from its path, body and
+    body line (model.entry: ``*_from``): without the body it follows from the front matter
+    text, the body line and whether it parsed, as do the positions (lines counted from the
+    body line back); path, configuration and gongkai are keyed elsewhere.
+    """
     seen = (
         loaded.ref.kind,
         src.body_line,
-        src.positions,
-        src.key_positions,
-        None if item is None else dataclasses.replace(item, body=""),
-        None if part is None else dataclasses.replace(part, body=""),
+        loaded.front,
+        src.data is None,
+        type(loaded.item).__name__,
+        type(loaded.partial).__name__,
         loaded.known,
         loaded.links,
     )
-    return hashlib.sha256(pickle.dumps(seen, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+    return hashlib.sha256(repr(seen).encode("utf-8", "surrogatepass")).digest()
 
 
 def _check_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -> _Loaded:

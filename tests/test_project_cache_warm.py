@@ -140,6 +140,22 @@ def test_an_index_no_made_to_collide_reports_both_sides_and_clears_when_undone(
     assert cache.hits == 5 and cache.cross_hits == 1
 
 
+def test_a_cross_file_diagnostic_moves_with_its_line(runs: Runs, proj: ProjectFactory) -> None:
+    prime(runs, proj)
+    path = proj.root / "catalogue/e2.md"
+    edit(path, f"index_no: {E2}", f"index_no: {E1}")
+    warm, _ = runs.check(proj.root)
+    first = [(d.line, d.col) for d in warm.diagnostics if d.code == "E304"]
+    edit(path, "---\n", "---\n# 备注\n")  # the same values, one line further down
+    warm, cache = runs.check(proj.root)
+    assert cache.hits == 4 and cache.cross_hits == 0
+    assert [(d.line, d.col) for d in warm.diagnostics if d.code == "E304"] == [(first[0][0] + 1, first[0][1])]
+    edit(path, "正文。", "正文。\n\n新的一段。")  # body only: the stored results still fit
+    warm, cache = runs.check(proj.root)
+    assert cache.cross_hits == 1
+    assert [(d.line, d.col) for d in warm.diagnostics if d.code == "E304"] == [(first[0][0] + 1, first[0][1])]
+
+
 def test_deleting_an_entry_others_refer_to(runs: Runs, proj: ProjectFactory) -> None:
     prime(runs, proj)
     (proj.root / "catalogue/e1.md").unlink()
