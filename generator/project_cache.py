@@ -1,4 +1,4 @@
-"""Per-file check results, cached by content (``.gongkai-cache/v1/check.pickle``).
+"""Check results, cached by content (``.gongkai-cache/v1/check.pickle`` and ``check.delta``).
 
 Reading, parsing and checking each source file on its own is most of ``check``. The
 result for one file (its parsed :class:`~generator.source.frontmatter.SourceFile`, its
@@ -10,12 +10,20 @@ item and its own diagnostics) depends only on:
 * for items with text attachments, those attachments' bytes (the privacy lint reads
   them): each such dependency is stored with its hash and compared on lookup.
 
-Anything else changed means a miss, and the file is read and checked as before. The
-cross-file checks (uniqueness, relations, interpretations, deadlines) are not cached:
-they run over the per-file results every time, so their diagnostics always reflect
-the whole catalogue as it is now.
+Anything else changed means a miss, and the file is read and checked as before. A hit
+leaves the file's SourceFile pickled until a diagnostic needs a position from it
+(project.SourceMap).
 
-The cache file is a pickle, so it is signed with a key kept outside the project (in
+The cross-file checks (uniqueness, relations, interpretations, URL collisions, hidden
+links, deadlines) read of each file only a summary (project._summary); their results are
+kept under the digest of all the summaries, in order, and the build date (one set: the
+last run's). Those about attachment files read the file system and run every time.
+
+The whole file is rewritten when many results changed; a run that changed few writes
+them to ``check.delta``, which is applied only on top of the whole file it was written
+for (it names that file's signature). Both are written to a temporary file and renamed.
+
+The cache files are pickles, so they are signed with a key kept outside the project (in
 the user's cache folder, ``$XDG_CACHE_HOME/gongkai/check-key``): a cache file that a
 content repository brings along, or that was altered, is ignored, never unpickled.
 Deleting ``.gongkai-cache/`` is always safe.
