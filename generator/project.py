@@ -7,12 +7,14 @@ import datetime as dt
 import gc
 import hashlib
 import os
-from collections.abc import Iterator
+import pickle
+from collections.abc import ItemsView, Iterator, ValuesView
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.checks.collisions import url_collisions
-from generator.checks.crossref import CrossChecker, hidden_links
+from generator.checks.crossref import CrossChecker, hidden_links, identifier_checks
 from generator.checks.deadlines import Deadline, check_deadlines
 from generator.checks.markup import check_body
 from generator.checks.privacy import PrivacyChecker, check_config
@@ -29,11 +31,15 @@ from generator.model.entry import (
     page_from,
     partial_item,
 )
+from generator.model.links import body_links
 from generator.model.siteconfig import SiteConfig
 from generator.parallel import default_workers, fork_map
 from generator.progress import Progress
 from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, discover, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse
+
+if TYPE_CHECKING:
+    from generator.project_cache import CheckCache
 
 
 @dataclass
@@ -114,14 +120,60 @@ class _Loaded:
     # the item's body links (model.links.body_links), kept with cached results so that
     # hidden_links does not scan every body again; None: not computed
     links: tuple[tuple[str, int, int], ...] | None = None
+    front: bytes = b""  # SHA-256 of the source's raw front matter (what pages are keyed by)
+    # the UTF-8 length of the body when the file's bytes end with it, else -1 (project_cache)
+    body_at: int = -1
+    # a cached result's source file, still pickled, and its body (see SourceMap); src is None
+    deferred: tuple[bytes, str] | None = None
+    known: str | None = None  # the 索引号 its front matter gives, as text
+    summary: bytes = b""  # what the cached cross-file checks read of it (see _summary)
 
 
 def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -> _Loaded:
+    loaded = _check_one(root, ref, config, config_ok)
+    src = loaded.src
+    if loaded.item is not None:  # for hidden_links, which are cached with the results
+        loaded.links = tuple(body_links(loaded.item.body))
+    if src is not None:
+        data = src.data
+        loaded.known = str(data.get("index_no")) if data and "index_no" in data else None
+        if config_ok:
+            loaded.summary = _summary(loaded, src)
+    return loaded
+
+
+def _summary(loaded: _Loaded, src: SourceFile) -> bytes:
+    """SHA-256 of all the cached cross-file checks read of one file (see _load_project).
+
+    They read its item and partial item but for their bodies, the positions in its front
+    matter, its 索引号 as text and the links in its body. Its item is made from the values
+    of the front matter (validated against the configuration) and from its path, body and
+    body line (model.entry: ``*_from``): without the body it follows from the front matter
+    text, the body line and whether it parsed, as do the positions (lines counted from the
+    body line back); path, configuration and gongkai are keyed elsewhere.
+    """
+    seen = (
+        loaded.ref.kind,
+        src.body_line,
+        loaded.front,
+        src.data is None,
+        type(loaded.item).__name__,
+        type(loaded.partial).__name__,
+        loaded.known,
+        loaded.links,
+    )
+    return hashlib.sha256(repr(seen).encode("utf-8", "surrogatepass")).digest()
+
+
+def _check_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -> _Loaded:
     raw, problem = _read(root, ref)
     if raw is None:
         return _Loaded(ref, None, None, [problem], None)
     src = parse(ref.rel, raw)
     loaded = _Loaded(ref, hashlib.sha256(raw).digest(), src, list(src.diagnostics), None)
+    loaded.front = hashlib.sha256(src.raw_front_matter.encode("utf-8", "surrogatepass")).digest()
+    body = src.body.encode("utf-8", "surrogatepass")
+    loaded.body_at = len(body) if raw.endswith(body) else -1
     if src.data is not None:
         loaded.diagnostics.extend(check_body(src))
     if not config_ok:
@@ -145,8 +197,12 @@ def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -
         # a required field is missing (reported above): its other problems are still found
         loaded.diagnostics.extend(PrivacyChecker.check_source(root, ref.kind, src))
         loaded.partial = partial_item(ref.kind, values, ref.rel, src.body, src.body_line)
+        if loaded.partial is not None:
+            loaded.diagnostics.extend(identifier_checks(loaded.partial, config, src))
         return loaded
     loaded.diagnostics.extend(PrivacyChecker.check_item(root, loaded.item, src))
+    if not isinstance(loaded.item, Page):
+        loaded.diagnostics.extend(identifier_checks(loaded.item, config, src))
     return loaded
 
 
@@ -172,6 +228,8 @@ def _load_all(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: 
     _JOB = (root, config, config_ok)
     try:
         workers = default_workers() if len(refs) >= PARALLEL_MIN_FILES else 1
+        if (workers <= 1 or len(chunks) < 2) and not gc.isenabled():
+            _age()  # _load_chunk runs here and enables the collector: not over every cached result
         for chunk in fork_map(_load_chunk, chunks, workers):
             yield from chunk
     finally:
@@ -205,25 +263,43 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
     interps: list[Interpretation] = []
     pages: list[Page] = []
     partial: list[Entry | Interpretation] = []
-    sources: dict[str, SourceFile] = {}
+    sources = SourceMap()
+    known: set[str] = set()
     source_digests: dict[str, tuple[bytes, bytes]] = {}
     links: dict[str, tuple[tuple[str, int, int], ...]] = {}
     refs = discover(root)
     inputs = source_digest(root)
     if progress:
         progress.phase("读取与检查", len(refs))
-    for loaded in _load_cached(root, refs, config, config_ok) if cache else _load_all(root, refs, config, config_ok):
+    store = None
+    if cache:
+        from generator.project_cache import CheckCache
+
+        store = CheckCache(root, config_ok)
+    summary = hashlib.sha256()
+    for loaded in (
+        _load_all(root, refs, config, config_ok)
+        if store is None
+        else _load_cached(store, root, refs, config, config_ok)
+    ):
         if progress:
             progress.advance()
         diags.extend(loaded.diagnostics)
-        if loaded.digest is None or loaded.src is None:
+        rel = loaded.ref.rel
+        if loaded.digest is None:
             continue
-        inputs.update(loaded.ref.rel, loaded.digest)
+        if loaded.src is not None:
+            sources[rel] = loaded.src
+        elif loaded.deferred is not None:
+            sources.defer(rel, *loaded.deferred)
+        else:
+            continue
+        if loaded.known is not None:
+            known.add(loaded.known)
+        inputs.update(rel, loaded.digest)
         if loaded.links is not None and loaded.item is not None:
-            links[loaded.ref.rel] = loaded.links
-        sources[loaded.ref.rel] = loaded.src
-        front = hashlib.sha256(loaded.src.raw_front_matter.encode("utf-8", "surrogatepass")).digest()
-        source_digests[loaded.ref.rel] = (front, loaded.digest)
+            links[rel] = loaded.links
+        source_digests[rel] = (loaded.front, loaded.digest)
         if isinstance(loaded.item, Entry):
             entries.append(loaded.item)
         elif isinstance(loaded.item, Interpretation):
@@ -232,15 +308,30 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
             pages.append(loaded.item)
         if loaded.partial is not None:
             partial.append(loaded.partial)
-    known = {str(s.data.get("index_no")) for s in sources.values() if s.data and "index_no" in s.data}
+        summary.update(len(rel).to_bytes(4, "little") + rel.encode("utf-8", "surrogatepass") + loaded.summary)
     deadlines: list[Deadline] = []
     if config_ok:
-        diags.extend(CrossChecker(root, config, entries, interps, sources, build_date, known, partial).run())
-        diags.extend(url_collisions(root, config, entries, interps, pages, sources))
-        diags.extend(hidden_links(entries, interps, pages, build_date, links))
-        timing = check_deadlines(config, entries, interps, sources, root, build_date)
-        diags.extend(timing.diagnostics)
-        deadlines = timing.deadlines
+        checker = CrossChecker(root, config, entries, interps, sources, build_date, known, partial)
+        # all but the file system's part of the cross-file checks: kept in the check cache
+        # under the files' summaries, the configuration, gongkai and the build date
+        key = hashlib.sha256(f"{build_date.isoformat()}|".encode() + summary.digest()).digest()
+        cross = store.cross(key) if store is not None else None
+        if cross is None:
+            timing = check_deadlines(config, entries, interps, sources, root, build_date)
+            found = [
+                *checker.run(files=False),
+                *url_collisions(root, config, entries, interps, pages, sources),
+                *hidden_links(entries, interps, pages, build_date, links),
+            ]
+            cross = (found, timing.diagnostics, timing.deadlines)
+            if store is not None:
+                store.keep_cross(key, cross)
+        diags.extend(cross[0])
+        diags.extend(cross[1])
+        deadlines = cross[2]
+        diags.extend(checker.files())
+    if store is not None:
+        store.save()
     from generator.checks.starter import placeholder_diagnostics  # what gongkai init left for the office to fill
     from generator.source.themes import theme_diagnostics  # the site's theme/ overrides (no engine import)
 
@@ -255,21 +346,37 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
 
 def _read_stat(base: str, rel: str) -> tuple[bytes, os.stat_result] | None:
     """The bytes of a readable source of allowed size and its stat taken after reading them
-    (see CheckCache.digest); None for anything else, which _load_one reads and reports."""
+    (see CheckCache.digest); None for anything else, which _load_one reads and reports.
+
+    Plain descriptors, reads sized by the file (a buffered ``read(MAX_FILE_BYTES + 1)``
+    would set up a 4 MB buffer for each small file), read until the end as that would."""
     try:
-        with open(f"{base}/{rel}", "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-            st = os.fstat(fh.fileno())
+        fd = os.open(f"{base}/{rel}", os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
+    try:
+        size = os.fstat(fd).st_size
+        chunks: list[bytes] = []
+        total = 0
+        while total <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(max(size - total, 0), MAX_FILE_BYTES - total) + 1)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        st = os.fstat(fd)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)  # one read: no copy
     return (raw, st) if len(raw) <= MAX_FILE_BYTES else None
 
 
-def _load_cached(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool) -> Iterator[_Loaded]:
+def _load_cached(
+    store: CheckCache, root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool
+) -> Iterator[_Loaded]:
     """Like :func:`_load_all`, taking each file's result from the check cache when its bytes are known."""
-    from generator.project_cache import CheckCache
-
-    store = CheckCache(root, config_ok)
     found: list[_Loaded | None] = []
     base = os.fspath(root)
     for ref in refs:
@@ -288,7 +395,73 @@ def _load_cached(root: Path, refs: list[SourceRef], config: SiteConfig, config_o
         yield hit
     for _ in fresh:  # exhausted: let it close its worker pool
         pass
-    store.save()
+
+
+class _Deferred(NamedTuple):
+    blob: bytes  # the pickled SourceFile without its body
+    body: str
+
+
+class SourceMap(dict[str, SourceFile]):
+    """Source path -> :class:`SourceFile`; those of cached results stay pickled until asked for.
+
+    A cached check needs the parsed front matter of a file only to position a cross-file
+    diagnostic about it: unpickling every file's positions would be a third of it. Reading
+    (``[]``, ``get``, ``values``, ``items``, iteration into another dict, ``==``) unpickles.
+    """
+
+    def defer(self, rel: str, blob: bytes, body: str) -> None:
+        dict.__setitem__(self, rel, _Deferred(blob, body))  # type: ignore[misc]
+
+    def __getitem__(self, rel: str) -> SourceFile:
+        value: SourceFile | _Deferred = dict.__getitem__(self, rel)
+        if isinstance(value, _Deferred):
+            src: SourceFile = pickle.loads(value.blob)
+            src.body = value.body
+            dict.__setitem__(self, rel, src)
+            return src
+        return value
+
+    def get(self, rel: str, default: Any = None) -> Any:
+        if rel in self:  # (not dict.get: that would return a pickled source)
+            return self[rel]
+        return default
+
+    def _all(self) -> None:
+        for rel in dict.keys(self):
+            self[rel]
+
+    def __iter__(self) -> Iterator[str]:  # not dict's own: dict(m) and {**m} then go through []
+        return dict.__iter__(self)
+
+    def values(self) -> ValuesView[SourceFile]:  # type: ignore[override]
+        self._all()
+        return dict.values(self)
+
+    def items(self) -> ItemsView[str, SourceFile]:  # type: ignore[override]
+        self._all()
+        return dict.items(self)
+
+    def pop(self, rel: str, *default: Any) -> Any:
+        if rel in self:
+            value = self[rel]
+            dict.pop(self, rel)
+            return value
+        return dict.pop(self, rel, *default)
+
+    def copy(self) -> dict[str, SourceFile]:
+        return dict(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        self._all()
+        if isinstance(other, SourceMap):
+            other._all()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self.items()),))
 
 
 @contextlib.contextmanager
@@ -300,7 +473,20 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if was:
+            _age()
             gc.enable()
+
+
+def _age() -> None:
+    """Move every object to the collector's oldest generation without walking them.
+
+    What loading made while the collector was paused is all in the youngest generation: the
+    first collection after enabling it would walk all of it (a third of a cached check). It
+    is long-lived (the project): freeze and unfreeze splice the lists; cyclic garbage among
+    it is still found by full collections.
+    """
+    gc.freeze()
+    gc.unfreeze()
 
 
 class source_digest:

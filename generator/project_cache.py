@@ -1,4 +1,4 @@
-"""Per-file check results, cached by content (``.gongkai-cache/v1/check.pickle``).
+"""Check results, cached by content (``.gongkai-cache/v1/check.pickle`` and ``check.delta``).
 
 Reading, parsing and checking each source file on its own is most of ``check``. The
 result for one file (its parsed :class:`~generator.source.frontmatter.SourceFile`, its
@@ -10,12 +10,20 @@ item and its own diagnostics) depends only on:
 * for items with text attachments, those attachments' bytes (the privacy lint reads
   them): each such dependency is stored with its hash and compared on lookup.
 
-Anything else changed means a miss, and the file is read and checked as before. The
-cross-file checks (uniqueness, relations, interpretations, deadlines) are not cached:
-they run over the per-file results every time, so their diagnostics always reflect
-the whole catalogue as it is now.
+Anything else changed means a miss, and the file is read and checked as before. A hit
+leaves the file's SourceFile pickled until a diagnostic needs a position from it
+(project.SourceMap).
 
-The cache file is a pickle, so it is signed with a key kept outside the project (in
+The cross-file checks (uniqueness, relations, interpretations, URL collisions, hidden
+links, deadlines) read of each file only a summary (project._summary); their results are
+kept under the digest of all the summaries, in order, and the build date (one set: the
+last run's). Those about attachment files read the file system and run every time.
+
+The whole file is rewritten when many results changed; a run that changed few writes
+them to ``check.delta``, which is applied only on top of the whole file it was written
+for (it names that file's signature). Both are written to a temporary file and renamed.
+
+The cache files are pickles, so they are signed with a key kept outside the project (in
 the user's cache folder, ``$XDG_CACHE_HOME/gongkai/check-key``): a cache file that a
 content repository brings along, or that was altered, is ignored, never unpickled.
 Deleting ``.gongkai-cache/`` is always safe.
@@ -43,13 +51,16 @@ from generator.source.frontmatter import decode
 if TYPE_CHECKING:
     from generator.project import _Loaded
 
-LAYOUT = "gongkai-check-3"
+LAYOUT = "gongkai-check-4"
 # A file whose stat is as recorded is not hashed again unless it changed this close to (or
 # after) the start of the run that recorded it (git's "racy" rule, see CheckCache.digest).
 RACY_NS = 2_000_000_000
 CHECK_FILE = Path(".gongkai-cache") / "v1" / "check.pickle"
+DELTA_NAME = "check.delta"  # the results changed since check.pickle was written (see save)
+DELTA_MIN = 64
 _MAC = 32
 Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
+Record = tuple[str, bytes, tuple[tuple[str, str, str], ...], bytes, Stat, bytes, tuple[int, int, bytes, bool]]
 _fingerprint: str | None = None
 
 
@@ -119,67 +130,31 @@ def _dependencies(root: Path, loaded: _Loaded) -> tuple[tuple[str, str, str], ..
 
 
 # The bodies are most of the bytes: they are left out of the stored results and cut again
-# from the file read for the lookup (checked against the stored hash of the body).
-_BODY_HASH = "_gongkai_body_sha256"
-# The body's length in UTF-8: usually it is the file's last bytes as they are (a UTF-8 file
-# without CRLF line ends), so it is taken from there, unless their hash differs.
-_BODY_BYTES = "_gongkai_body_bytes"
+# from the file read for the lookup. A file whose SHA-256 (or stat, see CheckCache.digest) is
+# the recorded one has the recorded bytes, so the body is cut where it was found then: its
+# last ``cut`` bytes as they are (a UTF-8 file without CRLF line ends: no hashing), else by
+# decoding the file as parse() does, checked against the stored hash of the body.
+_TAIL_UNKNOWN = -1
 
 
-def _without_body(loaded: _Loaded) -> _Loaded:
-    src = loaded.src
-    if src is None or not src.body:
-        return loaded
-    item = loaded.item
-    if item is not None and item.body != src.body:
-        return loaded  # not cut from the file as parse() cuts it: keep it whole
-    slim = copy.copy(loaded)
-    slim.src = dataclasses.replace(src, body="")
-    data = src.body.encode("utf-8", "surrogatepass")
-    setattr(slim, _BODY_HASH, hashlib.sha256(data).digest())
-    setattr(slim, _BODY_BYTES, len(data))
-    if item is not None:
-        slim.item = dataclasses.replace(item, body="")
-    return slim
-
-
-def _with_body(loaded: _Loaded, raw: bytes) -> bool:
-    """Put the body back into a result stored without it; False when it does not match."""
-    want = getattr(loaded, _BODY_HASH, None)
-    if want is None:
-        return True
-    delattr(loaded, _BODY_HASH)
-    size = getattr(loaded, _BODY_BYTES, 0)
-    if size:
-        delattr(loaded, _BODY_BYTES)
-    assert loaded.src is not None
-    body = _tail(raw, size, want)
-    if body is None:
-        text, _ = decode(loaded.src.path, raw)
-        if text is None:
-            return False
-        skip = loaded.src.body_line - 1  # the body: from line body_line on (as parse() cuts it)
-        parts = text.split("\n", skip) if skip > 0 else [text]
-        body = parts[skip] if len(parts) > skip else ""
-        if hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() != want:
-            return False
-    loaded.src.body = body
-    if loaded.item is not None:
-        object.__setattr__(loaded.item, "body", body)
-    return True
-
-
-def _tail(raw: bytes, size: int, want: bytes) -> str | None:
-    """The last ``size`` bytes of ``raw`` as text when they are the stored body (hash ``want``)."""
-    if not 0 < size <= len(raw):
+def _body_of(src_body_line: int, path: str, raw: bytes, cut: int, want: bytes) -> str | None:
+    """The body of a file whose bytes are those recorded (see above); None if it cannot be cut."""
+    if cut == 0:
+        return ""
+    if 0 < cut <= len(raw):
+        try:
+            return raw[len(raw) - cut :].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    text, _ = decode(path, raw)
+    if text is None:
         return None
-    data = raw[len(raw) - size :]
-    if hashlib.sha256(data).digest() != want:
+    skip = src_body_line - 1  # the body: from line body_line on (as parse() cuts it)
+    parts = text.split("\n", skip) if skip > 0 else [text]
+    body = parts[skip] if len(parts) > skip else ""
+    if hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() != want:
         return None
-    try:
-        return data.decode("utf-8")  # strict: its UTF-8 is then exactly ``data``, whose hash was stored
-    except UnicodeDecodeError:
-        return None
+    return body
 
 
 class CheckCache:
@@ -199,33 +174,65 @@ class CheckCache:
         self.key = hashlib.sha256(
             f"{LAYOUT}|{code_fingerprint()}|{config_ok}|".encode() + hashlib.sha256(config).digest()
         ).hexdigest()
-        # rel -> (kind, SHA-256 of the bytes, attachment dependencies, pickled _Loaded, stat)
-        self.files: dict[str, tuple[str, bytes, tuple[tuple[str, str, str], ...], bytes, Stat]] = {}
+        # rel -> (kind, SHA-256 of the bytes, attachment dependencies, pickled _Loaded without its
+        # source and body, stat, pickled SourceFile without its body, how to cut the body again:
+        # (body_line, cut, SHA-256 of the body, whether the item's body is the source's))
+        self.files: dict[str, Record] = {}
         self.started = time.time_ns()  # before any file is read (see digest)
         self.written = 0  # when the run that wrote the cache started
         self.stats: dict[str, Stat] = {}  # rel -> its stat after it was read in this run
         self.seen: set[str] = set()
         self.changed = False
         self.hits = 0
+        # the cross-file checks' results of the last run (see project._load_project):
+        # (key, pickled (diagnostics, deadline diagnostics, deadlines)); used when the key is
+        self.cross_key = b""
+        self.cross_blob = b""
+        self.cross_hits = 0
+        self.base_mac = b""  # the signature of the whole file read
+        self.base: dict[str, Record] = {}  # its results (before the delta file's were applied)
         self._load()
+
+    def _read(self, path: Path) -> tuple[bytes, Any] | None:
+        """The signature and contents of a signed cache file of this configuration and gongkai."""
+        assert self.secret is not None
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        mac, blob = raw[:_MAC], raw[_MAC:]
+        if len(raw) < _MAC or not hmac.compare_digest(mac, hmac.new(self.secret, blob, "sha256").digest()):
+            return None
+        try:
+            data = pickle.loads(blob)
+        except Exception:  # a signed file that does not load: start afresh
+            return None
+        if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
+            return mac, data
+        return None
 
     def _load(self) -> None:
         if self.secret is None:
             return
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
+        found = self._read(self.path)
+        if found is None:
             return
-        mac, blob = raw[:_MAC], raw[_MAC:]
-        if len(raw) < _MAC or not hmac.compare_digest(mac, hmac.new(self.secret, blob, "sha256").digest()):
-            return
-        try:
-            data = pickle.loads(blob)
-        except Exception:  # a signed file that does not load: start afresh
-            return
-        if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
-            self.files = data["files"]
+        self.base_mac, data = found
+        self.files = data["files"]
+        self.base = dict(self.files)
+        self.written = int(data.get("written", 0))
+        cross = data.get("cross")
+        # the results changed since (see save): only on top of the file they were written for
+        delta = self._read(self.path.with_name(DELTA_NAME))
+        if delta is not None and delta[1].get("base") == self.base_mac:
+            data = delta[1]
+            self.files.update(data["files"])
+            for rel in data.get("gone", ()):
+                self.files.pop(rel, None)
             self.written = int(data.get("written", 0))
+            cross = data.get("cross")
+        if isinstance(cross, tuple) and len(cross) == 2:
+            self.cross_key, self.cross_blob = cross
 
     def digest(self, rel: str, raw: bytes, st: os.stat_result | None) -> bytes:
         """SHA-256 of ``raw``, the bytes of ``rel`` just read; ``st``: its ``stat`` taken after reading.
@@ -250,7 +257,10 @@ class CheckCache:
         return hashlib.sha256(raw).digest()
 
     def lookup(self, kind: str, rel: str, sha: bytes, raw: bytes) -> _Loaded | None:
-        """The stored result for this file's bytes (``raw``), if still valid."""
+        """The stored result for this file's bytes (``raw``, whose SHA-256 is ``sha``), if still valid.
+
+        Its source file is left pickled (``deferred``): the cross-file checks ask for few.
+        """
         self.seen.add(rel)
         stored = self.files.get(rel)
         if stored is None or stored[0] != kind or stored[1] != sha:
@@ -260,25 +270,65 @@ class CheckCache:
                 return None
         try:
             loaded: _Loaded = pickle.loads(stored[3])
+            body_line, cut, want, item_cut = stored[6]
+            body = _body_of(body_line, rel, raw, cut, want)
         except Exception:
             return None
-        if not _with_body(loaded, raw):
+        if body is None:
             return None
+        if item_cut and loaded.item is not None:
+            object.__setattr__(loaded.item, "body", body)
+        loaded.deferred = (stored[5], body)
         self.hits += 1
         return loaded
 
     def store(self, loaded: _Loaded) -> None:
         rel = loaded.ref.rel
         self.seen.add(rel)
-        if loaded.digest is None or loaded.ref.problem is not None:
+        src = loaded.src
+        if loaded.digest is None or loaded.ref.problem is not None or src is None:
             if self.files.pop(rel, None) is not None:
                 self.changed = True
             return
         if loaded.item is not None and loaded.links is None:  # kept for hidden_links (checks/crossref.py)
             loaded.links = tuple(body_links(loaded.item.body))
-        blob = pickle.dumps(_without_body(loaded), protocol=pickle.HIGHEST_PROTOCOL)
+        slim = copy.copy(loaded)
+        slim.src = None
+        body = src.body
+        item_cut = bool(body) and loaded.item is not None and loaded.item.body == body
+        if item_cut:
+            assert loaded.item is not None
+            slim.item = dataclasses.replace(loaded.item, body="")
+        want = hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() if body else b""
+        cut = loaded.body_at if loaded.body_at >= 0 else _TAIL_UNKNOWN
+        blob = pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
+        src_blob = pickle.dumps(dataclasses.replace(src, body="") if body else src, protocol=pickle.HIGHEST_PROTOCOL)
         sig = self.stats.get(rel, (-1, -1, -1, -1, -1))
-        self.files[rel] = (loaded.ref.kind, loaded.digest, _dependencies(self.root, loaded), blob, sig)
+        self.files[rel] = (
+            loaded.ref.kind,
+            loaded.digest,
+            _dependencies(self.root, loaded),
+            blob,
+            sig,
+            src_blob,
+            (src.body_line, cut, want, item_cut),
+        )
+        self.changed = True
+
+    def cross(self, key: bytes) -> Any:
+        """The cross-file results recorded under ``key``, or None."""
+        if not self.cross_key or self.cross_key != key:
+            return None
+        try:
+            found = pickle.loads(self.cross_blob)
+        except Exception:
+            return None
+        self.cross_hits += 1
+        return found
+
+    def keep_cross(self, key: bytes, found: Any) -> None:
+        self.cross_key = key
+        self.cross_blob = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
         self.changed = True
 
     def save(self) -> None:
@@ -287,20 +337,44 @@ class CheckCache:
         for rel, sig in self.stats.items():  # record the stat of files found unchanged by their bytes
             stored = self.files.get(rel)
             if stored is not None and stored[4] != sig:
-                self.files[rel] = (*stored[:4], sig)
+                self.files[rel] = (*stored[:4], sig, *stored[5:])
                 self.changed = True
         if self.secret is None or not (self.changed or gone):
             return
         for rel in gone:
             del self.files[rel]
-        data: dict[str, Any] = {"key": self.key, "files": self.files, "written": self.started}
+        data: dict[str, Any] = {"key": self.key, "written": self.started, "cross": (self.cross_key, self.cross_blob)}
+        # Few results changed since the whole file was written: those go to a small second
+        # file, bound to the whole one by its signature (rewriting every file's result for
+        # one edited file would be a tenth of a warm check).
+        base = self.base
+        changed = {rel: record for rel, record in self.files.items() if base.get(rel) is not record}
+        gone = set(base).difference(self.files)
+        delta = self.path.with_name(DELTA_NAME)
+        if self.base_mac and len(changed) + len(gone) <= max(DELTA_MIN, len(self.files) // 8):
+            data.update(base=self.base_mac, files=changed, gone=sorted(gone))
+            self._write(delta, data)
+            return
+        data["files"] = self.files
+        if self._write(self.path, data):
+            # an older delta is bound to the file just replaced: it is never applied again
+            with contextlib.suppress(OSError):
+                delta.unlink(missing_ok=True)
+
+    def _write(self, path: Path, data: dict[str, Any]) -> bool:
+        """Write and sign ``data`` at ``path`` through a temporary file (never half a file)."""
+        assert self.secret is not None
         blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         mac = hmac.new(self.secret, blob, "sha256").digest()
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(mac + blob)
-            os.replace(tmp, self.path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(mac)
+                fh.write(blob)
+            os.replace(tmp, path)
         except OSError:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
+            return False
+        return True

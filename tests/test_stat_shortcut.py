@@ -36,11 +36,11 @@ def first_entry(root: Path) -> tuple[str, Path]:
 def forge(root: Path, rel: str, *, sha: bytes | None = None, stat_now: bool = False) -> None:
     """Alter what the check cache recorded for ``rel`` (through its own signed writer)."""
     store = PC.CheckCache(root, True)
-    kind, digest, deps, blob, sig = store.files[rel]
+    kind, digest, deps, blob, sig, *rest = store.files[rel]
     if stat_now:
         st = os.stat(root / rel)
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
-    store.files[rel] = (kind, sha or digest, deps, blob, sig)
+    store.files[rel] = (kind, sha or digest, deps, blob, sig, *rest)  # type: ignore[assignment]
     store.seen = set(store.files)
     store.started = store.written  # keep the recording run's start as it was
     store.changed = True

@@ -45,9 +45,18 @@ def url_collisions(
     sources: dict[str, SourceFile],
 ) -> list[Diagnostic]:
     claims: list[Claim] = []
+    items = {item.source for item in [*entries, *interps]}
+
+    def placed(claim: Claim) -> Claim:
+        if claim.path not in items:
+            return claim
+        src = sources.get(claim.path)
+        return Claim(claim.url, claim.path, src.pos(("index_no",)) if src else None, claim.what)
+
     for item in [*entries, *interps]:
-        src = sources.get(item.source)
-        claims.append(Claim(U.item_url(item), item.source, src.pos(("index_no",)) if src else None, item.index_no))
+        # positioned (at its 索引号) only when reported: the source is read for that alone
+        # (its claim is the only one of its path, so the position never orders the claims)
+        claims.append(Claim(U.item_url(item), item.source, None, item.index_no))
     for page in pages:
         claims.append(Claim(U.page_url(page.slug), page.source, (1, 1), page.source))
     claims += _vocabulary_claims(root, config)
@@ -61,11 +70,11 @@ def url_collisions(
             other = Claim(top, "", None, top)
         if other is not None:
             if not (other.what == claim.what and other.path != CONFIG_FILE):  # one 索引号 twice: E304
-                diags.append(_diag(claim, "E026", other))
+                diags.append(_diag(placed(claim), "E026", other))
             continue
         near = folded.get(claim.url.casefold())
         if near is not None:
-            diags.append(_diag(claim, "W105", near))
+            diags.append(_diag(placed(claim), "W105", near))
         seen[claim.url] = claim
         folded.setdefault(claim.url.casefold(), claim)
     diags += _attachment_case(entries, sources)
@@ -128,11 +137,11 @@ def _attachment_case(entries: Iterable[Entry], sources: dict[str, SourceFile]) -
     first: dict[str, tuple[str, str]] = {}
     diags: list[Diagnostic] = []
     for entry in sorted(entries, key=lambda e: e.source):
-        src = sources.get(entry.source)
         for i, att in enumerate(entry.attachments):
             url = f"attachments/{att.file}"
             known = first.setdefault(url.casefold(), (url, entry.source))
             if known[0] != url:
+                src = sources.get(entry.source)
                 at = src.pos(("attachments", i, "file")) if src else None
                 diags.append(
                     diag(entry.source, at, "W105", url="/" + url, what=att.file, other=known[0], where=known[1])

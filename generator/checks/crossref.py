@@ -47,7 +47,10 @@ class CrossChecker:
         src = self.sources[item.source]
         self.diags.append(diag(item.source, src.pos(path), code, **params))
 
-    def run(self) -> list[Diagnostic]:
+    def run(self, files: bool = True) -> list[Diagnostic]:
+        """Every cross-file diagnostic; ``files=False``: all but those about attachment files
+        (:meth:`files`), which read the file system: the others depend only on the items, their
+        front matter positions, the configuration and the build date (project caches them)."""
         items: list[Item] = [*self.entries, *self.interps]
         self.identifiers([*items, *(i for i in self.partial if "index_no" not in i.missing)])
         for entry in [*self.entries, *(i for i in self.partial if isinstance(i, Entry))]:
@@ -55,43 +58,20 @@ class CrossChecker:
                 self.dates(entry)
             self.validity(entry)
             self.relations(entry)
-            self.attachments(entry, entry.attachments, "catalogue", ("attachments",))
         for interp in [*self.interps, *(i for i in self.partial if isinstance(i, Interpretation))]:
             self.interpretation(interp)
+        if files:
+            self.files()
         self.cycles()
         self.interpreted()
         self.annual_identity()
         return self.diags
 
-    # 索引号: prefix = publisher's code (when it has one), year = the year of the date the
-    # site's rule names (index_no.year_follows), unique.
+    # 索引号 unique (E304); each item's own prefix and year (E302, E303) are checked with
+    # the file (identifier_checks, run by project._load_one and cached with its results).
     def identifiers(self, items: Iterable[Item]) -> None:
         seen: dict[str, Item] = {}
         for item in sorted(items, key=lambda i: i.source):
-            agency_id = item.publisher if isinstance(item, Entry) else item.interpreter_org  # type: ignore[attr-defined]
-            agency = self.config.agency(agency_id)
-            parsed = parse_index_no(item.index_no, self.config.index_pattern)
-            if item.missing & {"publisher", "interpreter_org"}:
-                agency = None
-            if parsed and parsed.prefix and agency and agency.code and parsed.prefix != agency.code:
-                suggestion = agency.code + item.index_no[len(parsed.prefix) :]
-                self.add(
-                    item,
-                    ("index_no",),
-                    "E302",
-                    prefix=parsed.prefix,
-                    agency=agency.name,
-                    agency_code=agency.code,
-                    suggestion=suggestion,
-                )
-            rule = self.config.index_year_follows
-            day, label, key = item.published_date, "公开日期", "published_date"
-            if rule == "written_date" and isinstance(item, Entry):
-                day, label, key = item.written_date, "成文日期", "written_date"
-            if rule != "none" and parsed and parsed.year and key not in item.missing and parsed.year != day.year:
-                self.add(
-                    item, ("index_no",), "E303", year=parsed.year, date=day.isoformat(), date_label=label, date_key=key
-                )
             if item.index_no in seen:
                 self.add(item, ("index_no",), "E304", value=item.index_no, other=seen[item.index_no].source)
             else:
@@ -160,8 +140,17 @@ class CrossChecker:
                 self.unresolved(interp, ("interprets", i), target)
                 continue
             self.public_target(interp, ("interprets", i), entry)
-        if interp.media:
-            self.attachments(interp, ({"file": interp.media["file"]},), "content", ("media",))
+
+    def files(self) -> list[Diagnostic]:
+        """The attachments and media files: there, readable, of the recorded SHA-256 (the
+        diagnostics found here, also added to the others)."""
+        start = len(self.diags)
+        for entry in [*self.entries, *(i for i in self.partial if isinstance(i, Entry))]:
+            self.attachments(entry, entry.attachments, "catalogue", ("attachments",))
+        for interp in [*self.interps, *(i for i in self.partial if isinstance(i, Interpretation))]:
+            if interp.media:
+                self.attachments(interp, ({"file": interp.media["file"]},), "content", ("media",))
+        return self.diags[start:]
 
     def unresolved(self, item: Item, path: KeyPath, target: str) -> None:
         if target in self.known:
@@ -272,6 +261,50 @@ class CrossChecker:
                         reason=cause.reason,
                         reason_en=cause.reason_en,
                     )
+
+
+def identifier_checks(item: Item, config: SiteConfig, src: SourceFile) -> list[Diagnostic]:
+    """One item's 索引号 against its own fields: the prefix is its publisher's code (when that
+    has one, E302), the year that of the date the site's rule names (index_no.year_follows,
+    E303). Depends on the item and the configuration only; uniqueness is CrossChecker's."""
+    out: list[Diagnostic] = []
+    if "index_no" in item.missing:
+        return out
+    agency_id = item.publisher if isinstance(item, Entry) else item.interpreter_org  # type: ignore[attr-defined]
+    agency = config.agency(agency_id)
+    parsed = parse_index_no(item.index_no, config.index_pattern)
+    if item.missing & {"publisher", "interpreter_org"}:
+        agency = None
+    if parsed and parsed.prefix and agency and agency.code and parsed.prefix != agency.code:
+        suggestion = agency.code + item.index_no[len(parsed.prefix) :]
+        out.append(
+            diag(
+                item.source,
+                src.pos(("index_no",)),
+                "E302",
+                prefix=parsed.prefix,
+                agency=agency.name,
+                agency_code=agency.code,
+                suggestion=suggestion,
+            )
+        )
+    rule = config.index_year_follows
+    day, label, key = item.published_date, "公开日期", "published_date"
+    if rule == "written_date" and isinstance(item, Entry):
+        day, label, key = item.written_date, "成文日期", "written_date"
+    if rule != "none" and parsed and parsed.year and key not in item.missing and parsed.year != day.year:
+        out.append(
+            diag(
+                item.source,
+                src.pos(("index_no",)),
+                "E303",
+                year=parsed.year,
+                date=day.isoformat(),
+                date_label=label,
+                date_key=key,
+            )
+        )
+    return out
 
 
 def _readable(path: Path) -> str:

@@ -70,32 +70,44 @@ def discover(root: Path) -> list[SourceRef]:
     instead of hanging on a read.
     """
     root_real = root.resolve()
+    base = os.fspath(root)
     found: list[SourceRef] = []
     for top in (CATALOGUE_DIR, CONTENT_DIR):
-        base = root / top
-        if not base.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for d in list(dirnames):
-                p = Path(dirpath) / d
-                if is_attachment_path(p.relative_to(root).as_posix() + "/"):
-                    dirnames.remove(d)
-                    continue
-                if p.is_symlink() and not _inside(p, root_real):
-                    dirnames.remove(d)
-                    rel = p.relative_to(root).as_posix()
+        if os.path.isdir(f"{base}/{top}"):
+            _scan(base, top, root_real, found)
+    found.sort(key=lambda s: s.rel)
+    return found
+
+
+def _scan(base: str, folder: str, root_real: Path, found: list[SourceRef]) -> None:
+    """The sources in ``base/folder`` and below (``folder`` relative to the root), as
+    ``os.walk(followlinks=False)`` finds them: plain strings and one ``scandir`` a folder."""
+    try:
+        with os.scandir(f"{base}/{folder}") as it:
+            entries = list(it)
+    except OSError:  # an unreadable folder is skipped, as os.walk skips it
+        return
+    for entry in entries:
+        name = entry.name
+        rel = f"{folder}/{name}"
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if name.startswith(".") or is_attachment_path(rel + "/"):
+                continue
+            if entry.is_symlink():  # never walked into; reported when it leaves the root
+                if not _inside(Path(entry.path), root_real):
                     found.append(SourceRef(kind_of(rel + "/") or "page", rel, "outside"))
-            for name in sorted(filenames):
-                if name.startswith(".") or not name.endswith(".md"):
-                    continue
-                path = Path(dirpath) / name
-                rel = path.relative_to(root).as_posix()
-                kind = kind_of(rel)
-                if kind is None:
-                    continue
-                found.append(SourceRef(kind, rel, _problem(path, root_real)))
-    return sorted(found, key=lambda s: s.rel)
+                continue
+            _scan(base, rel, root_real, found)
+        elif not name.startswith(".") and name.endswith(".md"):
+            kind = kind_of(rel)
+            if kind is not None:
+                # a plain regular file is known as such from the folder listing (no stat)
+                plain = not entry.is_symlink() and entry.is_file(follow_symlinks=False)
+                found.append(SourceRef(kind, rel, None if plain else _problem(Path(entry.path), root_real)))
 
 
 def _problem(path: Path, root_real: Path) -> str | None:
