@@ -233,7 +233,8 @@ def _build(
             try:
                 new = standby.sync(out)
             except OSError:  # the standby is dirty now (the next build drops it): publish the fresh tree
-                standby.fill(out)
+                if not standby.fill(out):
+                    raise
                 standby = None
         with deferred_signals():
             swap(new, target, work)

@@ -154,11 +154,12 @@ def standby_path(target: Path) -> Path:
 
 @dataclass
 class SyncCounts:
-    """What :meth:`Standby.sync` did: files kept as they were, put in (linked or renamed), removed."""
+    """What :meth:`Standby.sync` did: files kept as they were, put in, removed; folders moved in whole."""
 
     kept: int = 0
     put: int = 0
     removed: int = 0
+    folders: int = 0
 
 
 class Standby:
@@ -174,6 +175,7 @@ class Standby:
         self.site = folder / "site"
         self.pages: dict[str, tuple[str, int, int]] = {}
         self.counts = SyncCounts()
+        self.whole = True  # the build's fresh folder still holds all it wrote (see sync)
 
     @classmethod
     def take(cls, target: Path) -> Standby | None:
@@ -201,36 +203,51 @@ class Standby:
     def sync(self, out: Path) -> Path:
         """Make the standby's site exactly ``out`` plus :attr:`pages`; return it, ready to swap in.
 
-        ``out`` is the build's fresh folder: its files are renamed into the standby unless the
-        standby already has the same inode there. ``out`` stays whole (files are linked, not
-        moved), so that on an error the caller can still publish it instead: see :meth:`fill`.
+        ``out`` is the build's fresh folder. A file the standby already has under the same
+        inode is kept; any other is unlinked, and the wanted one linked in from ``out`` or the
+        cache. A folder of ``out`` with nothing to keep or place below it (say, a search index
+        rewritten whole) is moved in as one, last, and what the standby had there moved out
+        into ``out``'s parent (deleted with the scratch folder). Until then ``out`` is whole, so
+        that on an error the caller can publish it instead (see :meth:`fill`).
         """
         _unlink_durably(self.folder / STANDBY_RECORD)  # dirty from here until the next record
         site, base = os.fspath(self.site), os.fspath(out)
         dev = os.stat(site).st_dev
         want: dict[str, tuple[str, int, bool]] = {}  # rel -> (source, inode, source is in out)
-        want_dirs: set[str] = set()
+        page_dirs: set[str] = set()
         cut = len(base) + 1
         for dest, (stored, sdev, ino) in self.pages.items():
             if not dest.startswith(base + "/"):
                 raise ValueError(f"page outside the new site: {dest}")
             rel = dest[cut:]
             want[rel] = (stored, ino if sdev == dev else -1, False)
-            _ancestors(rel, want_dirs)
+            _ancestors(rel, page_dirs)
         out_files, out_dirs = _scan(base)
-        want_dirs |= out_dirs
+        want_dirs = out_dirs | page_dirs
         for rel, ino in out_files.items():
             want[rel] = (f"{base}/{rel}", ino, True)  # what the build wrote wins
         have, have_dirs = _scan(site)
-        counts = self.counts
+        kept: set[str] = set()
+        kept_dirs: set[str] = set()
         for rel, ino in have.items():
             wanted = want.get(rel)
             if wanted is not None and wanted[1] == ino and ino >= 0:
-                counts.kept += 1
-            else:
-                os.unlink(f"{site}/{rel}")
+                kept.add(rel)
+                _ancestors(rel, kept_dirs)
+        moved: set[str] = set()  # folders of out moved in whole
+        for rel in sorted(out_dirs - page_dirs - kept_dirs, key=len):  # shallowest first
+            if not _within(rel, moved):
+                moved.add(rel)
+        counts = self.counts
+        counts.kept = len(kept)
+        for rel in have:
+            if rel not in kept:
                 counts.removed += 1
+                if not _within(rel, moved):
+                    os.unlink(f"{site}/{rel}")
         for rel in sorted(have_dirs - want_dirs, key=len, reverse=True):  # deepest first
+            if _within(rel, moved):
+                continue
             try:
                 os.rmdir(f"{site}/{rel}")
             except FileNotFoundError:
@@ -238,9 +255,13 @@ class Standby:
             except OSError:
                 shutil.rmtree(f"{site}/{rel}", ignore_errors=True)
         for rel in sorted(want_dirs - have_dirs, key=len):  # shallowest first
-            os.mkdir(f"{site}/{rel}")
-        for rel, (source, ino, written) in want.items():
-            if have.get(rel, -2) == ino and ino >= 0:
+            if not _within(rel, moved) and rel not in moved:
+                os.mkdir(f"{site}/{rel}")
+        for rel, (source, _ino, written) in want.items():
+            if rel in kept:
+                continue
+            counts.put += 1
+            if _within(rel, moved):
                 continue
             dest = f"{site}/{rel}"
             if written:
@@ -250,15 +271,24 @@ class Standby:
                     os.link(source, dest)
                 except OSError:  # another file system, or links not allowed: copy
                     shutil.copyfile(source, dest)
-            counts.put += 1
+        self.whole = False
+        counts.folders = len(moved)
+        for number, rel in enumerate(sorted(moved)):
+            if rel in have_dirs:
+                os.rename(f"{site}/{rel}", f"{base}.replaced-{number}")
+            os.rename(f"{base}/{rel}", f"{site}/{rel}")
         return self.site
 
-    def fill(self, out: Path) -> None:
-        """Put :attr:`pages` into ``out`` after all (the standby could not be synced): today's fresh tree."""
+    def fill(self, out: Path) -> bool:
+        """Put :attr:`pages` into ``out`` after all (the standby could not be synced): today's
+        fresh tree. False when :meth:`sync` got as far as moving folders out of ``out``."""
+        if not self.whole:
+            return False
         made: set[str] = set()
         for dest, (stored, _dev, _ino) in self.pages.items():
             if not os.path.lexists(dest):
                 _place(stored, dest, made)
+        return True
 
 
 def keep_standby(target: Path, old: Path, standby: Standby | None) -> bool:
@@ -337,6 +367,16 @@ def _ancestors(rel: str, into: set[str]) -> None:
     while parent and parent not in into:
         into.add(parent)
         parent = parent.rpartition("/")[0]
+
+
+def _within(rel: str, folders: set[str]) -> bool:
+    """Whether ``rel`` lies below one of ``folders``."""
+    parent = rel.rpartition("/")[0]
+    while parent:
+        if parent in folders:
+            return True
+        parent = parent.rpartition("/")[0]
+    return False
 
 
 def _scan(root: str) -> tuple[dict[str, int], set[str]]:
