@@ -50,11 +50,13 @@ from generator.site.pagetypes import PageJob
 from generator.site.publish import (
     BACKGROUND_DELETE_PAGES,
     BuildInterrupted,
+    Standby,
     clean_stale,
     deferred_signals,
     discard,
     exclusive,
     interruptible,
+    keep_standby,
     new_work,
     swap,
     temp_prefix,
@@ -169,6 +171,8 @@ def _build(
     engine: Engine | None = None
     jobs: list[PageJob] = []
     swapped = False
+    # the site before the live one, brought up to date in place of a fresh tree (publish.py)
+    standby = Standby.take(target) if store is not None else None
     try:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
@@ -185,6 +189,7 @@ def _build(
             # the engine's clock is part of what a cached page was rendered with
             fp = digest(fingerprint(settings), str(epoch)) if store else ""
             state = _Work(jobs, engine, project.root, out, store, fp, view=builder.cat)
+            state.standby = standby.pages if standby is not None else None
             known: dict[str, str] = {}
             if store is not None:
                 known = incremental.input_keys(project, jobs[:built_here], fp)
@@ -209,6 +214,8 @@ def _build(
             engine = None
         # the search index updates only what the edits change (its state lies beside the cache's v1/);
         # exports are kept in the cache under the catalogue's input key
+        if store is not None and standby is not None:
+            store.into = standby.pages  # exports placed from the cache go to the standby too (this process only)
         if outputs is not None:
             outputs(catalogue, out)
         else:
@@ -219,10 +226,21 @@ def _build(
                 target / "search",
                 (lambda w: incremental.cached_writer(w, store, known, work)) if store is not None else None,
             )
+        if store is not None:
+            store.into = None
         mark_site(out)
+        new = out
+        if standby is not None:
+            try:
+                new = standby.sync(out)
+            except OSError:  # the standby is dirty now (the next build drops it): publish the fresh tree
+                if not standby.fill(out):
+                    raise
+                standby = None
         with deferred_signals():
-            swap(out, target, work)
+            swap(new, target, work)
             swapped = True
+            keep_standby(target, new if new.is_dir() else work / "previous", standby)
         if store:
             for kind, keys in store.used.items():
                 used.setdefault(kind, set()).update(keys)
@@ -328,6 +346,7 @@ class _Work:
     fingerprint: str
     inputs: dict[str, str] = field(default_factory=dict)  # URL -> input key (see incremental.py)
     view: CatalogueView | None = None  # what the pages' recorded lookups are replayed on
+    standby: dict[str, tuple[str, int, int]] | None = None  # where placed pages go instead (publish.Standby)
 
 
 _WORK: _Work | None = None
@@ -450,6 +469,8 @@ def _place_stored(w: _Work, bulk: list[int]) -> list[int]:
     for i in bulk:
         url = w.jobs[i].url
         inputs = w.inputs.get(url)
-        if not inputs or not incremental.place(w.cache, inputs, w.view, w.engine.path_of(url), w.out, w.root):
+        if not inputs or not incremental.place(
+            w.cache, inputs, w.view, w.engine.path_of(url), w.out, w.root, w.standby
+        ):
             rest.append(i)
     return rest

@@ -47,6 +47,9 @@ class BuildCache:
         self.stamps: dict[str, tuple[int, int]] = {}  # linked entries: key -> (size, mtime_ns)
         self.new_stamps: dict[str, tuple[int, int]] = {}
         self.made: set[str] = set()  # folders made by _place in this build
+        # where place() notes entries instead of linking them (a standby site: publish.Standby);
+        # set by the build only in its own process, never while worker processes are forked
+        self.into: dict[str, tuple[str, int, int]] | None = None
         try:
             raw = json.loads((self.root / "stamps.json").read_text(encoding="utf-8"))
             self.stamps = {k: (int(v[0]), int(v[1])) for k, v in raw.items()}
@@ -86,8 +89,12 @@ class BuildCache:
         st = stored.stat()
         self.new_stamps[key] = (st.st_size, st.st_mtime_ns)
 
-    def place(self, kind: str, key: str, dest: Path) -> bool:
-        """Put a stored entry at ``dest``; ``False`` when there is none or it was altered."""
+    def place(self, kind: str, key: str, dest: Path, into: dict[str, tuple[str, int, int]] | None = None) -> bool:
+        """Put a stored entry at ``dest``; ``False`` when there is none or it was altered.
+
+        ``into`` (default :attr:`into`): instead of linking it, note ``dest`` → (the stored file,
+        its device, its inode) there (a standby site gets it, see :class:`generator.site.publish.Standby`).
+        """
         self.used.setdefault(kind, set()).add(key)
         stored = self._file(kind, key)
         try:
@@ -96,7 +103,12 @@ class BuildCache:
             return False
         if self.stamps.get(key) != (st.st_size, st.st_mtime_ns):
             return False
-        _place(stored, dest, self.made)
+        if into is None:
+            into = self.into
+        if into is not None:
+            into[os.fspath(dest)] = (stored, st.st_dev, st.st_ino)
+        else:
+            _place(stored, dest, self.made)
         self.new_stamps[key] = (st.st_size, st.st_mtime_ns)
         return True
 

@@ -96,9 +96,18 @@ def key_of(keys: dict[str, str], url: str) -> str | None:
     return keys.get(url) or None if url != CATALOGUE else None
 
 
-def place(cache: BuildCache, key: str, view: CatalogueView, dest: Path, out: Path, root: Path) -> bool:
+def place(
+    cache: BuildCache,
+    key: str,
+    view: CatalogueView,
+    dest: Path,
+    out: Path,
+    root: Path,
+    into: dict[str, tuple[str, int, int]] | None = None,
+) -> bool:
     """Put the page these inputs built at ``dest`` (and its files below ``out``), when the
-    lookups it made give the same results on ``view``'s catalogue."""
+    lookups it made give the same results on ``view``'s catalogue. ``into``: see
+    :meth:`~generator.site.cache.BuildCache.place` (the page goes to the standby site)."""
     stored = cache.get(KIND, key)
     if stored is None:
         return False
@@ -112,7 +121,7 @@ def place(cache: BuildCache, key: str, view: CatalogueView, dest: Path, out: Pat
         return False
     if not view.replay(lookups):
         return False
-    if not cache.place("page", page_key, dest):
+    if not cache.place("page", page_key, dest, into):
         return False
     for kind, keys in read.items():  # kept by the next prune, as if the page had been built
         cache.used.setdefault(kind, set()).update(keys)

@@ -83,6 +83,10 @@ def summary(item: Item) -> Summary:
     )
 
 
+def _blake(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def topic_key(first: str, second: str | None) -> str:
     """The group key of a topic class (``second`` None) or subclass."""
     return first if second is None else f"{first}\x1f{second}"
@@ -118,6 +122,7 @@ class CatalogueView:
         self.__summaries: dict[tuple[str, str], tuple[Summary, str]] = {}
         self.__groups: dict[str, dict[str, list[Item]]] = {}
         self.__by_org: Counter[str] | None = None
+        self.__digests: dict[str, str] = {}  # short encodings ("[]", "None", "0", …) → their digest
 
     # ----------------------------------------------------------- recording
     @contextmanager
@@ -148,9 +153,17 @@ class CatalogueView:
         return True
 
     def digest(self, value: Any) -> str:
-        return hashlib.blake2b(self._encode(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        text = self._encode(value)
+        if len(text) > 40:
+            return _blake(text)
+        known = self.__digests.get(text)  # most lookups give a few short results (an empty list above all)
+        if known is None:
+            known = self.__digests[text] = _blake(text)
+        return known
 
     def _encode(self, value: Any) -> str:
+        if not value and isinstance(value, list):
+            return "[]"
         if isinstance(value, Summary):
             return self.__summaries[(value.kind, value.index_no)][1]
         if isinstance(value, (list, tuple)):

@@ -11,11 +11,31 @@ build leaves the previous site byte for byte as it was:
 * a lock on the parent folder keeps two builds of the same target apart, and
   the next build removes temporary folders left by a build that was killed
   (SIGKILL, power loss), restoring the old site if it was caught mid-swap.
+
+The standby (double buffer). After the swap the previous site is not deleted: it is kept
+beside the target as ``.site.standby/site`` (a folder marked as the build's own, with a
+record naming its target). The next build links its reused pages into the standby rather
+than into a fresh tree, and brings the standby to exactly the new site in place
+(:meth:`Standby.sync`): a file whose inode is already the wanted one is kept (same inode,
+same bytes), any other is unlinked and the wanted file linked or renamed in — a file is
+never written in place, since the standby's files share inodes with the live site and the
+build cache. The standby is then exchanged with the target and the old site becomes the
+next standby. Publishing costs what changed, not a new folder and link per page.
+
+* before the first change to the standby its record is removed (durably): a build killed
+  or failing during the sync leaves a standby without record, which the next build
+  discards (deleted in the background) before building along the fresh path;
+* the sync compares the standby's *whole* tree (one ``scandir`` per folder, inodes from the
+  directory entries) with the wanted listing, so a standby edited by hand is corrected,
+  never published as it is;
+* the live site is never written: the standby is another tree, and only renames, links and
+  unlinks inside it are made before the swap.
 """
 
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import signal
@@ -23,11 +43,13 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
 from generator.ownership import WORK_MARKER, mark_work, owned_work
+from generator.site.cache import _place
 from generator.site.result import BuildError
 
 try:
@@ -120,6 +142,262 @@ def exchange(a: Path, b: Path) -> bool:
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     at_fdcwd, rename_exchange = -100, 2
     return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
+
+
+# ------------------------------------------------------------------ the standby
+STANDBY_RECORD = "standby.json"  # present only while the standby holds a complete published site
+
+
+def standby_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.standby")
+
+
+@dataclass
+class SyncCounts:
+    """What :meth:`Standby.sync` did: files kept as they were, put in, removed; folders moved in whole."""
+
+    kept: int = 0
+    put: int = 0
+    removed: int = 0
+    folders: int = 0
+
+
+class Standby:
+    """The site before the live one, kept beside the target to become the next site in place.
+
+    ``pages``: the reused pages a build puts in the standby instead of its fresh folder
+    (the path the page has in the fresh folder → the stored file, its device and inode);
+    see :meth:`generator.site.cache.BuildCache.place`.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.site = folder / "site"
+        self.pages: dict[str, tuple[str, int, int]] = {}
+        self.counts = SyncCounts()
+        self.whole = True  # the build's fresh folder still holds all it wrote (see sync)
+
+    @classmethod
+    def take(cls, target: Path) -> Standby | None:
+        """The target's standby when it can be used; one that cannot is discarded (if it is ours)."""
+        folder = standby_path(target)
+        if not folder.exists() and not folder.is_symlink():
+            return None
+        if not owned_work(folder):
+            return None  # not ours: never touched (and no standby is kept while it is there)
+        site = folder / "site"
+        try:
+            record = json.loads((folder / STANDBY_RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            record = None
+        if (
+            not isinstance(record, dict)
+            or record.get("target") != os.fspath(target)
+            or site.is_symlink()
+            or not site.is_dir()
+        ):
+            drop_standby(target)
+            return None
+        return cls(folder)
+
+    def sync(self, out: Path) -> Path:
+        """Make the standby's site exactly ``out`` plus :attr:`pages`; return it, ready to swap in.
+
+        ``out`` is the build's fresh folder. A file the standby already has under the same
+        inode is kept; any other is unlinked, and the wanted one linked in from ``out`` or the
+        cache. A folder of ``out`` with nothing to keep or place below it (say, a search index
+        rewritten whole) is moved in as one, last, and what the standby had there moved out
+        into ``out``'s parent (deleted with the scratch folder). Until then ``out`` is whole, so
+        that on an error the caller can publish it instead (see :meth:`fill`).
+        """
+        _unlink_durably(self.folder / STANDBY_RECORD)  # dirty from here until the next record
+        site, base = os.fspath(self.site), os.fspath(out)
+        dev = os.stat(site).st_dev
+        want: dict[str, tuple[str, int, bool]] = {}  # rel -> (source, inode, source is in out)
+        page_dirs: set[str] = set()
+        cut = len(base) + 1
+        for dest, (stored, sdev, ino) in self.pages.items():
+            if not dest.startswith(base + "/"):
+                raise ValueError(f"page outside the new site: {dest}")
+            rel = dest[cut:]
+            want[rel] = (stored, ino if sdev == dev else -1, False)
+            _ancestors(rel, page_dirs)
+        out_files, out_dirs = _scan(base)
+        want_dirs = out_dirs | page_dirs
+        for rel, ino in out_files.items():
+            want[rel] = (f"{base}/{rel}", ino, True)  # what the build wrote wins
+        have, have_dirs = _scan(site)
+        kept: set[str] = set()
+        kept_dirs: set[str] = set()
+        for rel, ino in have.items():
+            wanted = want.get(rel)
+            if wanted is not None and wanted[1] == ino and ino >= 0:
+                kept.add(rel)
+                _ancestors(rel, kept_dirs)
+        moved: set[str] = set()  # folders of out moved in whole
+        for rel in sorted(out_dirs - page_dirs - kept_dirs, key=len):  # shallowest first
+            if not _within(rel, moved):
+                moved.add(rel)
+        counts = self.counts
+        counts.kept = len(kept)
+        for rel in have:
+            if rel not in kept:
+                counts.removed += 1
+                if not _within(rel, moved):
+                    os.unlink(f"{site}/{rel}")
+        for rel in sorted(have_dirs - want_dirs, key=len, reverse=True):  # deepest first
+            if _within(rel, moved):
+                continue
+            try:
+                os.rmdir(f"{site}/{rel}")
+            except FileNotFoundError:
+                pass
+            except OSError:
+                shutil.rmtree(f"{site}/{rel}", ignore_errors=True)
+        for rel in sorted(want_dirs - have_dirs, key=len):  # shallowest first
+            if not _within(rel, moved) and rel not in moved:
+                os.mkdir(f"{site}/{rel}")
+        for rel, (source, _ino, written) in want.items():
+            if rel in kept:
+                continue
+            counts.put += 1
+            if _within(rel, moved):
+                continue
+            dest = f"{site}/{rel}"
+            if written:
+                os.link(source, dest, follow_symlinks=False)
+            else:
+                try:
+                    os.link(source, dest)
+                except OSError:  # another file system, or links not allowed: copy
+                    shutil.copyfile(source, dest)
+        self.whole = False
+        counts.folders = len(moved)
+        for number, rel in enumerate(sorted(moved)):
+            if rel in have_dirs:
+                os.rename(f"{site}/{rel}", f"{base}.replaced-{number}")
+            os.rename(f"{base}/{rel}", f"{site}/{rel}")
+        return self.site
+
+    def fill(self, out: Path) -> bool:
+        """Put :attr:`pages` into ``out`` after all (the standby could not be synced): today's
+        fresh tree. False when :meth:`sync` got as far as moving folders out of ``out``."""
+        if not self.whole:
+            return False
+        made: set[str] = set()
+        for dest, (stored, _dev, _ino) in self.pages.items():
+            if not os.path.lexists(dest):
+                _place(stored, dest, made)
+        return True
+
+
+def keep_standby(target: Path, old: Path, standby: Standby | None) -> bool:
+    """After the swap: keep the previous site (now at ``old``) as the target's standby.
+
+    ``standby``: the standby this build synced and swapped in (its ``site`` is then free or
+    already ``old``). Returns whether a standby was kept; when not, ``old`` is left to the caller.
+    Never raises: the new site is in place whatever happens here.
+    """
+    try:
+        return _keep(target, old, standby)
+    except OSError:
+        return False
+
+
+def _keep(target: Path, old: Path, standby: Standby | None) -> bool:
+    if old.is_symlink() or not old.is_dir():
+        return False
+    if standby is not None:
+        if old != standby.site:
+            if standby.site.exists() or standby.site.is_symlink():
+                return False
+            os.rename(old, standby.site)
+        _write_record(standby.folder, target)
+        return True
+    folder = standby_path(target)
+    if folder.exists() or folder.is_symlink():
+        return False  # a folder of that name that is not ours (ours was taken or dropped)
+    wrapper = new_work(target)  # a marked .build- folder until renamed: a kill leaves nothing unowned
+    try:
+        os.rename(old, wrapper / "site")
+        _write_record(wrapper, target)
+        os.rename(wrapper, folder)
+    except OSError:
+        if (wrapper / "site").is_dir() and not old.exists():
+            os.rename(wrapper / "site", old)
+        shutil.rmtree(wrapper, ignore_errors=True)
+        return False
+    return True
+
+
+def drop_standby(target: Path) -> None:
+    """Discard the target's standby (deleted in the background), if it is the build's own."""
+    folder = standby_path(target)
+    if not owned_work(folder):
+        return
+    with suppress(OSError):
+        _unlink_durably(folder / STANDBY_RECORD)
+    trash = target.with_name(f"{temp_prefix(target)}standby-{os.urandom(6).hex()}")
+    try:
+        os.rename(folder, trash)  # a marked .build- folder: clean_stale removes it if we are killed now
+    except OSError:
+        return
+    discard(trash, background=True)
+
+
+def _write_record(folder: Path, target: Path) -> None:
+    tmp = folder / f".{STANDBY_RECORD}.tmp"
+    tmp.write_text(json.dumps({"target": os.fspath(target)}), encoding="utf-8")
+    os.replace(tmp, folder / STANDBY_RECORD)
+
+
+def _unlink_durably(path: Path) -> None:
+    """Remove ``path`` and make the removal durable (fsync of its folder)."""
+    with suppress(FileNotFoundError):
+        os.unlink(path)
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _ancestors(rel: str, into: set[str]) -> None:
+    parent = rel.rpartition("/")[0]
+    while parent and parent not in into:
+        into.add(parent)
+        parent = parent.rpartition("/")[0]
+
+
+def _within(rel: str, folders: set[str]) -> bool:
+    """Whether ``rel`` lies below one of ``folders``."""
+    parent = rel.rpartition("/")[0]
+    while parent:
+        if parent in folders:
+            return True
+        parent = parent.rpartition("/")[0]
+    return False
+
+
+def _scan(root: str) -> tuple[dict[str, int], set[str]]:
+    """Every file below ``root`` (relative path → inode, -1 for anything but a regular file) and every folder.
+
+    Inodes come from the directory entries: one ``scandir`` per folder, no ``stat`` per file.
+    """
+    files: dict[str, int] = {}
+    dirs: set[str] = set()
+    todo = [(root, "")]
+    while todo:
+        folder, prefix = todo.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    dirs.add(rel)
+                    todo.append((entry.path, rel + "/"))
+                else:
+                    files[rel] = entry.inode() if entry.is_file(follow_symlinks=False) else -1
+    return files, dirs
 
 
 def clean_stale(target: Path) -> list[Path]:
