@@ -326,7 +326,7 @@ def _build_cli(root: Path) -> None:
         ("sync", 2),
         ("sync", 5),
         ("sync", 30),
-        ("sync", 120),
+        ("sync", 60),
         ("swap", 1),  # before the exchange
         ("swap", 2),  # after it, before the standby's record
         ("swap-fresh", 1),

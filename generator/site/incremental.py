@@ -271,7 +271,8 @@ def _item_key(keys: dict[str, str], base: str, kind: str, source: str, others: o
 
 def _linker(cache: BuildCache) -> Callable[[str, str], bool]:
     """``link(key, dest)``: ``cache.place(FILES, key, Path(dest))`` without its Path objects and
-    lookups (11k calls a run)."""
+    lookups (11k calls a run); like it, only noted in :attr:`BuildCache.into` when a standby site
+    takes the placed files."""
     stored_at, stamps, new_stamps, made = cache._file, cache.stamps, cache.new_stamps, cache.made
     used = cache.used.setdefault(FILES, set())
 
@@ -285,7 +286,11 @@ def _linker(cache: BuildCache) -> Callable[[str, str], bool]:
         if stamps.get(key) != stamp:
             return False
         used.add(key)
-        _place(stored, dest, made)
+        into = cache.into
+        if into is not None:  # a standby site gets it (see cache.place)
+            into[dest] = (stored, st.st_dev, st.st_ino)
+        else:
+            _place(stored, dest, made)
         new_stamps[key] = stamp
         return True
 
@@ -359,7 +364,10 @@ def _place_run(cache: BuildCache, run_key: str, out: Path) -> bool:
         dest = f"{site}/{rel}"
         if ".." in rel.split("/") or not link(key, dest):
             for path in placed:  # never leave a link the writer would then write through
-                os.unlink(path)
+                if cache.into is not None:
+                    cache.into.pop(path, None)
+                else:
+                    os.unlink(path)
             return False
         placed.append(dest)
     return True
