@@ -50,6 +50,7 @@ class Postings:
     tf: array[int] = field(default_factory=lambda: array("I"))
     lengths: list[array[int]] = field(default_factory=list)  # per field: per document
     origin: array[int] = field(default_factory=lambda: array("I"))  # per term: document << 3 | field first holding it
+    ordered: bool = False  # rows sorted by term, field and document (:meth:`order`), else in document order
 
     def __post_init__(self) -> None:
         assert len(self.fields) <= 1 << FIELD_BITS
@@ -59,6 +60,7 @@ class Postings:
     def add(self, field_counts: Sequence[Mapping[str, int]]) -> None:
         """Add the next document: per field, how often each term occurs. Terms new to the
         postings must come in order of first appearance (tokenizer.term_counts does that)."""
+        assert not self.ordered, "documents are added in document order"
         doc = self.start + self.count
         self.count += 1
         ids = self.ids
@@ -76,11 +78,27 @@ class Postings:
     def terms(self) -> list[str]:
         return list(self.ids)
 
+    def order(self) -> None:
+        """Sort the rows by term, field and document, as the term records list them: grouping
+        a batch of terms is then a selection (no sort), and an incremental build shifts,
+        drops and inserts rows in place of sorting all of them again."""
+        if self.ordered:
+            return
+        term = np.frombuffer(self.term, dtype=np.uint32)
+        key = np.frombuffer(self.key, dtype=np.uint32)
+        run = term.astype(np.uint64) << FIELD_BITS | (key & ((1 << FIELD_BITS) - 1))
+        rows = np.argsort(run, kind="stable")  # stable: documents stay ascending
+        self.term = array("I", term[rows].tobytes())
+        self.key = array("I", key[rows].tobytes())
+        self.tf = array("I", np.frombuffer(self.tf, dtype=np.uint32)[rows].tobytes())
+        self.ordered = True
+
 
 def merge(parts: Sequence[Postings]) -> Postings:
     """Join postings of consecutive document ranges (in order) into one, as one pass would."""
     out = parts[0]
     for part in parts[1:]:
+        assert not (out.ordered or part.ordered), "postings are merged in document order"
         assert part.start == out.start + out.count, "document ranges must be consecutive"
         ids = out.ids
         for term in filterfalse(ids.__contains__, part.ids):  # new terms after the known ones
@@ -114,17 +132,18 @@ class Grouped:
         low, count = (1 << FIELD_BITS) - 1, len(self.terms)
         every = np.frombuffer(p.term, dtype=np.uint32)
         if terms is None:
-            rows = np.arange(len(every))
+            rows: np.ndarray = np.arange(len(every))
         else:
             wanted = np.zeros(count, dtype=bool)
             wanted[np.fromiter(terms, dtype=np.intp)] = True
             rows = np.flatnonzero(wanted[every])
         key = np.frombuffer(p.key, dtype=np.uint32)[rows]
         run = every[rows] << FIELD_BITS | (key & low)  # term and field
-        order = np.argsort(run, kind="stable")  # stable: documents stay ascending
-        run, key = run[order], key[order]
+        if not p.ordered:
+            order = np.argsort(run, kind="stable")  # stable: documents stay ascending
+            run, key, rows = run[order], key[order], rows[order]
         term, fld, doc = run >> FIELD_BITS, (run & low).astype(np.intp), (key >> FIELD_BITS).astype(np.intp)
-        self.tf = np.frombuffer(p.tf, dtype=np.uint32)[rows[order]]
+        self.tf = np.frombuffer(p.tf, dtype=np.uint32)[rows]
         self.sizes = np.bincount(term, minlength=count)
         starts = np.flatnonzero(np.diff(run, prepend=run[:1] + 1 if len(run) else run))
         gaps = np.diff(doc, prepend=0)
