@@ -149,11 +149,23 @@ class Grouped:
         gaps = np.diff(doc, prepend=0)
         gaps[starts] = doc[starts]
         self.gaps = gaps
-        bounds = np.append(starts, len(run)).tolist()
-        # per term grouped: [(field, first row, end row)] of its runs
-        self.runs: dict[int, list[tuple[int, int, int]]] = {}
-        for t, f, a, b in zip(term[starts].tolist(), fld[starts].tolist(), bounds, bounds[1:], strict=False):
-            self.runs.setdefault(t, []).append((f, a, b))
+        self.doc = doc
+        # the runs, one per term and field holding it, in row order: term, field, first row, end row
+        self.run_term = term[starts]
+        self.run_field = fld[starts]
+        self.run_start = starts
+        self.run_end = np.append(starts[1:], len(run)).astype(starts.dtype)
+        self._runs: dict[int, list[tuple[int, int, int]]] | None = None
+
+    @property
+    def runs(self) -> dict[int, list[tuple[int, int, int]]]:
+        """Per term grouped: [(field, first row, end row)] of its runs."""
+        if self._runs is None:
+            self._runs = {}
+            rows = zip(self.run_start.tolist(), self.run_end.tolist(), strict=True)
+            for t, f, (a, b) in zip(self.run_term.tolist(), self.run_field.tolist(), rows, strict=True):
+                self._runs.setdefault(t, []).append((f, a, b))
+        return self._runs
 
     def by_field(self, number: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per field: the document gaps of term ``number`` and its term frequencies."""
