@@ -122,6 +122,30 @@ def records(
     Here the codes of every document gap and term frequency, and of every dense field's
     run of frequencies, are written at once; a field is then slices of those texts."""
     terms = list(terms)
+    if grouped.texts is None:  # once for all the terms of a Grouped (a batch of files)
+        grouped.texts = _field_texts(grouped), grouped.run_field.tolist()
+    texts, run_field = grouped.texts
+    numbers = [index_of[t] for t in terms]
+    first_run = np.searchsorted(grouped.run_term, numbers, side="left").tolist()
+    end_run = np.searchsorted(grouped.run_term, numbers, side="right").tolist()
+    idfs: dict[int, str] = {}  # idf text by number of postings
+    sizes = grouped.sizes[numbers].tolist() if numbers else []
+    out = []
+    width = len(grouped.fields)
+    for t, number, size, lo, hi in zip(terms, numbers, sizes, first_run, end_run, strict=True):
+        fields = ["0"] * width
+        for r in range(lo, hi):
+            fields[run_field[r]] = texts[r]
+        idf = idfs.get(size)
+        if idf is None:
+            idf = idfs[size] = repr(grouped.idf(number))
+        quoted = f'"{t}"' if _PLAIN.fullmatch(t) else json.dumps(t, ensure_ascii=False)
+        out.append((t, f"[{quoted},{origin[number]},{ranks[number]},{idf},{','.join(fields)}]"))
+    return out
+
+
+def _field_texts(grouped: Grouped) -> list[str]:
+    """The text of every run (term and field) of ``grouped``, as :func:`field_text` writes it."""
     starts, ends = grouped.run_start.astype(np.int64), grouped.run_end.astype(np.int64)
     n = ends - starts
     doc = grouped.doc
@@ -148,24 +172,7 @@ def records(
     f0, f1, v0, v1 = (x.tolist() for x in (first_at[:-1], first_at[1:], run_at[d_at[:-1]], run_at[d_at[1:]]))
     for r, a, b, c, e in zip(d.tolist(), f0, f1, v0, v1, strict=True):
         texts[r] = f'"{first_text[a:b]}{run_text[c:e]}"'
-    numbers = [index_of[t] for t in terms]
-    first_run = np.searchsorted(grouped.run_term, numbers, side="left").tolist()
-    end_run = np.searchsorted(grouped.run_term, numbers, side="right").tolist()
-    run_field = grouped.run_field.tolist()
-    idfs: dict[int, str] = {}  # idf text by number of postings
-    sizes = grouped.sizes[numbers].tolist() if numbers else []
-    out = []
-    width = len(grouped.fields)
-    for t, number, size, lo, hi in zip(terms, numbers, sizes, first_run, end_run, strict=True):
-        fields = ["0"] * width
-        for r in range(lo, hi):
-            fields[run_field[r]] = texts[r]
-        idf = idfs.get(size)
-        if idf is None:
-            idf = idfs[size] = repr(grouped.idf(number))
-        quoted = f'"{t}"' if _PLAIN.fullmatch(t) else json.dumps(t, ensure_ascii=False)
-        out.append((t, f"[{quoted},{origin[number]},{ranks[number]},{idf},{','.join(fields)}]"))
-    return out
+    return texts
 
 
 _PLAIN = re.compile(r'[^"\\\x00-\x1f]*')  # JSON writes such a string as is, between quotes

@@ -156,6 +156,7 @@ class Grouped:
         self.run_start = starts
         self.run_end = np.append(starts[1:], len(run)).astype(starts.dtype)
         self._runs: dict[int, list[tuple[int, int, int]]] | None = None
+        self.texts: tuple[list[str], list[int]] | None = None  # per run: its text and field (compact.records)
 
     @property
     def runs(self) -> dict[int, list[tuple[int, int, int]]]:
