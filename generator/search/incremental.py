@@ -228,26 +228,26 @@ def update(
         for f, lengths in enumerate(new_lengths):
             p.lengths[f][olo + shift : ohi + shift] = array("I", lengths)
         shift += (nhi - nlo) - (ohi - olo)
-    keep = np.ones(len(term), dtype=bool)
-    keep[dropped] = False
-    term, key, tf = term[keep], key[keep], tf[keep]
+    kept = np.ones(len(term), dtype=bool)
+    kept[dropped] = False
+    term, key, tf = term[kept], key[kept], tf[kept]
     if step.any():  # later documents renumbered: a shift that keeps every run's documents ascending
         moves = np.cumsum(step)
         key = (key.astype(np.int64) + (moves[key >> FIELD_BITS] << FIELD_BITS)).astype(np.uint32)
     if edited_rows:  # inserted where they sort: by term, then field, then document
         edited_rows.sort(key=lambda r: (r[0], r[1] & low, r[1] >> FIELD_BITS))
-        new = np.array(edited_rows, dtype=np.int64).reshape(-1, 3)
-        starts = np.searchsorted(term, new[:, 0], side="left").tolist()
-        ends = np.searchsorted(term, new[:, 0], side="right").tolist()
+        added = np.array(edited_rows, dtype=np.int64).reshape(-1, 3)
+        starts = np.searchsorted(term, added[:, 0], side="left").tolist()
+        ends = np.searchsorted(term, added[:, 0], side="right").tolist()
         at = []
         for (_, k, _), lo, hi in zip(edited_rows, starts, ends, strict=True):
             if lo < hi:  # among the term's rows, sorted by field and document
                 run = key[lo:hi]
                 lo += int(np.searchsorted((run & low) << 29 | run >> FIELD_BITS, (k & low) << 29 | k >> FIELD_BITS))
             at.append(lo)
-        term = np.insert(term, at, new[:, 0].astype(np.uint32))
-        key = np.insert(key, at, new[:, 1].astype(np.uint32))
-        tf = np.insert(tf, at, new[:, 2].astype(np.uint32))
+        term = np.insert(term, at, added[:, 0].astype(np.uint32))
+        key = np.insert(key, at, added[:, 1].astype(np.uint32))
+        tf = np.insert(tf, at, added[:, 2].astype(np.uint32))
     p.count = len(items)
     edited_rows.sort()
 
