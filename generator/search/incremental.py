@@ -164,6 +164,22 @@ def segments(old: Sequence[str], new: Sequence[str]) -> list[Segment] | None:
     return [run]
 
 
+def _spliced(values: np.ndarray, drop: list[int], at: list[int], inserted: np.ndarray) -> np.ndarray:
+    """``values`` without the rows ``drop`` (ascending), with ``inserted`` placed before the
+    rows ``at`` (ascending, as np.insert places them): one copy, whatever the size."""
+    cuts = sorted([(i, 0, -1) for i in drop] + [(i, 1, n) for n, i in enumerate(at)])
+    pieces, start = [], 0
+    for i, kind, n in cuts:
+        pieces.append(values[start:i])
+        if kind:
+            pieces.append(inserted[n : n + 1])
+            start = max(start, i)
+        else:
+            start = i + 1
+    pieces.append(values[start:])
+    return np.concatenate(pieces)
+
+
 def update(
     p: Postings, ranks: np.ndarray, items: Sequence[Item], spans: Sequence[Segment]
 ) -> tuple[np.ndarray, set[str], set[str], set[str]]:
@@ -228,10 +244,12 @@ def update(
         for f, lengths in enumerate(new_lengths):
             p.lengths[f][olo + shift : ohi + shift] = array("I", lengths)
         shift += (nhi - nlo) - (ohi - olo)
-    kept = np.ones(len(term), dtype=bool)
-    kept[dropped] = False
-    term, key, tf = term[kept], key[kept], tf[kept]
-    if step.any():  # later documents renumbered: a shift that keeps every run's documents ascending
+    term, key, tf = (_spliced(x, dropped.tolist(), [], x[:0]) for x in (term, key, tf))  # fresh arrays
+    moving = [(ohi, (nhi - nlo) - (ohi - olo)) for olo, ohi, nlo, nhi in spans if (nhi - nlo) != (ohi - olo)]
+    if len(moving) == 1:  # later documents renumbered (in place: uint32 arithmetic wraps a negative step)
+        end, delta = moving[0]
+        np.add(key, np.uint32((delta << FIELD_BITS) & 0xFFFFFFFF), out=key, where=key >= end << FIELD_BITS)
+    elif moving:  # a shift that keeps every run's documents ascending
         moves = np.cumsum(step)
         key = (key.astype(np.int64) + (moves[key >> FIELD_BITS] << FIELD_BITS)).astype(np.uint32)
     if edited_rows:  # inserted where they sort: by term, then field, then document
@@ -245,9 +263,7 @@ def update(
                 run = key[lo:hi]
                 lo += int(np.searchsorted((run & low) << 29 | run >> FIELD_BITS, (k & low) << 29 | k >> FIELD_BITS))
             at.append(lo)
-        term = np.insert(term, at, added[:, 0].astype(np.uint32))
-        key = np.insert(key, at, added[:, 1].astype(np.uint32))
-        tf = np.insert(tf, at, added[:, 2].astype(np.uint32))
+        term, key, tf = (_spliced(x, [], at, added[:, c].astype(np.uint32)) for c, x in enumerate((term, key, tf)))
     p.count = len(items)
     edited_rows.sort()
 
