@@ -199,7 +199,63 @@ RENUMBERING: dict[str, Callable[[Catalogue], Catalogue]] = {
     "a document added first": lambda c: rebuilt(c, [first_copy(c), *c.entries.values()]),
     "a document added in the middle": lambda c: added(c, 20, 901),
     "a document added after the last entry": lambda c: added(c, 39, 902),
+    "an entry withdrawn (made a draft)": lambda c: withdrawn(c, 17, draft=True),
+    "an entry withdrawn (embargoed again)": lambda c: withdrawn(c, 33, embargo_until=dt.date(2999, 1, 1)),
+    "an interpretation withdrawn": lambda c: Catalogue.build(
+        c.config,
+        c.entries.values(),
+        [dataclasses.replace(i, draft=True) if n == 1 else i for n, i in enumerate(c.interpretations.values())],
+        (),
+        c.build_date,
+    ).public(c.build_date),
 }
+
+
+def withdrawn(cat: Catalogue, at: int, **change: object) -> Catalogue:
+    """Entry ``at`` no longer public (a draft again, or embargoed): the public catalogue loses it."""
+    entries = list(cat.entries.values())
+    entries[at] = dataclasses.replace(entries[at], **change)  # type: ignore[arg-type]
+    return rebuilt(cat, entries).public(cat.build_date)
+
+
+def renamed(cat: Catalogue, at: int, index_no: str) -> Catalogue:
+    """Entry ``at`` under another 索引号 (its interpretations follow it)."""
+    entries = list(cat.entries.values())
+    was = entries[at].index_no
+    entries[at] = dataclasses.replace(entries[at], index_no=index_no)
+    interps = [
+        dataclasses.replace(i, interprets=tuple(index_no if x == was else x for x in i.interprets))
+        for i in cat.interpretations.values()
+    ]
+    return Catalogue.build(cat.config, entries, interps, (), cat.build_date)
+
+
+SAME_COUNT: dict[str, Callable[[Catalogue], Catalogue]] = {
+    "renamed in place (a new 索引号 sorting where the old one did)": lambda c: renamed(c, 20, "000000002/2024-000211"),
+    "renamed elsewhere (the entry moves to the end)": lambda c: renamed(c, 20, "000000002/2024-09999"),
+    "renamed first to last": lambda c: renamed(c, 0, "000000002/2024-09999"),
+    "an interpreted policy renamed": lambda c: renamed(c, 1, "000000002/2024-000011"),
+    "withdrawn to 依申请公开 (the body leaves the index)": lambda c: rebuilt(
+        c, [dataclasses.replace(e, disclosure="依申请公开") if n == 25 else e for n, e in enumerate(c.entries.values())]
+    ).public(c.build_date),
+}
+
+
+@pytest.mark.parametrize("name", SAME_COUNT)
+def test_renamed_or_withdrawn_documents(catalogue: Catalogue, tmp_path: Path, name: str) -> None:
+    """A rename moves a document (or keeps its place under a new 索引号); an entry withdrawn
+    to 依申请公开 keeps its place without its body: the same files as a clean build."""
+    state, before, after, clean = tmp_path / "state", tmp_path / "before", tmp_path / "after", tmp_path / "clean"
+    build(catalogue, before, state)
+    cat = SAME_COUNT[name](catalogue)
+    assert len(search_index.search_items(cat)) == len(search_index.search_items(catalogue))
+    build(cat, after, state, previous=before)
+    build(cat, clean)
+    assert differing(before, clean)  # the change shows
+    assert differing(after, clean) == []
+    back = tmp_path / "back"
+    build(catalogue, back, state, previous=after)
+    assert differing(back, before) == []
 
 
 @pytest.mark.parametrize("name", RENUMBERING)
@@ -242,7 +298,7 @@ def test_a_damaged_state_is_not_used(catalogue: Catalogue, tmp_path: Path) -> No
     build(catalogue, before, state)
     build(catalogue, tmp_path / "again", state, previous=before)
     rows = sorted(f.name for f in state.glob("*.bin"))
-    assert len(rows) == 3 and len({name.split("-", 1)[1] for name in rows}) == 1  # one state's rows, no leftovers
+    assert len(rows) == 2 and len({name.split("-", 1)[1] for name in rows}) == 1  # one state's rows, no leftovers
     cat = edited(catalogue, {11: replace_in_body("的", "和")})
     truncated = state / rows[0]
     truncated.write_bytes(truncated.read_bytes()[:-4])

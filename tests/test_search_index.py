@@ -26,6 +26,7 @@ from generator.search.compact import (
     expand,
     field_text,
     js_order,
+    record,
     records,
     ref_of,
     shard_text,
@@ -417,3 +418,32 @@ def test_a_field_reads_back_dense_or_sparse(pairs: list[tuple[int, int]]) -> Non
     value = json.loads(text)
     assert isinstance(value, str) == (5 * len(docs) >= 2 * (docs[-1] - docs[0] + 1))
     assert decode(["t", 0, 0, 1.0, value, 0])[3] == [pairs, []]
+
+
+corpora = st.lists(  # per document, per field (3): terms with their counts
+    st.lists(st.dictionaries(st.sampled_from(["a", "b", '"q', "\\s", "c\x01", "中", "中文", "#k-1"]),
+                             st.integers(1, 90), max_size=5), min_size=3, max_size=3),
+    min_size=1, max_size=150,
+)  # fmt: skip
+
+
+@given(corpora, st.integers(0, 2))
+def test_records_are_written_as_record_writes_each(corpus: list[list[dict[str, int]]], empty: int) -> None:
+    """``records`` formats the fields of all terms at once (sparse and dense, codes above 60,
+    terms JSON must escape; postings sorted by term or not): the bytes of :func:`record`
+    called term by term."""
+    p = Postings(("t", "k", "b"), (10, 5, 1))
+    for n, fields in enumerate(corpus):
+        p.add([Counter() if n % 3 == empty else Counter(f) for f in fields])
+    ranks = first_ranks(p.origin).tolist()
+    for ordered in (False, True):
+        if ordered:
+            p.order()
+        grouped = Grouped(p)
+        expected = [
+            (t, record(t, p.origin[p.ids[t]], ranks[p.ids[t]], grouped.idf(p.ids[t]), grouped.by_field(p.ids[t])))
+            for t in p.terms
+        ]
+        assert records(grouped, p.terms, p.ids, p.origin, ranks) == expected
+        some = p.terms[::2]
+        assert records(Grouped(p, (p.ids[t] for t in some)), some, p.ids, p.origin, ranks) == expected[::2]

@@ -34,7 +34,7 @@ from generator.model.entry import Item
 from generator.search.documents import FIELDS, front_texts, search_doc
 from generator.search.postings import FIELD_BITS, Postings
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 STATE_FILE = "search-state.pickle"
 MAX_CHANGED = 0.02  # above this share of edited documents, a clean build is as fast
 UNSEEN = 0xFFFFFFFF  # the origin of a term new to the postings, until computed
@@ -75,7 +75,7 @@ class State:
     files: dict[str, Stamp]  # file (relative to search/) → its sha256 and what stat said after the build
 
 
-ROWS = ("term", "key", "tf")  # the postings' row arrays, kept in files of their own
+ROWS = ("key", "tf")  # the postings' row arrays, kept in files of their own
 
 
 def load_state(folder: Path, params: list[Any]) -> State | None:
@@ -84,12 +84,18 @@ def load_state(folder: Path, params: list[Any]) -> State | None:
             version, state, rows = pickle.load(f)
         if version != STATE_VERSION or not isinstance(state, State) or state.params != params:
             return None
-        token, count = rows
+        token, count, sizes = rows
         for name in ROWS:
             values: array[int] = array("I")
             with (folder / f"{name}-{token}.bin").open("rb") as f:
                 values.fromfile(f, count)
             setattr(state.postings, name, values)
+        per_term = np.frombuffer(sizes, dtype=np.uint32)
+        if int(per_term.sum()) != count or len(per_term) != len(state.postings.ids):
+            return None
+        # the rows are sorted by term: each term's rows are the next sizes[term] ones
+        term = np.repeat(np.arange(len(per_term), dtype=np.uint32), per_term)
+        state.postings.term = array("I", term.tobytes())
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
     return state
@@ -97,20 +103,25 @@ def load_state(folder: Path, params: list[Any]) -> State | None:
 
 def save_state(folder: Path, state: State) -> None:
     """The state, its postings' rows written straight from their arrays (a pickle would copy
-    them: ~1 GB at 100k documents); the pickle names the row files it belongs with."""
+    them); the pickle names the row files it belongs with. The rows are sorted by term, so
+    the term of every row is not kept, only each term's number of rows (the rows were
+    ~1 GB at 100k documents, now two thirds of that)."""
     folder.mkdir(parents=True, exist_ok=True)
     p = state.postings
+    assert p.ordered, "the state keeps the rows sorted by term"
     token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]
     for name in ROWS:
         with (folder / f"{name}-{token}.bin").open("wb") as f:
             getattr(p, name).tofile(f)
-    rows = {name: getattr(p, name) for name in ROWS}
+    term = np.frombuffer(p.term, dtype=np.uint32)
+    sizes = np.bincount(term, minlength=len(p.ids)).astype(np.uint32).tobytes()
+    rows = {name: getattr(p, name) for name in (*ROWS, "term")}
     tmp = folder / f".{STATE_FILE}.{os.getpid()}"
     try:
-        for name in ROWS:
+        for name in rows:
             setattr(p, name, array("I"))
         with tmp.open("wb") as f:
-            pickle.dump((STATE_VERSION, state, (token, len(rows["term"]))), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((STATE_VERSION, state, (token, len(term), sizes)), f, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         for name, values in rows.items():
             setattr(p, name, values)
@@ -153,6 +164,22 @@ def segments(old: Sequence[str], new: Sequence[str]) -> list[Segment] | None:
     return [run]
 
 
+def _spliced(values: np.ndarray, drop: list[int], at: list[int], inserted: np.ndarray) -> np.ndarray:
+    """``values`` without the rows ``drop`` (ascending), with ``inserted`` placed before the
+    rows ``at`` (ascending, as np.insert places them): one copy, whatever the size."""
+    cuts = sorted([(i, 0, -1) for i in drop] + [(i, 1, n) for n, i in enumerate(at)])
+    pieces, start = [], 0
+    for i, kind, n in cuts:
+        pieces.append(values[start:i])
+        if kind:
+            pieces.append(inserted[n : n + 1])
+            start = max(start, i)
+        else:
+            start = i + 1
+    pieces.append(values[start:])
+    return np.concatenate(pieces)
+
+
 def update(
     p: Postings, ranks: np.ndarray, items: Sequence[Item], spans: Sequence[Segment]
 ) -> tuple[np.ndarray, set[str], set[str], set[str]]:
@@ -160,7 +187,12 @@ def update(
     renumbered when documents were added or removed); the new ranks, the terms whose
     records may differ from the previous build's (every term when the number of documents
     changes: idf), the terms no document holds any more and the terms of the replaced
-    and new documents (the only ones whose number of postings may differ)."""
+    and new documents (the only ones whose number of postings may differ).
+
+    The rows stay sorted by term, field and document (``p.ordered``): the replaced
+    documents' rows are dropped, the later documents' keys shifted (which keeps the
+    order) and the new rows inserted where they sort."""
+    assert p.ordered, "an incremental update keeps the rows sorted by term"
     low = (1 << FIELD_BITS) - 1
     term = np.frombuffer(p.term, dtype=np.uint32)
     key = np.frombuffer(p.key, dtype=np.uint32)
@@ -172,20 +204,22 @@ def update(
     orders: dict[int, list[list[str]]] = {}  # document → per field its terms in order of first appearance
     touched: set[int] = set()
     candidates: set[int] = set()
-    pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    edited_rows: list[tuple[int, int]] = []  # (term, key) of the edited documents' new rows
-    at = shift = 0  # shift: new number − old number of the documents after the spans seen so far
-
-    def moved(keys: np.ndarray) -> np.ndarray:
-        return keys if not shift else (keys.astype(np.int64) + (shift << FIELD_BITS)).astype(np.uint32)
-
+    edited_rows: list[tuple[int, int, int]] = []  # (term, key, tf) of the edited documents' new rows
+    replaced = np.zeros(p.count + 1, dtype=bool)  # per old document: replaced (one more: none)
+    step = np.zeros(p.count + 1, dtype=np.int64)  # per old document: how far later ones move
+    for olo, ohi, nlo, nhi in spans:
+        replaced[olo:ohi] = True
+        step[ohi] += (nhi - nlo) - (ohi - olo)
+    dropped = np.flatnonzero(replaced[doc_of])  # the replaced documents' rows
+    dropped_docs = doc_of[dropped]
+    by_doc = np.argsort(dropped_docs, kind="stable")
+    dropped, dropped_docs = dropped[by_doc], dropped_docs[by_doc]
+    shift = 0  # new number − old number of the documents after the spans seen so far
     for olo, ohi, nlo, nhi in sorted(spans):
-        lo, hi = (int(x) for x in np.searchsorted(doc_of, [olo, ohi]))
-        pieces.append((term[at:lo], moved(key[at:lo]), tf[at:lo]))
-        at = hi
+        lo, hi = (int(x) for x in np.searchsorted(dropped_docs, [olo, ohi]))
+        rows = dropped[lo:hi]
         before = {
-            (t, k & low): n
-            for t, k, n in zip(term[lo:hi].tolist(), key[lo:hi].tolist(), tf[lo:hi].tolist(), strict=True)
+            (t, k & low): n for t, k, n in zip(term[rows].tolist(), key[rows].tolist(), tf[rows].tolist(), strict=True)
         }
         candidates.update(t for t, _ in before)
         new_lengths: list[list[int]] = [[] for _ in FIELDS]
@@ -206,23 +240,32 @@ def update(
                 touched.update(t for tf_key, n in before.items() if after.get(tf_key) != n for t in tf_key[:1])
                 touched.update(t for tf_key, n in after.items() if before.get(tf_key) != n for t in tf_key[:1])
             candidates.update(t for t, _ in after)
-            new_rows = list(after.items())
-            edited_rows.extend((t, d << FIELD_BITS | g) for (t, g), _n in new_rows)
-            pieces.append(
-                (
-                    np.array([t for (t, _), _n in new_rows], dtype=np.uint32),
-                    np.array([d << FIELD_BITS | g for (_t, g), _n in new_rows], dtype=np.uint32),
-                    np.array([n for _, n in new_rows], dtype=np.uint32),
-                )
-            )
+            edited_rows.extend((t, d << FIELD_BITS | g, n) for (t, g), n in after.items())
         for f, lengths in enumerate(new_lengths):
             p.lengths[f][olo + shift : ohi + shift] = array("I", lengths)
         shift += (nhi - nlo) - (ohi - olo)
-    pieces.append((term[at:], moved(key[at:]), tf[at:]))
-    term = np.concatenate([x[0] for x in pieces])
-    key = np.concatenate([x[1] for x in pieces])
-    tf = np.concatenate([x[2] for x in pieces])
+    term, key, tf = (_spliced(x, dropped.tolist(), [], x[:0]) for x in (term, key, tf))  # fresh arrays
+    moving = [(ohi, (nhi - nlo) - (ohi - olo)) for olo, ohi, nlo, nhi in spans if (nhi - nlo) != (ohi - olo)]
+    if len(moving) == 1:  # later documents renumbered (in place: uint32 arithmetic wraps a negative step)
+        end, delta = moving[0]
+        np.add(key, np.uint32((delta << FIELD_BITS) & 0xFFFFFFFF), out=key, where=key >= end << FIELD_BITS)
+    elif moving:  # a shift that keeps every run's documents ascending
+        moves = np.cumsum(step)
+        key = (key.astype(np.int64) + (moves[key >> FIELD_BITS] << FIELD_BITS)).astype(np.uint32)
+    if edited_rows:  # inserted where they sort: by term, then field, then document
+        edited_rows.sort(key=lambda r: (r[0], r[1] & low, r[1] >> FIELD_BITS))
+        added = np.array(edited_rows, dtype=np.int64).reshape(-1, 3)
+        starts = np.searchsorted(term, added[:, 0], side="left").tolist()
+        ends = np.searchsorted(term, added[:, 0], side="right").tolist()
+        at = []
+        for (_, k, _), lo, hi in zip(edited_rows, starts, ends, strict=True):
+            if lo < hi:  # among the term's rows, sorted by field and document
+                run = key[lo:hi]
+                lo += int(np.searchsorted((run & low) << 29 | run >> FIELD_BITS, (k & low) << 29 | k >> FIELD_BITS))
+            at.append(lo)
+        term, key, tf = (_spliced(x, [], at, added[:, c].astype(np.uint32)) for c, x in enumerate((term, key, tf)))
     p.count = len(items)
+    edited_rows.sort()
 
     # Terms first appearing in a replaced document (or new) are looked for in the whole
     # postings; the others' first appearances are renumbered with their documents.
@@ -250,7 +293,7 @@ def update(
         wanted[scan] = True
         rows = np.flatnonzero(wanted[term])
         np.minimum.at(first, term[rows], key[rows])
-    for t, k in sorted(edited_rows):  # the edited documents' rows: where an earlier one is
+    for t, k, _ in edited_rows:  # the edited documents' rows (sorted): where an earlier one is
         if first[t] == none and t not in scanned:
             first[t] = min(origin[t], k)  # the smallest key first: sorted
     for t in candidates:

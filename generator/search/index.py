@@ -238,6 +238,7 @@ def write_index(
             p = merge([part for part, _ in parts])
             written = [w for _, ws in parts for w in ws]
             _SHARED.clear()
+            p.order()
             ranks = first_ranks(p.origin)
             layout = _layout(p, heavy, target)
             sizes = _sizes(p)

@@ -50,6 +50,7 @@ class Postings:
     tf: array[int] = field(default_factory=lambda: array("I"))
     lengths: list[array[int]] = field(default_factory=list)  # per field: per document
     origin: array[int] = field(default_factory=lambda: array("I"))  # per term: document << 3 | field first holding it
+    ordered: bool = False  # rows sorted by term, field and document (:meth:`order`), else in document order
 
     def __post_init__(self) -> None:
         assert len(self.fields) <= 1 << FIELD_BITS
@@ -59,6 +60,7 @@ class Postings:
     def add(self, field_counts: Sequence[Mapping[str, int]]) -> None:
         """Add the next document: per field, how often each term occurs. Terms new to the
         postings must come in order of first appearance (tokenizer.term_counts does that)."""
+        assert not self.ordered, "documents are added in document order"
         doc = self.start + self.count
         self.count += 1
         ids = self.ids
@@ -76,11 +78,28 @@ class Postings:
     def terms(self) -> list[str]:
         return list(self.ids)
 
+    def order(self) -> None:
+        """Sort the rows by term, field and document, as the term records list them: grouping
+        a batch of terms is then a selection (no sort), and an incremental build shifts,
+        drops and inserts rows in place of sorting all of them again."""
+        if self.ordered:
+            return
+        term = np.frombuffer(self.term, dtype=np.uint32)
+        key = np.frombuffer(self.key, dtype=np.uint32)
+        wide = len(self.ids) >= 1 << (32 - FIELD_BITS)  # else term and field fit 32 bits: half the memory
+        run = (term.astype(np.uint64) if wide else term) << FIELD_BITS | (key & ((1 << FIELD_BITS) - 1))
+        rows = np.argsort(run, kind="stable")  # stable: documents stay ascending (a radix sort)
+        self.term = array("I", term[rows].tobytes())
+        self.key = array("I", key[rows].tobytes())
+        self.tf = array("I", np.frombuffer(self.tf, dtype=np.uint32)[rows].tobytes())
+        self.ordered = True
+
 
 def merge(parts: Sequence[Postings]) -> Postings:
     """Join postings of consecutive document ranges (in order) into one, as one pass would."""
     out = parts[0]
     for part in parts[1:]:
+        assert not (out.ordered or part.ordered), "postings are merged in document order"
         assert part.start == out.start + out.count, "document ranges must be consecutive"
         ids = out.ids
         for term in filterfalse(ids.__contains__, part.ids):  # new terms after the known ones
@@ -114,27 +133,41 @@ class Grouped:
         low, count = (1 << FIELD_BITS) - 1, len(self.terms)
         every = np.frombuffer(p.term, dtype=np.uint32)
         if terms is None:
-            rows = np.arange(len(every))
+            rows: np.ndarray = np.arange(len(every))
         else:
             wanted = np.zeros(count, dtype=bool)
             wanted[np.fromiter(terms, dtype=np.intp)] = True
             rows = np.flatnonzero(wanted[every])
         key = np.frombuffer(p.key, dtype=np.uint32)[rows]
         run = every[rows] << FIELD_BITS | (key & low)  # term and field
-        order = np.argsort(run, kind="stable")  # stable: documents stay ascending
-        run, key = run[order], key[order]
+        if not p.ordered:
+            order = np.argsort(run, kind="stable")  # stable: documents stay ascending
+            run, key, rows = run[order], key[order], rows[order]
         term, fld, doc = run >> FIELD_BITS, (run & low).astype(np.intp), (key >> FIELD_BITS).astype(np.intp)
-        self.tf = np.frombuffer(p.tf, dtype=np.uint32)[rows[order]]
+        self.tf = np.frombuffer(p.tf, dtype=np.uint32)[rows]
         self.sizes = np.bincount(term, minlength=count)
         starts = np.flatnonzero(np.diff(run, prepend=run[:1] + 1 if len(run) else run))
         gaps = np.diff(doc, prepend=0)
         gaps[starts] = doc[starts]
         self.gaps = gaps
-        bounds = np.append(starts, len(run)).tolist()
-        # per term grouped: [(field, first row, end row)] of its runs
-        self.runs: dict[int, list[tuple[int, int, int]]] = {}
-        for t, f, a, b in zip(term[starts].tolist(), fld[starts].tolist(), bounds, bounds[1:], strict=False):
-            self.runs.setdefault(t, []).append((f, a, b))
+        self.doc = doc
+        # the runs, one per term and field holding it, in row order: term, field, first row, end row
+        self.run_term = term[starts]
+        self.run_field = fld[starts]
+        self.run_start = starts
+        self.run_end = np.append(starts[1:], len(run)).astype(starts.dtype)
+        self._runs: dict[int, list[tuple[int, int, int]]] | None = None
+        self.texts: tuple[list[str], list[int]] | None = None  # per run: its text and field (compact.records)
+
+    @property
+    def runs(self) -> dict[int, list[tuple[int, int, int]]]:
+        """Per term grouped: [(field, first row, end row)] of its runs."""
+        if self._runs is None:
+            self._runs = {}
+            rows = zip(self.run_start.tolist(), self.run_end.tolist(), strict=True)
+            for t, f, (a, b) in zip(self.run_term.tolist(), self.run_field.tolist(), rows, strict=True):
+                self._runs.setdefault(t, []).append((f, a, b))
+        return self._runs
 
     def by_field(self, number: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per field: the document gaps of term ``number`` and its term frequencies."""
