@@ -30,48 +30,18 @@ from generator.site import build as B
 from generator.site import exports as X
 from generator.site import incremental
 from generator.site.cache import CACHE_DIR, BuildCache
+from tests.corpus_repo import CorpusRepo, differences, field_of, tree
 
 DAY = dt.date(2026, 1, 15)
 AGGREGATES = (X.CSV_NAME, X.JSON_NAME, X.PACKAGE_NAME)
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
-    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
-
-
-def field_of(text: str, name: str) -> str:
-    found = re.search(rf"^{name}: (.+)$", text, re.M)
-    assert found, name
-    return found.group(1)
-
-
-class Repo:
+class Repo(CorpusRepo):
     """A generated project whose exports are written through a build cache of their own."""
 
     def __init__(self, root: Path) -> None:
         self.root, self.runs = root, 0
         self.made: list[str] = []  # the 索引号 of the items serialized by the last cached run
-
-    def files(self) -> list[Path]:
-        return sorted((self.root / "catalogue").rglob("*.md"))
-
-    def interpretations(self) -> list[Path]:
-        return sorted((self.root / "content" / "interpretations").rglob("*.md"))
-
-    def entry(self, index_no: str) -> Path:
-        return next(p for p in self.files() if f"index_no: {index_no}\n" in p.read_text(encoding="utf-8"))
-
-    def mentioned(self) -> set[str]:
-        out: set[str] = set()
-        for path in [*self.files(), *self.interpretations()]:
-            text = path.read_text(encoding="utf-8")
-            own = field_of(text, "index_no")
-            out |= {n for n in re.findall(r"\d{9}/\d{4}-\d{5}", text) if n != own}
-        return out
 
     def plain_entry(self, skip: int = 5) -> Path:
         """A public entry no other file names and that names no other."""
