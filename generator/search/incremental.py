@@ -24,7 +24,7 @@ import os
 import pickle
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from generator.model.entry import Item
 from generator.search.documents import FIELDS, front_texts, search_doc
 from generator.search.postings import FIELD_BITS, Postings
 
-STATE_VERSION = 4
+STATE_VERSION = 5
 STATE_FILE = "search-state.pickle"
 MAX_CHANGED = 0.02  # above this share of edited documents, a clean build is as fast
 UNSEEN = 0xFFFFFFFF  # the origin of a term new to the postings, until computed
@@ -73,6 +73,7 @@ class State:
     ranks: np.ndarray  # per term number: rank among the terms of its origin
     layout: dict[str, list[str]]  # shard file → its terms
     files: dict[str, Stamp]  # file (relative to search/) → its sha256 and what stat said after the build
+    shown: dict[tuple[Any, ...], str] = field(default_factory=dict)  # display record → its JSON (index.py _shown)
 
 
 ROWS = ("key", "tf")  # the postings' row arrays, kept in files of their own
