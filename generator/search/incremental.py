@@ -19,7 +19,6 @@ build writes (``tests/test_search_incremental.py``).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from array import array
@@ -51,8 +50,10 @@ def code_fingerprint() -> str:
 
 def document_key(item: Item) -> str:
     """Everything a document's postings and snippet text are made from."""
-    front = json.dumps([text for text, _ in front_texts(item)], ensure_ascii=False)  # every field of FIELDS
-    h = hashlib.sha256(front.encode())  # (documents.py) but the body, which ends the key unquoted
+    # every field of FIELDS (documents.py) but the body, each after its length (no text can
+    # end one field and begin the next), then the body
+    front = "".join(f"{len(text)}:{text}" for text, _ in front_texts(item))
+    h = hashlib.sha256(front.encode("utf-8", "surrogatepass"))
     h.update(item.body.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
@@ -96,7 +97,7 @@ def load_state(folder: Path, params: list[Any]) -> State | None:
             return None
         # the rows are sorted by term: each term's rows are the next sizes[term] ones
         term = np.repeat(np.arange(len(per_term), dtype=np.uint32), per_term)
-        state.postings.term = array("I", term.tobytes())
+        state.postings.term = _array(term)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
     return state
@@ -179,6 +180,13 @@ def _spliced(values: np.ndarray, drop: list[int], at: list[int], inserted: np.nd
             start = i + 1
     pieces.append(values[start:])
     return np.concatenate(pieces)
+
+
+def _array(values: np.ndarray) -> array[int]:
+    """``array("I", values.tobytes())`` with one copy, not two."""
+    out: array[int] = array("I")
+    out.frombytes(np.ascontiguousarray(values, dtype=np.uint32).data.cast("B"))
+    return out
 
 
 def update(
@@ -344,8 +352,6 @@ def update(
         rank = [rank[t] for t in keep]
         names = [names[t] for t in keep]
         touched = {int(number[t]) for t in touched}
-    p.term = array("I", term.tobytes())
-    p.key = array("I", key.tobytes())
-    p.tf = array("I", tf.tobytes())
+    p.term, p.key, p.tf = _array(term), _array(key), _array(tf)
     p.origin = array("I", origin)
     return np.array(rank, dtype=np.int64), {names[t] for t in touched}, gone, resized

@@ -329,7 +329,8 @@ def _incremental(
     p = old.postings
     ranks, touched, gone, resized = update(p, old.ranks, items, changed)
     heavy, target = old.params[1], old.params[2]
-    sizes = dict(zip(p.ids, _sizes(p), strict=True))
+    counts = _sizes(p)  # per term number: its postings
+    sizes = dict(zip(p.ids, counts, strict=True))
     quick = Layout.updated(old.layout, sizes, resized | gone, heavy, target)
     if quick is not None:
         layout, regrouped = quick
@@ -377,8 +378,7 @@ def _incremental(
 
     redo = [name for name in layout.files if name in regrouped or name in homes or not reuse(f"shards/{name}.json")]
     if redo:  # in batches, on the workers when there are many (every file when the document count changes)
-        sizes_of = _sizes(p)
-        costs = {name: sum(cost(sizes_of[p.ids[t]]) for t in layout.files[name]) for name in redo}
+        costs = {name: sum(cost(counts[p.ids[t]]) for t in layout.files[name]) for name in redo}
         _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out)
         parallel = workers > 1 and len(redo) >= PARALLEL_MIN_SHARDS
         for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
