@@ -344,3 +344,114 @@ def test_an_updated_layout_equals_a_new_one() -> None:
             n for n in expect.files.keys() | before.files.keys() if expect.files.get(n) != before.files.get(n)
         }
     assert updated > 100 and anew > 10  # both paths taken
+
+
+def counting_dumps(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every value ``index.dumps`` serializes from here on (display records are dicts with a "u")."""
+    seen: list[object] = []
+    real = search_index.dumps
+
+    def dumps(value: object) -> str:
+        seen.append(value)
+        return real(value)
+
+    monkeypatch.setattr(search_index, "dumps", dumps)
+    return seen
+
+
+def displayed(values: list[object]) -> list[dict[str, object]]:
+    return [v for v in values if isinstance(v, dict) and "u" in v]
+
+
+def test_unchanged_display_records_are_not_serialized_again(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incremental build takes the display record texts of the previous build's state: one
+    edit dumps no record (body) or only the edited document's (title), not all of them."""
+    state, before = tmp_path / "state", tmp_path / "before"
+    build(catalogue, before, state)
+    seen = counting_dumps(monkeypatch)
+    cat = edited(catalogue, {17: replace_in_body("的", "和")})
+    build(cat, tmp_path / "body", state, previous=before)
+    assert displayed(seen) == []
+    seen.clear()
+    cat = edited(cat, {17: lambda e: dataclasses.replace(e, title="关于统计报表的通知")})
+    build(cat, tmp_path / "title", state, previous=tmp_path / "body")
+    assert [d["t"] for d in displayed(seen)] == ["关于统计报表的通知"]
+    monkeypatch.undo()
+    build(cat, tmp_path / "clean")
+    assert differing(tmp_path / "title", tmp_path / "clean") == []
+
+
+RECORD_EDITS: dict[str, Edit] = {
+    "title": lambda e: dataclasses.replace(e, title="关于应急预案的意见"),
+    "agency": lambda e: dataclasses.replace(e, publisher="gov"),
+    "date": lambda e: dataclasses.replace(e, published_date=dt.date(2020, 2, 2)),
+    "文号": lambda e: dataclasses.replace(e, doc_number="测政办发〔2030〕7号"),
+    "validity": lambda e: dataclasses.replace(e, validity="已废止"),
+}
+
+
+@pytest.mark.parametrize("name", RECORD_EDITS)
+def test_a_changed_display_record_is_not_taken_from_the_state(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Edit what one result shows: its record is serialized again and the docs/ file equals a
+    clean build's (a stale text from the state would keep the old value)."""
+    state, before, after, clean = tmp_path / "state", tmp_path / "before", tmp_path / "after", tmp_path / "clean"
+    build(catalogue, before, state)
+    seen = counting_dumps(monkeypatch)
+    cat = edited(catalogue, {6: RECORD_EDITS[name]})
+    assert build(cat, after, state, previous=before).reused > 0
+    assert len(displayed(seen)) == 1
+    monkeypatch.undo()
+    build(cat, clean)
+    assert differing(after, clean) == []
+    assert "docs/1.json" in differing(before, clean)  # document 6 is in docs/1.json
+
+
+@pytest.mark.parametrize("name", [n for n in RENUMBERING if "withdrawn" in n])
+def test_the_state_keeps_no_withdrawn_record(catalogue: Catalogue, tmp_path: Path, name: str) -> None:
+    """The display texts a build keeps for the next one are those of the documents it indexed:
+    a withdrawn document's record leaves the state with it."""
+    state, before = tmp_path / "state", tmp_path / "before"
+    build(catalogue, before, state)
+    cat = RENUMBERING[name](catalogue)
+    gone = [i for i in search_index.search_items(catalogue) if i.index_no not in cat.entries | cat.interpretations]
+    assert len(gone) == 1
+    build(cat, tmp_path / "after", state, previous=before)
+    kept = search_index.load_state(state, pickle_params(state))
+    assert kept is not None and len(kept.shown) == len(search_index.search_items(cat))
+    assert not any(gone[0].index_no in text or gone[0].title in text for text in kept.shown.values())
+
+
+def pickle_params(state: Path) -> list[object]:
+    import pickle
+
+    with (state / STATE_FILE).open("rb") as f:
+        return list(pickle.load(f)[1].params)
+
+
+def test_unchanged_files_are_noted_for_a_standby_not_linked(catalogue: Catalogue, tmp_path: Path) -> None:
+    """With ``into`` (a standby site's list), an unchanged file is noted there (the previous
+    build's file and inode), not linked into the new folder; the two together are what a
+    clean build writes."""
+    state, before, after, clean = tmp_path / "state", tmp_path / "before", tmp_path / "after", tmp_path / "clean"
+    build(catalogue, before, state)
+    cat = edited(catalogue, {17: replace_in_body("的", "和")})
+    into: dict[str, tuple[str, int, int]] = {}
+    stats = write_index(cat, after, lambda item: "x/", workers=1, heavy=HEAVY, target=TARGET, state=state,
+                        previous=before, into=into)  # fmt: skip
+    assert stats.reused == len(into) > 0
+    for dest, (source, dev, ino) in into.items():
+        rel = str(Path(dest).relative_to(after))
+        assert not Path(dest).exists() and source == str(before / rel)
+        assert (dev, ino) == (Path(source).stat().st_dev, Path(source).stat().st_ino)
+        Path(dest).hardlink_to(source)  # what the standby does
+    build(cat, clean)
+    assert differing(after, clean) == []
+    # the next build takes the noted files from where they were published
+    again = edited(cat, {18: replace_in_body("的", "和")})
+    assert build(again, tmp_path / "again", state, previous=after).reused > 0
+    build(again, tmp_path / "clean2")
+    assert differing(tmp_path / "again", tmp_path / "clean2") == []

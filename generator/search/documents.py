@@ -112,12 +112,27 @@ def _exact_key(typ: str, text: str) -> str | None:
     return doc_number_key(text) if typ == "doc_number" else index_no_key(text) if typ == "index_no" else None
 
 
+_SOURCES: dict[str, list[tuple[str, str] | None]] = {}  # per kind: per front-matter field of FIELDS (name, type)
+_SOURCES_OF: list[tuple[Field, ...]] = [FIELDS]  # the FIELDS _SOURCES was made for
+
+
+def _sources(kind: str) -> list[tuple[str, str] | None]:
+    if _SOURCES_OF[0] is not FIELDS:  # the registry changed (a test)
+        _SOURCES.clear()
+        _SOURCES_OF[0] = FIELDS
+    plan = _SOURCES.get(kind)
+    if plan is None:
+        plan = _SOURCES[kind] = [
+            next(((name, typ) for k, name, typ in fld.sources if k == kind), None) for fld in FIELDS[:-1]
+        ]
+    return plan
+
+
 def front_texts(item: Item) -> list[tuple[str, str]]:
     """``(text, field type)`` of every front-matter search field (all of FIELDS but the
     body) on ``item``; ``""`` where its kind has no such field or it is absent."""
     out = []
-    for fld in FIELDS[:-1]:
-        source = next(((name, typ) for kind, name, typ in fld.sources if kind == item.kind), None)
+    for source in _sources(item.kind):
         value = field_value(item, source[0]) if source else None
         text = " ".join(value) if isinstance(value, list | tuple) else str(value) if value else ""
         out.append((text, source[1] if source else ""))

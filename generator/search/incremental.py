@@ -19,12 +19,11 @@ build writes (``tests/test_search_incremental.py``).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from generator.model.entry import Item
 from generator.search.documents import FIELDS, front_texts, search_doc
 from generator.search.postings import FIELD_BITS, Postings
 
-STATE_VERSION = 4
+STATE_VERSION = 5
 STATE_FILE = "search-state.pickle"
 MAX_CHANGED = 0.02  # above this share of edited documents, a clean build is as fast
 UNSEEN = 0xFFFFFFFF  # the origin of a term new to the postings, until computed
@@ -51,8 +50,10 @@ def code_fingerprint() -> str:
 
 def document_key(item: Item) -> str:
     """Everything a document's postings and snippet text are made from."""
-    front = json.dumps([text for text, _ in front_texts(item)], ensure_ascii=False)  # every field of FIELDS
-    h = hashlib.sha256(front.encode())  # (documents.py) but the body, which ends the key unquoted
+    # every field of FIELDS (documents.py) but the body, each after its length (no text can
+    # end one field and begin the next), then the body
+    front = "".join(f"{len(text)}:{text}" for text, _ in front_texts(item))
+    h = hashlib.sha256(front.encode("utf-8", "surrogatepass"))
     h.update(item.body.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
@@ -73,6 +74,7 @@ class State:
     ranks: np.ndarray  # per term number: rank among the terms of its origin
     layout: dict[str, list[str]]  # shard file → its terms
     files: dict[str, Stamp]  # file (relative to search/) → its sha256 and what stat said after the build
+    shown: dict[tuple[Any, ...], str] = field(default_factory=dict)  # display record → its JSON (index.py _shown)
 
 
 ROWS = ("key", "tf")  # the postings' row arrays, kept in files of their own
@@ -95,7 +97,7 @@ def load_state(folder: Path, params: list[Any]) -> State | None:
             return None
         # the rows are sorted by term: each term's rows are the next sizes[term] ones
         term = np.repeat(np.arange(len(per_term), dtype=np.uint32), per_term)
-        state.postings.term = array("I", term.tobytes())
+        state.postings.term = _array(term)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
     return state
@@ -178,6 +180,13 @@ def _spliced(values: np.ndarray, drop: list[int], at: list[int], inserted: np.nd
             start = i + 1
     pieces.append(values[start:])
     return np.concatenate(pieces)
+
+
+def _array(values: np.ndarray) -> array[int]:
+    """``array("I", values.tobytes())`` with one copy, not two."""
+    out: array[int] = array("I")
+    out.frombytes(np.ascontiguousarray(values, dtype=np.uint32).data.cast("B"))
+    return out
 
 
 def update(
@@ -343,8 +352,6 @@ def update(
         rank = [rank[t] for t in keep]
         names = [names[t] for t in keep]
         touched = {int(number[t]) for t in touched}
-    p.term = array("I", term.tobytes())
-    p.key = array("I", key.tobytes())
-    p.tf = array("I", tf.tobytes())
+    p.term, p.key, p.tf = _array(term), _array(key), _array(tf)
     p.origin = array("I", origin)
     return np.array(rank, dtype=np.int64), {names[t] for t in touched}, gone, resized

@@ -106,14 +106,32 @@ _SHARED: dict[str, Any] = {}
 Written = tuple[str, str, int]  # (path relative to search/, sha256, bytes)
 
 
+Shown = dict[tuple[Any, ...], str]  # a display record's content → its JSON text (see _shown)
+
+
+def _shown(doc: SearchDoc, cat: Catalogue, url: str, cache: Shown, fresh: Shown) -> str:
+    """The JSON text of ``doc``'s display record: from ``cache`` (the previous build's) when a
+    record of the same content was written then, else dumped; noted in ``fresh`` (the next
+    build's cache). The key is the record itself (every key and value, in order), so the
+    text can only be what ``dumps`` gives for it."""
+    record = display(doc, cat, url)
+    key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in record.items())
+    text = cache.get(key)
+    if text is None:
+        text = dumps(record)
+    fresh[key] = text
+    return text
+
+
 def _write(out: Path, rel: str, text: str) -> Written:
     data = text.encode()
     (out / rel).write_bytes(data)
     return rel, hashlib.sha256(data).hexdigest(), len(data)
 
 
-def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written]]:
-    """Phase 1: postings of the documents ``span``, their docs/ and text/ files."""
+def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written], Shown]:
+    """Phase 1: postings of the documents ``span``, their docs/ and text/ files (and the
+    display records' texts, for the next build)."""
     items: list[Item] = _SHARED["items"]
     cat: Catalogue = _SHARED["cat"]
     url_of: Callable[[Item], str] = _SHARED["url_of"]
@@ -121,15 +139,16 @@ def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written]]:
     lo, hi = span
     p = new_postings(lo)
     written, shown = [], []
+    fresh: Shown = {}
     for n in range(lo, hi):
         doc = search_doc(n, items[n])
         p.add([doc.field_counts(i, p.ids) for i in range(len(FIELDS))])
         written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
-        shown.append(dumps(display(doc, cat, url_of(doc.item))))
+        shown.append(_shown(doc, cat, url_of(doc.item), {}, fresh))
         if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == hi:
             written.append(_write(out, f"docs/{n // DOCS_PER_FILE}.json", "[" + ",\n".join(shown) + "]\n"))
             shown = []
-    return p, written
+    return p, written, fresh
 
 
 def _shards(names: Sequence[str]) -> list[Written]:
@@ -191,6 +210,7 @@ def write_index(
     target: int = TARGET_COST,
     state: Path | None = None,
     previous: Path | None = None,
+    into: dict[str, tuple[str, int, int]] | None = None,
 ) -> IndexStats:
     """Write ``search/`` for the public catalogue ``cat`` into ``out``.
 
@@ -199,7 +219,9 @@ def write_index(
     agree and only a few documents changed, only those are tokenized again and only the
     files they change are computed: the rest are hard-linked from ``previous`` (each
     checked against the size, time and inode the state recorded). Either way the files are
-    the same bytes.
+    the same bytes. ``into`` (a standby site's :attr:`~generator.site.cache.BuildCache.into`):
+    an unchanged file is not linked into ``out`` but noted there (destination → the previous
+    build's file, its device and inode) for the standby to link; nothing reads it from ``out``.
     """
     items = search_items(cat)
     workers = workers or min(2, os.cpu_count() or 1)
@@ -222,10 +244,11 @@ def write_index(
     changed = segments(old.keys, keys) if old is not None else None
     reused = 0
     linked: dict[str, Stamp] = {}  # files hard-linked from the previous build: their stamps
+    shown: Shown = {}  # the display records' texts, for the next build
     if old is not None and previous is not None and changed is not None:
         try:
             p, ranks, layout, written, reused = _incremental(
-                items, cat, url_of, out, old, changed, previous, linked, workers if parallel else 1
+                items, cat, url_of, out, old, changed, previous, linked, shown, into, workers if parallel else 1
             )
         finally:
             _SHARED.clear()
@@ -235,8 +258,10 @@ def write_index(
             _SHARED.update(items=items, cat=cat, url_of=url_of, out=out)
             parts = _run(_documents, spans(len(items), workers if parallel else 1, DOCS_PER_FILE), parallel)
             lap("documents")
-            p = merge([part for part, _ in parts])
-            written = [w for _, ws in parts for w in ws]
+            p = merge([part for part, _, _ in parts])
+            written = [w for _, ws, _ in parts for w in ws]
+            for _, _, texts in parts:
+                shown.update(texts)
             _SHARED.clear()
             p.order()
             ranks = first_ranks(p.origin)
@@ -272,7 +297,7 @@ def write_index(
     if state is not None:
         files = layout.files  # each file's terms in JavaScript order
         stamps = {rel: linked.get(rel) or stamp(out / rel, sha) for rel, sha, _ in written}  # a link: its stamp
-        save_state(state, State(params, keys, p, ranks, files, stamps))
+        save_state(state, State(params, keys, p, ranks, files, stamps, shown))
         lap("state")
     size = sum(n for _, _, n in written)
     return IndexStats(len(items), len(p.ids), len(p.term), len(layout.files), size, seconds, reused)
@@ -295,14 +320,17 @@ def _incremental(
     changed: list[Segment],
     previous: Path,
     linked: dict[str, Stamp],
+    shown: Shown,
+    into: dict[str, tuple[str, int, int]] | None,
     workers: int,
 ) -> tuple[Postings, np.ndarray, Layout, list[Written], int]:
     """Update the previous build's postings with the ``changed`` documents; compute the
-    files they change, copy the others from ``previous``."""
+    files they change, link the others from ``previous`` (or note them in ``into``)."""
     p = old.postings
     ranks, touched, gone, resized = update(p, old.ranks, items, changed)
     heavy, target = old.params[1], old.params[2]
-    sizes = dict(zip(p.ids, _sizes(p), strict=True))
+    counts = _sizes(p)  # per term number: its postings
+    sizes = dict(zip(p.ids, counts, strict=True))
     quick = Layout.updated(old.layout, sizes, resized | gone, heavy, target)
     if quick is not None:
         layout, regrouped = quick
@@ -334,7 +362,10 @@ def _incremental(
         if (st.st_size, st.st_mtime_ns, st.st_ino) != was[1:]:
             return False
         try:
-            os.link(source, f"{new_dir}/{rel}")
+            if into is not None:  # the standby links it (see BuildCache.into)
+                into[f"{new_dir}/{rel}"] = (source, st.st_dev, st.st_ino)
+            else:
+                os.link(source, f"{new_dir}/{rel}")
             linked[rel] = was  # same inode, size and time
         except OSError:  # another file system: copy, checking the bytes
             data = Path(source).read_bytes()
@@ -347,8 +378,7 @@ def _incremental(
 
     redo = [name for name in layout.files if name in regrouped or name in homes or not reuse(f"shards/{name}.json")]
     if redo:  # in batches, on the workers when there are many (every file when the document count changes)
-        sizes_of = _sizes(p)
-        costs = {name: sum(cost(sizes_of[p.ids[t]]) for t in layout.files[name]) for name in redo}
+        costs = {name: sum(cost(counts[p.ids[t]]) for t in layout.files[name]) for name in redo}
         _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out)
         parallel = workers > 1 and len(redo) >= PARALLEL_MIN_SHARDS
         for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
@@ -359,18 +389,18 @@ def _incremental(
     for olo, ohi, nlo, nhi in changed:
         shift = (ohi - olo) - (nhi - nlo)
         was_number[nhi:] = [n + shift for n in was_number[nhi:]]
-    shown = []
+    texts = []
     for n, item in enumerate(items):
         if n in edited or not reuse(f"text/{ref_of(n)}.json", was_rel=f"text/{ref_of(was_number[n])}.json"):
             doc = search_doc(n, item)
             written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
-        shown.append(dumps(display(SearchDoc(ref_of(n), item, (), ()), cat, url_of(item))))
+        texts.append(_shown(SearchDoc(ref_of(n), item, (), ()), cat, url_of(item), old.shown, shown))
         if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == len(items):
             # display records also show other items (agency names, the policies interpreted):
             # computed for every document, written only where they differ from the previous build's
-            rel, data = f"docs/{n // DOCS_PER_FILE}.json", ("[" + ",\n".join(shown) + "]\n").encode()
+            rel, data = f"docs/{n // DOCS_PER_FILE}.json", ("[" + ",\n".join(texts) + "]\n").encode()
             if not reuse(rel, hashlib.sha256(data).hexdigest()):
                 (out / rel).write_bytes(data)
                 written.append((rel, hashlib.sha256(data).hexdigest(), len(data)))
-            shown = []
+            texts = []
     return p, ranks, layout, written, reused

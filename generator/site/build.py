@@ -225,6 +225,7 @@ def _build(
                 project.root / CACHE_DIR / "search" if store else None,
                 target / "search",
                 (lambda w: incremental.cached_writer(w, store, known, work)) if store is not None else None,
+                store.into if store is not None else None,
             )
         if store is not None:
             store.into = None
@@ -274,19 +275,22 @@ def write_outputs(
     search_state: Path | None = None,
     previous: Path | None = None,
     cached_exports: Callable[[OutputWriter], OutputWriter] | None = None,
+    search_into: dict[str, tuple[str, int, int]] | None = None,
 ) -> None:
     """gongkai's own outputs (search, feeds, exports, statistics) into the new site ``out``.
 
     With ``search_state`` (a cache folder) and ``previous`` (the last build's ``search/``) the
     search index is updated rather than rebuilt, to the same bytes; ``cached_exports`` wraps the
-    exports writer so unchanged exports come from the build cache. Any failure is a BuildError.
+    exports writer so unchanged exports come from the build cache; ``search_into`` (a standby
+    site's :attr:`BuildCache.into`): unchanged search files are noted there, not linked into ``out``.
+    Any failure is a BuildError.
     """
     for writer in OUTPUT_WRITERS:
         if cached_exports is not None and writer is write_exports:
             writer = cached_exports(writer)
         try:
             if writer is write_search and search_state is not None:
-                write_search(catalogue, out, state=search_state, previous=previous)
+                write_search(catalogue, out, state=search_state, previous=previous, into=search_into)
             else:
                 writer(catalogue, out)
         except BuildError:

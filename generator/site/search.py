@@ -58,14 +58,22 @@ def search_html(cat: Catalogue) -> str:
 {scripts}"""
 
 
-def write_search(cat: Catalogue, site: Path, state: Path | None = None, previous: Path | None = None) -> None:
+def write_search(
+    cat: Catalogue,
+    site: Path,
+    state: Path | None = None,
+    previous: Path | None = None,
+    into: dict[str, tuple[str, int, int]] | None = None,
+) -> None:
     """Write ``search/`` (index shards, facets, documents) and the search scripts.
 
     ``state``: a folder of the build cache where the index keeps what the next build
     needs to update it; ``previous``: the last build's ``search/`` folder. With both, a
-    build after a few edits computes only the files they change (same bytes either way).
+    build after a few edits computes only the files they change (same bytes either way);
+    ``into``: the unchanged ones are noted there for a standby site, not linked into ``site``
+    (see :func:`generator.search.index.write_index`).
     """
-    write_index(cat, site / "search", U.item_url, state=state, previous=previous)
+    write_index(cat, site / "search", U.item_url, state=state, previous=previous, into=into)
     scripts = site / SCRIPTS_DIR
     scripts.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(lunr_js_path(), scripts / "lunr.js")
