@@ -101,8 +101,8 @@ def test_the_newest_first_orders_are_the_catalogues_own(make_project: Any) -> No
     assert [e.index_no for e in full.current_normative()] == []
     other = Catalogue.build(full.config, [e for e in full.entries.values() if e.index_no != "000000002/2026-00001"], [])
     assert [e.index_no for e in other.newest_entries()] == ["000000002/2024-00001", "000000002/2023-00001"]
-    assert [e.index_no for e in full.public(D(2026, 6, 1)).newest_entries()][0] == "000000002/2026-00001"
-    assert [e.index_no for e in full.newest_entries()][0] == "000000002/2026-00001"
+    assert full.public(D(2026, 6, 1)).newest_entries()[0].index_no == "000000002/2026-00001"
+    assert full.newest_entries()[0].index_no == "000000002/2026-00001"
 
 
 def test_public_view_drops_non_public_items_and_bodies(make_project: Any) -> None:
