@@ -128,6 +128,30 @@ def test_an_unchanged_project_leaves_the_site_in_place(repo: Repo) -> None:
     assert not stats.unchanged
 
 
+def test_any_file_added_removed_or_touched_in_the_published_folder_is_seen(repo: Repo) -> None:
+    """The last build remembers a digest of the published folder's listing (not the listing):
+    every kind of change to it still makes the next build write a new site."""
+    import json
+    import os
+
+    site = repo.root / "site"
+    repo.cached()
+    last = json.loads((repo.root / CACHE_DIR / "v1" / "last-build.json").read_text(encoding="utf-8"))
+    assert isinstance(last["files"], str) and isinstance(last["sources"], str)  # no per-file JSON
+    assert repo.cached().unchanged
+    page = next((site / "catalogue").glob("*/index.html"))
+    st = page.stat()
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # same size, another time
+    assert not repo.cached().unchanged
+    assert repo.cached().unchanged
+    (site / "stray.txt").write_text("", encoding="utf-8")  # a file added
+    assert not repo.cached().unchanged
+    assert not (site / "stray.txt").exists()
+    next(site.rglob("*.json")).unlink()  # a file removed
+    assert not repo.cached().unchanged
+    repo.assert_same_as_clean()
+
+
 def test_the_command_skips_an_unchanged_project_before_checking_it(repo: Repo) -> None:
     from tests.conftest import run_cli
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from generator.model.catalogue import Catalogue
 from tests.conftest import BUILD_DATE
 
 D = dt.date
@@ -83,6 +84,25 @@ def test_indexes(make_project: Any) -> None:
     assert sorted(cat.by_agency()) == ["edu", "office"]
     assert sorted(cat.by_year()) == [2023, 2024]
     assert sorted(cat.by_info_type()) == ["其他文件", "规划计划"]
+
+
+def test_the_newest_first_orders_are_the_catalogues_own(make_project: Any) -> None:
+    """The orders are sorted once per catalogue: a caller's list is its own, and a
+    catalogue with other items (the public view of another day) has its own order."""
+    p = make_project()
+    p.entry("a")
+    p.entry("b", index_no="000000002/2023-00001", published_date=D(2023, 5, 1), written_date=D(2023, 5, 1))
+    p.entry("later", index_no="000000002/2026-00001", published_date=D(2026, 3, 1), written_date=D(2026, 3, 1))
+    full = p.load().catalogue
+    first = full.newest_entries()
+    assert [e.index_no for e in first] == ["000000002/2026-00001", "000000002/2024-00001", "000000002/2023-00001"]
+    first.clear()  # the caller's list: the catalogue's order is unchanged
+    assert len(full.newest_entries()) == 3 and len(full.newest_interpretations()) == 0
+    assert [e.index_no for e in full.current_normative()] == []
+    other = Catalogue.build(full.config, [e for e in full.entries.values() if e.index_no != "000000002/2026-00001"], [])
+    assert [e.index_no for e in other.newest_entries()] == ["000000002/2024-00001", "000000002/2023-00001"]
+    assert full.public(D(2026, 6, 1)).newest_entries()[0].index_no == "000000002/2026-00001"
+    assert full.newest_entries()[0].index_no == "000000002/2026-00001"
 
 
 def test_public_view_drops_non_public_items_and_bodies(make_project: Any) -> None:

@@ -9,6 +9,7 @@ as a reverse link on another page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -103,11 +104,21 @@ class Catalogue:
         return [self.entries[i] for i in interp.interprets if i in self.entries]
 
     # --- indexes -----------------------------------------------------------
+    # The catalogue does not change once built, so each order is sorted once per catalogue
+    # (a build asks for it from every view, feed and listing); callers get their own list.
+    @functools.cached_property
+    def _newest_entries(self) -> tuple[Entry, ...]:
+        return tuple(_newest_first(self.entries.values()))  # type: ignore[arg-type]
+
+    @functools.cached_property
+    def _newest_interpretations(self) -> tuple[Interpretation, ...]:
+        return tuple(_newest_first(self.interpretations.values()))  # type: ignore[arg-type]
+
     def newest_entries(self) -> list[Entry]:
-        return _newest_first(self.entries.values())  # type: ignore[return-value]
+        return list(self._newest_entries)
 
     def newest_interpretations(self) -> list[Interpretation]:
-        return _newest_first(self.interpretations.values())  # type: ignore[return-value]
+        return list(self._newest_interpretations)
 
     def by_topic(self) -> dict[tuple[str, str | None], list[Entry]]:
         """(一级, None) collects every entry of the class; (一级, 二级) the subclass."""

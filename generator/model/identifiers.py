@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -126,8 +127,12 @@ class IndexNo:
         return slugify_index_no(self.value)
 
 
+_NOT_SLUG = re.compile(r"[^0-9A-Za-z._-]+")
+
+
+@functools.lru_cache(maxsize=1 << 18)  # a pure function of the string: every page links many items
 def slugify_index_no(value: str) -> str:
-    return re.sub(r"[^0-9A-Za-z._-]+", "-", value).strip("-") or "entry"
+    return _NOT_SLUG.sub("-", value).strip("-") or "entry"
 
 
 def parse_index_no(value: str, pattern: Pattern) -> IndexNo | None:
