@@ -447,3 +447,25 @@ def test_records_are_written_as_record_writes_each(corpus: list[list[dict[str, i
         assert records(grouped, p.terms, p.ids, p.origin, ranks) == expected
         some = p.terms[::2]
         assert records(Grouped(p, (p.ids[t] for t in some)), some, p.ids, p.origin, ranks) == expected[::2]
+
+
+@pytest.mark.parametrize(
+    ("n", "high", "dtype"),
+    [
+        (0, 5, "uint32"),
+        (1, 5, "uint32"),
+        (1000, 1, "uint32"),
+        (1000, 3, "uint32"),
+        (100_000, 2**20, "uint32"),
+        (50_000, 2**31, "uint32"),
+        (20_000, 2**40, "uint64"),
+    ],
+)
+def test_the_bucketed_order_is_a_stable_argsort(n: int, high: int, dtype: str) -> None:
+    """Postings.order sorts a bucket of keys at a time (memory at 100k): the same rows as one stable sort."""
+    import numpy as np
+
+    from generator.search.postings import _stable_order
+
+    run = np.random.default_rng(n).integers(0, high, n).astype(dtype)
+    assert _stable_order(run).tolist() == np.argsort(run, kind="stable").tolist()
