@@ -44,6 +44,7 @@ from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation, Item, value_of
 from generator.model.siteconfig import SiteConfig
+from generator.site.cache import _folder
 from generator.site.htmlkit import a, esc, iso, rel
 from generator.site.pagetypes import StagedPage
 
@@ -412,12 +413,7 @@ def write_exports(cat: Catalogue, site_dir: Path) -> None:
     base = os.fspath(site_dir)
     for item, data in files:  # plain strings and one mkdir each: 11k files at 10k entries
         folder = f"{base}/{U.item_url(item)}"
-        try:
-            os.mkdir(folder)
-        except FileExistsError:
-            pass
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
+        _folder(folder)
         with open(folder + ITEM_JSON, "wb") as fh:
             fh.write(data)
 
