@@ -171,6 +171,7 @@ def _build(
     engine: Engine | None = None
     jobs: list[PageJob] = []
     swapped = False
+    verified: incremental.Verified | None = None
     # the site before the live one, brought up to date in place of a fresh tree (publish.py)
     standby = Standby.take(target) if store is not None else None
     try:
@@ -196,6 +197,7 @@ def _build(
                 state.inputs = {
                     j.url: k for j in jobs[:built_here] if not j.search and (k := incremental.key_of(known, j.url))
                 }
+                state.verified = incremental.Verified(store, known.get(incremental.CATALOGUE, ""))
             # pages in the navigation (and content pages) are rendered here, in MkDocs' order
             parent = sorted(
                 (i for i, job in enumerate(jobs) if job.search or job.url in engine.nav_urls),
@@ -210,6 +212,7 @@ def _build(
                 progress.advance()
             engine.templates()
             reused, placed, used, stamps, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
+            verified = state.verified
             warnings = engine.finish() + warnings
             engine = None
         # the search index updates only what the edits change (its state lies beside the cache's v1/);
@@ -248,6 +251,8 @@ def _build(
             if outputs is None:  # a build without its outputs did not use the outputs' entries
                 store.prune(used)
             store.save_stamps({**stamps, **store.new_stamps})  # the bulk pages' and the exports'
+            if verified is not None:
+                verified.save()
     except BodyError as exc:
         raise BuildError("正文无法排版", (exc.diagnostic,)) from exc
     except (EngineError, ThemeError) as exc:
@@ -351,6 +356,7 @@ class _Work:
     inputs: dict[str, str] = field(default_factory=dict)  # URL -> input key (see incremental.py)
     view: CatalogueView | None = None  # what the pages' recorded lookups are replayed on
     standby: dict[str, tuple[str, int, int]] | None = None  # where placed pages go instead (publish.Standby)
+    verified: incremental.Verified | None = None  # pages placed by the last build for the same catalogue
 
 
 _WORK: _Work | None = None
@@ -474,7 +480,7 @@ def _place_stored(w: _Work, bulk: list[int]) -> list[int]:
         url = w.jobs[i].url
         inputs = w.inputs.get(url)
         if not inputs or not incremental.place(
-            w.cache, inputs, w.view, w.engine.path_of(url), w.out, w.root, w.standby
+            w.cache, inputs, w.view, w.engine.path_of(url), w.out, w.root, w.standby, w.verified
         ):
             rest.append(i)
     return rest
