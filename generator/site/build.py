@@ -104,8 +104,14 @@ def build_site(
     reference: bool = False,
     engine: str = "mkdocs",
     outputs: Callable[[Catalogue, Path], None] | None = None,
+    sources: dict[str, list[int]] | None = None,
 ) -> BuildStats:
     """Build ``project`` into ``target``.
+
+    ``sources``: the sources' stamps (:func:`~generator.site.keys.source_stamps`) taken before
+    ``project`` was loaded (by :func:`unchanged_site`), recorded with the build instead of stamps
+    taken after it: a file changed since they were taken then differs from them, so the next
+    build reads the sources again (as it would for stamps taken at the end).
 
     ``outputs`` (``gongkai serve`` only; ``gongkai build`` never sets it) is called with the
     public catalogue and the new site folder *instead of* writing gongkai's own outputs
@@ -133,7 +139,7 @@ def build_site(
                 from generator.site.staged import build_staged
 
                 return build_staged(project, target, engine)
-            return _build(project, target, workers, cache, progress or Progress(), outputs)
+            return _build(project, target, workers, cache, progress or Progress(), outputs, sources)
         except BuildInterrupted:
             # a signal between making the scratch folder and entering the block that discards
             # it would leave the folder behind: the lock is still ours, so remove what is stale
@@ -156,6 +162,7 @@ def _build(
     cache: bool,
     progress: Progress,
     outputs: Callable[[Catalogue, Path], None] | None = None,
+    sources: dict[str, list[int]] | None = None,
 ) -> BuildStats:
     catalogue = project.public()
     store = BuildCache(project.root / CACHE_DIR) if cache else None
@@ -164,7 +171,7 @@ def _build(
         key = inputs_key(project.root, project.inputs, project.build_date, target, known_digests(project.root))
         done = store.up_to_date(key, target)
         if done is not None:
-            store.refresh_sources(source_stamps(project.root))  # touched but not changed
+            store.refresh_sources(sources or source_stamps(project.root))  # touched but not changed
             entries, interpretations, pages, notes = done
             return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
     work = new_work(target)
@@ -270,7 +277,7 @@ def _build(
     )
     if store is not None and key and not project.diagnostics and outputs is None:
         summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
-        store.record(key, target, summary, source_stamps(project.root))
+        store.record(key, target, summary, sources or source_stamps(project.root))
     return stats
 
 
