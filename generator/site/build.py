@@ -243,6 +243,7 @@ def _build(
         new = out
         if standby is not None:
             try:
+                standby.stamp_of = store.stamp_of if store is not None else None
                 new = standby.sync(out)
             except OSError:  # the standby is dirty now (the next build drops it): publish the fresh tree
                 if not standby.fill(out):
@@ -277,7 +278,8 @@ def _build(
     )
     if store is not None and key and not project.diagnostics and outputs is None:
         summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
-        store.record(key, target, summary, sources or source_stamps(project.root))
+        listing = standby.listing if standby is not None else None  # the synced site's files, known
+        store.record(key, target, summary, sources or source_stamps(project.root), listing)
     return stats
 
 
