@@ -87,7 +87,8 @@ def _build(
     root, _ = resolve_root(path, lang)
     day = build_date.date() if build_date else default_build_date()
     # inputs as at the last clean build (the build cache knows the default engine's builds only)
-    stats = unchanged_site(root, site_dir or root / "site", day) if engine == "mkdocs" else None
+    seen: dict[str, list[int]] = {}  # the sources' stamps, taken before they are read (recorded by the build)
+    stats = unchanged_site(root, site_dir or root / "site", day, seen) if engine == "mkdocs" else None
     if stats is not None:
         if not quiet:
             _summary(stats, site_dir or root / "site", lang, time.monotonic() - started)
@@ -107,7 +108,7 @@ def _build(
     target = site_dir or project.root / "site"
     project.sources.clear()  # node positions serve diagnostics only: ~1 GB at 100k entries
     try:
-        stats = build_site(project, target, progress=progress, engine=engine)
+        stats = build_site(project, target, progress=progress, engine=engine, sources=seen or None)
     except BuildError as exc:
         _build_failed(exc, lang)
     if not quiet:

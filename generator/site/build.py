@@ -104,8 +104,14 @@ def build_site(
     reference: bool = False,
     engine: str = "mkdocs",
     outputs: Callable[[Catalogue, Path], None] | None = None,
+    sources: dict[str, list[int]] | None = None,
 ) -> BuildStats:
     """Build ``project`` into ``target``.
+
+    ``sources``: the sources' stamps (:func:`~generator.site.keys.source_stamps`) taken before
+    ``project`` was loaded (by :func:`unchanged_site`), recorded with the build instead of stamps
+    taken after it: a file changed since they were taken then differs from them, so the next
+    build reads the sources again (as it would for stamps taken at the end).
 
     ``outputs`` (``gongkai serve`` only; ``gongkai build`` never sets it) is called with the
     public catalogue and the new site folder *instead of* writing gongkai's own outputs
@@ -133,7 +139,7 @@ def build_site(
                 from generator.site.staged import build_staged
 
                 return build_staged(project, target, engine)
-            return _build(project, target, workers, cache, progress or Progress(), outputs)
+            return _build(project, target, workers, cache, progress or Progress(), outputs, sources)
         except BuildInterrupted:
             # a signal between making the scratch folder and entering the block that discards
             # it would leave the folder behind: the lock is still ours, so remove what is stale
@@ -156,6 +162,7 @@ def _build(
     cache: bool,
     progress: Progress,
     outputs: Callable[[Catalogue, Path], None] | None = None,
+    sources: dict[str, list[int]] | None = None,
 ) -> BuildStats:
     catalogue = project.public()
     store = BuildCache(project.root / CACHE_DIR) if cache else None
@@ -164,13 +171,14 @@ def _build(
         key = inputs_key(project.root, project.inputs, project.build_date, target, known_digests(project.root))
         done = store.up_to_date(key, target)
         if done is not None:
-            store.refresh_sources(source_stamps(project.root))  # touched but not changed
+            store.refresh_sources(sources or source_stamps(project.root))  # touched but not changed
             entries, interpretations, pages, notes = done
             return BuildStats(entries, interpretations, pages, notes, reused=pages, unchanged=True)
     work = new_work(target)
     engine: Engine | None = None
     jobs: list[PageJob] = []
     swapped = False
+    verified: incremental.Verified | None = None
     # the site before the live one, brought up to date in place of a fresh tree (publish.py)
     standby = Standby.take(target) if store is not None else None
     try:
@@ -196,6 +204,7 @@ def _build(
                 state.inputs = {
                     j.url: k for j in jobs[:built_here] if not j.search and (k := incremental.key_of(known, j.url))
                 }
+                state.verified = incremental.Verified(store, known.get(incremental.CATALOGUE, ""))
             # pages in the navigation (and content pages) are rendered here, in MkDocs' order
             parent = sorted(
                 (i for i, job in enumerate(jobs) if job.search or job.url in engine.nav_urls),
@@ -210,6 +219,7 @@ def _build(
                 progress.advance()
             engine.templates()
             reused, placed, used, stamps, warnings = _render_bulk(state, bulk, workers or default_workers(), progress)
+            verified = state.verified
             warnings = engine.finish() + warnings
             engine = None
         # the search index updates only what the edits change (its state lies beside the cache's v1/);
@@ -233,6 +243,7 @@ def _build(
         new = out
         if standby is not None:
             try:
+                standby.stamp_of = store.stamp_of if store is not None else None
                 new = standby.sync(out)
             except OSError:  # the standby is dirty now (the next build drops it): publish the fresh tree
                 if not standby.fill(out):
@@ -248,6 +259,8 @@ def _build(
             if outputs is None:  # a build without its outputs did not use the outputs' entries
                 store.prune(used)
             store.save_stamps({**stamps, **store.new_stamps})  # the bulk pages' and the exports'
+            if verified is not None:
+                verified.save()
     except BodyError as exc:
         raise BuildError("正文无法排版", (exc.diagnostic,)) from exc
     except (EngineError, ThemeError) as exc:
@@ -265,7 +278,8 @@ def _build(
     )
     if store is not None and key and not project.diagnostics and outputs is None:
         summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
-        store.record(key, target, summary, source_stamps(project.root))
+        listing = standby.listing if standby is not None else None  # the synced site's files, known
+        store.record(key, target, summary, sources or source_stamps(project.root), listing)
     return stats
 
 
@@ -351,6 +365,7 @@ class _Work:
     inputs: dict[str, str] = field(default_factory=dict)  # URL -> input key (see incremental.py)
     view: CatalogueView | None = None  # what the pages' recorded lookups are replayed on
     standby: dict[str, tuple[str, int, int]] | None = None  # where placed pages go instead (publish.Standby)
+    verified: incremental.Verified | None = None  # pages placed by the last build for the same catalogue
 
 
 _WORK: _Work | None = None
@@ -474,7 +489,7 @@ def _place_stored(w: _Work, bulk: list[int]) -> list[int]:
         url = w.jobs[i].url
         inputs = w.inputs.get(url)
         if not inputs or not incremental.place(
-            w.cache, inputs, w.view, w.engine.path_of(url), w.out, w.root, w.standby
+            w.cache, inputs, w.view, w.engine.path_of(url), w.out, w.root, w.standby, w.verified
         ):
             rest.append(i)
     return rest

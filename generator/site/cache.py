@@ -112,23 +112,37 @@ class BuildCache:
         self.new_stamps[key] = (st.st_size, st.st_mtime_ns)
         return True
 
+    def stamp_of(self, stored: str) -> tuple[int, int] | None:
+        """The size and time this build found (or gave) the stored file at ``stored`` to have."""
+        if not stored.startswith(self._root + "/"):
+            return None
+        return self.new_stamps.get(stored.rpartition("/")[2])
+
     def save_stamps(self, stamps: dict[str, tuple[int, int]]) -> None:
         _replace(self.root / "stamps.json", json.dumps(stamps, sort_keys=True))
 
     # -- the whole site ------------------------------------------------------
     def record(
-        self, inputs: str, target: Path, stats: list[object], sources: dict[str, list[int]] | None = None
+        self,
+        inputs: str,
+        target: Path,
+        stats: list[object],
+        sources: dict[str, list[int]] | None = None,
+        listing: dict[str, list[int]] | None = None,
     ) -> None:
         """Remember the inputs of the build now in ``target`` and its files' sizes and times.
 
         ``sources``: the sizes and times of the source files (see :func:`stamps`), so that a
-        later build sees an edit from a ``stat`` instead of reading every file.
+        later build sees an edit from a ``stat`` instead of reading every file. ``listing``:
+        ``target``'s files as :func:`_listing` would find them, when the build knows them
+        (:meth:`generator.site.publish.Standby.sync`); a wrong one only makes the next
+        :meth:`up_to_date` find the site changed.
         """
         data: dict[str, Any] = {
             "inputs": inputs,
             "target": str(target),
             "stats": stats,
-            "files": listing_digest(_listing(target)),
+            "files": listing_digest(listing if listing is not None else _listing(target)),
         }
         if sources is not None:
             data["sources"] = listing_digest(sources)

@@ -104,10 +104,17 @@ def place(
     out: Path,
     root: Path,
     into: dict[str, tuple[str, int, int]] | None = None,
+    verified: Verified | None = None,
 ) -> bool:
     """Put the page these inputs built at ``dest`` (and its files below ``out``), when the
     lookups it made give the same results on ``view``'s catalogue. ``into``: see
-    :meth:`~generator.site.cache.BuildCache.place` (the page goes to the standby site)."""
+    :meth:`~generator.site.cache.BuildCache.place` (the page goes to the standby site).
+    ``verified``: the pages the last build placed for the same catalogue (see :class:`Verified`)."""
+    if verified is not None:
+        known = verified.old.get(key)
+        if known is not None and _place_verified(cache, key, known, view, dest, out, root, into):
+            verified.new[key] = known
+            return True
     stored = cache.get(KIND, key)
     if stored is None:
         return False
@@ -124,6 +131,101 @@ def place(
     if not cache.place("page", page_key, dest, into):
         return False
     for kind, keys in read.items():  # kept by the next prune, as if the page had been built
+        cache.used.setdefault(kind, set()).update(keys)
+    if files:
+        copy_page_files(StagedPage("", "", "", files=files), out, root)
+    if verified is not None:
+        rest = [[name, list(args), d] for name, args, d in lookups if name not in CATALOGUE_ONLY]
+        verified.new[key] = [page_key, [list(f) for f in files], {k: sorted(v) for k, v in read.items()}, rest]
+    return True
+
+
+# Lookups whose result follows from the catalogue alone, i.e. from what :func:`catalogue_key`
+# holds: gongkai's code, the engine fingerprint, the build date, site_config.yml and every
+# source's path and front matter (an item, its relations, whether and when it is public, its
+# attachments and media are made from those; its body shows in no lookup's result). Any lookup
+# not named here (``file_size`` reads the disk) is replayed on every build.
+CATALOGUE_ONLY = frozenset(
+    {
+        "entry",
+        "related",
+        "interpretations_of",
+        "sources_of",
+        "listing",
+        "group_keys",
+        "interpretations_by",
+        "totals",
+        "has_page",
+        "hidden_target",
+    }
+)
+VERIFIED = "pagein-verified.json"
+VERIFIED_LAYOUT = "gongkai-pagein-verified-1"
+
+
+class Verified:
+    """The pages whose recorded lookups a build found unchanged, with the catalogue key of that build.
+
+    When this build's :func:`catalogue_key` is the one recorded, every lookup in
+    :data:`CATALOGUE_ONLY` gives the result it gave then, which was the recorded one: a page
+    listed under its base key is placed after replaying only its other lookups (a body edit
+    then costs no replay of every page's lookups nor a read of every page's record). A page
+    is listed with what :func:`place` needs of its record (page key, files, cache keys read,
+    the lookups still to replay), so a record rewritten since does not matter. Only the pages
+    placed by this build are listed for the next; any mismatch falls back to the full replay.
+    """
+
+    def __init__(self, cache: BuildCache, catalogue: str) -> None:
+        self.path = cache.root / VERIFIED
+        self.catalogue = catalogue
+        self.old: dict[str, list[object]] = {}
+        self.new: dict[str, list[object]] = {}
+        try:
+            data = json.loads(self.path.read_bytes())
+            if data["layout"] == VERIFIED_LAYOUT and data["catalogue"] == catalogue and catalogue:
+                self.old = dict(data["pages"])
+        except (OSError, ValueError, KeyError, TypeError):
+            self.old = {}
+
+    def save(self) -> None:
+        """Keep this build's list for the next (never raises: without it, the next build replays all)."""
+        if not self.catalogue:
+            return
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(
+                json.dumps({"layout": VERIFIED_LAYOUT, "catalogue": self.catalogue, "pages": self.new}),
+                encoding="utf-8",
+            )
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def _place_verified(
+    cache: BuildCache,
+    key: str,
+    known: list[object],
+    view: CatalogueView,
+    dest: Path,
+    out: Path,
+    root: Path,
+    into: dict[str, tuple[str, int, int]] | None,
+) -> bool:
+    try:
+        page, raw_files, raw_read, raw_rest = known
+        page_key = str(page)
+        files = tuple((str(s), str(t)) for s, t in raw_files)  # type: ignore[attr-defined]
+        read = {str(kind): [str(k) for k in keys] for kind, keys in raw_read.items()}  # type: ignore[attr-defined]
+        rest = [(str(name), tuple(args), str(d)) for name, args, d in raw_rest]  # type: ignore[attr-defined]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    if rest and not view.replay(rest):
+        return False
+    if not cache.place("page", page_key, dest, into):
+        return False
+    cache.used.setdefault(KIND, set()).add(key)  # its record stays for a build with another catalogue
+    for kind, keys in read.items():
         cache.used.setdefault(kind, set()).update(keys)
     if files:
         copy_page_files(StagedPage("", "", "", files=files), out, root)

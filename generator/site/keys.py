@@ -168,17 +168,24 @@ def source_stamps(root: Path) -> dict[str, list[int]]:
     return stamps(root, ("catalogue", "content"), (CONFIG_FILE,))
 
 
-def unchanged_site(root: Path, target: Path, build_date: dt.date) -> BuildStats | None:
+def unchanged_site(
+    root: Path, target: Path, build_date: dt.date, seen: dict[str, list[int]] | None = None
+) -> BuildStats | None:
     """The last build's stats if ``target`` still holds its output and no input has changed since.
 
     Only builds without any diagnostic are remembered, so skipping the check here
     never hides a warning. Costs one read of the sources and a ``stat`` of the output.
+    ``seen``: filled with the sources' stamps taken here, for the build that follows to record
+    (``build_site(sources=…)``) instead of walking the sources again.
     """
     if target_problems(root, target) or cache_problems(root, root / CACHE_DIR):
         return None  # the build refuses it, with the reason
     target = target.resolve()
     store = BuildCache(root / CACHE_DIR)
-    if store.sources_touched(source_stamps(root)):
+    stamped = source_stamps(root)
+    if seen is not None:
+        seen.update(stamped)
+    if store.sources_touched(stamped):
         return None  # an edit seen from the file times alone: no need to read every source twice
     inputs = read_inputs(root)
     if inputs is None:

@@ -42,7 +42,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,6 +176,8 @@ class Standby:
         self.pages: dict[str, tuple[str, int, int]] = {}
         self.counts = SyncCounts()
         self.whole = True  # the build's fresh folder still holds all it wrote (see sync)
+        self.listing: dict[str, list[int]] | None = None  # the synced site's files (see sync)
+        self.stamp_of: Callable[[str], tuple[int, int] | None] | None = None
 
     @classmethod
     def take(cls, target: Path) -> Standby | None:
@@ -202,6 +204,11 @@ class Standby:
 
     def sync(self, out: Path) -> Path:
         """Make the standby's site exactly ``out`` plus :attr:`pages`; return it, ready to swap in.
+
+        :attr:`stamp_of`: the size and modification time of a stored file (a page's source), when
+        the caller has just taken them; with it, :attr:`listing` is set to every file of the
+        synced site with its size and time, as :func:`generator.site.cache._listing` would find
+        them, ``stat``-ing only the files the build wrote, copied or has no stamp of.
 
         ``out`` is the build's fresh folder. A file the standby already has under the same
         inode is kept; any other is unlinked, and the wanted one linked in from ``out`` or the
@@ -240,6 +247,7 @@ class Standby:
                 moved.add(rel)
         counts = self.counts
         counts.kept = len(kept)
+        copied: set[str] = set()
         for rel in have:
             if rel not in kept:
                 counts.removed += 1
@@ -271,12 +279,24 @@ class Standby:
                     os.link(source, dest)
                 except OSError:  # another file system, or links not allowed: copy
                     shutil.copyfile(source, dest)
+                    copied.add(rel)
         self.whole = False
         counts.folders = len(moved)
         for number, rel in enumerate(sorted(moved)):
             if rel in have_dirs:
                 os.rename(f"{site}/{rel}", f"{base}.replaced-{number}")
             os.rename(f"{base}/{rel}", f"{site}/{rel}")
+        stamp_of = self.stamp_of
+        if stamp_of is not None:
+            listing: dict[str, list[int]] = {}
+            for rel, (source, _ino, written) in want.items():
+                # a page kept or linked in is the stored file itself (the same inode): its stamp
+                known = None if written or rel in copied else stamp_of(source)
+                if known is None:
+                    st = os.lstat(f"{site}/{rel}")
+                    known = (st.st_size, st.st_mtime_ns)
+                listing[rel] = [known[0], known[1]]
+            self.listing = listing
         return self.site
 
     def fill(self, out: Path) -> bool:
