@@ -247,7 +247,7 @@ def write_index(
     shown: Shown = {}  # the display records' texts, for the next build
     if old is not None and previous is not None and changed is not None:
         try:
-            p, ranks, layout, written, reused = _incremental(
+            p, ranks, layout, written, reused, counts = _incremental(
                 items, cat, url_of, out, old, changed, previous, linked, shown, into, workers if parallel else 1
             )
         finally:
@@ -265,8 +265,9 @@ def write_index(
             _SHARED.clear()
             p.order()
             ranks = first_ranks(p.origin)
-            layout = _layout(p, heavy, target)
-            sizes = _sizes(p)
+            counts = _sizes(p)
+            sizes = counts.tolist()
+            layout = Layout(zip(p.ids, sizes, strict=True), heavy, target)
             costs = {name: sum(cost(sizes[p.ids[t]]) for t in terms) for name, terms in layout.files.items()}
             _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out)
             lap("merge")
@@ -297,18 +298,15 @@ def write_index(
     if state is not None:
         files = layout.files  # each file's terms in JavaScript order
         stamps = {rel: linked.get(rel) or stamp(out / rel, sha) for rel, sha, _ in written}  # a link: its stamp
-        save_state(state, State(params, keys, p, ranks, files, stamps, shown))
+        save_state(state, State(params, keys, p, ranks, files, stamps, shown, counts))
         lap("state")
     size = sum(n for _, _, n in written)
     return IndexStats(len(items), len(p.ids), len(p.term), len(layout.files), size, seconds, reused)
 
 
-def _sizes(p: Postings) -> list[int]:
-    return np.bincount(np.frombuffer(p.term, dtype=np.uint32), minlength=len(p.ids)).tolist()
-
-
-def _layout(p: Postings, heavy: int, target: int) -> Layout:
-    return Layout(zip(p.ids, _sizes(p), strict=True), heavy, target)
+def _sizes(p: Postings) -> np.ndarray:
+    """Per term number: its postings."""
+    return np.bincount(np.frombuffer(p.term, dtype=np.uint32), minlength=len(p.ids))
 
 
 def _incremental(
@@ -323,13 +321,14 @@ def _incremental(
     shown: Shown,
     into: dict[str, tuple[str, int, int]] | None,
     workers: int,
-) -> tuple[Postings, np.ndarray, Layout, list[Written], int]:
+) -> tuple[Postings, np.ndarray, Layout, list[Written], int, np.ndarray]:
     """Update the previous build's postings with the ``changed`` documents; compute the
     files they change, link the others from ``previous`` (or note them in ``into``)."""
     p = old.postings
-    ranks, touched, gone, resized = update(p, old.ranks, items, changed)
+    was_sizes = old.sizes if old.sizes is not None else _sizes(p)
+    ranks, touched, gone, resized, new_sizes = update(p, old.ranks, items, changed, was_sizes)
     heavy, target = old.params[1], old.params[2]
-    counts = _sizes(p)  # per term number: its postings
+    counts = new_sizes.tolist()  # per term number: its postings
     sizes = dict(zip(p.ids, counts, strict=True))
     quick = Layout.updated(old.layout, sizes, resized | gone, heavy, target)
     if quick is not None:
@@ -403,4 +402,4 @@ def _incremental(
                 (out / rel).write_bytes(data)
                 written.append((rel, hashlib.sha256(data).hexdigest(), len(data)))
             texts = []
-    return p, ranks, layout, written, reused
+    return p, ranks, layout, written, reused, new_sizes
