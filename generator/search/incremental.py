@@ -78,6 +78,7 @@ class State:
     files: dict[str, Stamp]  # file (relative to search/) → its sha256 and what stat said after the build
     shown: dict[tuple[Any, ...], str] = field(default_factory=dict)  # display record → its JSON (index.py _shown)
     sizes: np.ndarray | None = None  # per term number: its rows (kept beside the rows, not in the pickle)
+    rows: str | None = None  # the row files already holding the postings' rows (none changed since they were saved)
 
 
 ROWS = ("key", "tf")  # the postings' row arrays, kept in files of their own
@@ -115,6 +116,7 @@ def load_state(folder: Path, params: list[Any]) -> State | None:
         term = np.repeat(np.arange(len(per_term), dtype=np.uint32), per_term)
         state.postings.term = _array(term)
         state.sizes = per_term.astype(np.int64)
+        state.rows = token
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
     return state
@@ -128,10 +130,12 @@ def save_state(folder: Path, state: State) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     p = state.postings
     assert p.ordered, "the state keeps the rows sorted by term"
-    token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]
-    for name in ROWS:
-        with (folder / f"{name}-{token}.bin").open("wb") as f:
-            getattr(p, name).tofile(f)
+    token = state.rows
+    if token is None or not all((folder / f"{name}-{token}.bin").is_file() for name in ROWS):
+        token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]
+        for name in ROWS:
+            with (folder / f"{name}-{token}.bin").open("wb") as f:
+                getattr(p, name).tofile(f)
     if state.sizes is None:
         state.sizes = np.bincount(np.frombuffer(p.term, dtype=np.uint32), minlength=len(p.ids))
     sizes = state.sizes.astype(np.uint32).tobytes()
@@ -141,13 +145,13 @@ def save_state(folder: Path, state: State) -> None:
     try:
         for name in rows:
             setattr(p, name, array("I"))
-        state.sizes = None
+        state.sizes = state.rows = None
         with tmp.open("wb") as f, _no_gc():
             pickle.dump((STATE_VERSION, state, (token, len(rows["term"]), sizes)), f, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         for name, values in rows.items():
             setattr(p, name, values)
-        state.sizes = kept
+        state.sizes, state.rows = kept, token
     os.replace(tmp, folder / STATE_FILE)
     for old in folder.glob("*-*.bin"):  # the rows of earlier states
         if not old.name.endswith(f"-{token}.bin"):
@@ -229,6 +233,8 @@ def update(
     documents' rows are dropped, the later documents' keys shifted (which keeps the
     order) and the new rows inserted where they sort."""
     assert p.ordered, "an incremental update keeps the rows sorted by term"
+    if not spans:  # no document changed: nothing to copy
+        return ranks, set(), set(), set(), sizes
     low = (1 << FIELD_BITS) - 1
     term = np.frombuffer(p.term, dtype=np.uint32)
     key = np.frombuffer(p.key, dtype=np.uint32)

@@ -242,13 +242,14 @@ def write_index(
     keys = [document_key(item) for item in items] if state is not None else []
     old = load_state(state, params) if state is not None and previous is not None and previous.is_dir() else None
     changed = segments(old.keys, keys) if old is not None else None
-    reused = 0
     linked: dict[str, Stamp] = {}  # files hard-linked from the previous build: their stamps
+    kept: list[str] = []  # files taken from the previous build
     shown: Shown = {}  # the display records' texts, for the next build
+    reuse: Callable[[str, str], bool] = lambda rel, sha: False  # noqa: E731  # take an equal file of the previous build
     if old is not None and previous is not None and changed is not None:
         try:
-            p, ranks, layout, written, reused, counts = _incremental(
-                items, cat, url_of, out, old, changed, previous, linked, shown, into, workers if parallel else 1
+            p, ranks, layout, written, reuse, counts = _incremental(
+                items, cat, url_of, out, old, changed, previous, linked, kept, shown, into, workers if parallel else 1
             )
         finally:
             _SHARED.clear()
@@ -276,8 +277,17 @@ def write_index(
             lap("shards")
         finally:
             _SHARED.clear()
-    written.append(_write(out, "facets.json", dumps(facets(items, cat))))
-    written.append(_write(out, "lengths.json", "[" + ",\n".join(ints(x.tolist()) for x in p.lengths) + "]\n"))
+
+    def put(rel: str, text: str) -> None:
+        """Write ``rel``, or take the previous build's when it holds the same bytes."""
+        data = text.encode()
+        sha = hashlib.sha256(data).hexdigest()
+        if not reuse(rel, sha):
+            (out / rel).write_bytes(data)
+            written.append((rel, sha, len(data)))
+
+    put("facets.json", dumps(facets(items, cat)))
+    put("lengths.json", "[" + ",\n".join(ints(x.tolist()) for x in p.lengths) + "]\n")
     digest = hashlib.sha256()
     for rel, sha, _ in sorted(written):
         digest.update(f"{rel} {sha}\n".encode())
@@ -293,15 +303,17 @@ def write_index(
         "documents": len(items),
         "docsPerFile": DOCS_PER_FILE,
     }
-    written.append(_write(out, "manifest.json", dumps(manifest)))
+    put("manifest.json", dumps(manifest))
     lap("facets, manifest")
     if state is not None:
         files = layout.files  # each file's terms in JavaScript order
         stamps = {rel: linked.get(rel) or stamp(out / rel, sha) for rel, sha, _ in written}  # a link: its stamp
-        save_state(state, State(params, keys, p, ranks, files, stamps, shown, counts))
+        new = State(params, keys, p, ranks, files, stamps, shown, counts, old.rows if changed == [] and old else None)
+        if not (old is not None and changed == [] and stamps == old.files and shown == old.shown):
+            save_state(state, new)  # else it is the state loaded: nothing to save
         lap("state")
     size = sum(n for _, _, n in written)
-    return IndexStats(len(items), len(p.ids), len(p.term), len(layout.files), size, seconds, reused)
+    return IndexStats(len(items), len(p.ids), len(p.term), len(layout.files), size, seconds, len(kept))
 
 
 def _sizes(p: Postings) -> np.ndarray:
@@ -318,12 +330,14 @@ def _incremental(
     changed: list[Segment],
     previous: Path,
     linked: dict[str, Stamp],
+    kept: list[str],
     shown: Shown,
     into: dict[str, tuple[str, int, int]] | None,
     workers: int,
-) -> tuple[Postings, np.ndarray, Layout, list[Written], int, np.ndarray]:
+) -> tuple[Postings, np.ndarray, Layout, list[Written], Callable[[str, str], bool], np.ndarray]:
     """Update the previous build's postings with the ``changed`` documents; compute the
-    files they change, link the others from ``previous`` (or note them in ``into``)."""
+    files they change, link the others from ``previous`` (or note them in ``into``, and
+    in ``kept``); also returns what takes a file of the previous build if it has a hash."""
     p = old.postings
     was_sizes = old.sizes if old.sizes is not None else _sizes(p)
     ranks, touched, gone, resized, new_sizes = update(p, old.ranks, items, changed, was_sizes)
@@ -342,14 +356,12 @@ def _incremental(
         else {heavy_name(t) if sizes[t] >= heavy else shard_name(t, layout.counts) for t in touched}
     )
     written: list[Written] = []
-    reused = 0
 
     old_dir, new_dir = os.fspath(previous), os.fspath(out)
 
     def reuse(rel: str, sha: str | None = None, was_rel: str | None = None) -> bool:
         """Link (or copy) an unchanged file of the previous build (``was_rel``, default
         ``rel``), if it is what the build wrote (and, given ``sha``, what this build would write)."""
-        nonlocal reused
         was = old.files.get(was_rel or rel)
         if was is None or (sha is not None and was[0] != sha):
             return False
@@ -372,7 +384,7 @@ def _incremental(
                 return False
             (out / rel).write_bytes(data)
         written.append((rel, was[0], st.st_size))
-        reused += 1
+        kept.append(rel)
         return True
 
     redo = [name for name in layout.files if name in regrouped or name in homes or not reuse(f"shards/{name}.json")]
@@ -402,4 +414,4 @@ def _incremental(
                 (out / rel).write_bytes(data)
                 written.append((rel, hashlib.sha256(data).hexdigest(), len(data)))
             texts = []
-    return p, ranks, layout, written, reused, new_sizes
+    return p, ranks, layout, written, reuse, new_sizes

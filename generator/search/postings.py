@@ -223,7 +223,7 @@ def term_rows(term: np.ndarray, terms: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.intp)
     # starts[i] + 0 … lengths[i] - 1, for every i: one arange, shifted per run
     offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    return (np.arange(total, dtype=np.intp) + offsets).astype(np.intp)
+    return (np.arange(total, dtype=np.intp) + offsets).astype(np.intp, copy=False)
 
 
 def first_ranks(origin: Sequence[int]) -> np.ndarray:
