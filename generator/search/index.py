@@ -123,9 +123,24 @@ def _shown(doc: SearchDoc, cat: Catalogue, url: str, cache: Shown, fresh: Shown)
     return text
 
 
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def _put(path: str, data: bytes) -> None:
+    """``Path(path).write_bytes(data)`` without the buffered file object (half the CPU for the
+    thousands of small files an index has)."""
+    fd = os.open(path, _WRITE_FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 def _write(out: Path, rel: str, text: str) -> Written:
     data = text.encode()
-    (out / rel).write_bytes(data)
+    _put(f"{out}/{rel}", data)
     return rel, hashlib.sha256(data).hexdigest(), len(data)
 
 
@@ -283,7 +298,7 @@ def write_index(
         data = text.encode()
         sha = hashlib.sha256(data).hexdigest()
         if not reuse(rel, sha):
-            (out / rel).write_bytes(data)
+            _put(f"{out}/{rel}", data)
             written.append((rel, sha, len(data)))
 
     put("facets.json", dumps(facets(items, cat)))
@@ -382,7 +397,7 @@ def _incremental(
             data = Path(source).read_bytes()
             if hashlib.sha256(data).hexdigest() != was[0]:
                 return False
-            (out / rel).write_bytes(data)
+            _put(f"{new_dir}/{rel}", data)
         written.append((rel, was[0], st.st_size))
         kept.append(rel)
         return True
@@ -410,8 +425,9 @@ def _incremental(
             # display records also show other items (agency names, the policies interpreted):
             # computed for every document, written only where they differ from the previous build's
             rel, data = f"docs/{n // DOCS_PER_FILE}.json", ("[" + ",\n".join(texts) + "]\n").encode()
-            if not reuse(rel, hashlib.sha256(data).hexdigest()):
-                (out / rel).write_bytes(data)
-                written.append((rel, hashlib.sha256(data).hexdigest(), len(data)))
+            sha = hashlib.sha256(data).hexdigest()
+            if not reuse(rel, sha):
+                _put(f"{new_dir}/{rel}", data)
+                written.append((rel, sha, len(data)))
             texts = []
     return p, ranks, layout, written, reuse, new_sizes
