@@ -228,3 +228,46 @@ def test_an_unchanged_build_on_another_file_system_copies(
     assert build(catalogue, after, state, previous=before).reused > 0
     assert (after / "facets.json").stat().st_ino != (before / "facets.json").stat().st_ino
     assert differing(before, after) == []
+
+
+def test_several_documents_and_runs_replaced_at_once(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-copy splice with many cuts: several documents edited at once (rows dropped and
+    inserted at the same places, words new in two documents at once), and a run of documents
+    replaced by a shorter or longer one (the later documents renumbered in place while the
+    replaced rows still stand among them); random, in a row, each equal to a clean build."""
+    monkeypatch.setattr(incremental, "MAX_CHANGED", 0.5)  # 43 documents: else one edit at most
+    rng = random.Random(29)
+    state, previous = tmp_path / "state", tmp_path / "0"
+    build(catalogue, previous, state)
+    cat = catalogue
+    for step in range(1, 9):
+        entries = list(cat.entries.values())
+        if step % 2:  # 2-5 documents edited, a shared new word in two of them
+            chosen = rng.sample(range(len(entries)), rng.randint(2, 5))
+            shared = f"共同新词{step}"
+            edits: dict[int, Callable[[Any], Any]] = {
+                n: body(shared + test_search_incremental.text(rng, rng.randint(0, 50)) + (shared if k < 2 else ""))
+                for k, n in enumerate(chosen)
+            }
+            cat = edited(cat, edits)
+        else:  # the run lo … hi - 1 replaced by 0-3 new documents
+            lo = rng.randrange(len(entries) - 3)
+            hi = lo + rng.randint(0, 3)
+            new = [
+                dataclasses.replace(
+                    entries[lo],
+                    index_no=f"{entries[lo].index_no}{step}{k}",
+                    doc_number="",
+                    body=test_search_incremental.text(rng, rng.randint(0, 40)),
+                )
+                for k in range(rng.randint(0 if hi > lo else 1, 3))
+            ]
+            cat = rebuilt(cat, entries[:lo] + new + entries[hi:])
+        out = tmp_path / str(step)
+        assert build(cat, out, state, previous=previous).reused > 0, step
+        same_as_clean(cat, out, tmp_path, str(step))
+        kept, counted = kept_sizes(state)
+        assert kept.tolist() == counted.tolist(), step
+        previous = out
