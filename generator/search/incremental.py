@@ -18,11 +18,13 @@ build writes (``tests/test_search_incremental.py``).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ import numpy as np
 
 from generator.model.entry import Item
 from generator.search.documents import FIELDS, front_texts, search_doc
-from generator.search.postings import FIELD_BITS, Postings
+from generator.search.postings import FIELD_BITS, Postings, term_rows
 
 STATE_VERSION = 5
 STATE_FILE = "search-state.pickle"
@@ -75,14 +77,29 @@ class State:
     layout: dict[str, list[str]]  # shard file → its terms
     files: dict[str, Stamp]  # file (relative to search/) → its sha256 and what stat said after the build
     shown: dict[tuple[Any, ...], str] = field(default_factory=dict)  # display record → its JSON (index.py _shown)
+    sizes: np.ndarray | None = None  # per term number: its rows (kept beside the rows, not in the pickle)
+    rows: str | None = None  # the row files already holding the postings' rows (none changed since they were saved)
 
 
 ROWS = ("key", "tf")  # the postings' row arrays, kept in files of their own
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: (un)pickling the state makes ~10^5 objects, none
+    of them garbage, and each collection would walk the whole heap (the catalogue's too)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load_state(folder: Path, params: list[Any]) -> State | None:
     try:
-        with (folder / STATE_FILE).open("rb") as f:
+        with (folder / STATE_FILE).open("rb") as f, _no_gc():
             version, state, rows = pickle.load(f)
         if version != STATE_VERSION or not isinstance(state, State) or state.params != params:
             return None
@@ -98,6 +115,8 @@ def load_state(folder: Path, params: list[Any]) -> State | None:
         # the rows are sorted by term: each term's rows are the next sizes[term] ones
         term = np.repeat(np.arange(len(per_term), dtype=np.uint32), per_term)
         state.postings.term = _array(term)
+        state.sizes = per_term.astype(np.int64)
+        state.rows = token
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
     return state
@@ -111,22 +130,28 @@ def save_state(folder: Path, state: State) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     p = state.postings
     assert p.ordered, "the state keeps the rows sorted by term"
-    token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]
-    for name in ROWS:
-        with (folder / f"{name}-{token}.bin").open("wb") as f:
-            getattr(p, name).tofile(f)
-    term = np.frombuffer(p.term, dtype=np.uint32)
-    sizes = np.bincount(term, minlength=len(p.ids)).astype(np.uint32).tobytes()
+    token = state.rows
+    if token is None or not all((folder / f"{name}-{token}.bin").is_file() for name in ROWS):
+        token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]
+        for name in ROWS:
+            with (folder / f"{name}-{token}.bin").open("wb") as f:
+                getattr(p, name).tofile(f)
+    if state.sizes is None:
+        state.sizes = np.bincount(np.frombuffer(p.term, dtype=np.uint32), minlength=len(p.ids))
+    sizes = state.sizes.astype(np.uint32).tobytes()
     rows = {name: getattr(p, name) for name in (*ROWS, "term")}
+    kept = state.sizes
     tmp = folder / f".{STATE_FILE}.{os.getpid()}"
     try:
         for name in rows:
             setattr(p, name, array("I"))
-        with tmp.open("wb") as f:
-            pickle.dump((STATE_VERSION, state, (token, len(term), sizes)), f, protocol=pickle.HIGHEST_PROTOCOL)
+        state.sizes = state.rows = None
+        with tmp.open("wb") as f, _no_gc():
+            pickle.dump((STATE_VERSION, state, (token, len(rows["term"]), sizes)), f, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         for name, values in rows.items():
             setattr(p, name, values)
+        state.sizes, state.rows = kept, token
     os.replace(tmp, folder / STATE_FILE)
     for old in folder.glob("*-*.bin"):  # the rows of earlier states
         if not old.name.endswith(f"-{token}.bin"):
@@ -166,10 +191,12 @@ def segments(old: Sequence[str], new: Sequence[str]) -> list[Segment] | None:
     return [run]
 
 
-def _spliced(values: np.ndarray, drop: list[int], at: list[int], inserted: np.ndarray) -> np.ndarray:
+def _spliced(values: np.ndarray, drop: list[int], at: list[int], inserted: np.ndarray) -> array[int]:
     """``values`` without the rows ``drop`` (ascending), with ``inserted`` placed before the
-    rows ``at`` (ascending, as np.insert places them): one copy, whatever the size."""
+    rows ``at`` (ascending, as np.insert places them; a row both dropped and inserted before
+    goes): one copy, whatever the size, straight into the array returned."""
     cuts = sorted([(i, 0, -1) for i in drop] + [(i, 1, n) for n, i in enumerate(at)])
+    out: array[int] = array("I", [0]) * (len(values) - len(drop) + len(at))  # (not from bytes: a copy more)
     pieces, start = [], 0
     for i, kind, n in cuts:
         pieces.append(values[start:i])
@@ -179,7 +206,10 @@ def _spliced(values: np.ndarray, drop: list[int], at: list[int], inserted: np.nd
         else:
             start = i + 1
     pieces.append(values[start:])
-    return np.concatenate(pieces)
+    view = np.frombuffer(out, dtype=np.uint32)
+    np.concatenate(pieces, out=view)
+    del view  # the array may be resized only once no view holds its buffer
+    return out
 
 
 def _array(values: np.ndarray) -> array[int]:
@@ -190,18 +220,21 @@ def _array(values: np.ndarray) -> array[int]:
 
 
 def update(
-    p: Postings, ranks: np.ndarray, items: Sequence[Item], spans: Sequence[Segment]
-) -> tuple[np.ndarray, set[str], set[str], set[str]]:
+    p: Postings, ranks: np.ndarray, items: Sequence[Item], spans: Sequence[Segment], sizes: np.ndarray
+) -> tuple[np.ndarray, set[str], set[str], set[str], np.ndarray]:
     """Re-tokenize the documents of ``spans`` into ``p`` (in place; later documents are
     renumbered when documents were added or removed); the new ranks, the terms whose
     records may differ from the previous build's (every term when the number of documents
     changes: idf), the terms no document holds any more and the terms of the replaced
-    and new documents (the only ones whose number of postings may differ).
+    and new documents (the only ones whose number of postings may differ), and per term its
+    number of postings (``sizes``: the previous ones).
 
     The rows stay sorted by term, field and document (``p.ordered``): the replaced
     documents' rows are dropped, the later documents' keys shifted (which keeps the
     order) and the new rows inserted where they sort."""
     assert p.ordered, "an incremental update keeps the rows sorted by term"
+    if not spans:  # no document changed: nothing to copy
+        return ranks, set(), set(), set(), sizes
     low = (1 << FIELD_BITS) - 1
     term = np.frombuffer(p.term, dtype=np.uint32)
     key = np.frombuffer(p.key, dtype=np.uint32)
@@ -223,6 +256,7 @@ def update(
     dropped_docs = doc_of[dropped]
     by_doc = np.argsort(dropped_docs, kind="stable")
     dropped, dropped_docs = dropped[by_doc], dropped_docs[by_doc]
+    dropped_terms = term[dropped]
     shift = 0  # new number − old number of the documents after the spans seen so far
     for olo, ohi, nlo, nhi in sorted(spans):
         lo, hi = (int(x) for x in np.searchsorted(dropped_docs, [olo, ohi]))
@@ -253,26 +287,34 @@ def update(
         for f, lengths in enumerate(new_lengths):
             p.lengths[f][olo + shift : ohi + shift] = array("I", lengths)
         shift += (nhi - nlo) - (ohi - olo)
-    term, key, tf = (_spliced(x, dropped.tolist(), [], x[:0]) for x in (term, key, tf))  # fresh arrays
     moving = [(ohi, (nhi - nlo) - (ohi - olo)) for olo, ohi, nlo, nhi in spans if (nhi - nlo) != (ohi - olo)]
     if len(moving) == 1:  # later documents renumbered (in place: uint32 arithmetic wraps a negative step)
         end, delta = moving[0]
         np.add(key, np.uint32((delta << FIELD_BITS) & 0xFFFFFFFF), out=key, where=key >= end << FIELD_BITS)
     elif moving:  # a shift that keeps every run's documents ascending
         moves = np.cumsum(step)
-        key = (key.astype(np.int64) + (moves[key >> FIELD_BITS] << FIELD_BITS)).astype(np.uint32)
+        key[:] = (key.astype(np.int64) + (moves[key >> FIELD_BITS] << FIELD_BITS)).astype(np.uint32)
+    # The replaced documents' rows still stand among the others (renumbered or not, they sort
+    # between their neighbours): each new row goes before the first row of its term that sorts
+    # after it, and the columns are copied once, dropping and inserting at the same time.
+    at: list[int] = []
+    added = np.zeros((0, 3), dtype=np.uint32)
     if edited_rows:  # inserted where they sort: by term, then field, then document
         edited_rows.sort(key=lambda r: (r[0], r[1] & low, r[1] >> FIELD_BITS))
-        added = np.array(edited_rows, dtype=np.int64).reshape(-1, 3)
+        added = np.array(edited_rows, dtype=np.int64).reshape(-1, 3).astype(np.uint32)
         starts = np.searchsorted(term, added[:, 0], side="left").tolist()
         ends = np.searchsorted(term, added[:, 0], side="right").tolist()
-        at = []
         for (_, k, _), lo, hi in zip(edited_rows, starts, ends, strict=True):
             if lo < hi:  # among the term's rows, sorted by field and document
                 run = key[lo:hi]
                 lo += int(np.searchsorted((run & low) << 29 | run >> FIELD_BITS, (k & low) << 29 | k >> FIELD_BITS))
             at.append(lo)
-        term, key, tf = (_spliced(x, [], at, added[:, c].astype(np.uint32)) for c, x in enumerate((term, key, tf)))
+    drop = np.sort(dropped).tolist()
+    p.term, p.key, p.tf = (_spliced(x, drop, at, added[:, c]) for c, x in enumerate((term, key, tf)))
+    term, key = np.frombuffer(p.term, dtype=np.uint32), np.frombuffer(p.key, dtype=np.uint32)
+    sizes = np.append(sizes.astype(np.int64), np.zeros(len(ids) - len(sizes), dtype=np.int64))
+    sizes -= np.bincount(dropped_terms, minlength=len(ids))
+    sizes += np.bincount(added[:, 0], minlength=len(ids))
     p.count = len(items)
     edited_rows.sort()
 
@@ -297,10 +339,8 @@ def update(
     none = int(np.iinfo(np.uint32).max)
     scanned = set(scan)
     first = np.full(count, none, dtype=np.uint32)
-    if scan:
-        wanted = np.zeros(count, dtype=bool)
-        wanted[scan] = True
-        rows = np.flatnonzero(wanted[term])
+    if scan:  # the rows of a term are one run (sorted by term)
+        rows = term_rows(term, np.array(scan, dtype=np.uint32))
         np.minimum.at(first, term[rows], key[rows])
     for t, k, _ in edited_rows:  # the edited documents' rows (sorted): where an earlier one is
         if first[t] == none and t not in scanned:
@@ -344,14 +384,15 @@ def update(
 
     # Terms no document holds any more leave the numbering.
     if dead:
-        number = np.cumsum(alive) - 1
-        term = number[term].astype(np.uint32)
+        number = (np.cumsum(alive) - 1).astype(np.uint32)
+        term[:] = number[term]  # in place: a dead term has no rows, the order stays
+        sizes = sizes[alive]
         keep = np.flatnonzero(alive).tolist()
         p.ids = {names[t]: n for n, t in enumerate(keep)}
         origin = [origin[t] for t in keep]
         rank = [rank[t] for t in keep]
         names = [names[t] for t in keep]
         touched = {int(number[t]) for t in touched}
-    p.term, p.key, p.tf = _array(term), _array(key), _array(tf)
+    del term, key  # views of p's arrays
     p.origin = array("I", origin)
-    return np.array(rank, dtype=np.int64), {names[t] for t in touched}, gone, resized
+    return np.array(rank, dtype=np.int64), {names[t] for t in touched}, gone, resized, sizes

@@ -159,6 +159,8 @@ class Grouped:
         every = np.frombuffer(p.term, dtype=np.uint32)
         if terms is None:
             rows: np.ndarray = np.arange(len(every))
+        elif p.ordered:  # each term's rows are one run: found by bisection, not by a pass over every row
+            rows = term_rows(every, np.fromiter(terms, dtype=np.uint32))
         else:
             wanted = np.zeros(count, dtype=bool)
             wanted[np.fromiter(terms, dtype=np.intp)] = True
@@ -208,6 +210,20 @@ class Grouped:
     def sizes_by_term(self) -> Iterable[tuple[str, int]]:
         """(term, postings) of every term (of a Grouped made for all terms)."""
         return zip(self.terms, self.sizes.tolist(), strict=True)
+
+
+def term_rows(term: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """The rows (ascending) of the terms ``terms`` in ``term``, a column sorted by term."""
+    wanted = np.unique(terms.astype(np.uint32))
+    starts = np.searchsorted(term, wanted, side="left")
+    ends = np.searchsorted(term, wanted, side="right")
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.intp)
+    # starts[i] + 0 … lengths[i] - 1, for every i: one arange, shifted per run
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return (np.arange(total, dtype=np.intp) + offsets).astype(np.intp, copy=False)
 
 
 def first_ranks(origin: Sequence[int]) -> np.ndarray:
