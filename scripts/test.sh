@@ -22,4 +22,7 @@ fi
 python3 -m ruff check generator tests bench
 python3 -m ruff format --check generator tests bench
 python3 -m mypy
-python3 -m pytest -q -p no:cacheprovider "$@"
+# In parallel (pytest-xdist), one test process per CPU, at most 4: each takes a contiguous
+# share of the tests (so a module's fixtures are mostly made once) and steals from the
+# others' queues when idle. Every test runs, as it would serially; pass -n 0 to run them in one process.
+python3 -m pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist worksteal "$@"

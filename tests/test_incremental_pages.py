@@ -13,12 +13,12 @@ scenario fails if a page is reused stale, and if caching silently stops working.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,6 @@ from bench.make_corpus import generate
 from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation
-from generator.model.vocab import DEFAULT_TOPICS
 from generator.project import load_project
 from generator.site import build as B
 from generator.site.engine import engine_config
@@ -35,21 +34,28 @@ from generator.site.lookups import LookupOutsidePage
 from generator.site.pagekit import job_input
 from generator.site.pages import PageBuilder
 from generator.site.pagetypes import StagedPage
-from tests.corpus_repo import CorpusRepo, differences, field_of, tree
+from tests.corpus_repo import (
+    CorpusRepo,
+    added_entry,
+    added_entry_amending_an_old_one,
+    agency_name_change,
+    deleted_entry,
+    differences,
+    field_of,
+    new_interpretation,
+    relation_added,
+    relation_removed,
+    renamed_entry,
+    title_edit,
+    tree,
+    vocabulary_change,
+)
 
 DAY = dt.date(2026, 1, 15)
+NEW = "（新增）"  # the title mark of an added entry
 
 
 class Repo(CorpusRepo):
-    def plain_entry(self, skip: int = 5) -> Path:
-        """An entry no other file names and that names no other (so it can go)."""
-        mentioned = self.mentioned()
-        for path in self.files()[skip:]:
-            text = path.read_text(encoding="utf-8")
-            if field_of(text, "index_no") not in mentioned and "relations:" not in text:
-                return path
-        raise AssertionError("no plain entry")
-
     def keyed(self) -> dict[str, StagedPage]:
         """The pages the build may place from the cache (keyed pages outside the navigation,
         which is rendered in the main process), built afresh."""
@@ -100,116 +106,18 @@ def body_edit(repo: Repo) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "\n补充一句正文。\n", encoding="utf-8")
 
 
-def interpreted_entry(repo: Repo) -> Path:
-    text = repo.interpretations()[0].read_text(encoding="utf-8")
-    target = re.search(r"interprets: \[([^\],]+)", text)
-    assert target
-    return repo.entry(target.group(1))
-
-
-def title_edit(repo: Repo) -> None:
-    """A title other pages print: listings, the interpretations of it, relations."""
-    path = interpreted_entry(repo)
-    text = path.read_text(encoding="utf-8")
-    title = field_of(text, "title")
-    path.write_text(
-        text.replace(f"title: {title}", f"title: {title.rstrip(chr(34))}（修订）" + '"' * title.endswith('"'))
-    )
-
-
-def new_entry(repo: Repo, relations: str = "") -> Path:
-    """A copy of an entry under a new 索引号 (and title), optionally with relations."""
-    source = repo.plain_entry()
-    text = source.read_text(encoding="utf-8")
-    number = field_of(text, "index_no")
-    new_no = number[:-5] + "99999"
-    title = field_of(text, "title")
-    text = text.replace(f"index_no: {number}", f"index_no: {new_no}").replace(
-        f"title: {title}", f"title: {title}（新增）"
-    )
-    if relations:
-        text = text.replace("disclosure: ", f"relations:\n{relations}disclosure: ", 1)
-    path = source.with_name("added-entry.md")
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def added_entry(repo: Repo) -> None:
-    new_entry(repo)
-
-
-def added_entry_amending_an_old_one(repo: Repo) -> None:
-    """The old entry's page must show the new one (a reverse lookup's result changed)."""
-    old = field_of(repo.plain_entry(skip=40).read_text(encoding="utf-8"), "index_no")
-    new_entry(repo, f"  amends: [{old}]\n")
-
-
-def deleted_entry(repo: Repo) -> None:
-    repo.plain_entry().unlink()
-
-
-def renamed_entry(repo: Repo) -> None:
-    path = repo.plain_entry()
-    path.rename(path.with_name("renamed-entry.md"))
-
-
-def new_interpretation(repo: Repo) -> None:
-    """A new interpretation of an entry that had none."""
-    target = field_of(repo.plain_entry(skip=30).read_text(encoding="utf-8"), "index_no")
-    source = repo.interpretations()[0]
-    text = source.read_text(encoding="utf-8")
-    number = field_of(text, "index_no")
-    text = text.replace(f"index_no: {number}", f"index_no: {number[:-5]}99998")
-    text = re.sub(r"^interprets: .*$", f"interprets: [{target}]", text, count=1, flags=re.M)
-    source.with_name("added-interpretation.md").write_text(text, encoding="utf-8")
-
-
-def relation_added(repo: Repo) -> None:
-    first, second = repo.plain_entry(skip=20), repo.plain_entry(skip=60)
-    text = first.read_text(encoding="utf-8")
-    other = field_of(second.read_text(encoding="utf-8"), "index_no")
-    first.write_text(text.replace("disclosure: ", f"relations:\n  replaces: [{other}]\ndisclosure: ", 1))
-
-
-def relation_removed(repo: Repo) -> None:
-    path = next(p for p in repo.files() if "relations:\n  repeals: [" in p.read_text(encoding="utf-8"))
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"relations:\n  repeals: \[[^\]]*\]\n", "", text, count=1), encoding="utf-8")
-
-
-def config_change(repo: Repo) -> None:
-    config = repo.root / "site_config.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("青禾市教育局", "青禾市教育委员会"), encoding="utf-8")
-
-
-def vocabulary_change(repo: Repo) -> None:
-    """A topic class renamed in site_config.yml, its old name kept as an alias."""
-    tree = []
-    for i, (name, kids) in enumerate(DEFAULT_TOPICS, start=1):
-        term: dict[str, object] = {"name": name, "slug": f"{i:02d}"}
-        if name == "综合政务":
-            term = {"name": "综合政务类", "slug": f"{i:02d}", "aliases": [name]}
-        term["children"] = [{"name": k, "slug": f"{j:02d}"} for j, k in enumerate(kids, start=1)]
-        tree.append(term)
-    config = repo.root / "site_config.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text + "vocabularies:\n  topics: " + json.dumps(tree, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-
-
 # name -> (change, most keyed pages built beyond those whose bytes changed; None: every page may be)
 SCENARIOS: dict[str, tuple[Callable[[Repo], None], int | None]] = {
     "body edit": (body_edit, 0),
     "title edit": (title_edit, 0),
-    "added entry": (added_entry, 0),
-    "added entry amending an old one": (added_entry_amending_an_old_one, 0),
+    "added entry": (partial(added_entry, title_mark=NEW), 0),
+    "added entry amending an old one": (partial(added_entry_amending_an_old_one, title_mark=NEW), 0),
     "deleted entry": (deleted_entry, 0),
     "renamed entry": (renamed_entry, 1),  # its own page: keyed by its path, built to the same bytes
     "new interpretation": (new_interpretation, 0),
     "relation added": (relation_added, 0),
     "relation removed": (relation_removed, 0),
-    "site_config change": (config_change, None),
+    "site_config change": (agency_name_change, None),
     "vocabulary change": (vocabulary_change, None),
 }
 
@@ -242,12 +150,12 @@ def test_an_incremental_build_equals_a_clean_build(repo: Repo, tmp_path: Path, n
 
 def test_the_new_entry_shows_on_the_old_entrys_page(repo: Repo) -> None:
     """The scenario above checks bytes; this checks that the case is real (a reverse link)."""
-    added_entry_amending_an_old_one(repo)
+    added_entry_amending_an_old_one(repo, title_mark=NEW)
     project = load_project(repo.root, DAY)
     old = next(e for e in project.public().entries.values() if e.index_no.endswith("-99999"))
     target = project.public().entries[old.relations["amends"][0]]
     page = repo.keyed()[U.item_url(target)]
-    assert "修改本文件的文件" in page.html and "（新增）" in page.html
+    assert "修改本文件的文件" in page.html and NEW in page.html
 
 
 # ------------------------------------------------- the recorded lookups, directly

@@ -12,6 +12,7 @@ import pytest
 from generator.checks import crossref
 from generator.project import Project, load_project
 from tests.conftest import BUILD_DATE, ProjectFactory
+from tests.spies import calls
 from tests.test_hidden_links import DRAFT_SLUG, linked  # noqa: F401 (a fixture)
 
 
@@ -25,15 +26,7 @@ def same(a: Project, b: Project) -> None:
 
 def scanned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The bodies hidden_links scans itself from now on."""
-    bodies: list[str] = []
-    real = crossref.body_links
-
-    def body_links(body: str) -> Any:
-        bodies.append(body)
-        return real(body)
-
-    monkeypatch.setattr(crossref, "body_links", body_links)
-    return bodies
+    return calls(crossref, "body_links", monkeypatch)
 
 
 def test_a_warm_check_reports_what_an_uncached_one_does_without_rescanning_bodies(
@@ -132,14 +125,7 @@ def test_a_warm_check_takes_plain_utf8_bodies_from_the_bytes_read(
     p.entry("a", body="正文。\n\n第二段\n")
     p.interpretation(body="解读。\n")
     load_project(p.root, BUILD_DATE, cache=True)
-    decoded: list[str] = []
-    real = PC.decode
-
-    def decode(path: str, raw: bytes) -> Any:
-        decoded.append(path)
-        return real(path, raw)
-
-    monkeypatch.setattr(PC, "decode", decode)
+    decoded = calls(PC, "decode", monkeypatch)
     warm = load_project(p.root, BUILD_DATE, cache=True)
     assert decoded == []  # no second decoding of a file whose last bytes are its body
     same(warm, load_project(p.root, BUILD_DATE))

@@ -21,6 +21,7 @@ from generator.search.incremental import STATE_FILE
 from generator.search.index import IndexStats, write_index
 from generator.search.shards import Layout
 from tests.conftest import ProjectFactory
+from tests.spies import calls
 
 WORDS = ["政府", "信息", "公开", "工作", "通知", "关于", "做好", "办法", "实施", "意见", "澜江", "市人民",
          "补助", "资金", "管理", "加装电梯", "老旧小区", "应急", "预案", "统计", "报表", "第一", "二〇二四"]  # fmt: skip
@@ -348,15 +349,7 @@ def test_an_updated_layout_equals_a_new_one() -> None:
 
 def counting_dumps(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Every value ``index.dumps`` serializes from here on (display records are dicts with a "u")."""
-    seen: list[object] = []
-    real = search_index.dumps
-
-    def dumps(value: object) -> str:
-        seen.append(value)
-        return real(value)
-
-    monkeypatch.setattr(search_index, "dumps", dumps)
-    return seen
+    return calls(search_index, "dumps", monkeypatch)
 
 
 def displayed(values: list[object]) -> list[dict[str, object]]:

@@ -319,6 +319,29 @@ def _build_cli(root: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def _edit(root: Path, guide: str, note: str) -> None:
+    """The sources of a kill case: the guide page (``guide``, its text as it was) with ``note``
+    appended, and the first entry retitled (once)."""
+    (root / "content" / "pages" / "guide.md").write_text(guide + f"\n{note}\n", encoding="utf-8")
+    entry = sorted((root / "catalogue").rglob("*.md"))[0]
+    text = entry.read_text(encoding="utf-8")
+    if "\ntitle: 改" not in text:
+        entry.write_text(text.replace("\ntitle: ", "\ntitle: 改", 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def killed_cases_clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, str]]:
+    """The clean sites of the two sources every kill case ends with (the same in every case):
+    built once, elsewhere, since a site depends on its sources only."""
+    tmp = tmp_path_factory.mktemp("kill-clean")
+    root = sample_repo(tmp)
+    guide = (root / "content" / "pages" / "guide.md").read_text(encoding="utf-8")
+    _edit(root, guide, "第二次修改。")
+    second = clean(root, tmp / "clean-2")
+    _edit(root, guide, "第三次修改。")
+    return second, clean(root, tmp / "clean-3")
+
+
 @pytest.mark.parametrize(
     ("phase", "step"),
     [
@@ -338,7 +361,10 @@ def _build_cli(root: Path) -> None:
         ("swap-no-exchange", 4),
     ],
 )
-def test_a_build_killed_during_the_sync_or_the_swap(tmp_path: Path, phase: str, step: int) -> None:
+def test_a_build_killed_during_the_sync_or_the_swap(
+    tmp_path: Path, phase: str, step: int, killed_cases_clean: tuple[dict[str, str], dict[str, str]]
+) -> None:
+    expected, expected_3 = killed_cases_clean
     root = sample_repo(tmp_path)
     site = root / "site"
     guide = root / "content" / "pages" / "guide.md"
@@ -351,10 +377,8 @@ def test_a_build_killed_during_the_sync_or_the_swap(tmp_path: Path, phase: str, 
     if phase == "swap-fresh":
         (standby / publish.STANDBY_RECORD).unlink()  # dirty: this build takes the fresh path
     before = snapshot(site)
-    guide.write_text(text + "\n第二次修改。\n", encoding="utf-8")
-    entry = sorted((root / "catalogue").rglob("*.md"))[0]
-    entry.write_text(entry.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 改", 1), encoding="utf-8")
-    expected = clean(root, tmp_path / "clean")
+    _edit(root, text, "第二次修改。")
+    assert expected != before
 
     proc = subprocess.run(
         [sys.executable, "-c", KILLER, phase, str(step), str(root), BUILD_DATE.isoformat()],
@@ -377,6 +401,6 @@ def test_a_build_killed_during_the_sync_or_the_swap(tmp_path: Path, phase: str, 
     assert temp_dirs(site) == []
     assert (standby / publish.STANDBY_RECORD).is_file()
     _build_cli(root)  # unchanged: nothing to do
-    guide.write_text(text + "\n第三次修改。\n", encoding="utf-8")
+    _edit(root, text, "第三次修改。")
     _build_cli(root)  # and the standby is usable again
-    assert snapshot(site) == clean(root, tmp_path / "clean-3")
+    assert snapshot(site) == expected_3

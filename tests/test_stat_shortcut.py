@@ -17,6 +17,7 @@ from bench.make_corpus import generate
 from generator import project_cache as PC
 from generator.project import load_project
 from generator.site import keys as K
+from tests.spies import calls
 
 DAY = dt.date(2026, 1, 15)
 
@@ -49,15 +50,7 @@ def forge(root: Path, rel: str, *, sha: bytes | None = None, stat_now: bool = Fa
 
 def stored(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files whose result the check cache stores afresh (a miss) from now on."""
-    rels: list[str] = []
-    real = PC.CheckCache.store
-
-    def store(self: PC.CheckCache, loaded: object) -> None:
-        rels.append(loaded.ref.rel)  # type: ignore[attr-defined]
-        real(self, loaded)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(PC.CheckCache, "store", store)
-    return rels
+    return calls(PC.CheckCache, "store", monkeypatch, lambda cache, loaded: loaded.ref.rel)
 
 
 def test_check_cache_trusts_an_unchanged_stat(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
