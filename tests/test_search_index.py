@@ -469,3 +469,39 @@ def test_the_bucketed_order_is_a_stable_argsort(n: int, high: int, dtype: str) -
 
     run = np.random.default_rng(n).integers(0, high, n).astype(dtype)
     assert _stable_order(run).tolist() == np.argsort(run, kind="stable").tolist()
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 22])
+@pytest.mark.parametrize("shape", ["zipf", "one value", "two values", "heavy first bin", "sorted", "reversed"])
+def test_the_bucketed_order_holds_on_skewed_keys(shape: str, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real keys are skewed (common terms are numbered first and hold most rows): buckets
+    balanced by a histogram, keys computed a chunk at a time, still one stable sort."""
+    import numpy as np
+
+    from generator.search import postings
+    from generator.search.postings import FIELD_BITS, Postings, _stable_order
+
+    monkeypatch.setattr(postings, "CHUNK_ROWS", chunk)
+    rng = np.random.default_rng(7)
+    n = 30_000
+    run = {
+        "zipf": np.minimum(rng.zipf(1.3, n), 2**31),
+        "one value": np.full(n, 5),
+        "two values": rng.integers(0, 2, n) * (2**30),
+        "heavy first bin": np.concatenate([np.zeros(n - 50, dtype=np.int64), rng.integers(0, 2**31, 50)]),
+        "sorted": np.arange(n),
+        "reversed": np.arange(n)[::-1].copy(),
+    }[shape].astype(np.uint32)
+    assert _stable_order(run).tolist() == np.argsort(run, kind="stable").tolist()
+    # the whole of Postings.order: rows by (term, field), documents ascending within
+    p = Postings(("t", "k"), (1, 1))
+    term, key = run % 997, rng.integers(0, 2**20, n).astype(np.uint32)
+    p.term.frombytes(term.tobytes())
+    p.key.frombytes(key.tobytes())
+    p.tf.frombytes(np.arange(n, dtype=np.uint32).tobytes())
+    p.ids = {str(i): i for i in range(997)}
+    p.order()
+    sort = (term.astype(np.uint64) << FIELD_BITS) | (key & ((1 << FIELD_BITS) - 1))
+    expected = np.argsort(sort, kind="stable")
+    assert np.frombuffer(p.tf, dtype=np.uint32).tolist() == expected.tolist()
+    assert np.frombuffer(p.key, dtype=np.uint32).tolist() == key[expected].tolist()

@@ -278,6 +278,7 @@ def write_index(
             written = [w for _, ws, _ in parts for w in ws]
             for _, _, texts in parts:
                 shown.update(texts)
+            del parts  # the later parts' rows, copied into p (~0.5 GB at 100k, while p is sorted)
             _SHARED.clear()
             p.order()
             ranks = first_ranks(p.origin)
