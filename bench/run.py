@@ -11,7 +11,7 @@ For every N it writes (or reuses: same N, seed and generator code) a corpus with
 ``bench/make_corpus.py`` and measures, each in a fresh child process:
 
 * ``gongkai check`` without a cache;
-* a clean ``gongkai build`` (no site/, no .gongkai-cache/): time, peak memory, output
+* a clean ``gongkai build`` (no site/, .gongkai-cache/ or .site.standby/): time, peak memory, output
   size and file count, the largest HTML page, search-index bytes;
 * rebuilds from a warm state: with no change; after one entry's body is edited (a sentence
   appended), after its title is edited, after one new entry is added (a copy of a simple
@@ -552,7 +552,8 @@ def bench_size(n: int, args: argparse.Namespace) -> Size:
     result.interpretations = len(list((src / "content" / "interpretations").rglob("*.md")))
     result.corpus_bytes = sum(p.stat().st_size for p in src.rglob("*.md"))
     targeted = n in TARGET_SIZES
-    for folder in ("site", ".gongkai-cache"):
+    # a clean build: no site, no cache and no standby site (a previous run's, which the build would sync)
+    for folder in ("site", ".gongkai-cache", ".site.standby"):
         shutil.rmtree(src / folder, ignore_errors=True)
     lean = is_lean(n, args)
     if not lean:
