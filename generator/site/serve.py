@@ -443,6 +443,7 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
         pass
     finally:
         stopping.set()
+        cancel.set()  # a background build stops at its next page instead of running to its end
         server.shutdown()
         if full_lock.acquire(timeout=120):  # a background build writes into work/
             full_lock.release()
