@@ -184,3 +184,23 @@ def test_only_lookups_named_catalogue_only_are_skipped() -> None:
     """Every name is a lookup; the one reading the disk is replayed."""
     assert set(LOOKUPS) >= incremental.CATALOGUE_ONLY
     assert "file_size" in LOOKUPS and "file_size" not in incremental.CATALOGUE_ONLY
+
+
+def test_the_first_body_edit_after_a_clean_build_takes_the_shortcut(
+    repo: Repo, tmp_path: Path, shortcut: list[str]
+) -> None:
+    """Pages a build renders (in worker processes too) are listed as well as those it places:
+    the first edit after a clean build (an empty cache) is no full replay of every page."""
+    shutil.rmtree(repo.root / CACHE_DIR)
+    clean = _build(repo.root)
+    assert clean.placed == 0
+    assert len(_verified(repo.root)["pages"]) > 100
+    _body_edit(repo.files()[50])
+    stats = _build(repo.root)
+    assert stats.placed - 1 <= len(shortcut) <= stats.placed and len(shortcut) > 100
+    _same_as_clean(repo, tmp_path)
+    _body_edit(repo.files()[51], "又一处修改。")  # the page the edit rebuilt is listed again
+    shortcut.clear()
+    again = _build(repo.root)
+    assert again.placed - 1 <= len(shortcut) <= again.placed
+    _same_as_clean(repo, tmp_path / "again")

@@ -371,7 +371,8 @@ class _Work:
 _WORK: _Work | None = None
 
 
-_Result = tuple[int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str]]
+# (pages, reused, cache keys used, stamps, warnings, what Verified lists of the pages built)
+_Result = tuple[int, int, dict[str, set[str]], dict[str, tuple[int, int]], list[str], dict[str, list[object]]]
 
 
 def _run(indices: list[int]) -> _Result:
@@ -389,6 +390,7 @@ def _run_pages(indices: list[int]) -> _Result:
     w = _WORK
     assert w is not None
     reused = 0
+    listed: dict[str, list[object]] = {}  # built for this catalogue: the next build may take the shortcut
     for i in indices:
         job = w.jobs[i]
         inputs = w.inputs.get(job.url)
@@ -411,14 +413,15 @@ def _run_pages(indices: list[int]) -> _Result:
         dest = w.engine.path_of(page.url)
         if w.cache.place("page", key, dest):
             reused += 1
-            if inputs:
-                incremental.remember(w.cache, inputs, key, page, read)
-            continue
-        data = w.engine.render(page)
-        if data:  # MkDocs writes nothing for an empty page; neither does the cache
+        else:
+            data = w.engine.render(page)
+            if not data:  # MkDocs writes nothing for an empty page; neither does the cache
+                continue
             w.cache.publish("page", key, data, dest)
-            if inputs:
-                incremental.remember(w.cache, inputs, key, page, read)
+        if inputs:
+            incremental.remember(w.cache, inputs, key, page, read)
+            if w.verified is not None:
+                listed[inputs] = incremental.verified_entry(key, page.files, read, page.lookups)
     used: dict[str, set[str]] = {}
     stamps: dict[str, tuple[int, int]] = {}
     if w.cache is not None:
@@ -426,7 +429,7 @@ def _run_pages(indices: list[int]) -> _Result:
         stamps, w.cache.new_stamps = w.cache.new_stamps, {}
     warnings = w.engine.records.records[:]
     w.engine.records.records.clear()
-    return len(indices), reused, used, stamps, warnings
+    return len(indices), reused, used, stamps, warnings, listed
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
@@ -446,7 +449,9 @@ def _render_bulk(
 
     def take(result: _Result) -> None:
         nonlocal reused
-        count, hits, keys, new_stamps, notes = result
+        count, hits, keys, new_stamps, notes, listed = result
+        if state.verified is not None:
+            state.verified.new.update(listed)
         reused += hits
         for kind, found in keys.items():
             used.setdefault(kind, set()).update(found)

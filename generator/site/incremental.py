@@ -34,8 +34,9 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from generator.model.catalogue import Catalogue
 from generator.project import Project
@@ -135,9 +136,19 @@ def place(
     if files:
         copy_page_files(StagedPage("", "", "", files=files), out, root)
     if verified is not None:
-        rest = [[name, list(args), d] for name, args, d in lookups if name not in CATALOGUE_ONLY]
-        verified.new[key] = [page_key, [list(f) for f in files], {k: sorted(v) for k, v in read.items()}, rest]
+        verified.new[key] = verified_entry(page_key, files, read, lookups)
     return True
+
+
+def verified_entry(
+    page_key: str,
+    files: Iterable[Sequence[str]],
+    read: dict[str, set[str]] | dict[str, list[str]],
+    lookups: Iterable[Any],
+) -> list[object]:
+    """What :class:`Verified` lists of a page placed or built by this build (see :func:`_place_verified`)."""
+    rest = [[name, list(args), d] for name, args, d in lookups if name not in CATALOGUE_ONLY]
+    return [page_key, [list(f) for f in files], {k: sorted(v) for k, v in read.items()}, rest]
 
 
 # Lookups whose result follows from the catalogue alone, i.e. from what :func:`catalogue_key`
