@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -39,6 +40,22 @@ def worker_signals() -> None:
     parent's handler (which would raise BuildInterrupted and print a traceback in the worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextmanager
+def paused_gc(before_resuming: Callable[[], None] | None = None) -> Iterator[None]:
+    """The cyclic garbage collector paused (if it ran), for work that makes many objects and
+    no garbage: each collection would walk the whole heap (at 100k, the catalogue's too).
+    ``before_resuming`` runs just before it is enabled again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            if before_resuming is not None:
+                before_resuming()
+            gc.enable()
 
 
 def default_workers() -> int:

@@ -33,7 +33,7 @@ from generator.model.entry import (
 )
 from generator.model.links import body_links
 from generator.model.siteconfig import SiteConfig
-from generator.parallel import default_workers, fork_map
+from generator.parallel import default_workers, fork_map, paused_gc
 from generator.progress import Progress
 from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, discover, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse
@@ -464,17 +464,9 @@ class SourceMap(dict[str, SourceFile]):
         return (dict, (dict(self.items()),))
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (as it was before, afterwards)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            _age()
-            gc.enable()
+def _gc_paused() -> contextlib.AbstractContextManager[None]:
+    """Pause the cyclic garbage collector (as it was before, afterwards; what was made meanwhile aged)."""
+    return paused_gc(_age)
 
 
 def _age() -> None:

@@ -18,13 +18,11 @@ build writes (``tests/test_search_incremental.py``).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
 from array import array
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from generator.model.entry import Item
+from generator.parallel import paused_gc
 from generator.search.documents import FIELDS, front_texts, search_doc
 from generator.search.postings import FIELD_BITS, Postings, term_rows
 
@@ -84,22 +83,9 @@ class State:
 ROWS = ("key", "tf")  # the postings' row arrays, kept in files of their own
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused: (un)pickling the state makes ~10^5 objects, none
-    of them garbage, and each collection would walk the whole heap (the catalogue's too)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def load_state(folder: Path, params: list[Any]) -> State | None:
     try:
-        with (folder / STATE_FILE).open("rb") as f, _no_gc():
+        with (folder / STATE_FILE).open("rb") as f, paused_gc():
             version, state, rows = pickle.load(f)
         if version != STATE_VERSION or not isinstance(state, State) or state.params != params:
             return None
@@ -146,7 +132,7 @@ def save_state(folder: Path, state: State) -> None:
         for name in rows:
             setattr(p, name, array("I"))
         state.sizes = state.rows = None
-        with tmp.open("wb") as f, _no_gc():
+        with tmp.open("wb") as f, paused_gc():
             pickle.dump((STATE_VERSION, state, (token, len(rows["term"]), sizes)), f, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         for name, values in rows.items():

@@ -30,7 +30,6 @@ configuration and what the item shows of other items, and only the changed ones 
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.model.catalogue import Catalogue
+from generator.parallel import paused_gc
 from generator.project import Project
 from generator.site.cache import BuildCache, _place, digest
 from generator.site.engine import copy_page_files
@@ -301,16 +301,12 @@ def cached_writer(writer: OutputWriter, cache: BuildCache, keys: dict[str, str],
     last = digest(keys[EXPORTS], "last exports run")  # names the run whose pieces the next one may reuse
 
     def write(catalogue: Catalogue, out: Path) -> None:
-        paused = gc.isenabled()
-        gc.disable()  # tens of thousands of small lists, no cycles: the collector's passes over the build's heap cost more
-        try:
+        # tens of thousands of small lists, no cycles: the collector's passes over the build's heap cost more
+        with paused_gc():
             if not _place_run(cache, run_key, out):
                 record = _write_run(catalogue, out, cache, keys, run_key, _last_pieces(cache, last))
                 cache.put(OUTPUTS, run_key, json.dumps(record, ensure_ascii=False).encode("utf-8"))
             cache.put(OUTPUTS, last, run_key.encode("ascii"))
-        finally:
-            if paused:
-                gc.enable()
 
     write.__name__ = getattr(writer, "__name__", "writer")
     return write
