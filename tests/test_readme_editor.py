@@ -74,6 +74,9 @@ def _serve(command: str, root: Path, env: dict[str, str]) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl+C as in an editor's terminal: a shell's background job (a CI runner's `cmd &`)
+        # passes SIGINT on ignored, and Python then never raises KeyboardInterrupt
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         answer = wait_for(lambda: fetch(f"http://127.0.0.1:{port}/") or proc.poll() is not None, seconds=300)
