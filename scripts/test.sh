@@ -25,12 +25,4 @@ python3 -m mypy
 # In parallel (pytest-xdist), one test process per CPU, at most 4: each takes a contiguous
 # share of the tests (so a module's fixtures are mostly made once) and steals from the
 # others' queues when idle. Every test runs, as it would serially; pass -n 0 to run them in one process.
-if [ "$#" -eq 0 ]; then
-  # tests/test_readme_editor.py runs on its own, in a fresh process, after the others: inside the
-  # parallel run its `gongkai serve` subprocess did not stop on Ctrl+C within 60 s (2026-12-07,
-  # three runs of three; alone, and in serial runs, it passes). Cause not found yet: a workaround.
-  python3 -m pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist worksteal --ignore=tests/test_readme_editor.py
-  python3 -m pytest -q -p no:cacheprovider tests/test_readme_editor.py
-else
-  python3 -m pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist worksteal "$@"
-fi
+python3 -m pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist worksteal "$@"
