@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,7 @@ from generator.search import index as search_index
 from generator.search.incremental import STATE_FILE
 from generator.search.index import IndexStats, write_index
 from generator.search.shards import Layout
+from generator.search.tokenizer import index_no_key
 from tests.conftest import ProjectFactory
 from tests.spies import calls
 
@@ -356,22 +358,20 @@ def displayed(values: list[object]) -> list[dict[str, object]]:
     return [v for v in values if isinstance(v, dict) and "u" in v]
 
 
-def test_unchanged_display_records_are_not_serialized_again(
-    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An incremental build takes the display record texts of the previous build's state: one
-    edit dumps no record (body) or only the edited document's (title), not all of them."""
+def test_display_records_follow_body_and_title_edits(catalogue: Catalogue, tmp_path: Path) -> None:
+    """A body edit leaves the docs/ files as they were; a title edit changes the edited
+    document's record, and the result equals a clean build (no display text is kept from
+    an earlier build)."""
     state, before = tmp_path / "state", tmp_path / "before"
     build(catalogue, before, state)
-    seen = counting_dumps(monkeypatch)
     cat = edited(catalogue, {17: replace_in_body("的", "和")})
     build(cat, tmp_path / "body", state, previous=before)
-    assert displayed(seen) == []
-    seen.clear()
+    assert [f for f in differing(before, tmp_path / "body") if f.startswith("docs/")] == []
     cat = edited(cat, {17: lambda e: dataclasses.replace(e, title="关于统计报表的通知")})
     build(cat, tmp_path / "title", state, previous=tmp_path / "body")
-    assert [d["t"] for d in displayed(seen)] == ["关于统计报表的通知"]
-    monkeypatch.undo()
+    assert [f for f in differing(tmp_path / "body", tmp_path / "title") if f.startswith("docs/")] == ["docs/4.json"]
+    record = json.loads((tmp_path / "title" / "docs" / "4.json").read_text(encoding="utf-8"))[17 % 4]
+    assert record["t"] == "关于统计报表的通知"
     build(cat, tmp_path / "clean")
     assert differing(tmp_path / "title", tmp_path / "clean") == []
 
@@ -396,7 +396,7 @@ def test_a_changed_display_record_is_not_taken_from_the_state(
     seen = counting_dumps(monkeypatch)
     cat = edited(catalogue, {6: RECORD_EDITS[name]})
     assert build(cat, after, state, previous=before).reused > 0
-    assert len(displayed(seen)) == 1
+    assert len(displayed(seen)) == search_index.search_items(cat).__len__()  # every record dumped: none kept
     monkeypatch.undo()
     build(cat, clean)
     assert differing(after, clean) == []
@@ -405,17 +405,21 @@ def test_a_changed_display_record_is_not_taken_from_the_state(
 
 @pytest.mark.parametrize("name", [n for n in RENUMBERING if "withdrawn" in n])
 def test_the_state_keeps_no_withdrawn_record(catalogue: Catalogue, tmp_path: Path, name: str) -> None:
-    """The display texts a build keeps for the next one are those of the documents it indexed:
-    a withdrawn document's record leaves the state with it."""
+    """What a build keeps for the next one holds nothing of a withdrawn document: no display
+    text (none is kept) and not its terms (its 索引号's exact key, which it alone has)."""
     state, before = tmp_path / "state", tmp_path / "before"
     build(catalogue, before, state)
     cat = RENUMBERING[name](catalogue)
     gone = [i for i in search_index.search_items(catalogue) if i.index_no not in cat.entries | cat.interpretations]
     assert len(gone) == 1
+    key = index_no_key(gone[0].index_no)
+    was = search_index.load_state(state, pickle_params(state))
+    assert was is not None and key in was.postings.ids
     build(cat, tmp_path / "after", state, previous=before)
     kept = search_index.load_state(state, pickle_params(state))
-    assert kept is not None and len(kept.shown) == len(search_index.search_items(cat))
-    assert not any(gone[0].index_no in text or gone[0].title in text for text in kept.shown.values())
+    assert kept is not None and key not in kept.postings.ids
+    stored = b"".join(f.read_bytes() for f in sorted(state.iterdir()))
+    assert gone[0].index_no.encode() not in stored and gone[0].title.encode() not in stored
 
 
 def pickle_params(state: Path) -> list[object]:

@@ -23,7 +23,7 @@ import os
 import pickle
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from generator.parallel import paused_gc
 from generator.search.documents import FIELDS, front_texts, search_doc
 from generator.search.postings import FIELD_BITS, Postings, term_rows
 
-STATE_VERSION = 5
+STATE_VERSION = 6
 STATE_FILE = "search-state.pickle"
 MAX_CHANGED = 0.02  # above this share of edited documents, a clean build is as fast
 UNSEEN = 0xFFFFFFFF  # the origin of a term new to the postings, until computed
@@ -75,7 +75,6 @@ class State:
     ranks: np.ndarray  # per term number: rank among the terms of its origin
     layout: dict[str, list[str]]  # shard file → its terms
     files: dict[str, Stamp]  # file (relative to search/) → its sha256 and what stat said after the build
-    shown: dict[tuple[Any, ...], str] = field(default_factory=dict)  # display record → its JSON (index.py _shown)
     sizes: np.ndarray | None = None  # per term number: its rows (kept beside the rows, not in the pickle)
     rows: str | None = None  # the row files already holding the postings' rows (none changed since they were saved)
 

@@ -29,6 +29,7 @@ lengths.json, the manifest).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -43,7 +44,7 @@ import numpy as np
 
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Item
-from generator.parallel import fork_map
+from generator.parallel import fork_map, paused_gc
 from generator.search.compact import ints, records, ref_of, shard_text
 from generator.search.documents import (
     FIELDS,
@@ -106,21 +107,11 @@ _SHARED: dict[str, Any] = {}
 Written = tuple[str, str, int]  # (path relative to search/, sha256, bytes)
 
 
-Shown = dict[tuple[Any, ...], str]  # a display record's content → its JSON text (see _shown)
-
-
-def _shown(doc: SearchDoc, cat: Catalogue, url: str, cache: Shown, fresh: Shown) -> str:
-    """The JSON text of ``doc``'s display record: from ``cache`` (the previous build's) when a
-    record of the same content was written then, else dumped; noted in ``fresh`` (the next
-    build's cache). The key is the record itself (every key and value, in order), so the
-    text can only be what ``dumps`` gives for it."""
-    record = display(doc, cat, url)
-    key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in record.items())
-    text = cache.get(key)
-    if text is None:
-        text = dumps(record)
-    fresh[key] = text
-    return text
+def _shown(doc: SearchDoc, cat: Catalogue, url: str) -> str:
+    """The JSON text of ``doc``'s display record. (Keeping the texts in the state for the next
+    build cost more than dumping them again: ~0.15 CPU-s with the lookups and the pickling
+    at 10k documents, against ~0.1 s without.)"""
+    return dumps(display(doc, cat, url))
 
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
@@ -144,9 +135,8 @@ def _write(out: Path, rel: str, text: str) -> Written:
     return rel, hashlib.sha256(data).hexdigest(), len(data)
 
 
-def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written], Shown]:
-    """Phase 1: postings of the documents ``span``, their docs/ and text/ files (and the
-    display records' texts, for the next build)."""
+def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written]]:
+    """Phase 1: postings of the documents ``span``, their docs/ and text/ files."""
     items: list[Item] = _SHARED["items"]
     cat: Catalogue = _SHARED["cat"]
     url_of: Callable[[Item], str] = _SHARED["url_of"]
@@ -154,16 +144,15 @@ def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written], Shown]:
     lo, hi = span
     p = new_postings(lo)
     written, shown = [], []
-    fresh: Shown = {}
     for n in range(lo, hi):
         doc = search_doc(n, items[n])
         p.add([doc.field_counts(i, p.ids) for i in range(len(FIELDS))])
         written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
-        shown.append(_shown(doc, cat, url_of(doc.item), {}, fresh))
+        shown.append(_shown(doc, cat, url_of(doc.item)))
         if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == hi:
             written.append(_write(out, f"docs/{n // DOCS_PER_FILE}.json", "[" + ",\n".join(shown) + "]\n"))
             shown = []
-    return p, written, fresh
+    return p, written
 
 
 def _shards(names: Sequence[str]) -> list[Written]:
@@ -238,6 +227,30 @@ def write_index(
     an unchanged file is not linked into ``out`` but noted there (destination → the previous
     build's file, its device and inode) for the standby to link; nothing reads it from ``out``.
     """
+    # The collector paused: the index makes many objects and little cyclic garbage, and each
+    # collection would walk the whole heap (the catalogue's too): ~0.1 CPU-s of an edit at 10k.
+    with paused_gc(_aged):
+        return _write_index(cat, out, url_of, workers, heavy, target, state, previous, into)
+
+
+def _aged() -> None:
+    """What was made while the collector was paused joins the oldest generation without a walk
+    (as generator.project does after loading)."""
+    gc.freeze()
+    gc.unfreeze()
+
+
+def _write_index(
+    cat: Catalogue,
+    out: Path,
+    url_of: Callable[[Item], str],
+    workers: int | None,
+    heavy: int,
+    target: int,
+    state: Path | None,
+    previous: Path | None,
+    into: dict[str, tuple[str, int, int]] | None,
+) -> IndexStats:
     items = search_items(cat)
     workers = workers or min(2, os.cpu_count() or 1)
     parallel = (
@@ -259,12 +272,11 @@ def write_index(
     changed = segments(old.keys, keys) if old is not None else None
     linked: dict[str, Stamp] = {}  # files hard-linked from the previous build: their stamps
     kept: list[str] = []  # files taken from the previous build
-    shown: Shown = {}  # the display records' texts, for the next build
     reuse: Callable[[str, str], bool] = lambda rel, sha: False  # noqa: E731  # take an equal file of the previous build
     if old is not None and previous is not None and changed is not None:
         try:
             p, ranks, layout, written, reuse, counts = _incremental(
-                items, cat, url_of, out, old, changed, previous, linked, kept, shown, into, workers if parallel else 1
+                items, cat, url_of, out, old, changed, previous, linked, kept, into, workers if parallel else 1
             )
         finally:
             _SHARED.clear()
@@ -274,10 +286,8 @@ def write_index(
             _SHARED.update(items=items, cat=cat, url_of=url_of, out=out)
             parts = _run(_documents, spans(len(items), workers if parallel else 1, DOCS_PER_FILE), parallel)
             lap("documents")
-            p = merge([part for part, _, _ in parts])
-            written = [w for _, ws, _ in parts for w in ws]
-            for _, _, texts in parts:
-                shown.update(texts)
+            p = merge([part for part, _ in parts])
+            written = [w for _, ws in parts for w in ws]
             del parts  # the later parts' rows, copied into p (~0.5 GB at 100k, while p is sorted)
             _SHARED.clear()
             p.order()
@@ -324,8 +334,8 @@ def write_index(
     if state is not None:
         files = layout.files  # each file's terms in JavaScript order
         stamps = {rel: linked.get(rel) or stamp(out / rel, sha) for rel, sha, _ in written}  # a link: its stamp
-        new = State(params, keys, p, ranks, files, stamps, shown, counts, old.rows if changed == [] and old else None)
-        if not (old is not None and changed == [] and stamps == old.files and shown == old.shown):
+        new = State(params, keys, p, ranks, files, stamps, counts, old.rows if changed == [] and old else None)
+        if not (old is not None and changed == [] and stamps == old.files):
             save_state(state, new)  # else it is the state loaded: nothing to save
         lap("state")
     size = sum(n for _, _, n in written)
@@ -347,7 +357,6 @@ def _incremental(
     previous: Path,
     linked: dict[str, Stamp],
     kept: list[str],
-    shown: Shown,
     into: dict[str, tuple[str, int, int]] | None,
     workers: int,
 ) -> tuple[Postings, np.ndarray, Layout, list[Written], Callable[[str, str], bool], np.ndarray]:
@@ -421,7 +430,7 @@ def _incremental(
         if n in edited or not reuse(f"text/{ref_of(n)}.json", was_rel=f"text/{ref_of(was_number[n])}.json"):
             doc = search_doc(n, item)
             written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
-        texts.append(_shown(SearchDoc(ref_of(n), item, (), ()), cat, url_of(item), old.shown, shown))
+        texts.append(_shown(SearchDoc(ref_of(n), item, (), ()), cat, url_of(item)))
         if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == len(items):
             # display records also show other items (agency names, the policies interpreted):
             # computed for every document, written only where they differ from the previous build's
