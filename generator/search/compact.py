@@ -107,9 +107,12 @@ def record(term: str, origin: int, rank: int, idf: float, by_field: Sequence[tup
     return f"[{','.join(parts)}]"
 
 
-def shard_text(records: Iterable[tuple[str, str]]) -> str:
-    """A shard file: ``(term, record)`` pairs, written in JavaScript string order."""
-    return "[" + ",\n".join(text for _, text in sorted(records, key=lambda r: js_order(r[0]))) + "]\n"
+def shard_text(records: Iterable[tuple[str, str]], ordered: bool = False) -> str:
+    """A shard file: ``(term, record)`` pairs, written in JavaScript string order (``ordered``:
+    they already are, as a layout lists each file's terms)."""
+    if not ordered:
+        records = sorted(records, key=lambda r: js_order(r[0]))
+    return "[" + ",\n".join([text for _, text in records]) + "]\n"
 
 
 def records(
@@ -120,27 +123,39 @@ def records(
     Field by field with numpy, formatting the 8 million postings of 10k documents took
     ~1.4 CPU-s, most of it numpy's cost per call (half the fields hold a posting or two).
     Here the codes of every document gap and term frequency, and of every dense field's
-    run of frequencies, are written at once; a field is then slices of those texts."""
-    terms = list(terms)
+    run of frequencies, are written at once; a field is then slices of those texts. What
+    does not depend on the terms asked for (the runs of each term, the idf texts) is
+    computed once per ``grouped`` (a batch of files: a call per file)."""
     if grouped.texts is None:  # once for all the terms of a Grouped (a batch of files)
         grouped.texts = _field_texts(grouped), grouped.run_field.tolist()
+        rt = grouped.run_term  # ascending: each term's runs are consecutive
+        lo = np.flatnonzero(np.concatenate(([True], rt[1:] != rt[:-1]))) if len(rt) else np.zeros(0, dtype=np.int64)
+        hi = np.append(lo[1:], len(rt)) if len(rt) else lo
+        grouped.term_runs = dict(zip(rt[lo].tolist(), zip(lo.tolist(), hi.tolist(), strict=True), strict=True))
+        grouped.idf_texts = {}
     texts, run_field = grouped.texts
-    numbers = [index_of[t] for t in terms]
-    first_run = np.searchsorted(grouped.run_term, numbers, side="left").tolist()
-    end_run = np.searchsorted(grouped.run_term, numbers, side="right").tolist()
-    idfs: dict[int, str] = {}  # idf text by number of postings
-    sizes = grouped.sizes[numbers].tolist() if numbers else []
+    term_runs, idfs, sizes = grouped.term_runs, grouped.idf_texts, grouped.sizes
     out = []
     width = len(grouped.fields)
-    for t, number, size, lo, hi in zip(terms, numbers, sizes, first_run, end_run, strict=True):
-        fields = ["0"] * width
-        for r in range(lo, hi):
-            fields[run_field[r]] = texts[r]
+    none = (0, 0)
+    plain = _PLAIN.fullmatch
+    for t in terms:
+        number = index_of[t]
+        a, b = term_runs.get(number, none)
+        if b - a == 1 and width > 1:  # one field (most terms)
+            f = run_field[a]
+            body = ",".join(["0"] * f + [texts[a]] + ["0"] * (width - 1 - f))
+        else:
+            fields = ["0"] * width
+            for r in range(a, b):
+                fields[run_field[r]] = texts[r]
+            body = ",".join(fields)
+        size = int(sizes[number])
         idf = idfs.get(size)
         if idf is None:
             idf = idfs[size] = repr(grouped.idf(number))
-        quoted = f'"{t}"' if _PLAIN.fullmatch(t) else json.dumps(t, ensure_ascii=False)
-        out.append((t, f"[{quoted},{origin[number]},{ranks[number]},{idf},{','.join(fields)}]"))
+        quoted = f'"{t}"' if plain(t) else json.dumps(t, ensure_ascii=False)
+        out.append((t, f"[{quoted},{origin[number]},{ranks[number]},{idf},{body}]"))
     return out
 
 
@@ -152,9 +167,15 @@ def _field_texts(grouped: Grouped) -> list[str]:
     first = doc[starts] if len(starts) else n
     span = doc[ends - 1] - first + 1 if len(starts) else n
     dense = DENSE[1] * n >= DENSE[0] * span
-    # sparse fields: slices of the texts of all gaps and of all term frequencies
-    gap_text, gap_at = _code_texts(grouped.gaps)
-    tf_text, tf_at = _code_texts(grouped.tf)
+    # sparse fields: slices of the texts of their gaps and of their term frequencies (only
+    # theirs: the dense fields, most of the postings of common terms, write their own)
+    s = np.flatnonzero(~dense)
+    s_n = n[s]
+    s_at = np.zeros(len(s) + 1, dtype=np.int64)
+    np.cumsum(s_n, out=s_at[1:])
+    s_rows = np.repeat(starts[s] - s_at[:-1], s_n) + np.arange(int(s_at[-1]))
+    gap_text, gap_at = _code_texts(grouped.gaps[s_rows])
+    tf_text, tf_at = _code_texts(grouped.tf[s_rows])
     # dense fields: the first document, then per document of the span its frequency or 0
     d = np.flatnonzero(dense)
     d_span, d_n = span[d], n[d]
@@ -166,8 +187,8 @@ def _field_texts(grouped: Grouped) -> list[str]:
     run_text, run_at = _code_texts(values)
     first_text, first_at = _code_texts(first[d])
     texts = [""] * len(starts)
-    g0, g1, t0, t1 = (x[~dense].tolist() for x in (gap_at[starts], gap_at[ends], tf_at[starts], tf_at[ends]))
-    for r, a, b, c, e in zip(np.flatnonzero(~dense).tolist(), g0, g1, t0, t1, strict=True):
+    g0, g1, t0, t1 = (x.tolist() for x in (gap_at[s_at[:-1]], gap_at[s_at[1:]], tf_at[s_at[:-1]], tf_at[s_at[1:]]))
+    for r, a, b, c, e in zip(s.tolist(), g0, g1, t0, t1, strict=True):
         texts[r] = f'["{gap_text[a:b]}","{tf_text[c:e]}"]'
     f0, f1, v0, v1 = (x.tolist() for x in (first_at[:-1], first_at[1:], run_at[d_at[:-1]], run_at[d_at[1:]]))
     for r, a, b, c, e in zip(d.tolist(), f0, f1, v0, v1, strict=True):

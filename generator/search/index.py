@@ -177,7 +177,7 @@ def _shards(names: Sequence[str]) -> list[Written]:
             continue
         grouped = Grouped(p, (p.ids[t] for n in batch for t in layout.files[n]))
         for n in batch:
-            text = shard_text(records(grouped, layout.files[n], p.ids, p.origin, ranks))
+            text = shard_text(records(grouped, layout.files[n], p.ids, p.origin, ranks), ordered=True)
             written.append(_write(out, f"shards/{n}.json", text))
         batch, load = [], 0
     return written
