@@ -68,7 +68,7 @@ from generator.search.incremental import (
     update,
 )
 from generator.search.postings import K1, B, Grouped, Postings, first_ranks, merge
-from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, Layout, cost, heavy_name, shard_name
+from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, TERM_COST, Layout, cost, heavy_name, shard_name
 from generator.search.tokenizer import PIPELINE_LABELS
 
 FORMAT_VERSION = 4
@@ -414,7 +414,8 @@ def _incremental(
 
     redo = [name for name in layout.files if name in regrouped or name in homes or not reuse(f"shards/{name}.json")]
     if redo:  # in batches, on the workers when there are many (every file when the document count changes)
-        costs = {name: sum(cost(counts[p.ids[t]]) for t in layout.files[name]) for name in redo}
+        per_term = sizes.__getitem__  # cost() of a file's terms, summed in C (every file when the count changes)
+        costs = {name: sum(map(per_term, layout.files[name])) + TERM_COST * len(layout.files[name]) for name in redo}
         _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out)
         parallel = workers > 1 and len(redo) >= PARALLEL_MIN_SHARDS
         for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
