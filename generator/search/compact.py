@@ -133,8 +133,9 @@ def records(
         hi = np.append(lo[1:], len(rt)) if len(rt) else lo
         grouped.term_runs = dict(zip(rt[lo].tolist(), zip(lo.tolist(), hi.tolist(), strict=True), strict=True))
         grouped.idf_texts = {}
+        grouped.size_list = grouped.sizes.tolist()
     texts, run_field = grouped.texts
-    term_runs, idfs, sizes = grouped.term_runs, grouped.idf_texts, grouped.sizes
+    term_runs, idfs, sizes = grouped.term_runs, grouped.idf_texts, grouped.size_list
     out = []
     width = len(grouped.fields)
     none = (0, 0)
@@ -150,7 +151,7 @@ def records(
             for r in range(a, b):
                 fields[run_field[r]] = texts[r]
             body = ",".join(fields)
-        size = int(sizes[number])
+        size = sizes[number]
         idf = idfs.get(size)
         if idf is None:
             idf = idfs[size] = repr(grouped.idf(number))

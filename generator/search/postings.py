@@ -216,6 +216,7 @@ class Grouped:
         self.texts: tuple[list[str], list[int]] | None = None  # per run: its text and field (compact.records)
         self.term_runs: dict[int, tuple[int, int]] = {}  # per term number: its first and end run (compact.records)
         self.idf_texts: dict[int, str] = {}  # idf text per number of postings (compact.records)
+        self.size_list: list[int] = []  # self.sizes as a list (compact.records)
 
     @property
     def runs(self) -> dict[int, list[tuple[int, int, int]]]:
