@@ -18,10 +18,14 @@ from generator.model.catalogue import Catalogue
 from generator.model.entry import Interpretation, Item
 
 
+_ABSENT = object()
+
+
 def field_value(item: Item, name: str) -> Any:
     """The value of front-matter field ``name`` on ``item`` (a field the model has no
     attribute for lives in ``item.extra``)."""
-    return getattr(item, name) if hasattr(item, name) else item.extra.get(name)
+    value = getattr(item, name, _ABSENT)
+    return item.extra.get(name) if value is _ABSENT else value
 
 
 def _index(values: list[str], value: Any) -> int:

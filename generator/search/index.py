@@ -427,11 +427,12 @@ def _incremental(
         shift = (ohi - olo) - (nhi - nlo)
         was_number[nhi:] = [n + shift for n in was_number[nhi:]]
     texts = []
+    refs = [ref_of(n) for n in range(max(len(items), len(old.keys)))]
     for n, item in enumerate(items):
-        if n in edited or not reuse(f"text/{ref_of(n)}.json", was_rel=f"text/{ref_of(was_number[n])}.json"):
+        if n in edited or not reuse(f"text/{refs[n]}.json", was_rel=f"text/{refs[was_number[n]]}.json"):
             doc = search_doc(n, item)
             written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
-        texts.append(_shown(SearchDoc(ref_of(n), item, (), ()), cat, url_of(item)))
+        texts.append(_shown(SearchDoc(refs[n], item, (), ()), cat, url_of(item)))
         if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == len(items):
             # display records also show other items (agency names, the policies interpreted):
             # computed for every document, written only where they differ from the previous build's
