@@ -140,12 +140,14 @@ def records(
     width = len(grouped.fields)
     none = (0, 0)
     plain = _PLAIN.fullmatch
+    before = ["0," * f for f in range(width)]  # the empty fields around a term's only field
+    after = [",0" * (width - 1 - f) for f in range(width)]
     for t in terms:
         number = index_of[t]
         a, b = term_runs.get(number, none)
-        if b - a == 1 and width > 1:  # one field (most terms)
+        if b - a == 1:  # one field (most terms)
             f = run_field[a]
-            body = ",".join(["0"] * f + [texts[a]] + ["0"] * (width - 1 - f))
+            body = before[f] + texts[a] + after[f]
         else:
             fields = ["0"] * width
             for r in range(a, b):
