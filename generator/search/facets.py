@@ -17,7 +17,6 @@ from generator.model import fields as F
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Interpretation, Item
 
-
 _ABSENT = object()
 
 
