@@ -199,7 +199,7 @@ class Grouped:
         if not p.ordered:
             order = np.argsort(run, kind="stable")  # stable: documents stay ascending
             run, key, rows = run[order], key[order], rows[order]
-        term, fld, doc = run >> FIELD_BITS, (run & low).astype(np.intp), (key >> FIELD_BITS).astype(np.intp)
+        term, fld, doc = run >> FIELD_BITS, (run & low).astype(np.int8), (key >> FIELD_BITS).astype(np.int32)
         self.tf = np.frombuffer(p.tf, dtype=np.uint32)[rows]
         self.sizes = np.bincount(term, minlength=count)
         starts = np.flatnonzero(np.diff(run, prepend=run[:1] + 1 if len(run) else run))
