@@ -102,30 +102,51 @@ class Layout:
         added or gone) may have changed size: what ``Layout(sizes.items(), …)`` gives, with
         the names of the files whose terms changed; None when a bucket count changes (every
         light term may move: compute the layout anew)."""
-        where = {t: name for name, terms in files.items() for t in terms}
+        moved = set(moved)
+        was_counts = {ns: sum(1 for name in files if name[0] == ns) for ns in NAMESPACES}
+
+        def where(term: str) -> str | None:
+            """The previous file of a term: its own (heavy) or its bucket, if it holds it."""
+            name = heavy_name(term)
+            if term in files.get(name, ()):
+                return name
+            ns = namespace(term)
+            name = f"{ns}{fnv1a(term) % was_counts[ns]}" if was_counts[ns] else ""
+            return name if term in files.get(name, ()) else None
+
+        # The light terms' costs per namespace: those of the buckets' terms still light (a
+        # bucket's terms are of its namespace), then the light terms no bucket held (new, or
+        # heavy before: their sizes changed, so they are among the moved).
         per_ns = dict.fromkeys(NAMESPACES, 0)
-        for term, n in sizes.items():
-            if n < heavy:
-                name = where.get(term)
-                per_ns[name[0] if name is not None and name[0] != "h" else namespace(term)] += cost(n)
+        get = sizes.get
+        for name, terms in files.items():
+            if name[0] != "h":
+                light = [n for n in map(get, terms) if n is not None and n < heavy]
+                per_ns[name[0]] += sum(light) + TERM_COST * len(light)
+        was = {term: where(term) for term in moved}
+        for term in moved:
+            n = get(term)
+            held = was[term]
+            if n is not None and n < heavy and (held is None or held[0] == "h"):
+                per_ns[namespace(term)] += cost(n)
         counts = shard_counts(per_ns, target)
-        if counts != {ns: sum(1 for name in files if name[0] == ns) for ns in NAMESPACES}:
+        if counts != was_counts:
             return None
         out = cls.__new__(cls)
         out.counts = counts
         out.files = dict(files)  # type: ignore[arg-type]  # lists copied below where they change
         changed: set[str] = set()
-        for term in set(moved):
-            was = where.get(term)
+        for term in moved:
+            before = was[term]
             size = sizes.get(term)
             now = None if size is None else heavy_name(term) if size >= heavy else shard_name(term, counts)
-            if was == now:
+            if before == now:
                 continue
-            if was is not None:
-                if was not in changed:
-                    out.files[was] = list(out.files[was])
-                out.files[was].remove(term)
-                changed.add(was)
+            if before is not None:
+                if before not in changed:
+                    out.files[before] = list(out.files[before])
+                out.files[before].remove(term)
+                changed.add(before)
             if now is not None:
                 if now not in changed:
                     out.files[now] = list(out.files.get(now, ()))
