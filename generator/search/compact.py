@@ -177,7 +177,11 @@ def _field_texts(grouped: Grouped) -> list[str]:
     s_at = np.zeros(len(s) + 1, dtype=np.int64)
     np.cumsum(s_n, out=s_at[1:])
     s_rows = np.repeat(starts[s] - s_at[:-1], s_n) + np.arange(int(s_at[-1]))
-    gap_text, gap_at = _code_texts(grouped.gaps[s_rows])
+    s_doc = doc[s_rows]
+    s_gaps = np.empty_like(s_doc)
+    np.subtract(s_doc[1:], s_doc[:-1], out=s_gaps[1:])
+    s_gaps[s_at[:-1]] = s_doc[s_at[:-1]]  # a run's first gap is its first document (no run is empty)
+    gap_text, gap_at = _code_texts(s_gaps)
     tf_text, tf_at = _code_texts(grouped.tf[s_rows])
     # dense fields: the first document, then per document of the span its frequency or 0
     d = np.flatnonzero(dense)

@@ -203,10 +203,8 @@ class Grouped:
         self.tf = np.frombuffer(p.tf, dtype=np.uint32)[rows]
         self.sizes = np.bincount(term, minlength=count)
         starts = np.flatnonzero(np.diff(run, prepend=run[:1] + 1 if len(run) else run))
-        gaps = np.diff(doc, prepend=0)
-        gaps[starts] = doc[starts]
-        self.gaps = gaps
         self.doc = doc
+        self._gaps: np.ndarray | None = None
         # the runs, one per term and field holding it, in row order: term, field, first row, end row
         self.run_term = term[starts]
         self.run_field = fld[starts]
@@ -217,6 +215,16 @@ class Grouped:
         self.term_runs: dict[int, tuple[int, int]] = {}  # per term number: its first and end run (compact.records)
         self.idf_texts: dict[int, str] = {}  # idf text per number of postings (compact.records)
         self.size_list: list[int] = []  # self.sizes as a list (compact.records)
+
+    @property
+    def gaps(self) -> np.ndarray:
+        """Per row: its document, less the previous row's when both are of one run (term and
+        field). compact.records codes only the sparse fields' gaps, from ``doc``."""
+        if self._gaps is None:
+            gaps = np.diff(self.doc, prepend=0)
+            gaps[self.run_start] = self.doc[self.run_start]
+            self._gaps = gaps
+        return self._gaps
 
     @property
     def runs(self) -> dict[int, list[tuple[int, int, int]]]:
