@@ -122,29 +122,30 @@ def records(
 
     Field by field with numpy, formatting the 8 million postings of 10k documents took
     ~1.4 CPU-s, most of it numpy's cost per call (half the fields hold a posting or two).
-    Here the codes of every document gap and term frequency, and of every dense field's
-    run of frequencies, are written at once; a field is then slices of those texts. What
-    does not depend on the terms asked for (the runs of each term, the idf texts) is
-    computed once per ``grouped`` (a batch of files: a call per file)."""
+    Here the codes of the sparse fields' document gaps and term frequencies, and of every
+    dense field's run of frequencies, are written at once; a field is then slices of those
+    texts. What does not depend on the terms asked for (each term's runs and postings, the
+    idf texts) is computed once per ``grouped`` (a batch of files: a call per file)."""
     if grouped.texts is None:  # once for all the terms of a Grouped (a batch of files)
         grouped.texts = _field_texts(grouped), grouped.run_field.tolist()
         rt = grouped.run_term  # ascending: each term's runs are consecutive
         lo = np.flatnonzero(np.concatenate(([True], rt[1:] != rt[:-1]))) if len(rt) else np.zeros(0, dtype=np.int64)
         hi = np.append(lo[1:], len(rt)) if len(rt) else lo
-        grouped.term_runs = dict(zip(rt[lo].tolist(), zip(lo.tolist(), hi.tolist(), strict=True), strict=True))
+        held = rt[lo]
+        runs = zip(lo.tolist(), hi.tolist(), grouped.sizes[held].tolist(), strict=True)
+        grouped.term_runs = dict(zip(held.tolist(), runs, strict=True))
         grouped.idf_texts = {}
-        grouped.size_list = grouped.sizes.tolist()
     texts, run_field = grouped.texts
-    term_runs, idfs, sizes = grouped.term_runs, grouped.idf_texts, grouped.size_list
+    term_runs, idfs = grouped.term_runs, grouped.idf_texts
     out = []
     width = len(grouped.fields)
-    none = (0, 0)
+    none = (0, 0, 0)
     plain = _PLAIN.fullmatch
     before = ["0," * f for f in range(width)]  # the empty fields around a term's only field
     after = [",0" * (width - 1 - f) for f in range(width)]
     for t in terms:
         number = index_of[t]
-        a, b = term_runs.get(number, none)
+        a, b, size = term_runs.get(number, none)
         if b - a == 1:  # one field (most terms)
             f = run_field[a]
             body = before[f] + texts[a] + after[f]
@@ -153,7 +154,6 @@ def records(
             for r in range(a, b):
                 fields[run_field[r]] = texts[r]
             body = ",".join(fields)
-        size = sizes[number]
         idf = idfs.get(size)
         if idf is None:
             idf = idfs[size] = repr(grouped.idf(number))

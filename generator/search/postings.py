@@ -212,9 +212,8 @@ class Grouped:
         self.run_end = np.append(starts[1:], len(run)).astype(starts.dtype)
         self._runs: dict[int, list[tuple[int, int, int]]] | None = None
         self.texts: tuple[list[str], list[int]] | None = None  # per run: its text and field (compact.records)
-        self.term_runs: dict[int, tuple[int, int]] = {}  # per term number: its first and end run (compact.records)
+        self.term_runs: dict[int, tuple[int, int, int]] = {}  # per term: first and end run, postings (compact.records)
         self.idf_texts: dict[int, str] = {}  # idf text per number of postings (compact.records)
-        self.size_list: list[int] = []  # self.sizes as a list (compact.records)
 
     @property
     def gaps(self) -> np.ndarray:
