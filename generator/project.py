@@ -9,7 +9,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import ItemsView, Iterator, ValuesView
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -39,7 +39,7 @@ from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, 
 from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse
 
 if TYPE_CHECKING:
-    from generator.project_cache import CheckCache
+    from generator.project_cache import CheckCache, Packed
 
 
 @dataclass
@@ -127,6 +127,8 @@ class _Loaded:
     deferred: tuple[bytes, str] | None = None
     known: str | None = None  # the 索引号 its front matter gives, as text
     summary: bytes = b""  # what the cached cross-file checks read of it (see _summary)
+    # what the check cache keeps of it, prepared by the worker that checked it (project_cache.pack)
+    packed: Packed | None = None
 
 
 def _load_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) -> _Loaded:
@@ -207,25 +209,51 @@ def _check_one(root: Path, ref: SourceRef, config: SiteConfig, config_ok: bool) 
 
 
 # What the workers need; set before forking, inherited, never pickled.
-_JOB: tuple[Path, SiteConfig, bool] | None = None
+_JOB: tuple[Path, SiteConfig, bool, bool] | None = None
 
 
 def _load_chunk(refs: list[SourceRef]) -> list[_Loaded]:
     assert _JOB is not None
-    root, config, config_ok = _JOB
+    root, config, config_ok, keep = _JOB
     was = gc.isenabled()
     gc.enable()  # parsing makes cycles (YAML loaders): collect them here, also in forked workers
     try:
-        return [_load_one(root, ref, config, config_ok) for ref in refs]
+        return [_sealed(root, _load_one(root, ref, config, config_ok), keep) for ref in refs]
     finally:
         if not was:
             gc.disable()
 
 
-def _load_all(root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool) -> Iterator[_Loaded]:
+def _sealed(root: Path, loaded: _Loaded, keep: bool) -> _Loaded:
+    """``loaded`` with its source file pickled (``deferred``, as a cached result's is) and, when
+    ``keep``, what the check cache keeps of it (``packed``), both made here, in the worker.
+
+    A parsed source (every key's position in the front matter) is several times the size of
+    its item; the cross-file checks ask for a few of them (:class:`SourceMap` unpickles those).
+    Sent whole, every source would be unpickled in the parent, kept there for the whole build
+    (1.8 GB at 100,000 entries) and pickled again there for the cache."""
+    src = loaded.src
+    if src is None:
+        return loaded
+    from generator.project_cache import pack
+
+    body = src.body
+    if keep:
+        loaded.packed = pack(root, loaded)
+        assert loaded.packed is not None
+        blob = loaded.packed[2]
+    else:
+        blob = pickle.dumps(replace(src, body="") if body else src, protocol=pickle.HIGHEST_PROTOCOL)
+    loaded.src, loaded.deferred = None, (blob, body)
+    return loaded
+
+
+def _load_all(
+    root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool, keep: bool = False
+) -> Iterator[_Loaded]:
     global _JOB
     chunks = [refs[i : i + CHUNK] for i in range(0, len(refs), CHUNK)]
-    _JOB = (root, config, config_ok)
+    _JOB = (root, config, config_ok, keep)
     try:
         workers = default_workers() if len(refs) >= PARALLEL_MIN_FILES else 1
         if (workers <= 1 or len(chunks) < 2) and not gc.isenabled():
@@ -387,7 +415,8 @@ def _load_cached(
                 raw, st = read
                 hit = store.lookup(ref.kind, ref.rel, store.digest(ref.rel, raw, st), raw)
         found.append(hit)
-    fresh = _load_all(root, [ref for ref, hit in zip(refs, found, strict=True) if hit is None], config, config_ok)
+    misses = [ref for ref, hit in zip(refs, found, strict=True) if hit is None]
+    fresh = _load_all(root, misses, config, config_ok, keep=True)
     for hit in found:
         if hit is None:
             hit = next(fresh)

@@ -60,6 +60,8 @@ DELTA_NAME = "check.delta"  # the results changed since check.pickle was written
 DELTA_MIN = 64
 _MAC = 32
 Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
+# attachment dependencies, pickled result, pickled source, how to cut the body (see pack)
+Packed = tuple[tuple[tuple[str, str, str], ...], bytes, bytes, tuple[int, int, bytes, bool]]
 Record = tuple[str, bytes, tuple[tuple[str, str, str], ...], bytes, Stat, bytes, tuple[int, int, bytes, bool]]
 _fingerprint: str | None = None
 
@@ -155,6 +157,33 @@ def _body_of(src_body_line: int, path: str, raw: bytes, cut: int, want: bytes) -
     if hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() != want:
         return None
     return body
+
+
+def pack(root: Path, loaded: _Loaded) -> Packed | None:
+    """What the cache keeps of a freshly checked file, but for its kind, digest and stat: its
+    attachment dependencies, the pickled result without its source and body, the pickled
+    source without its body, and how to cut the body again from the file's bytes. ``None``
+    when there is nothing to keep (no source). Pure: the check's workers call it (see
+    ``project._load_chunk``), so that the parent neither unpickles the sources nor pickles
+    them again."""
+    src = loaded.src
+    if src is None:
+        return None
+    if loaded.item is not None and loaded.links is None:  # kept for hidden_links (checks/crossref.py)
+        loaded.links = tuple(body_links(loaded.item.body))
+    slim = copy.copy(loaded)
+    slim.src = None
+    slim.packed = None
+    body = src.body
+    item_cut = bool(body) and loaded.item is not None and loaded.item.body == body
+    if item_cut:
+        assert loaded.item is not None
+        slim.item = dataclasses.replace(loaded.item, body="")
+    want = hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() if body else b""
+    cut = loaded.body_at if loaded.body_at >= 0 else _TAIL_UNKNOWN
+    blob = pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
+    src_blob = pickle.dumps(dataclasses.replace(src, body="") if body else src, protocol=pickle.HIGHEST_PROTOCOL)
+    return (_dependencies(root, loaded), blob, src_blob, (src.body_line, cut, want, item_cut))
 
 
 class CheckCache:
@@ -285,34 +314,16 @@ class CheckCache:
     def store(self, loaded: _Loaded) -> None:
         rel = loaded.ref.rel
         self.seen.add(rel)
-        src = loaded.src
-        if loaded.digest is None or loaded.ref.problem is not None or src is None:
+        packed = loaded.packed
+        if packed is None and loaded.src is not None and loaded.digest is not None and loaded.ref.problem is None:
+            packed = pack(self.root, loaded)
+        if loaded.digest is None or loaded.ref.problem is not None or packed is None:
             if self.files.pop(rel, None) is not None:
                 self.changed = True
             return
-        if loaded.item is not None and loaded.links is None:  # kept for hidden_links (checks/crossref.py)
-            loaded.links = tuple(body_links(loaded.item.body))
-        slim = copy.copy(loaded)
-        slim.src = None
-        body = src.body
-        item_cut = bool(body) and loaded.item is not None and loaded.item.body == body
-        if item_cut:
-            assert loaded.item is not None
-            slim.item = dataclasses.replace(loaded.item, body="")
-        want = hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() if body else b""
-        cut = loaded.body_at if loaded.body_at >= 0 else _TAIL_UNKNOWN
-        blob = pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
-        src_blob = pickle.dumps(dataclasses.replace(src, body="") if body else src, protocol=pickle.HIGHEST_PROTOCOL)
+        deps, blob, src_blob, cut = packed
         sig = self.stats.get(rel, (-1, -1, -1, -1, -1))
-        self.files[rel] = (
-            loaded.ref.kind,
-            loaded.digest,
-            _dependencies(self.root, loaded),
-            blob,
-            sig,
-            src_blob,
-            (src.body_line, cut, want, item_cut),
-        )
+        self.files[rel] = (loaded.ref.kind, loaded.digest, deps, blob, sig, src_blob, cut)
         self.changed = True
 
     def cross(self, key: bytes) -> Any:
