@@ -57,6 +57,7 @@ from generator.site.publish import (
     exclusive,
     interruptible,
     keep_standby,
+    mirror_standby,
     new_work,
     swap,
     temp_prefix,
@@ -177,7 +178,7 @@ def _build(
     work = new_work(target)
     engine: Engine | None = None
     jobs: list[PageJob] = []
-    swapped = False
+    swapped = first = False
     verified: incremental.Verified | None = None
     # the site before the live one, brought up to date in place of a fresh tree (publish.py)
     standby = Standby.take(target) if store is not None else None
@@ -252,7 +253,9 @@ def _build(
         with deferred_signals():
             swap(new, target, work)
             swapped = True
-            keep_standby(target, new if new.is_dir() else work / "previous", standby)
+            old = new if new.is_dir() else work / "previous"
+            first = not old.exists() and not old.is_symlink()  # no site before this one
+            keep_standby(target, old, standby)
         if store:
             for kind, keys in store.used.items():
                 used.setdefault(kind, set()).update(keys)
@@ -280,6 +283,10 @@ def _build(
         summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
         listing = standby.listing if standby is not None else None  # the synced site's files, known
         store.record(key, target, summary, sources or source_stamps(project.root), listing)
+    if first and store is not None:
+        # the target's first site: a standby of links to it, so that the next build syncs that
+        # in place rather than linking a fresh tree of every page (last: all else is recorded)
+        mirror_standby(target)
     return stats
 
 

@@ -350,6 +350,44 @@ def _keep(target: Path, old: Path, standby: Standby | None) -> bool:
     return True
 
 
+def mirror_standby(target: Path) -> bool:
+    """After a build that had no previous site to keep (a target built for the first time):
+    make the target's standby a tree of links to the live site's files.
+
+    The next build then brings that standby up to date in place (:meth:`Standby.sync`, which
+    keeps every file whose inode is already the wanted one) instead of linking a fresh tree of
+    every page. The live site is only read: its files get one more link each, never a write.
+    The tree is made inside a marked ``.build-`` folder and renamed to the standby's name only
+    when complete, with its record: a build killed or failing here leaves no standby (the next
+    build removes the folder) and the live site as it was. Returns whether a standby was made;
+    never raises for a file-system error (the new site is in place whatever happens here).
+    """
+    folder = standby_path(target)
+    if folder.exists() or folder.is_symlink() or target.is_symlink() or not target.is_dir():
+        return False
+    try:
+        wrapper = new_work(target)
+    except OSError:
+        return False
+    try:
+        live = os.fspath(target)
+        files, dirs = _scan(live)
+        site = os.fspath(wrapper / "site")
+        os.mkdir(site)
+        for rel in sorted(dirs, key=len):  # a folder's parent is shorter than it
+            os.mkdir(f"{site}/{rel}")
+        link = os.link
+        for rel, ino in files.items():
+            if ino >= 0:  # anything but a regular file is left out: the sync puts what is wanted
+                link(f"{live}/{rel}", f"{site}/{rel}", follow_symlinks=False)
+        _write_record(wrapper, target)
+        os.rename(wrapper, folder)
+    except OSError:
+        shutil.rmtree(wrapper, ignore_errors=True)
+        return False
+    return True
+
+
 def drop_standby(target: Path) -> None:
     """Discard the target's standby (deleted in the background), if it is the build's own."""
     folder = standby_path(target)
