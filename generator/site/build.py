@@ -232,6 +232,16 @@ def _build(
         # exports are kept in the cache under the catalogue's input key
         if store is not None and standby is not None:
             store.into = standby.pages  # exports placed from the cache go to the standby too (this process only)
+        if search is not None:
+            # while the index is still being made: what needs nothing of it. The pages' list for
+            # the next build holds whether or not this one publishes (it names stored pages,
+            # each checked when placed), and the standby is read as it is (nothing changes it
+            # before its sync)
+            if verified is not None:
+                verified.save()
+                verified = None
+            if standby is not None:
+                standby.scan()
         if outputs is not None:
             outputs(catalogue, out)
         else:

@@ -178,6 +178,13 @@ class Standby:
         self.whole = True  # the build's fresh folder still holds all it wrote (see sync)
         self.listing: dict[str, list[int]] | None = None  # the synced site's files (see sync)
         self.stamp_of: Callable[[str], tuple[int, int] | None] | None = None
+        self._have: tuple[dict[str, int], set[str]] | None = None  # see scan
+
+    def scan(self) -> None:
+        """Read the standby's tree now, for :meth:`sync` (the build may do it while it waits
+        for something else). Nothing may change the standby between this and the sync: the
+        build only notes what goes there (:attr:`pages`) until then."""
+        self._have = _scan(os.fspath(self.site))
 
     @classmethod
     def take(cls, target: Path) -> Standby | None:
@@ -233,7 +240,8 @@ class Standby:
         want_dirs = out_dirs | page_dirs
         for rel, ino in out_files.items():
             want[rel] = (f"{base}/{rel}", ino, True)  # what the build wrote wins
-        have, have_dirs = _scan(site)
+        have, have_dirs = self._have if self._have is not None else _scan(site)
+        self._have = None
         kept: set[str] = set()
         kept_dirs: set[str] = set()
         for rel, ino in have.items():
