@@ -182,8 +182,10 @@ class Forked(Generic[R]):
         chunks: list[bytes] = []
         try:
             self._read(chunks)
-        finally:
-            self._reap()
+        except BaseException:  # Ctrl+C while waiting, say: the child is not waited for
+            self.cancel()
+            raise
+        self._reap()
         try:
             ok, value = pickle.loads(b"".join(chunks))
         except Exception as exc:

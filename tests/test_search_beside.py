@@ -208,3 +208,104 @@ def test_forked_cancel_ends_the_child_and_a_second_call_is_refused() -> None:
     assert gone(pid) and time.monotonic() - began < 10
     with pytest.raises(WorkerLost):
         job.result()
+
+
+def test_ctrl_c_while_the_index_is_made_stops_it_and_leaves_the_site(
+    make_project: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = make_project()
+    catalogue(p, 5)
+    build(p)
+    put(p, 1, body="一。\n")
+    build(p)
+    site = p.root / "site"
+    before = inodes(site)
+    beside = Beside(monkeypatch)
+    real = B.write_search_index
+
+    def slow(*args: Any) -> None:
+        time.sleep(60)
+        real(*args)
+
+    monkeypatch.setattr(B, "write_search_index", slow)
+    put(p, 2, body="二。\n")
+    # Ctrl+C one second in (a timer, not a thread: with another thread alive nothing is forked)
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: os.kill(os.getpid(), signal.SIGINT))
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    began = time.monotonic()
+    try:
+        with pytest.raises(B.BuildInterrupted), B.interruptible():
+            build(p)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - began < 30
+    assert beside.started == 1 and beside.finished == 0
+    assert all(gone(pid) for pid in beside.pids)
+    assert inodes(site) == before
+    assert temp_dirs(site) == []
+    monkeypatch.undo()
+    build(p)
+    assert snapshot(site) == clean(p.root, tmp_path / "clean")
+
+
+KILLED = """
+import os, signal, sys, time
+from pathlib import Path
+from generator.site import build as B
+
+pidfile = Path(sys.argv[1])
+real = B.write_search_index
+
+def slow(*args):
+    pidfile.write_text(str(os.getpid()))
+    time.sleep(120)
+    real(*args)
+
+def killed(*args):
+    for _ in range(600):  # until the index's process has started
+        if pidfile.exists() and pidfile.read_text():
+            break
+        time.sleep(0.05)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+B.write_search_index = slow
+B._render_bulk = killed
+sys.argv = ["gongkai", "build", sys.argv[2], "--build-date", sys.argv[3], "--quiet"]
+import runpy
+runpy.run_module("generator", run_name="__main__")
+"""
+
+
+def test_a_killed_build_leaves_no_index_process_behind(make_project: Any, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import BUILD_DATE, REPO
+
+    p = make_project()
+    catalogue(p, 5)
+    build(p)
+    put(p, 1, body="一。\n")
+    build(p)
+    site = p.root / "site"
+    before = inodes(site)
+    put(p, 2, body="二。\n")
+    pidfile = tmp_path / "index.pid"
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED, str(pidfile), str(p.root), BUILD_DATE.isoformat()],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+    assert proc.returncode == -signal.SIGKILL, (proc.returncode, proc.stderr)
+    child = int(pidfile.read_text())
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and os.path.exists(f"/proc/{child}"):
+        time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{child}")  # it died with the build
+    assert inodes(site) == before
+    build(p)
+    assert snapshot(site) == clean(p.root, tmp_path / "clean")
+    assert temp_dirs(site) == []
