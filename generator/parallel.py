@@ -159,13 +159,16 @@ class Forked(Generic[R]):
         parent = os.getpid()
         read, write = os.pipe()
         gc.freeze()  # the child's collector leaves the inherited heap alone (no copy-on-write)
+        # Ctrl+C or SIGTERM arriving during the fork would be handled in the first Python code run
+        # after it: the modules' at-fork callbacks (logging's), where an exception the handler
+        # raises is printed and dropped, and the build would go on. (Blocking the signals is not
+        # enough: another native thread, say a BLAS pool's, takes them.) Noted, delivered after.
+        pending: list[int] = []
+        saved = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in _HELD}
         try:
             pid = os.fork()
         except OSError:
-            gc.unfreeze()
-            os.close(read)
-            os.close(write)
-            return
+            pid = -1
         if pid == 0:  # the child: never returns into the caller's code (os._exit)
             try:
                 os.close(read)
@@ -174,7 +177,18 @@ class Forked(Generic[R]):
                 os._exit(0)
         gc.unfreeze()
         os.close(write)
-        self._pid, self._fd = pid, read
+        if pid > 0:
+            self._pid, self._fd = pid, read
+        else:
+            os.close(read)
+        try:
+            for held, handler in saved.items():
+                signal.signal(held, signal.SIG_DFL if handler is None else handler)
+            for signum in pending[:1]:
+                signal.raise_signal(signum)  # the caller's handler, now
+        except BaseException:  # ...raised here: the child is not wanted any more
+            self.cancel()
+            raise
 
     def result(self) -> R:
         if not self._pid:
@@ -238,6 +252,9 @@ class Forked(Generic[R]):
 
 def _gone(*args: Any) -> Any:
     raise WorkerLost("the forked call was already collected or cancelled")
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
 
 
 def _child(parent: int, fd: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:

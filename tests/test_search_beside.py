@@ -309,3 +309,21 @@ def test_a_killed_build_leaves_no_index_process_behind(make_project: Any, tmp_pa
     build(p)
     assert snapshot(site) == clean(p.root, tmp_path / "clean")
     assert temp_dirs(site) == []
+
+
+def test_a_signal_arriving_during_the_fork_is_not_lost() -> None:
+    """Handled at the first Python code after the fork, a signal would raise in the modules'
+    at-fork callbacks (logging's), where the exception is dropped: the build would go on."""
+    armed = [True]
+
+    def during_fork() -> None:
+        if armed[0]:
+            armed[0] = False
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    os.register_at_fork(before=during_fork)  # (cannot be unregistered: it fires once)
+    began = time.monotonic()
+    with pytest.raises(B.BuildInterrupted), B.interruptible():
+        Forked(time.sleep, 60)
+    assert not armed[0]
+    assert time.monotonic() - began < 30  # the child was ended, not waited for
