@@ -101,7 +101,8 @@ def fork_map(
     )
     finished = False
     try:
-        futures = [pool.submit(fn, task) for task in todo]
+        with _signals_noted():  # the workers are forked here
+            futures = [pool.submit(fn, task) for task in todo]
         for future in futures if ordered else _completed(futures):
             try:
                 result = future.result()
@@ -115,6 +116,27 @@ def fork_map(
         else:  # an error, Ctrl+C, or the caller stopped early: stop the workers now
             _stop(pool)
         gc.unfreeze()
+
+
+@contextmanager
+def _signals_noted() -> Iterator[None]:
+    """SIGINT/SIGTERM noted while the block forks, delivered to the caller's handlers after it.
+
+    A signal arriving during a fork is handled in the first Python code run after it: the
+    modules' at-fork callbacks (logging's), where an exception the handler raises (the build's
+    BuildInterrupted) is printed and dropped, and the build would go on. Blocking the signals
+    is not enough: another native thread (a BLAS pool's) takes them. Main thread only (as
+    forking is: see :func:`can_fork`); a handler that raises does so at the end of the block.
+    """
+    pending: list[int] = []
+    saved = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in _HELD}
+    try:
+        yield
+    finally:
+        for held, handler in saved.items():
+            signal.signal(held, signal.SIG_DFL if handler is None else handler)
+        for signum in pending[:1]:
+            signal.raise_signal(signum)  # the caller's handler, now
 
 
 def _completed(futures: list[Future[R]]) -> Iterator[Future[R]]:
@@ -159,34 +181,25 @@ class Forked(Generic[R]):
         parent = os.getpid()
         read, write = os.pipe()
         gc.freeze()  # the child's collector leaves the inherited heap alone (no copy-on-write)
-        # Ctrl+C or SIGTERM arriving during the fork would be handled in the first Python code run
-        # after it: the modules' at-fork callbacks (logging's), where an exception the handler
-        # raises is printed and dropped, and the build would go on. (Blocking the signals is not
-        # enough: another native thread, say a BLAS pool's, takes them.) Noted, delivered after.
-        pending: list[int] = []
-        saved = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in _HELD}
         try:
-            pid = os.fork()
-        except OSError:
-            pid = -1
-        if pid == 0:  # the child: never returns into the caller's code (os._exit)
-            try:
-                os.close(read)
-                _child(parent, write, fn, args)
-            finally:
-                os._exit(0)
-        gc.unfreeze()
-        os.close(write)
-        if pid > 0:
-            self._pid, self._fd = pid, read
-        else:
-            os.close(read)
-        try:
-            for held, handler in saved.items():
-                signal.signal(held, signal.SIG_DFL if handler is None else handler)
-            for signum in pending[:1]:
-                signal.raise_signal(signum)  # the caller's handler, now
-        except BaseException:  # ...raised here: the child is not wanted any more
+            with _signals_noted():  # see there: a signal during the fork is not dropped
+                try:
+                    pid = os.fork()
+                except OSError:
+                    pid = -1
+                if pid == 0:  # the child: never returns into the caller's code (os._exit)
+                    try:
+                        os.close(read)
+                        _child(parent, write, fn, args)
+                    finally:
+                        os._exit(0)
+                gc.unfreeze()
+                os.close(write)
+                if pid > 0:
+                    self._pid, self._fd = pid, read
+                else:
+                    os.close(read)
+        except BaseException:  # the caller's handler raised: the child is not wanted any more
             self.cancel()
             raise
 

@@ -327,3 +327,19 @@ def test_a_signal_arriving_during_the_fork_is_not_lost() -> None:
         Forked(time.sleep, 60)
     assert not armed[0]
     assert time.monotonic() - began < 30  # the child was ended, not waited for
+
+
+def test_a_signal_arriving_while_fork_map_forks_its_workers_is_not_lost() -> None:
+    from generator.parallel import fork_map
+
+    armed = [True]
+
+    def during_fork() -> None:
+        if armed[0]:
+            armed[0] = False
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    os.register_at_fork(before=during_fork)  # (cannot be unregistered: it fires once)
+    with pytest.raises(B.BuildInterrupted), B.interruptible():
+        list(fork_map(_double, [1, 2, 3, 4], 2))
+    assert not armed[0]
