@@ -15,16 +15,19 @@ caller while it consumes the results) stops the workers at once; a worker that d
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
+import select
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from typing import TypeVar
+from contextlib import contextmanager, suppress
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -98,7 +101,8 @@ def fork_map(
     )
     finished = False
     try:
-        futures = [pool.submit(fn, task) for task in todo]
+        with _signals_noted():  # the workers are forked here
+            futures = [pool.submit(fn, task) for task in todo]
         for future in futures if ordered else _completed(futures):
             try:
                 result = future.result()
@@ -112,6 +116,27 @@ def fork_map(
         else:  # an error, Ctrl+C, or the caller stopped early: stop the workers now
             _stop(pool)
         gc.unfreeze()
+
+
+@contextmanager
+def _signals_noted() -> Iterator[None]:
+    """SIGINT/SIGTERM noted while the block forks, delivered to the caller's handlers after it.
+
+    A signal arriving during a fork is handled in the first Python code run after it: the
+    modules' at-fork callbacks (logging's), where an exception the handler raises (the build's
+    BuildInterrupted) is printed and dropped, and the build would go on. Blocking the signals
+    is not enough: another native thread (a BLAS pool's) takes them. Main thread only (as
+    forking is: see :func:`can_fork`); a handler that raises does so at the end of the block.
+    """
+    pending: list[int] = []
+    saved = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in _HELD}
+    try:
+        yield
+    finally:
+        for held, handler in saved.items():
+            signal.signal(held, signal.SIG_DFL if handler is None else handler)
+        for signum in pending[:1]:
+            signal.raise_signal(signum)  # the caller's handler, now
 
 
 def _completed(futures: list[Future[R]]) -> Iterator[Future[R]]:
@@ -133,3 +158,141 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join()
     if manager is not None:
         manager.join()
+
+
+class Forked(Generic[R]):
+    """``fn(*args)`` started in one forked process while the caller goes on; :meth:`result` waits.
+
+    For work that shares nothing with what the caller does meanwhile but its inputs (inherited
+    by the fork, never pickled): only the result (or the exception) comes back, pickled. The
+    child ignores Ctrl+C and dies with the caller (Linux: ``PR_SET_PDEATHSIG``), so a killed
+    build leaves no process behind; :meth:`cancel` (in the caller's ``finally``) ends it when
+    the result is not wanted. Where forking is not possible or not safe (:func:`can_fork`)
+    the call runs in :meth:`result`, here. A child that ends without a result raises
+    :class:`WorkerLost`.
+    """
+
+    def __init__(self, fn: Callable[..., R], *args: Any) -> None:
+        self._fn, self._args = fn, args
+        self._pid = 0
+        self._fd = -1
+        if not can_fork():
+            return
+        parent = os.getpid()
+        read, write = os.pipe()
+        gc.freeze()  # the child's collector leaves the inherited heap alone (no copy-on-write)
+        try:
+            with _signals_noted():  # see there: a signal during the fork is not dropped
+                try:
+                    pid = os.fork()
+                except OSError:
+                    pid = -1
+                if pid == 0:  # the child: never returns into the caller's code (os._exit)
+                    try:
+                        os.close(read)
+                        _child(parent, write, fn, args)
+                    finally:
+                        os._exit(0)
+                gc.unfreeze()
+                os.close(write)
+                if pid > 0:
+                    self._pid, self._fd = pid, read
+                else:
+                    os.close(read)
+        except BaseException:  # the caller's handler raised: the child is not wanted any more
+            self.cancel()
+            raise
+
+    def result(self) -> R:
+        if not self._pid:
+            return self._fn(*self._args)
+        chunks: list[bytes] = []
+        try:
+            self._read(chunks)
+        except BaseException:  # Ctrl+C while waiting, say: the child is not waited for
+            self.cancel()
+            raise
+        self._reap()
+        try:
+            ok, value = pickle.loads(b"".join(chunks))
+        except Exception as exc:
+            raise WorkerLost("a worker process ended unexpectedly") from exc
+        if ok:
+            return value
+        raise value
+
+    def _read(self, chunks: list[bytes]) -> None:
+        """Read the child's answer until its end, or until the child is gone (a process it
+        forked may still hold the pipe open: the child's exit, not the pipe's end, decides)."""
+        fd, pid, exited = self._fd, self._pid, False
+        while True:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    return
+                chunks.append(chunk)
+                continue
+            if exited:
+                return  # gone, and nothing more came
+            done, _status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                self._pid, exited = 0, True  # reaped: one more look at the pipe, then stop
+
+    def cancel(self) -> None:
+        """End the child if it still runs (its result is not wanted); safe to call twice."""
+        if self._pid:
+            with suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+
+    def _reap(self) -> None:
+        pid, fd = self._pid, self._fd
+        self._pid, self._fd = 0, -1
+        self._fn = _gone
+        if fd >= 0:
+            os.close(fd)
+        if pid:
+            while True:
+                try:
+                    os.waitpid(pid, 0)
+                    break
+                except ChildProcessError:
+                    break
+                except InterruptedError:  # pragma: no cover - retried by Python itself
+                    continue
+
+
+def _gone(*args: Any) -> Any:
+    raise WorkerLost("the forked call was already collected or cancelled")
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+def _child(parent: int, fd: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl+C and ends this process
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
+    try:
+        payload: tuple[bool, Any] = (True, fn(*args))
+    except BaseException as exc:  # every failure goes back to the caller
+        payload = (False, exc)
+    try:
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # an exception that does not pickle: its text
+        data = pickle.dumps((False, RuntimeError(f"{type(payload[1]).__name__}: {payload[1]} ({exc})")))
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def _die_with(parent: int) -> None:
+    """Be killed when the process that forked this one ends (Linux); exit now if it already has."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:
+        os._exit(1)

@@ -16,6 +16,7 @@ that decides their bytes has changed (see :mod:`generator.site.cache` and
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from pathlib import Path
 from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.ownership import cache_problems, mark_site, target_problems
-from generator.parallel import default_workers, fork_map
+from generator.parallel import Forked, can_fork, default_workers, fork_map
 from generator.progress import Progress
 from generator.project import Project
 from generator.site import incremental
@@ -57,13 +58,14 @@ from generator.site.publish import (
     exclusive,
     interruptible,
     keep_standby,
+    mirror_standby,
     new_work,
     swap,
     temp_prefix,
 )
 from generator.site.reproducible import engine_clock
 from generator.site.result import BuildError, BuildStats
-from generator.site.search import write_search
+from generator.site.search import write_scripts, write_search, write_search_index
 from generator.site.themes import ThemeError
 
 __all__ = [  # the build's API: cli, serve and the tests reach it through this module
@@ -177,13 +179,17 @@ def _build(
     work = new_work(target)
     engine: Engine | None = None
     jobs: list[PageJob] = []
-    swapped = False
+    swapped = first = False
     verified: incremental.Verified | None = None
     # the site before the live one, brought up to date in place of a fresh tree (publish.py)
     standby = Standby.take(target) if store is not None else None
+    search: _Search | None = None
     try:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
+        if store is not None and outputs is None:
+            # the search index reads only the catalogue: updated in another process meanwhile
+            search = _Search.start(catalogue, project.root / CACHE_DIR / "search", target, work, standby, workers)
         builder = PageBuilder(catalogue, store, root=project.root)
         jobs = builder.jobs()
         built_here = len(jobs)  # PageBuilder's pages: keyed by their inputs (see incremental.py)
@@ -226,6 +232,16 @@ def _build(
         # exports are kept in the cache under the catalogue's input key
         if store is not None and standby is not None:
             store.into = standby.pages  # exports placed from the cache go to the standby too (this process only)
+        if search is not None:
+            # while the index is still being made: what needs nothing of it. The pages' list for
+            # the next build holds whether or not this one publishes (it names stored pages,
+            # each checked when placed), and the standby is read as it is (nothing changes it
+            # before its sync)
+            if verified is not None:
+                verified.save()
+                verified = None
+            if standby is not None:
+                standby.scan()
         if outputs is not None:
             outputs(catalogue, out)
         else:
@@ -236,6 +252,7 @@ def _build(
                 target / "search",
                 (lambda w: incremental.cached_writer(w, store, known, work)) if store is not None else None,
                 store.into if store is not None else None,
+                search,
             )
         if store is not None:
             store.into = None
@@ -252,7 +269,9 @@ def _build(
         with deferred_signals():
             swap(new, target, work)
             swapped = True
-            keep_standby(target, new if new.is_dir() else work / "previous", standby)
+            old = new if new.is_dir() else work / "previous"
+            first = not old.exists() and not old.is_symlink()  # no site before this one
+            keep_standby(target, old, standby)
         if store:
             for kind, keys in store.used.items():
                 used.setdefault(kind, set()).update(keys)
@@ -269,6 +288,8 @@ def _build(
         exc.swapped = swapped
         raise
     finally:
+        if search is not None:
+            search.cancel()  # when the build failed before it was collected
         if engine is not None:
             engine.abort()
         progress.close()
@@ -280,6 +301,10 @@ def _build(
         summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
         listing = standby.listing if standby is not None else None  # the synced site's files, known
         store.record(key, target, summary, sources or source_stamps(project.root), listing)
+    if first and store is not None:
+        # the target's first site: a standby of links to it, so that the next build syncs that
+        # in place rather than linking a fresh tree of every page (last: all else is recorded)
+        mirror_standby(target)
     return stats
 
 
@@ -290,6 +315,7 @@ def write_outputs(
     previous: Path | None = None,
     cached_exports: Callable[[OutputWriter], OutputWriter] | None = None,
     search_into: dict[str, tuple[str, int, int]] | None = None,
+    search: _Search | None = None,
 ) -> None:
     """gongkai's own outputs (search, feeds, exports, statistics) into the new site ``out``.
 
@@ -297,13 +323,16 @@ def write_outputs(
     search index is updated rather than rebuilt, to the same bytes; ``cached_exports`` wraps the
     exports writer so unchanged exports come from the build cache; ``search_into`` (a standby
     site's :attr:`BuildCache.into`): unchanged search files are noted there, not linked into ``out``.
-    Any failure is a BuildError.
+    ``search``: the search index, started beside the pages (:class:`_Search`): collected here
+    instead of writing it. Any failure is a BuildError.
     """
     for writer in OUTPUT_WRITERS:
         if cached_exports is not None and writer is write_exports:
             writer = cached_exports(writer)
         try:
-            if writer is write_search and search_state is not None:
+            if writer is write_search and search is not None:
+                search.finish(out, search_into)
+            elif writer is write_search and search_state is not None:
                 write_search(catalogue, out, state=search_state, previous=previous, into=search_into)
             else:
                 writer(catalogue, out)
@@ -312,6 +341,67 @@ def write_outputs(
         except Exception as exc:
             name = getattr(writer, "__name__", repr(writer))
             raise BuildError(f"生成 {name} 时出错：{type(exc).__name__}: {exc}") from exc
+
+
+class _Search:
+    """The search index (all of :func:`write_search` but the scripts) made in a forked process
+    while this one builds the pages: it reads only the public catalogue, the search state and
+    the live site's ``search/``, and writes into a folder of its own in the scratch folder
+    (``search-site/``), whose ``search/`` is moved into the new site when it is collected
+    (:meth:`finish`, where :func:`write_search` would have run). The same bytes as writing it
+    there: same function, same inputs. Only an update (a search state and a live site's index
+    to update from) runs beside: a first index takes both cores for itself.
+    """
+
+    def __init__(self, job: Forked[dict[str, tuple[str, int, int]]], staging: Path) -> None:
+        self.job = job
+        self.staging = staging
+
+    @classmethod
+    def start(
+        cls, catalogue: Catalogue, state: Path, target: Path, work: Path, standby: Standby | None, workers: int | None
+    ) -> _Search | None:
+        previous = target / "search"
+        if (workers or default_workers()) < 2 or not can_fork() or not state.is_dir() or not previous.is_dir():
+            return None
+        staging = work / "search-site"
+        staging.mkdir()
+        job = Forked(_search_index, catalogue, staging, state, previous, standby is not None)
+        return cls(job, staging)
+
+    def finish(self, out: Path, into: dict[str, tuple[str, int, int]] | None) -> None:
+        """Collect the index: move it into ``out/search/``, note its unchanged files in ``into``
+        (as the standby's: their paths in ``out``), then write the scripts."""
+        noted = self.job.result()
+        made = self.staging / "search"
+        dest = out / "search"
+        dest.mkdir(parents=True, exist_ok=True)
+        for name in sorted(os.listdir(made)):
+            if os.path.lexists(dest / name):
+                raise BuildError(f"search/{name} was written twice")
+            os.rename(made / name, dest / name)
+        if noted:
+            if into is None:
+                raise BuildError("search files noted for a standby site the build does not have")
+            old, new = f"{made}/", f"{dest}/"
+            for path, stored in noted.items():
+                if not path.startswith(old):
+                    raise BuildError(f"search file outside the index: {path}")
+                into[new + path[len(old) :]] = stored
+        write_scripts(out)
+
+    def cancel(self) -> None:
+        self.job.cancel()
+
+
+def _search_index(
+    catalogue: Catalogue, staging: Path, state: Path, previous: Path, noted: bool
+) -> dict[str, tuple[str, int, int]]:
+    """In the forked process: the index into ``staging``; returns the unchanged files noted for
+    the standby site (when ``noted``) instead of linked."""
+    into: dict[str, tuple[str, int, int]] | None = {} if noted else None
+    write_search_index(catalogue, staging, state, previous, into)
+    return into or {}
 
 
 def _nav_pages(catalogue: Catalogue) -> list[tuple[str, str]]:

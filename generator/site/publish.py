@@ -178,6 +178,13 @@ class Standby:
         self.whole = True  # the build's fresh folder still holds all it wrote (see sync)
         self.listing: dict[str, list[int]] | None = None  # the synced site's files (see sync)
         self.stamp_of: Callable[[str], tuple[int, int] | None] | None = None
+        self._have: tuple[dict[str, int], set[str]] | None = None  # see scan
+
+    def scan(self) -> None:
+        """Read the standby's tree now, for :meth:`sync` (the build may do it while it waits
+        for something else). Nothing may change the standby between this and the sync: the
+        build only notes what goes there (:attr:`pages`) until then."""
+        self._have = _scan(os.fspath(self.site))
 
     @classmethod
     def take(cls, target: Path) -> Standby | None:
@@ -233,7 +240,8 @@ class Standby:
         want_dirs = out_dirs | page_dirs
         for rel, ino in out_files.items():
             want[rel] = (f"{base}/{rel}", ino, True)  # what the build wrote wins
-        have, have_dirs = _scan(site)
+        have, have_dirs = self._have if self._have is not None else _scan(site)
+        self._have = None
         kept: set[str] = set()
         kept_dirs: set[str] = set()
         for rel, ino in have.items():
@@ -345,6 +353,44 @@ def _keep(target: Path, old: Path, standby: Standby | None) -> bool:
     except OSError:
         if (wrapper / "site").is_dir() and not old.exists():
             os.rename(wrapper / "site", old)
+        shutil.rmtree(wrapper, ignore_errors=True)
+        return False
+    return True
+
+
+def mirror_standby(target: Path) -> bool:
+    """After a build that had no previous site to keep (a target built for the first time):
+    make the target's standby a tree of links to the live site's files.
+
+    The next build then brings that standby up to date in place (:meth:`Standby.sync`, which
+    keeps every file whose inode is already the wanted one) instead of linking a fresh tree of
+    every page. The live site is only read: its files get one more link each, never a write.
+    The tree is made inside a marked ``.build-`` folder and renamed to the standby's name only
+    when complete, with its record: a build killed or failing here leaves no standby (the next
+    build removes the folder) and the live site as it was. Returns whether a standby was made;
+    never raises for a file-system error (the new site is in place whatever happens here).
+    """
+    folder = standby_path(target)
+    if folder.exists() or folder.is_symlink() or target.is_symlink() or not target.is_dir():
+        return False
+    try:
+        wrapper = new_work(target)
+    except OSError:
+        return False
+    try:
+        live = os.fspath(target)
+        files, dirs = _scan(live)
+        site = os.fspath(wrapper / "site")
+        os.mkdir(site)
+        for rel in sorted(dirs, key=len):  # a folder's parent is shorter than it
+            os.mkdir(f"{site}/{rel}")
+        link = os.link
+        for rel, ino in files.items():
+            if ino >= 0:  # anything but a regular file is left out: the sync puts what is wanted
+                link(f"{live}/{rel}", f"{site}/{rel}", follow_symlinks=False)
+        _write_record(wrapper, target)
+        os.rename(wrapper, folder)
+    except OSError:
         shutil.rmtree(wrapper, ignore_errors=True)
         return False
     return True

@@ -73,7 +73,24 @@ def write_search(
     ``into``: the unchanged ones are noted there for a standby site, not linked into ``site``
     (see :func:`generator.search.index.write_index`).
     """
+    write_search_index(cat, site, state, previous, into)
+    write_scripts(site)
+
+
+def write_search_index(
+    cat: Catalogue,
+    site: Path,
+    state: Path | None = None,
+    previous: Path | None = None,
+    into: dict[str, tuple[str, int, int]] | None = None,
+) -> None:
+    """The part of :func:`write_search` that reads nothing the engine writes: ``search/``
+    without its page (the build may run it beside the pages, in another process)."""
     write_index(cat, site / "search", U.item_url, state=state, previous=previous, into=into)
+
+
+def write_scripts(site: Path) -> None:
+    """The search scripts, after the engine copied the theme's (a theme's own are kept)."""
     scripts = site / SCRIPTS_DIR
     scripts.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(lunr_js_path(), scripts / "lunr.js")
