@@ -113,6 +113,7 @@ class _State:
     previewed: dict[Path, bytes | None] = field(default_factory=dict)
     changes: int = 0  # changes seen by the builder; a full build is current when none came since it started
     pending: bool = False  # a preview is shown and its full build has not finished yet
+    reshaped: bool = False  # a preview added or removed pages: the full build changes listings too
     partial: bool = False  # the site shown came from a fast build: its outputs are the previous ones
 
 
@@ -321,6 +322,8 @@ def _preview(root: Path, state: _State) -> bool:
             if dest not in state.previewed:
                 state.previewed[dest] = dest.read_bytes() if dest.is_file() else None
             _put(dest, data)
+            if data is None or state.previewed[dest] is None:
+                state.reshaped = True
         state.pending = True
     took = time.monotonic() - started
     shown = sum(data is not None for data in pages.values())
@@ -410,6 +413,7 @@ def _rebuild(
         state.site, state.problems, state.failure = target, [], ""
         state.project, state.public, state.stamps, state.preview = project, public, stamps, preview
         state.previewed, state.pending, state.partial = {}, False, outputs is not None
+        state.reshaped = False
     if previous is not None:
         shutil.rmtree(previous.scratch, ignore_errors=True)
     took = time.monotonic() - started
@@ -528,7 +532,7 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
                 continue
             wanted.clear()
             with state.lock:
-                started = state.changes
+                started, reshaped = state.changes, state.reshaped
             with full_lock:
                 if stopping.is_set():
                     return
@@ -540,8 +544,10 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
                 later = state.changes != started
             if later and _preview(root, state):
                 wanted.set()  # edits previewed during the build were replaced by its site: shown again
-            if not ok:
-                server.reload_browsers()  # the previews are undone and the banner lists the problems
+            if not ok or reshaped:
+                # the previews are undone and the banner lists the problems, or the listings now
+                # show a previewed new item (and no longer a deleted one)
+                server.reload_browsers()
 
     def not_found(code: int) -> bytes | None:
         with state.lock:
