@@ -17,8 +17,10 @@ turn:
 
 Prints one line per step, or with ``--json`` one JSON object:
 ``{"edit_to_visible_s": …, "add_to_visible_s": …, "delete_to_gone_s": …, "startup_s": …,
-"cpu_s": …}`` (``cpu_s``: user + system time of the serve process tree over the three steps,
-from /proc; ``null`` for a step that did not finish within ``--timeout`` seconds).
+"cpu_s": …, "settled_s": …, "cpu_settled_s": …}`` (``cpu_s``: user + system time of the serve
+process tree over the three steps, from /proc; ``settled_s``: from the delete until the serve
+process tree is idle again, its background builds done; ``cpu_settled_s``: its CPU time from the
+edit until then; ``null`` for a step that did not finish within ``--timeout`` seconds).
 """
 
 from __future__ import annotations
@@ -175,6 +177,8 @@ def main() -> int:
         t0 = time.monotonic()
         results["delete_to_gone_s"] = _wait(lambda: status(new_url)[0] == 404, t0, args.timeout)
         results["cpu_s"] = round(tree_cpu(proc.pid) - cpu0, 2)
+        results["settled_s"] = _settle(proc.pid, t0, args.timeout)
+        results["cpu_settled_s"] = round(tree_cpu(proc.pid) - cpu0, 2)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -197,6 +201,20 @@ def _text(page: Any) -> str:
         return str(page.evaluate("document.body ? document.body.innerText : ''"))
     except Exception:  # the page is reloading right now
         return ""
+
+
+def _settle(pid: int, t0: float, timeout: float, quiet: float = 2.0) -> float | None:
+    """Seconds from ``t0`` until the process tree ``pid`` used under 0.05 CPU-s in ``quiet`` seconds
+    (its background builds are done), not counting that quiet time."""
+    last, still = tree_cpu(pid), 0.0
+    while time.monotonic() - t0 < timeout:
+        time.sleep(0.5)
+        now = tree_cpu(pid)
+        still = still + 0.5 if now - last < 0.025 else 0.0
+        last = now
+        if still >= quiet:
+            return round(time.monotonic() - t0 - quiet, 2)
+    return None
 
 
 def _wait(done: Any, t0: float, timeout: float) -> float | None:
