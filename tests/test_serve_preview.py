@@ -487,3 +487,22 @@ def test_a_change_that_is_not_previewed_undoes_the_previews(corpus: Path, tmp_pa
     (root / rel).write_text(re.sub(r"^title: .*$", "title: [", text, count=1, flags=re.M), encoding="utf-8")
     assert not S._preview(root, state)
     assert tree(site) == built and not state.previewed
+
+
+def test_a_new_entry_with_attachments_is_left_to_the_build(make_project: Any, tmp_path: Path) -> None:
+    """Its page links to files only a build copies: previewing the page alone would serve broken links."""
+    p = make_project()
+    p.entry(title="已有的条目")
+    project = load_project(p.root, DAY)
+    assert not project.errors
+    preview = _Preview(p.root, project, project.public(), tmp_path / "scratch")
+    sha = p.attachment("files/附件.pdf", b"%PDF-1.4\n%%EOF\n")
+    files_ = [{"title": "附件", "file": "files/附件.pdf", "sha256": sha}]
+    p.entry("e2", title="带附件的新条目", index_no="000000002/2024-00003", attachments=files_)
+    assert preview.pages({"catalogue/e2.md", "catalogue/files/附件.pdf"}) is None
+    assert preview.pages({"catalogue/e2.md"}) is None
+    p.entry("e3", title="不带附件的新条目", index_no="000000002/2024-00005")
+    pages = preview.pages({"catalogue/e3.md"})
+    page = "catalogue/000000002-2024-00005/index.html"
+    assert pages is not None and list(pages) == [page]
+    assert "不带附件的新条目" in (pages[page] or b"").decode("utf-8")
