@@ -7,6 +7,7 @@ The preview must give the bytes a full build gives for the same sources, and mus
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from pathlib import Path
@@ -506,3 +507,21 @@ def test_a_new_entry_with_attachments_is_left_to_the_build(make_project: Any, tm
     page = "catalogue/000000002-2024-00005/index.html"
     assert pages is not None and list(pages) == [page]
     assert "不带附件的新条目" in (pages[page] or b"").decode("utf-8")
+
+
+def test_carried_outputs_are_links_made_only_where_the_build_wrote_nothing(tmp_path: Path) -> None:
+    from generator.site.deferred import _link
+
+    prev, out = tmp_path / "prev", tmp_path / "out"
+    (prev / "a" / "b").mkdir(parents=True)
+    (prev / "a" / "b" / "x.json").write_text("old", encoding="utf-8")
+    (prev / "top.json").write_text("top", encoding="utf-8")
+    (out / "a").mkdir(parents=True)
+    (out / "top.json").write_text("new", encoding="utf-8")
+    _link(f"{prev}/a/b/x.json", f"{out}/a/b/x.json")  # its folder made
+    _link(f"{prev}/top.json", f"{out}/top.json")  # written by the build: kept
+    _link(f"{prev}/missing.json", f"{out}/missing.json")
+    _link(f"{prev}/a", f"{out}/a-folder")  # not a file
+    assert os.path.samefile(prev / "a" / "b" / "x.json", out / "a" / "b" / "x.json")
+    assert (out / "top.json").read_text(encoding="utf-8") == "new"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/b", "a/b/x.json", "top.json"]
