@@ -525,3 +525,25 @@ def test_carried_outputs_are_links_made_only_where_the_build_wrote_nothing(tmp_p
     assert os.path.samefile(prev / "a" / "b" / "x.json", out / "a" / "b" / "x.json")
     assert (out / "top.json").read_text(encoding="utf-8") == "new"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/b", "a/b/x.json", "top.json"]
+
+
+def test_a_previewed_new_entry_the_full_build_refuses_is_taken_away(corpus: Path, tmp_path: Path) -> None:
+    """Checked on its own the new file is fine; the cross-file check (a relation to no entry) is
+    the full build's: its page goes again, and the banner lists the problem."""
+    from generator.site import serve as S
+
+    root = tmp_path / "c"
+    shutil.copytree(corpus, root)
+    site = tmp_path / "work" / "site"
+    state = S._State()
+    assert S._rebuild(root, site, DAY, state)
+    built = tree(site)
+    template = files(root, r"^disclosure: 主动公开", 1)[0]
+    rel = new_entry(root, template, index_no_of(root, template)[:-5] + "99991", "关系指向不存在条目的新条目")
+    text = (root / rel).read_text(encoding="utf-8")
+    missing = index_no_of(root, template)[:-5] + "99990"
+    (root / rel).write_text(text.replace("---\n", f"---\nrelations:\n  repeals: [{missing}]\n", 1), encoding="utf-8")
+    assert S._preview(root, state)
+    assert (site / item_page(index_no_of(root, rel))).exists()
+    assert not S._rebuild(root, site, DAY, state)
+    assert state.problems and tree(site) == built and not state.previewed
