@@ -17,8 +17,11 @@ turn:
 
 Prints one line per step, or with ``--json`` one JSON object:
 ``{"edit_to_visible_s": …, "add_to_visible_s": …, "delete_to_gone_s": …, "startup_s": …,
-"cpu_s": …}`` (``cpu_s``: user + system time of the serve process tree over the three steps,
-from /proc; ``null`` for a step that did not finish within ``--timeout`` seconds).
+"cpu_s": …, "settled_s": …, "cpu_settled_s": …}`` (``cpu_s``: user + system time of the serve
+process tree over the three steps, from /proc; ``settled_s``: from the delete until the serve
+process tree is idle again (no more CPU than ``idle_cpu_per_s``, measured before the edit), its
+background builds done; ``cpu_settled_s``: its CPU time from the
+edit until then; ``null`` for a step that did not finish within ``--timeout`` seconds).
 """
 
 from __future__ import annotations
@@ -149,7 +152,10 @@ def main() -> int:
             time.sleep(0.2)
         results["startup_s"] = round(time.monotonic() - started, 2)
         time.sleep(2.0)  # let the first build's background work (if any) settle
+        idle0 = tree_cpu(proc.pid)
+        time.sleep(2.0)
         cpu0 = tree_cpu(proc.pid)
+        results["idle_cpu_per_s"] = idle = round((cpu0 - idle0) / 2.0, 3)  # the watcher, say
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             page = browser.new_page()
@@ -175,6 +181,8 @@ def main() -> int:
         t0 = time.monotonic()
         results["delete_to_gone_s"] = _wait(lambda: status(new_url)[0] == 404, t0, args.timeout)
         results["cpu_s"] = round(tree_cpu(proc.pid) - cpu0, 2)
+        results["settled_s"] = _settle(proc.pid, t0, args.timeout, idle)
+        results["cpu_settled_s"] = round(tree_cpu(proc.pid) - cpu0, 2)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -197,6 +205,20 @@ def _text(page: Any) -> str:
         return str(page.evaluate("document.body ? document.body.innerText : ''"))
     except Exception:  # the page is reloading right now
         return ""
+
+
+def _settle(pid: int, t0: float, timeout: float, idle: float, quiet: float = 3.0) -> float | None:
+    """Seconds from ``t0`` until the process tree ``pid`` has used no more CPU than when idle
+    (``idle`` CPU-s a second, + 0.05) for ``quiet`` seconds: its background builds are done."""
+    last, still = tree_cpu(pid), 0.0
+    while time.monotonic() - t0 < timeout:
+        time.sleep(0.5)
+        now = tree_cpu(pid)
+        still = still + 0.5 if now - last <= (idle + 0.05) * 0.5 else 0.0
+        last = now
+        if still >= quiet:
+            return round(time.monotonic() - t0 - quiet, 2)
+    return None
 
 
 def _wait(done: Any, t0: float, timeout: float) -> float | None:

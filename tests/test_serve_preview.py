@@ -7,6 +7,7 @@ The preview must give the bytes a full build gives for the same sources, and mus
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from pathlib import Path
@@ -298,3 +299,251 @@ def test_gongkai_build_never_defers_its_outputs(corpus: Path, tmp_path: Path) ->
     stats = build_site(load_project(root, DAY), site)
     assert not stats.unchanged
     assert tree(site) == clean_build(root, tmp_path, "clean")
+
+
+# ------------------------------------------------------------------ previews of new and deleted files
+def item_page(index_no: str, kind: str = "entry") -> str:
+    from generator.model.urls import index_url
+
+    return f"{index_url(index_no, kind)}index.html"
+
+
+@pytest.mark.parametrize("disclosure", ["主动公开", "依申请公开"])
+def test_a_new_entry_previews_as_the_full_build_shows_it(corpus: Path, tmp_path: Path, disclosure: str) -> None:
+    root, preview = fresh(corpus, tmp_path)
+    template = files(root, rf"^disclosure: {disclosure}", 1)[0]
+    secret = "新增条目预览的正文句子"
+    rel = new_entry(root, template, index_no_of(root, template)[:-5] + "99997", "预览新增的条目")
+    append(root, rel, f"\n{secret}\n")
+    pages = preview.pages({rel})
+    assert pages is not None
+    page = item_page(index_no_of(root, rel))
+    assert list(pages) == [page]
+    data = pages[page]
+    assert data is not None and "预览新增的条目" in data.decode("utf-8")
+    assert (secret in data.decode("utf-8")) is (disclosure == "主动公开")  # 依申请公开: never its body
+    site = tmp_path / "site"
+    build_site(load_project(root, DAY), site, workers=1, cache=False)
+    assert data == (site / page).read_bytes()
+
+
+def test_a_new_interpretation_and_a_body_edit_preview_together(corpus: Path, tmp_path: Path) -> None:
+    root, preview = fresh(corpus, tmp_path)
+    template = files(root, r"^interprets:", 1)[0]
+    text = (root / template).read_text(encoding="utf-8")
+    new_no = index_no_of(root, template)[:-5] + "99996"
+    text = re.sub(r"^index_no: .*$", f"index_no: {new_no}", text, count=1, flags=re.M)
+    text = re.sub(r"^title: .*$", "title: 预览新增的解读", text, count=1, flags=re.M)
+    rel = str(Path(template).with_name("zz-new-interpretation.md").as_posix())
+    (root / rel).write_text(text, encoding="utf-8")
+    edited = files(root, r"^disclosure: 主动公开", 1)[0]
+    append(root, edited, "\n同时修改的正文。\n")
+    pages = preview.pages({rel, edited})
+    assert pages is not None and len(pages) == 2
+    site = tmp_path / "site"
+    build_site(load_project(root, DAY), site, workers=1, cache=False)
+    assert item_page(new_no, "interpretation") in pages
+    for url, data in pages.items():
+        assert data == (site / url).read_bytes(), url
+
+
+@pytest.mark.parametrize("case", ["draft", "embargo"])
+def test_a_new_file_the_public_may_not_see_previews_as_nothing(corpus: Path, tmp_path: Path, case: str) -> None:
+    root, preview = fresh(corpus, tmp_path)
+    template = files(root, r"^disclosure: 主动公开", 1)[0]
+    rel = new_entry(root, template, index_no_of(root, template)[:-5] + "99995", "不得预览的新条目")
+    text = (root / rel).read_text(encoding="utf-8")
+    extra = "draft: true" if case == "draft" else "embargo_until: 2099-01-01"
+    (root / rel).write_text(text.replace("---\n", f"---\n{extra}\n", 1), encoding="utf-8")
+    assert preview.pages({rel}) == {}  # previewed: nothing to show
+    site = tmp_path / "site"
+    build_site(load_project(root, DAY), site, workers=1, cache=False)
+    assert not (site / item_page(index_no_of(root, rel))).exists()
+
+
+@pytest.mark.parametrize("kind", ["entry", "interpretation", "on request"])
+def test_a_deleted_file_previews_as_its_page_and_json_removed(corpus: Path, tmp_path: Path, kind: str) -> None:
+    root, preview = fresh(corpus, tmp_path)
+    pattern = {
+        "entry": r"^disclosure: 主动公开",
+        "interpretation": r"^interprets:",
+        "on request": r"^disclosure: 依申请公开",
+    }
+    candidates = files(root, pattern[kind], 2)
+    # one nothing else points at: deleting it leaves a site the full build can make
+    rel = next(r for r in candidates if not _referenced(root, index_no_of(root, r)))
+    no = index_no_of(root, rel)
+    (root / rel).unlink()
+    pages = preview.pages({rel})
+    page = item_page(no, "interpretation" if kind == "interpretation" else "entry")
+    assert pages == {page: None, page.replace("index.html", "index.json"): None}
+    site = tmp_path / "site"
+    project = load_project(root, DAY)
+    assert not project.errors
+    build_site(project, site, workers=1, cache=False)
+    assert not (site / page).exists() and not (site / page).parent.exists()
+
+
+def _referenced(root: Path, index_no: str) -> bool:
+    return any(
+        index_no in p.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+        for p in root.rglob("*.md")
+        if index_no_of_text(p) != index_no
+    )
+
+
+def index_no_of_text(path: Path) -> str:
+    m = re.search(r"^index_no: (.*)$", path.read_text(encoding="utf-8"), re.M)
+    return m.group(1).strip("'\"") if m else ""
+
+
+def test_a_renamed_file_previews_as_its_page(corpus: Path, tmp_path: Path) -> None:
+    root, preview = fresh(corpus, tmp_path)
+    rel = files(root, r"^disclosure: 主动公开", 1)[0]
+    moved = str(Path(rel).with_name("zz-renamed.md").as_posix())
+    (root / rel).rename(root / moved)
+    pages = preview.pages({rel, moved})
+    page = item_page(index_no_of(root, moved))
+    assert pages is not None and pages[page] is not None
+    site = tmp_path / "site"
+    build_site(load_project(root, DAY), site, workers=1, cache=False)
+    assert pages[page] == (site / page).read_bytes()
+
+
+@pytest.mark.parametrize("case", ["taken 索引号", "taken by a draft", "a problem", "hidden", "not markdown", "a page"])
+def test_a_new_file_that_is_more_than_a_new_item_is_not_previewed(corpus: Path, tmp_path: Path, case: str) -> None:
+    draft = files(corpus, r"^disclosure: 主动公开", 3)[2] if case == "taken by a draft" else ""
+    root, preview = fresh(corpus, tmp_path, draft)
+    template = files(root, r"^disclosure: 主动公开", 1)[0]
+    if case in ("taken 索引号", "taken by a draft"):
+        rel = new_entry(root, template, index_no_of(root, draft or template), "重复索引号的新条目")
+    elif case == "a problem":
+        rel = new_entry(root, template, index_no_of(root, template)[:-5] + "99994", "有问题的新条目")
+        append(root, rel, f"\n联系人身份证号：{ID}。\n")
+    elif case == "hidden":
+        rel = str(Path(template).with_name(".zz-hidden.md").as_posix())
+        (root / rel).write_text((root / template).read_text(encoding="utf-8"), encoding="utf-8")
+    elif case == "not markdown":
+        rel = str(Path(template).with_name("zz-notes.txt").as_posix())
+        (root / rel).write_text("x", encoding="utf-8")
+    else:
+        rel = "content/pages/zz-new-page.md"
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("---\ntitle: 新页面\n---\n正文\n", encoding="utf-8")
+    assert preview.pages({rel}) is None
+
+
+def test_serve_previews_a_new_and_a_deleted_entry_and_undoes_them(corpus: Path, tmp_path: Path) -> None:
+    """The served site: a new entry's page at once, gone again when its file is deleted or made a
+    draft; a deleted entry's page gone at once, back when the full build fails."""
+    from generator.site import serve as S
+
+    root = tmp_path / "c"
+    shutil.copytree(corpus, root)
+    site = tmp_path / "work" / "site"
+    state = S._State()
+    assert S._rebuild(root, site, DAY, state) and state.preview is not None
+    built = tree(site)
+    template = files(root, r"^disclosure: 主动公开", 1)[0]
+    rel = new_entry(root, template, index_no_of(root, template)[:-5] + "99993", "服务预览的新条目")
+    page = site / item_page(index_no_of(root, rel))
+    assert S._preview(root, state) and state.pending
+    assert "服务预览的新条目" in page.read_text(encoding="utf-8")
+    text = (root / rel).read_text(encoding="utf-8")
+    (root / rel).write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    assert S._preview(root, state)  # a draft now: its page is gone at once
+    assert not page.exists() and tree(site) == built
+    (root / rel).write_text(text, encoding="utf-8")
+    assert S._preview(root, state) and page.exists()
+    (root / rel).unlink()
+    assert S._preview(root, state)  # deleted again: the site is the last build's
+    assert tree(site) == built and not state.previewed
+
+    deleted = next(r for r in files(root, r"^disclosure: 主动公开", 8) if not _referenced(root, index_no_of(root, r)))
+    gone = site / item_page(index_no_of(root, deleted))
+    saved = (root / deleted).read_bytes()
+    (root / deleted).unlink()
+    assert S._preview(root, state)
+    assert not gone.exists() and not gone.with_name("index.json").exists()
+    S._failed(state, [], "x")  # say the full build found a problem: the last good site again
+    assert tree(site) == built
+    (root / deleted).write_bytes(saved)
+
+
+def test_a_change_that_is_not_previewed_undoes_the_previews(corpus: Path, tmp_path: Path) -> None:
+    """A fast build follows; until it is done the last build's site is served, not a preview of
+    a file that may have changed since (made a draft with other edits, say)."""
+    from generator.site import serve as S
+
+    root = tmp_path / "c"
+    shutil.copytree(corpus, root)
+    site = tmp_path / "work" / "site"
+    state = S._State()
+    assert S._rebuild(root, site, DAY, state)
+    built = tree(site)
+    template = files(root, r"^disclosure: 主动公开", 1)[0]
+    rel = new_entry(root, template, index_no_of(root, template)[:-5] + "99992", "随后撤回的新条目")
+    assert S._preview(root, state) and tree(site) != built
+    text = (root / rel).read_text(encoding="utf-8")
+    (root / rel).write_text(re.sub(r"^title: .*$", "title: [", text, count=1, flags=re.M), encoding="utf-8")
+    assert not S._preview(root, state)
+    assert tree(site) == built and not state.previewed
+
+
+def test_a_new_entry_with_attachments_is_left_to_the_build(make_project: Any, tmp_path: Path) -> None:
+    """Its page links to files only a build copies: previewing the page alone would serve broken links."""
+    p = make_project()
+    p.entry(title="已有的条目")
+    project = load_project(p.root, DAY)
+    assert not project.errors
+    preview = _Preview(p.root, project, project.public(), tmp_path / "scratch")
+    sha = p.attachment("files/附件.pdf", b"%PDF-1.4\n%%EOF\n")
+    files_ = [{"title": "附件", "file": "files/附件.pdf", "sha256": sha}]
+    p.entry("e2", title="带附件的新条目", index_no="000000002/2024-00003", attachments=files_)
+    assert preview.pages({"catalogue/e2.md", "catalogue/files/附件.pdf"}) is None
+    assert preview.pages({"catalogue/e2.md"}) is None
+    p.entry("e3", title="不带附件的新条目", index_no="000000002/2024-00005")
+    pages = preview.pages({"catalogue/e3.md"})
+    page = "catalogue/000000002-2024-00005/index.html"
+    assert pages is not None and list(pages) == [page]
+    assert "不带附件的新条目" in (pages[page] or b"").decode("utf-8")
+
+
+def test_carried_outputs_are_links_made_only_where_the_build_wrote_nothing(tmp_path: Path) -> None:
+    from generator.site.deferred import _link
+
+    prev, out = tmp_path / "prev", tmp_path / "out"
+    (prev / "a" / "b").mkdir(parents=True)
+    (prev / "a" / "b" / "x.json").write_text("old", encoding="utf-8")
+    (prev / "top.json").write_text("top", encoding="utf-8")
+    (out / "a").mkdir(parents=True)
+    (out / "top.json").write_text("new", encoding="utf-8")
+    _link(f"{prev}/a/b/x.json", f"{out}/a/b/x.json")  # its folder made
+    _link(f"{prev}/top.json", f"{out}/top.json")  # written by the build: kept
+    _link(f"{prev}/missing.json", f"{out}/missing.json")
+    _link(f"{prev}/a", f"{out}/a-folder")  # not a file
+    assert os.path.samefile(prev / "a" / "b" / "x.json", out / "a" / "b" / "x.json")
+    assert (out / "top.json").read_text(encoding="utf-8") == "new"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/b", "a/b/x.json", "top.json"]
+
+
+def test_a_previewed_new_entry_the_full_build_refuses_is_taken_away(corpus: Path, tmp_path: Path) -> None:
+    """Checked on its own the new file is fine; the cross-file check (a relation to no entry) is
+    the full build's: its page goes again, and the banner lists the problem."""
+    from generator.site import serve as S
+
+    root = tmp_path / "c"
+    shutil.copytree(corpus, root)
+    site = tmp_path / "work" / "site"
+    state = S._State()
+    assert S._rebuild(root, site, DAY, state)
+    built = tree(site)
+    template = files(root, r"^disclosure: 主动公开", 1)[0]
+    rel = new_entry(root, template, index_no_of(root, template)[:-5] + "99991", "关系指向不存在条目的新条目")
+    text = (root / rel).read_text(encoding="utf-8")
+    missing = index_no_of(root, template)[:-5] + "99990"
+    (root / rel).write_text(text.replace("---\n", f"---\nrelations:\n  repeals: [{missing}]\n", 1), encoding="utf-8")
+    assert S._preview(root, state)
+    assert (site / item_page(index_no_of(root, rel))).exists()
+    assert not S._rebuild(root, site, DAY, state)
+    assert state.problems and tree(site) == built and not state.previewed

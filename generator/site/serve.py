@@ -15,14 +15,23 @@ The server is MkDocs' live-reload server, reached through the engine module
   (file:line:col, message, hint), and reloads itself when a file is saved.
 * **Preview first, full build after.** An edit that changes only the body of entries or
   interpretations whose pages the public can read (the front matter parses to the same
-  item) is shown at once: the edited files are checked on their own, their pages rendered
-  by an engine kept prepared for the last full build, and written into the served site.
-  The full build (check of every file, every page, search index, exports, feeds, sitemap)
-  then runs in the background and its site replaces the served one; until it is done the
-  search index, exports and feeds are those of the previous full build. When it finds a
-  problem (a cross-file check), the previewed pages are put back and the banner shows it.
-* **Fast full build for everything else.** Any other change (front matter, a new,
-  deleted or renamed file, an attachment, the theme, ``site_config.yml``) runs the check
+  item), a new entry or interpretation file, and a deleted one are shown at once: the
+  changed files are checked on their own, and the served site becomes the last full build's
+  with the pages they give (:meth:`_Preview.pages`): an edited or a new item's page
+  rendered by an engine kept prepared for that build (a new item's page only when the
+  public may see it: never a draft's or an embargoed item's; a new item whose 索引号 or
+  URL is taken, or that has attachments, is left to the full build), a deleted item's
+  page and JSON removed. The full build (check of every file, every page, search index,
+  exports, feeds, sitemap) then runs in the background and its site replaces the served
+  one; until it is done the listings, search index, exports and feeds are those of the
+  previous full build (a listing may still link to a deleted item's page, which answers
+  404). When it finds a problem (a cross-file check: a 索引号 used twice, a relation to a
+  deleted entry), the previewed pages are put back and the banner shows it. Each preview
+  is made from every change since the last full build, so a new file deleted again, or
+  made a draft, takes its page away at once; a change that is not previewed puts back
+  every preview before the fast build below runs.
+* **Fast full build for everything else.** Any other change (front matter, a renamed
+  content page, an attachment, the theme, ``site_config.yml``) runs the check
   of every file (cached) and the pages (only those whose recorded lookups changed are
   rendered, see :mod:`generator.site.incremental`), swaps that site in and reloads the
   browsers; the search index, exports, feeds and statistics JSON are left out of it
@@ -36,11 +45,13 @@ The server is MkDocs' live-reload server, reached through the engine module
   These builds run in the server process, among its watcher and HTTP threads, so
   :func:`generator.parallel.fork_map` renders their pages on one core (it refuses to fork
   while other threads run: a lock one of them holds could never be released in a child).
-  After an addition or a deletion few pages need rendering, so this costs little.
+  After such a change few pages need rendering (about 120 at 10k), so this costs little:
+  placing the other pages and carrying the previous outputs over cost more.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -57,6 +68,7 @@ from typing import Any
 import click
 
 from generator.diagnostics import Diagnostic, render_text, summary
+from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Entry, Interpretation
 from generator.progress import Progress
@@ -66,6 +78,7 @@ from generator.site.body import BodyError
 from generator.site.build import BuildError, BuildInterrupted, _nav_pages, build_site
 from generator.site.cache import CACHE_DIR
 from generator.site.deferred import outputs_from
+from generator.site.exports import ITEM_JSON
 from generator.site.outputs import PAGE_SOURCES
 from generator.site.pages import PageBuilder
 from generator.site.reproducible import engine_clock
@@ -96,9 +109,11 @@ class _State:
     public: Catalogue | None = None
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
     preview: _Preview | None = None  # an engine prepared for that build's pages
-    previewed: dict[Path, bytes] = field(default_factory=dict)  # served file -> its bytes before a preview
+    # served file -> its bytes before a preview (None: it was not there)
+    previewed: dict[Path, bytes | None] = field(default_factory=dict)
     changes: int = 0  # changes seen by the builder; a full build is current when none came since it started
     pending: bool = False  # a preview is shown and its full build has not finished yet
+    reshaped: bool = False  # a preview added or removed pages: the full build changes listings too
     partial: bool = False  # the site shown came from a fast build: its outputs are the previous ones
 
 
@@ -130,6 +145,7 @@ class _Preview:
         self.root, self.project, self.public, self.scratch = root, project, public, scratch
         urls = [job.url for job in PageBuilder(public, root=root).jobs()]
         urls += [page.url for source in PAGE_SOURCES for page in source(public)]
+        self.urls = frozenset(urls)  # the last build's pages: a new item may not take one's URL
         docs = scratch / "docs"
         docs.mkdir(parents=True)
         settings = engine.engine_config(
@@ -148,48 +164,136 @@ class _Preview:
         for page in warm:
             self.engine.render(page)
 
-    def pages(self, changed: set[str]) -> dict[str, bytes] | None:
-        """URL (relative file in the site) -> bytes of the pages the body-only edits ``changed``
-        give, or ``None`` when any change is more than that (the full build must run first)."""
+    def pages(self, changed: set[str]) -> dict[str, bytes | None] | None:
+        """What the served site must show for the source files ``changed`` since the last full
+        build: relative file in the site -> its bytes, or ``None`` for a file to remove; ``None``
+        when any change is more than a preview shows (the full build must run first).
+
+        Previewed: a public entry's or interpretation's body edited (its page), a new entry or
+        interpretation file (its page when the public may see it; nothing for a draft or an
+        embargoed one), a deleted one (its page and JSON removed). Everything else (front matter,
+        a content page, an attachment, the theme, the configuration, a file with a problem of
+        its own, a new file taking a 索引号 or a URL in use) is left to the full build."""
         with self.lock:
             return self._pages(changed)
 
-    def _pages(self, changed: set[str]) -> dict[str, bytes] | None:
-        builder = PageBuilder(self.public, root=self.root)
-        out: dict[str, bytes] = {}
+    def _pages(self, changed: set[str]) -> dict[str, bytes | None] | None:
+        before = self.project.catalogue
+        by_source: dict[str, Entry | Interpretation] = {e.source: e for e in before.entries.values()}
+        by_source.update((i.source, i) for i in before.interpretations.values())
+        edited: dict[str, Entry | Interpretation] = {}  # index_no -> the item with its new body
+        added: list[Entry | Interpretation] = []
+        gone: list[Entry | Interpretation] = []
         for rel in sorted(changed):
             kind = kind_of(rel)
-            if kind not in ("entry", "interpretation") or rel not in self.project.source_digests:
+            path = self.root / rel
+            if kind not in ("entry", "interpretation") or not _source_name(rel):
+                return None
+            known = rel in self.project.source_digests
+            if known and not path.exists() and not path.is_symlink():  # deleted
+                was = by_source.get(rel)
+                if was is None:
+                    return None
+                gone.append(was)
+                continue
+            if path.is_symlink() or not path.is_file():
                 return None
             loaded = _load_one(self.root, SourceRef(kind, rel), self.project.config, True)
             item = loaded.item
             if loaded.diagnostics or not isinstance(item, (Entry, Interpretation)):
                 return None  # problems are listed by the full build
-            if isinstance(item, Entry):
-                old: Entry | Interpretation | None = self.project.catalogue.entries.get(item.index_no)
-                public: Entry | Interpretation | None = self.public.entries.get(item.index_no)
-            else:
-                old = self.project.catalogue.interpretations.get(item.index_no)
-                public = self.public.interpretations.get(item.index_no)
+            if not known:
+                added.append(item)
+                continue
+            old = by_source.get(rel)
             # only the body differs, and the public sees the item with its body (not a draft,
             # not embargoed, not 依申请公开): the page is the only output that shows a body
-            if old is None or public is not old or old.source != rel or replace(item, body=old.body) != old:
+            if old is None or _public_of(self.public, old) is not old or replace(item, body=old.body) != old:
                 return None
-            new = replace(old, body=item.body)
+            edited[old.index_no] = replace(old, body=item.body)
+        catalogue: Catalogue | None = self.public
+        if added or gone:
+            catalogue = self._catalogue(edited, added, gone)
+        if catalogue is None:
+            return None
+        builder = PageBuilder(catalogue, root=self.root)
+        out: dict[str, bytes | None] = {}
+        for was in gone:
+            if _public_of(self.public, was) is not None:  # its page and JSON were served
+                url = U.item_url(was)
+                out[self._dest(url)] = None
+                out[f"{url}{ITEM_JSON}"] = None
+        shown = list(edited.values())  # as the public sees them: with their bodies (checked above)
+        for item in added:  # as the public sees it: not at all (a draft, embargoed), or without body
+            public = _public_of(catalogue, item)
+            if public is not None:
+                shown.append(public)
+        for item in shown:
+            url = U.item_url(item)
+            if not self.engine.add_page(url):
+                return None
             try:
-                page = builder.entry_page(new) if isinstance(new, Entry) else builder.interpretation_page(new)
+                page = builder.entry_page(item) if isinstance(item, Entry) else builder.interpretation_page(item)
+                if page.files and item.index_no not in edited:
+                    return None  # a new item's attachments are copied by the full build
                 data = self.engine.render(page)
             except (BodyError, engine.EngineError):
                 return None
             if not data:
                 return None
-            dest = self.engine.path_of(page.url).relative_to(self.engine.site_dir)
-            out[dest.as_posix()] = data
+            out[self._dest(page.url)] = data
         return out
+
+    def _dest(self, url: str) -> str:
+        return self.engine.path_of(url).relative_to(self.engine.site_dir).as_posix()
+
+    def _catalogue(
+        self,
+        edited: dict[str, Entry | Interpretation],
+        added: list[Entry | Interpretation],
+        gone: list[Entry | Interpretation],
+    ) -> Catalogue | None:
+        """The public catalogue with the items ``added`` and without those ``gone`` (what their pages
+        show of each other), or ``None`` when a new item's 索引号 or URL is taken (the full
+        build reports it)."""
+        before = self.project.catalogue
+        removed = {id(item) for item in gone}
+        entries = {k: v for k, v in before.entries.items() if id(v) not in removed}
+        interps = {k: v for k, v in before.interpretations.items() if id(v) not in removed}
+        for index_no, item in edited.items():
+            if isinstance(item, Entry):
+                entries[index_no] = item
+            else:
+                interps[index_no] = item
+        freed = {U.item_url(item) for item in gone}
+        for item in added:
+            url = U.item_url(item)
+            if item.index_no in entries or item.index_no in interps or (url in self.urls and url not in freed):
+                return None
+            if isinstance(item, Entry):
+                entries[item.index_no] = item
+            else:
+                interps[item.index_no] = item
+            freed.discard(url)
+        full = Catalogue.build(before.config, entries.values(), interps.values(), before.pages, before.build_date)
+        return full.public(self.project.build_date)
+
+
+def _public_of(catalogue: Catalogue, item: Entry | Interpretation) -> Entry | Interpretation | None:
+    """The item as ``catalogue`` (a public one) has it, or ``None`` when the public does not see it."""
+    if isinstance(item, Entry):
+        return catalogue.entries.get(item.index_no)
+    return catalogue.interpretations.get(item.index_no)
+
+
+def _source_name(rel: str) -> bool:
+    """Whether a file at ``rel`` is a Markdown source the build reads (not hidden, see ``discover``)."""
+    return rel.endswith(".md") and not any(part.startswith(".") for part in rel.split("/"))
 
 
 def _preview(root: Path, state: _State) -> bool:
-    """Show body-only edits at once (see the module docstring); ``False`` when a full build must run."""
+    """Show body-only edits, new and deleted entries at once (see the module docstring);
+    ``False`` when a full build must run."""
     started = time.monotonic()
     with state.lock:
         preview, site, before = state.preview, state.site, state.stamps
@@ -198,28 +302,55 @@ def _preview(root: Path, state: _State) -> bool:
         return False
     now = watched_stamps(root)
     changed = {rel for rel in before.keys() | now.keys() if before.get(rel) != now.get(rel)}
-    if not changed or any(rel not in before or rel not in now for rel in changed):
-        return False
-    try:
-        pages = preview.pages(changed)
-    except Exception:  # anything unexpected: the full build decides, and reports it
-        return False
-    if pages is None:
-        return False
+    pages: dict[str, bytes | None] | None = {}  # nothing changed (say, a new file deleted again)
+    if changed:
+        try:
+            pages = preview.pages(changed)
+        except Exception:  # anything unexpected: the full build decides, and reports it
+            pages = None
     with state.lock:
         if state.site != site:
             return False
-        for rel, data in pages.items():
-            dest = site / rel
+        if pages is None:
+            # the build that runs now shows these changes; until it is done, the last build's
+            # site (no preview of a file that may since have become a draft, or been embargoed)
+            _unpreview(state, set(state.previewed))
+            return False
+        wanted = {site / rel: data for rel, data in pages.items()}
+        _unpreview(state, set(state.previewed) - set(wanted))  # e.g. a new file deleted again
+        for dest, data in wanted.items():
             if dest not in state.previewed:
-                state.previewed[dest] = dest.read_bytes()
-            tmp = dest.with_name(f".{dest.name}.preview")
-            tmp.write_bytes(data)  # a new file: the served one may be a hard link into the build cache
-            os.replace(tmp, dest)
+                state.previewed[dest] = dest.read_bytes() if dest.is_file() else None
+            _put(dest, data)
+            if data is None or state.previewed[dest] is None:
+                state.reshaped = True
         state.pending = True
     took = time.monotonic() - started
-    click.echo(f"已预览 {len(pages)} 个页面（{took:.2f} 秒）；完整构建在后台进行", err=True)
+    shown = sum(data is not None for data in pages.values())
+    click.echo(f"已预览 {shown} 个页面（{took:.2f} 秒）；完整构建在后台进行", err=True)
     return True
+
+
+def _put(dest: Path, data: bytes | None) -> None:
+    """Write ``data`` to the served file ``dest``, or remove it (``None``; then its folder too, once empty).
+    A new file is renamed in: the served one may be a hard link into the build cache."""
+    if data is None:
+        dest.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            dest.parent.rmdir()  # only when empty: the folder of a deleted item's page and JSON
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.preview")
+    tmp.write_bytes(data)
+    os.replace(tmp, dest)
+
+
+def _unpreview(state: _State, dests: set[Path]) -> None:
+    """Put the served files ``dests`` back as the last build made them (callers hold the lock)."""
+    for dest in sorted(dests):
+        _put(dest, state.previewed.pop(dest))
+    if not state.previewed:
+        state.pending = False
 
 
 class _Cancellable(Progress):
@@ -282,6 +413,7 @@ def _rebuild(
         state.site, state.problems, state.failure = target, [], ""
         state.project, state.public, state.stamps, state.preview = project, public, stamps, preview
         state.previewed, state.pending, state.partial = {}, False, outputs is not None
+        state.reshaped = False
     if previous is not None:
         shutil.rmtree(previous.scratch, ignore_errors=True)
     took = time.monotonic() - started
@@ -296,11 +428,8 @@ def _failed(state: _State, problems: list[Diagnostic], failure: str) -> None:
     with state.lock:
         state.problems, state.failure = problems, failure
         shown = state.site
-        for path, data in state.previewed.items():  # the banner says: the last good build
-            tmp = path.with_name(f".{path.name}.preview")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        state.previewed, state.pending = {}, False
+        _unpreview(state, set(state.previewed))  # the banner says: the last good build
+        state.pending = False
     if shown is None:
         click.echo("有错误，网站尚未生成：浏览器中显示问题清单，修正后自动刷新。", err=True)
     else:
@@ -403,7 +532,7 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
                 continue
             wanted.clear()
             with state.lock:
-                started = state.changes
+                started, reshaped = state.changes, state.reshaped
             with full_lock:
                 if stopping.is_set():
                     return
@@ -415,8 +544,10 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
                 later = state.changes != started
             if later and _preview(root, state):
                 wanted.set()  # edits previewed during the build were replaced by its site: shown again
-            if not ok:
-                server.reload_browsers()  # the previews are undone and the banner lists the problems
+            if not ok or reshaped:
+                # the previews are undone and the banner lists the problems, or the listings now
+                # show a previewed new item (and no longer a deleted one)
+                server.reload_browsers()
 
     def not_found(code: int) -> bytes | None:
         with state.lock:

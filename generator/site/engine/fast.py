@@ -246,6 +246,22 @@ class Engine:
             if not self.in_parent(staged):
                 page.content = page.markdown = None  # keep memory flat: nothing reads them again
 
+    def add_page(self, url: str) -> bool:
+        """Make ``url`` (a page that was not among ``urls``) renderable here, as it would be had it
+        been listed: ``gongkai serve`` previews a new entry's page with the engine of the last
+        build. ``False`` when that cannot be done (pages made up front, or a URL MkDocs would
+        normalise); the caller then builds the site instead. The navigation, the sitemap and
+        the other pages are not touched: a new item page is in none of them."""
+        s = self.shared
+        if not isinstance(s.by_url, _Pages) or not _plain(url):
+            return False
+        if url not in s.by_url.files:
+            config = s.config
+            file = _lazy_file_class()(U.to_file(url), config.docs_dir, config.site_dir, config.use_directory_urls)
+            file.lazy_config = config  # type: ignore[attr-defined]
+            s.by_url.files[url] = file
+        return True
+
     def path_of(self, url: str) -> Path:
         path = self._paths.get(url)
         if path is None:
