@@ -19,6 +19,7 @@ from lunr import lunr
 from lunr.builder import Builder
 
 from generator.search import index as search_index
+from generator.search import postings as postings_module
 from generator.search.compact import (
     DIGITS,
     codes,
@@ -129,6 +130,30 @@ def test_postings_of_document_ranges_merge_into_one_pass() -> None:
     assert (merged.term, merged.key, merged.tf) == (whole.term, whole.key, whole.tf)
     assert merged.origin == whole.origin and len(merged.origin) == len(merged.ids)
     assert merged.lengths == whole.lengths and merged.count == whole.count == 30
+
+
+@pytest.mark.parametrize("spilled", [(), (0,), (1, 2), (0, 1, 2)])
+def test_spilled_parts_merge_as_parts_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spilled: Any) -> None:
+    """A worker's rows sent back through a file (postings.spill) merge as if pickled whole,
+    copied a few rows at a time; the files are removed once read."""
+    monkeypatch.setattr(postings_module, "CHUNK_ROWS", 7)
+    docs = [[Counter(terms(d["t"], "full")), Counter(terms(d["b"], "text"))] for d in random_corpus(30, 5)]
+    whole = Postings(("t", "b"), (10, 1))
+    for d in docs:
+        whole.add(d)
+    parts = [Postings(("t", "b"), (10, 1), start) for start in (0, 11, 23)]
+    for part, (lo, hi) in zip(parts, [(0, 11), (11, 23), (23, 30)], strict=True):
+        for d in docs[lo:hi]:
+            part.add(d)
+    for k in spilled:
+        postings_module.spill(parts[k], str(tmp_path / f"rows-{k}"))
+        assert len(parts[k].term) == 0 and parts[k].rows > 0
+    merged = merge([pickle.loads(pickle.dumps(part)) for part in parts])
+    assert merged.terms == whole.terms
+    assert (merged.term, merged.key, merged.tf) == (whole.term, whole.key, whole.tf)
+    assert merged.origin == whole.origin and merged.lengths == whole.lengths and merged.count == 30
+    assert merged.spilled is None
+    assert list(tmp_path.iterdir()) == []
 
 
 @given(st.floats(min_value=0, max_value=2e4, allow_nan=False))
@@ -342,6 +367,8 @@ def test_parallel_and_sequential_builds_are_identical(
     files = sorted(p.relative_to(a) for p in a.rglob("*.json"))
     assert files == sorted(p.relative_to(b) for p in b.rglob("*.json"))
     assert [f for f in files if (a / f).read_bytes() != (b / f).read_bytes()] == []
+    # the workers' rows came back through files in search/ (postings.spill): none is left
+    assert sorted(p.relative_to(a) for p in a.rglob("*")) == sorted(p.relative_to(b) for p in b.rglob("*"))
 
 
 def test_new_postings_use_the_index_fields() -> None:

@@ -67,7 +67,7 @@ from generator.search.incremental import (
     stamp,
     update,
 )
-from generator.search.postings import K1, B, Grouped, Postings, first_ranks, merge
+from generator.search.postings import K1, B, Grouped, Postings, first_ranks, merge, spill
 from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, TERM_COST, Layout, cost, heavy_name, shard_name
 from generator.search.tokenizer import PIPELINE_LABELS
 
@@ -105,6 +105,7 @@ def new_postings(start: int = 0) -> Postings:
 # Worker state for forked processes: set before the pool starts, inherited, never pickled.
 _SHARED: dict[str, Any] = {}
 Written = tuple[str, str, int]  # (path relative to search/, sha256, bytes)
+_ROWS = ".rows-"  # a phase-1 worker's rows, in search/ until merged (postings.spill)
 
 
 def _shown(doc: SearchDoc, cat: Catalogue, url: str) -> str:
@@ -152,6 +153,8 @@ def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written]]:
         if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == hi:
             written.append(_write(out, f"docs/{n // DOCS_PER_FILE}.json", "[" + ",\n".join(shown) + "]\n"))
             shown = []
+    if _SHARED.get("parent") not in (None, os.getpid()):  # a forked worker: its rows go back in a file (postings.spill)
+        spill(p, f"{out}/{_ROWS}{lo}")
     return p, written
 
 
@@ -283,7 +286,7 @@ def _write_index(
         lap("incremental")
     else:
         try:
-            _SHARED.update(items=items, cat=cat, url_of=url_of, out=out)
+            _SHARED.update(items=items, cat=cat, url_of=url_of, out=out, parent=os.getpid())
             parts = _run(_documents, spans(len(items), workers if parallel else 1, DOCS_PER_FILE), parallel)
             lap("documents")
             p = merge([part for part, _ in parts])
@@ -303,6 +306,9 @@ def _write_index(
             lap("shards")
         finally:
             _SHARED.clear()
+            for name in os.listdir(out):  # a worker's rows not merged (the build failed)
+                if name.startswith(_ROWS):
+                    os.unlink(f"{out}/{name}")
 
     def put(rel: str, text: str) -> None:
         """Write ``rel``, or take the previous build's when it holds the same bytes."""
