@@ -16,6 +16,7 @@ import pytest
 from generator import project as P
 from generator.project import Project, load_project
 from tests.conftest import BUILD_DATE, ProjectFactory, write_rich_catalogue
+from tests.test_project_cache_warm import same
 
 ENTRIES = 40
 EDU: dict[str, Any] = {"publisher": "edu", "written_date": dt.date(2023, 3, 1), "published_date": dt.date(2023, 3, 5)}
@@ -57,20 +58,6 @@ def messy(make_project: Any, monkeypatch: pytest.MonkeyPatch) -> ProjectFactory:
 
 def unsealed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(P, "_sealed", lambda root, loaded, keep: loaded)
-
-
-def report(project: Project) -> list[str]:
-    return [d.format() for d in project.diagnostics]
-
-
-def same(a: Project, b: Project) -> None:
-    assert report(a) == report(b)
-    assert a.catalogue.entries == b.catalogue.entries
-    assert a.catalogue.interpretations == b.catalogue.interpretations
-    assert a.catalogue.pages == b.catalogue.pages
-    assert a.inputs == b.inputs
-    assert a.source_digests == b.source_digests
-    assert dict(a.sources.items()) == dict(b.sources.items())
 
 
 def pickled(project: Project) -> set[str]:

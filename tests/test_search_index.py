@@ -116,8 +116,9 @@ def test_compact_shards_equal_lunr_py_running_our_pipeline_functions() -> None:
     assert got["fieldVectors"] == expected["fieldVectors"]
 
 
-def test_postings_of_document_ranges_merge_into_one_pass() -> None:
-    docs = [[Counter(terms(d["t"], "full")), Counter(terms(d["b"], "text"))] for d in random_corpus(30, 4)]
+def whole_and_parts(seed: int) -> tuple[Postings, list[Postings]]:
+    """The postings of 30 random documents in one pass, and of three consecutive ranges of them."""
+    docs = [[Counter(terms(d["t"], "full")), Counter(terms(d["b"], "text"))] for d in random_corpus(30, seed)]
     whole = Postings(("t", "b"), (10, 1))
     for d in docs:
         whole.add(d)
@@ -125,6 +126,11 @@ def test_postings_of_document_ranges_merge_into_one_pass() -> None:
     for part, (lo, hi) in zip(parts, [(0, 11), (11, 23), (23, 30)], strict=True):
         for d in docs[lo:hi]:
             part.add(d)
+    return whole, parts
+
+
+def test_postings_of_document_ranges_merge_into_one_pass() -> None:
+    whole, parts = whole_and_parts(4)
     merged = merge([pickle.loads(pickle.dumps(part)) for part in parts])  # as from worker processes
     assert merged.terms == whole.terms  # lunr's term numbering: first appearance
     assert (merged.term, merged.key, merged.tf) == (whole.term, whole.key, whole.tf)
@@ -137,14 +143,7 @@ def test_spilled_parts_merge_as_parts_in_memory(tmp_path: Path, monkeypatch: pyt
     """A worker's rows sent back through a file (postings.spill) merge as if pickled whole,
     copied a few rows at a time; the files are removed once read."""
     monkeypatch.setattr(postings_module, "CHUNK_ROWS", 7)
-    docs = [[Counter(terms(d["t"], "full")), Counter(terms(d["b"], "text"))] for d in random_corpus(30, 5)]
-    whole = Postings(("t", "b"), (10, 1))
-    for d in docs:
-        whole.add(d)
-    parts = [Postings(("t", "b"), (10, 1), start) for start in (0, 11, 23)]
-    for part, (lo, hi) in zip(parts, [(0, 11), (11, 23), (23, 30)], strict=True):
-        for d in docs[lo:hi]:
-            part.add(d)
+    whole, parts = whole_and_parts(5)
     for k in spilled:
         postings_module.spill(parts[k], str(tmp_path / f"rows-{k}"))
         assert len(parts[k].term) == 0 and parts[k].rows > 0
