@@ -326,7 +326,15 @@ def write_outputs(
     ``search``: the search index, started beside the pages (:class:`_Search`): collected here
     instead of writing it. Any failure is a BuildError.
     """
-    for writer in OUTPUT_WRITERS:
+    writers = list(OUTPUT_WRITERS)
+    if search is None and write_search in writers:
+        # An index made here is the build's largest memory (~2 GB on top at 100k entries): made
+        # first, its arrays start from the heap the check and pages left, not from that plus the
+        # exports' (freed objects do not give the process's memory back). Made beside the pages,
+        # it is collected last, so that the other outputs are written while it is finishing.
+        writers.remove(write_search)
+        writers.insert(0, write_search)
+    for writer in writers:
         if cached_exports is not None and writer is write_exports:
             writer = cached_exports(writer)
         try:
