@@ -101,7 +101,7 @@ def fork_map(
     )
     finished = False
     try:
-        with _signals_noted():  # the workers are forked here
+        with deferred_signals():  # the workers are forked here
             futures = [pool.submit(fn, task) for task in todo]
         for future in futures if ordered else _completed(futures):
             try:
@@ -119,15 +119,19 @@ def fork_map(
 
 
 @contextmanager
-def _signals_noted() -> Iterator[None]:
-    """SIGINT/SIGTERM noted while the block forks, delivered to the caller's handlers after it.
+def deferred_signals() -> Iterator[None]:
+    """SIGINT/SIGTERM held back while the block runs (a fork, a swap), delivered to the caller's
+    handlers after it (off the main thread, where handlers cannot be set: the block just runs).
 
     A signal arriving during a fork is handled in the first Python code run after it: the
     modules' at-fork callbacks (logging's), where an exception the handler raises (the build's
     BuildInterrupted) is printed and dropped, and the build would go on. Blocking the signals
-    is not enough: another native thread (a BLAS pool's) takes them. Main thread only (as
-    forking is: see :func:`can_fork`); a handler that raises does so at the end of the block.
+    is not enough: another native thread (a BLAS pool's) takes them. A handler that raises
+    does so at the end of the block.
     """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     pending: list[int] = []
     saved = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in _HELD}
     try:
@@ -182,7 +186,7 @@ class Forked(Generic[R]):
         read, write = os.pipe()
         gc.freeze()  # the child's collector leaves the inherited heap alone (no copy-on-write)
         try:
-            with _signals_noted():  # see there: a signal during the fork is not dropped
+            with deferred_signals():  # see there: a signal during the fork is not dropped
                 try:
                     pid = os.fork()
                 except OSError:

@@ -25,7 +25,7 @@ from pathlib import Path
 from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.ownership import cache_problems, mark_site, target_problems
-from generator.parallel import Forked, can_fork, default_workers, fork_map
+from generator.parallel import Forked, can_fork, default_workers, deferred_signals, fork_map
 from generator.progress import Progress
 from generator.project import Project
 from generator.site import incremental
@@ -53,7 +53,6 @@ from generator.site.publish import (
     BuildInterrupted,
     Standby,
     clean_stale,
-    deferred_signals,
     discard,
     exclusive,
     interruptible,

@@ -535,20 +535,3 @@ def interruptible() -> Iterator[None]:
     finally:
         for s, handler in saved.items():
             signal.signal(s, handler)
-
-
-@contextmanager
-def deferred_signals() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM back while the block runs; deliver them afterwards."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[int] = []
-    saved = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in _HANDLED}
-    try:
-        yield
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
-        for signum in pending[:1]:
-            signal.raise_signal(signum)

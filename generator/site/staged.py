@@ -26,12 +26,13 @@ from markupsafe import escape
 
 from generator.model import urls as U
 from generator.ownership import mark_site
+from generator.parallel import deferred_signals
 from generator.project import Project
 from generator.site.body import BodyError
 from generator.site.build import write_outputs
 from generator.site.engine import EngineError, walk_order
 from generator.site.engine.adapters import staged_engine
-from generator.site.publish import BACKGROUND_DELETE_PAGES, deferred_signals, discard, new_work, swap
+from generator.site.publish import BACKGROUND_DELETE_PAGES, discard, new_work, swap
 from generator.site.reproducible import engine_clock
 from generator.site.result import BuildError, BuildStats
 from generator.site.stage import stage_into
