@@ -9,7 +9,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import ItemsView, Iterator, ValuesView
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -235,16 +235,15 @@ def _sealed(root: Path, loaded: _Loaded, keep: bool) -> _Loaded:
     src = loaded.src
     if src is None:
         return loaded
-    from generator.project_cache import pack
+    from generator.project_cache import pack, source_blob
 
-    body = src.body
     if keep:
         loaded.packed = pack(root, loaded)
         assert loaded.packed is not None
         blob = loaded.packed[2]
     else:
-        blob = pickle.dumps(replace(src, body="") if body else src, protocol=pickle.HIGHEST_PROTOCOL)
-    loaded.src, loaded.deferred = None, (blob, body)
+        blob = source_blob(src)
+    loaded.src, loaded.deferred = None, (blob, src.body)
     return loaded
 
 

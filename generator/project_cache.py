@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.model.links import body_links
 from generator.source.files import CONFIG_FILE, safe_join
-from generator.source.frontmatter import decode
+from generator.source.frontmatter import SourceFile, decode
 
 if TYPE_CHECKING:
     from generator.project import _Loaded
@@ -182,8 +182,12 @@ def pack(root: Path, loaded: _Loaded) -> Packed | None:
     want = hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() if body else b""
     cut = loaded.body_at if loaded.body_at >= 0 else _TAIL_UNKNOWN
     blob = pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
-    src_blob = pickle.dumps(dataclasses.replace(src, body="") if body else src, protocol=pickle.HIGHEST_PROTOCOL)
-    return (_dependencies(root, loaded), blob, src_blob, (src.body_line, cut, want, item_cut))
+    return (_dependencies(root, loaded), blob, source_blob(src), (src.body_line, cut, want, item_cut))
+
+
+def source_blob(src: SourceFile) -> bytes:
+    """A parsed source pickled without its body (kept beside it: see project.SourceMap)."""
+    return pickle.dumps(dataclasses.replace(src, body="") if src.body else src, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class CheckCache:
