@@ -44,7 +44,9 @@ def test_a_new_and_a_deleted_entry_in_the_browser(make_project: Any, tmp_path: P
         new.unlink()
         gone = wait_for(lambda: (r := fetch(url + NEW_URL)) is not None and r[0] == 404)
         assert gone, "the deleted entry's page is still served"
-        end = wait_for(lambda: TITLE not in watched.text())
+        # text() is "" while the page reloads: wait for the listing itself, without the entry (a
+        # late reload of the listing from the addition's build must not pass for the deletion's)
+        end = wait_for(lambda: "已有的第一个条目" in (t := watched.text()) and TITLE not in t)
         assert end, "the listing still shows the deleted entry"
         hrefs = watched.page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)")
         pages = sorted({h.split("#")[0] for h in hrefs if h.startswith(url)})
