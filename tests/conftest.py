@@ -286,6 +286,18 @@ def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Compiled Jinja templates shared by every build of this test process and the commands it
+    runs (``GONGKAI_TEMPLATE_CACHE``): each test's project starts with an empty cache, and
+    compiling Material's templates again in every build was a fifth of the suite's CPU.
+    tests/test_engine_cache.py unsets it to test the project's own cache."""
+    folder = tmp_path_factory.mktemp("templates")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GONGKAI_TEMPLATE_CACHE", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def make_git_project(tmp_path: Path) -> Any:
     """``make_git_project()`` → a fresh :class:`GitProject` in its own temp folder."""

@@ -63,6 +63,44 @@ def _edit_body(p: ProjectFactory, name: str, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _own_template_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the project's own cache: not the suite's shared one (conftest)."""
+    monkeypatch.delenv("GONGKAI_TEMPLATE_CACHE", raising=False)
+
+
+def test_a_shared_template_cache_serves_every_project(
+    make_project: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    shared = tmp_path / "templates"
+    monkeypatch.setenv("GONGKAI_TEMPLATE_CACHE", str(shared))
+    first = _site(make_project)
+    first.build()
+    assert any(shared.glob("jinja-*/__jinja2_*.cache"))
+    assert not list((first.root / ".gongkai-cache").rglob("__jinja2_*"))  # kept in the shared folder only
+    second = _site(make_project)  # another project, its own empty cache
+    second.write("theme/partials/copyright.html", '<div class="md-copyright">第二个站点的页脚</div>\n')
+    names: list[str] = []
+    real = jinja2.Environment.compile
+
+    def compile(env: Any, source: Any, name: str | None = None, filename: str | None = None, *a: Any, **k: Any) -> Any:
+        names.append(name or "")
+        return real(env, source, name, filename, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
+    site = second.build()
+    # only the override the first project lacked (in the page and the probe environments; the
+    # unnamed ones are templates made from strings, compiled in every build)
+    assert set(names) - {""} == {"partials/copyright.html"}
+    assert "第二个站点的页脚" in (site / "index.html").read_text(encoding="utf-8")
+    clean = _clean(second, tmp_path, "clean")  # a build without any cache
+    monkeypatch.delenv("GONGKAI_TEMPLATE_CACHE")
+    assert _differences(site, clean) == []
+    assert _differences(site, _clean(second, tmp_path, "clean-own")) == []
+
+
 def test_second_build_compiles_no_template(make_project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import jinja2
 

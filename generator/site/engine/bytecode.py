@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import sys
 from pathlib import Path
 from types import CodeType
@@ -84,8 +85,13 @@ def _refile(code: CodeType, filename: str) -> CodeType:
     return code.replace(co_filename=filename, co_consts=consts)
 
 
-def bytecode_cache(env: Any, root: Path, theme: str | None) -> Any:
-    """A Jinja bytecode cache for ``env`` below ``root``, or ``None`` if its folder cannot be made.
+def bytecode_cache(env: Any, root: Path | None, theme: str | None) -> Any:
+    """A Jinja bytecode cache for ``env`` below ``root`` (the build's engine cache; ``None``: a
+    build without cache), or ``None`` if there is none or its folder cannot be made.
+
+    ``GONGKAI_TEMPLATE_CACHE``, when set, names the folder to use instead, for every build
+    (with or without cache): compiled templates shared by projects and builds, e.g. a CI
+    runner's cache or a test suite. Sharing is safe for the same reasons reuse is (see above).
 
     Set it after every change to the environment (plugins' ``on_env``) and before the first
     template is loaded. ``theme`` is the engine's ``custom_dir`` as MkDocs holds it (the
@@ -94,6 +100,11 @@ def bytecode_cache(env: Any, root: Path, theme: str | None) -> Any:
     from jinja2 import FileSystemBytecodeCache
     from jinja2.bccache import Bucket
 
+    shared = os.environ.get("GONGKAI_TEMPLATE_CACHE")
+    if shared:
+        root = Path(shared)
+    if root is None:
+        return None
     folder = root / f"jinja-{environment_key(env)}"
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -177,8 +177,8 @@ class Engine:
                 pages[unquote(page.url)] = page
             by_url = pages
         env = config.plugins.on_env(env, config=config, files=files)
-        if cache is not None:  # after on_env: the key is taken from the environment templates compile in
-            env.bytecode_cache = bytecode_cache(env, cache, config.theme.custom_dir)
+        # after on_env: the key is taken from the environment templates compile in
+        env.bytecode_cache = bytecode_cache(env, cache, config.theme.custom_dir)
         files.copy_static_files()
         return Shared(config, files, doc_files, nav, env, by_url, cache, lazy)
 

@@ -72,8 +72,8 @@ class Skeletons:
         self.refused: dict[tuple[str, str, bool], str] = {}  # shape -> why its pages are rendered in full
         self.filled = 0  # pages produced from a skeleton
         self.env = probe_environment(shared.env)
-        if shared.cache is not None:  # its own folder: the key holds the guarded compiler
-            self.env.bytecode_cache = bytecode_cache(self.env, shared.cache, shared.config.theme.custom_dir)
+        # its own folder: the key holds the guarded compiler
+        self.env.bytecode_cache = bytecode_cache(self.env, shared.cache, shared.config.theme.custom_dir)
 
     @staticmethod
     def slots(page: Any) -> dict[str, str]:
