@@ -267,6 +267,11 @@ class CheckCache:
         if isinstance(cross, tuple) and len(cross) == 2:
             self.cross_key, self.cross_blob = cross
 
+    def size_of(self, rel: str) -> int:
+        """The size ``rel`` had when its result was recorded, or -1 (a hint for reading it)."""
+        stored = self.files.get(rel)
+        return stored[4][0] if stored is not None else -1
+
     def digest(self, rel: str, raw: bytes, st: os.stat_result | None) -> bytes:
         """SHA-256 of ``raw``, the bytes of ``rel`` just read; ``st``: its ``stat`` taken after reading.
 
