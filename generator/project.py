@@ -356,6 +356,8 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
         diags.extend(cross[0])
         diags.extend(cross[1])
         deadlines = cross[2]
+        if store is not None:
+            checker.sha_of = store.file_sha
         diags.extend(checker.files())
     if store is not None:
         store.save()
