@@ -17,7 +17,9 @@ leaves the file's SourceFile pickled until a diagnostic needs a position from it
 The cross-file checks (uniqueness, relations, interpretations, URL collisions, hidden
 links, deadlines) read of each file only a summary (project._summary); their results are
 kept under the digest of all the summaries, in order, and the build date (one set: the
-last run's). Those about attachment files read the file system and run every time.
+last run's). Those about attachment files read the file system and run every time; the
+SHA-256 of each attachment is kept with its stat and reused while the stat is the same (the
+rule of :meth:`CheckCache.digest`; :meth:`CheckCache.file_sha`).
 
 The whole file is rewritten when many results changed; a run that changed few writes
 them to ``check.delta``, which is applied only on top of the whole file it was written
