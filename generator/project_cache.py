@@ -17,7 +17,9 @@ leaves the file's SourceFile pickled until a diagnostic needs a position from it
 The cross-file checks (uniqueness, relations, interpretations, URL collisions, hidden
 links, deadlines) read of each file only a summary (project._summary); their results are
 kept under the digest of all the summaries, in order, and the build date (one set: the
-last run's). Those about attachment files read the file system and run every time.
+last run's). Those about attachment files read the file system and run every time; the
+SHA-256 of each attachment is kept with its stat and reused while the stat is the same (the
+rule of :meth:`CheckCache.digest`; :meth:`CheckCache.file_sha`).
 
 The whole file is rewritten when many results changed; a run that changed few writes
 them to ``check.delta``, which is applied only on top of the whole file it was written
@@ -224,6 +226,11 @@ class CheckCache:
         self.cross_hits = 0
         self.base_mac = b""  # the signature of the whole file read
         self.base: dict[str, Record] = {}  # its results (before the delta file's were applied)
+        # attachment (absolute path) -> (its stat after it was hashed, SHA-256 hex): the checks'
+        # attachment hashes (checks/crossref.py), not hashed again while the stat is the same
+        # (the rule of digest); those of this run's attachments are written (see file_sha)
+        self.hashes: dict[str, tuple[Stat, str]] = {}
+        self.new_hashes: dict[str, tuple[Stat, str]] = {}
         self._load()
 
     def _read(self, path: Path) -> tuple[bytes, Any] | None:
@@ -266,6 +273,14 @@ class CheckCache:
             cross = data.get("cross")
         if isinstance(cross, tuple) and len(cross) == 2:
             self.cross_key, self.cross_blob = cross
+        hashes = data.get("hashes")
+        if isinstance(hashes, dict):
+            self.hashes = hashes
+
+    def size_of(self, rel: str) -> int:
+        """The size ``rel`` had when its result was recorded, or -1 (a hint for reading it)."""
+        stored = self.files.get(rel)
+        return stored[4][0] if stored is not None else -1
 
     def digest(self, rel: str, raw: bytes, st: os.stat_result | None) -> bytes:
         """SHA-256 of ``raw``, the bytes of ``rel`` just read; ``st``: its ``stat`` taken after reading.
@@ -288,6 +303,28 @@ class CheckCache:
         ):
             return stored[1]
         return hashlib.sha256(raw).digest()
+
+    def file_sha(self, path: Path) -> str:
+        """The SHA-256 (hex) of the attachment at ``path``, as ``checks.crossref._sha256`` gives it.
+
+        Not hashed again when its stat is the one recorded after it was last hashed and it
+        was last modified or changed more than RACY_NS before that run began (see digest).
+        Raises OSError as hashing does.
+        """
+        from generator.checks.crossref import _sha256
+
+        key = os.fspath(path)
+        st = os.stat(key)
+        sig: Stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        known = self.hashes.get(key)
+        if known is not None and tuple(known[0]) == sig and max(sig[1], sig[2]) < self.written - RACY_NS:
+            sha = known[1]
+        else:
+            sha = _sha256(path)
+            st = os.stat(key)  # after hashing: a change meanwhile is seen next time
+            sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        self.new_hashes[key] = (sig, sha)
+        return sha
 
     def lookup(self, kind: str, rel: str, sha: bytes, raw: bytes) -> _Loaded | None:
         """The stored result for this file's bytes (``raw``, whose SHA-256 is ``sha``), if still valid.
@@ -354,11 +391,18 @@ class CheckCache:
             if stored is not None and stored[4] != sig:
                 self.files[rel] = (*stored[:4], sig, *stored[5:])
                 self.changed = True
+        if self.new_hashes != self.hashes:
+            self.changed = True
         if self.secret is None or not (self.changed or gone):
             return
         for rel in gone:
             del self.files[rel]
-        data: dict[str, Any] = {"key": self.key, "written": self.started, "cross": (self.cross_key, self.cross_blob)}
+        data: dict[str, Any] = {
+            "key": self.key,
+            "written": self.started,
+            "cross": (self.cross_key, self.cross_blob),
+            "hashes": self.new_hashes,
+        }
         # Few results changed since the whole file was written: those go to a small second
         # file, bound to the whole one by its signature (rewriting every file's result for
         # one edited file would be a tenth of a warm check).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,8 @@ class CrossChecker:
         self.entry_ids = {e.index_no: e for e in entries}
         # index numbers of files that failed their own checks: not reported again as missing
         self.known = (known or set()) - {i.index_no for i in interps}
+        # the SHA-256 of an attachment (hex); the check cache's remembers them by their stat
+        self.sha_of: Callable[[Path], str] = _sha256
 
     def add(self, item: Item, path: KeyPath, code: str, **params: Any) -> None:
         src = self.sources[item.source]
@@ -187,7 +189,7 @@ class CrossChecker:
             else:
                 try:
                     # an unreadable file fails here, positioned, not in the build
-                    actual = _sha256(target) if sha else _readable(target)
+                    actual = self.sha_of(target) if sha else _readable(target)
                 except OSError as exc:
                     zh, en = PROBLEMS["unreadable"] if isinstance(exc, PermissionError) else (str(exc), str(exc))
                     self.add(item, where, "E027", file=file, reason=zh, reason_en=en)

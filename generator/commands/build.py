@@ -49,7 +49,7 @@ def build(
     engine: str,
 ) -> None:
     """先检查，再把网站构建到 site/；全部成功才替换原网站，失败时原网站不变。"""
-    from generator.site.build import BuildInterrupted, interruptible
+    from generator.site.publish import BuildInterrupted, interruptible  # (not site.build: see _build)
 
     try:
         with interruptible(), no_traceback(lang):
@@ -81,7 +81,7 @@ def _build(
     engine: str = "mkdocs",
 ) -> None:
     from generator.project import default_build_date
-    from generator.site.build import BuildError, build_site, refusals, unchanged_site
+    from generator.site.keys import unchanged_site  # not site.build: nothing of the engine or the index yet
 
     started = time.monotonic()
     root, _ = resolve_root(path, lang)
@@ -93,6 +93,8 @@ def _build(
         if not quiet:
             _summary(stats, site_dir or root / "site", lang, time.monotonic() - started)
         return
+    from generator.site.build import BuildError, build_site, refusals  # the engine, feeds, the search index
+
     refused = refusals(root, site_dir or root / "site")
     if refused is not None:  # before anything is read or cached: a refused build writes nothing
         _build_failed(refused, lang)

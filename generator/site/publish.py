@@ -227,28 +227,33 @@ class Standby:
         _unlink_durably(self.folder / STANDBY_RECORD)  # dirty from here until the next record
         site, base = os.fspath(self.site), os.fspath(out)
         dev = os.stat(site).st_dev
-        want: dict[str, tuple[str, int, bool]] = {}  # rel -> (source, inode, source is in out)
+        # rel -> (source, inode, source is in out); the pages' inode -1 when on another device
+        want: dict[str, tuple[str, int, bool]] = {}
         page_dirs: set[str] = set()
-        cut = len(base) + 1
+        prefix = base + "/"
+        cut = len(prefix)
         for dest, (stored, sdev, ino) in self.pages.items():
-            if not dest.startswith(base + "/"):
+            if not dest.startswith(prefix):
                 raise ValueError(f"page outside the new site: {dest}")
             rel = dest[cut:]
             want[rel] = (stored, ino if sdev == dev else -1, False)
-            _ancestors(rel, page_dirs)
+            parent = rel.rpartition("/")[0]
+            if parent and parent not in page_dirs:
+                _ancestors(rel, page_dirs)
         out_files, out_dirs = _scan(base)
         want_dirs = out_dirs | page_dirs
         for rel, ino in out_files.items():
             want[rel] = (f"{base}/{rel}", ino, True)  # what the build wrote wins
         have, have_dirs = self._have if self._have is not None else _scan(site)
         self._have = None
-        kept: set[str] = set()
+        kept = {
+            rel for rel, ino in have.items() if ino >= 0 and (wanted := want.get(rel)) is not None and wanted[1] == ino
+        }
+        # the folders of kept files: a page's are all in page_dirs, so only the build's own
+        # files (few) can keep a folder of out that no page is in
         kept_dirs: set[str] = set()
-        for rel, ino in have.items():
-            wanted = want.get(rel)
-            if wanted is not None and wanted[1] == ino and ino >= 0:
-                kept.add(rel)
-                _ancestors(rel, kept_dirs)
+        for rel in kept.intersection(out_files):
+            _ancestors(rel, kept_dirs)
         moved: set[str] = set()  # folders of out moved in whole
         for rel in sorted(out_dirs - page_dirs - kept_dirs, key=len):  # shallowest first
             if not _within(rel, moved):
@@ -256,11 +261,11 @@ class Standby:
         counts = self.counts
         counts.kept = len(kept)
         copied: set[str] = set()
-        for rel in have:
-            if rel not in kept:
-                counts.removed += 1
-                if not _within(rel, moved):
-                    os.unlink(f"{site}/{rel}")
+        gone = have.keys() - kept
+        counts.removed += len(gone)
+        for rel in gone:
+            if not moved or not _within(rel, moved):
+                os.unlink(f"{site}/{rel}")
         for rel in sorted(have_dirs - want_dirs, key=len, reverse=True):  # deepest first
             if _within(rel, moved):
                 continue
@@ -273,12 +278,12 @@ class Standby:
         for rel in sorted(want_dirs - have_dirs, key=len):  # shallowest first
             if not _within(rel, moved) and rel not in moved:
                 os.mkdir(f"{site}/{rel}")
-        for rel, (source, _ino, written) in want.items():
-            if rel in kept:
+        put = want.keys() - kept
+        counts.put += len(put)
+        for rel in put:
+            if moved and _within(rel, moved):
                 continue
-            counts.put += 1
-            if _within(rel, moved):
-                continue
+            source, _ino, written = want[rel]
             dest = f"{site}/{rel}"
             if written:
                 os.link(source, dest, follow_symlinks=False)

@@ -14,11 +14,12 @@ PAGES_DIR = "content/pages"
 CONFIG_FILE = "site_config.yml"
 # Folders of attachments and media: a Markdown file there is a published file, not a source.
 ATTACHMENT_DIRS = ("catalogue/files", "content/files", "content/media")
+_ATTACHMENT_PREFIXES = tuple(folder + "/" for folder in ATTACHMENT_DIRS)
 
 
 def is_attachment_path(rel: str) -> bool:
     """True for a path inside one of :data:`ATTACHMENT_DIRS`."""
-    return any(rel.startswith(folder + "/") for folder in ATTACHMENT_DIRS)
+    return rel.startswith(_ATTACHMENT_PREFIXES)
 
 
 @dataclass(frozen=True)
