@@ -209,7 +209,8 @@ def _build(
                 state.inputs = {
                     j.url: k for j in jobs[:built_here] if not j.search and (k := incremental.key_of(known, j.url))
                 }
-                state.verified = incremental.Verified(store, known.get(incremental.CATALOGUE, ""))
+                shape = incremental.catalogue_shape(project.source_digests, catalogue)
+                state.verified = incremental.Verified(store, known.get(incremental.CATALOGUE, ""), shape, catalogue)
             # pages in the navigation (and content pages) are rendered here, in MkDocs' order
             parent = sorted(
                 (i for i, job in enumerate(jobs) if job.search or job.url in engine.nav_urls),
@@ -462,7 +463,7 @@ class _Work:
     inputs: dict[str, str] = field(default_factory=dict)  # URL -> input key (see incremental.py)
     view: CatalogueView | None = None  # what the pages' recorded lookups are replayed on
     standby: dict[str, tuple[str, int, int]] | None = None  # where placed pages go instead (publish.Standby)
-    verified: incremental.Verified | None = None  # pages placed by the last build for the same catalogue
+    verified: incremental.Verified | None = None  # pages placed or built by the last build (see incremental.py)
 
 
 _WORK: _Work | None = None

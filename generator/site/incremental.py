@@ -110,10 +110,11 @@ def place(
     """Put the page these inputs built at ``dest`` (and its files below ``out``), when the
     lookups it made give the same results on ``view``'s catalogue. ``into``: see
     :meth:`~generator.site.cache.BuildCache.place` (the page goes to the standby site).
-    ``verified``: the pages the last build placed for the same catalogue (see :class:`Verified`)."""
+    ``verified``: the pages the last build placed or built, and how this catalogue differs
+    from that build's (see :class:`Verified`)."""
     if verified is not None:
         known = verified.old.get(key)
-        if known is not None and _place_verified(cache, key, known, view, dest, out, root, into):
+        if known is not None and _place_verified(cache, key, known, view, dest, out, root, into, verified):
             verified.new[key] = known
             return True
     stored = cache.get(KIND, key)
@@ -146,9 +147,20 @@ def verified_entry(
     read: dict[str, set[str]] | dict[str, list[str]],
     lookups: Iterable[Any],
 ) -> list[object]:
-    """What :class:`Verified` lists of a page placed or built by this build (see :func:`_place_verified`)."""
-    rest = [[name, list(args), d] for name, args, d in lookups if name not in CATALOGUE_ONLY]
-    return [page_key, [list(f) for f in files], {k: sorted(v) for k, v in read.items()}, rest]
+    """What :class:`Verified` lists of a page placed or built by this build (see :func:`_place_verified`):
+    its page key, files, cache keys read, the lookups replayed on every build, those replayed when
+    the catalogue changed, and the 索引号 its item lookups (:data:`ITEM_LOOKUPS`) were asked about."""
+    rest: list[list[Any]] = []
+    wide: list[list[Any]] = []
+    items: set[str] = set()
+    for name, args, d in lookups:
+        if name in ITEM_LOOKUPS:
+            items.add(str(args[0]))
+        elif name in CATALOGUE_ONLY:
+            wide.append([name, list(args), d])
+        else:
+            rest.append([name, list(args), d])
+    return [page_key, [list(f) for f in files], {k: sorted(v) for k, v in read.items()}, rest, wide, sorted(items)]
 
 
 # Lookups whose result follows from the catalogue alone, i.e. from what :func:`catalogue_key`
@@ -170,33 +182,95 @@ CATALOGUE_ONLY = frozenset(
         "hidden_target",
     }
 )
+# Of those, the lookups about one item, named by their first argument (a 索引号), whose result is
+# made of that item and the items related to it only: ``entry`` (the item's summary), ``related``
+# (its relations' targets, or the entries whose relations target it), ``interpretations_of`` (the
+# interpretations that explain it), ``sources_of`` (the entries an interpretation explains) — each
+# a list of summaries, in an order that follows from those items. An item is made from its own
+# source's front matter (and what every page's key holds), so such a result can change only when
+# the source of the item or of an item related to it (before or now) changed: see
+# :meth:`Verified.dirty`. Every other lookup of CATALOGUE_ONLY (listings, totals…) is replayed on
+# any change of the catalogue.
+ITEM_LOOKUPS = frozenset({"entry", "related", "interpretations_of", "sources_of"})
 VERIFIED = "pagein-verified.json"
-VERIFIED_LAYOUT = "gongkai-pagein-verified-1"
+VERIFIED_LAYOUT = "gongkai-pagein-verified-2"
+
+
+Shape = tuple[dict[str, list[str]], list[list[str]]]  # see catalogue_shape
+
+
+def catalogue_shape(source_digests: dict[str, tuple[bytes, bytes]], catalogue: Catalogue) -> Shape | None:
+    """What :meth:`Verified.dirty` compares between two builds: each public item's source
+    (path → [the SHA-256 of its front matter, its 索引号]; ``source_digests``: the project's), and the relations between public items
+    (pairs of 索引号: an entry and the entry its ``amends``/``repeals``/``replaces`` names, an
+    interpretation and the entry it explains). None when an item's source is not known (then
+    nothing is taken from a comparison)."""
+    sources: dict[str, list[str]] = {}
+    edges: list[list[str]] = []
+    entries = catalogue.entries
+    for item in (*entries.values(), *catalogue.interpretations.values()):
+        known = source_digests.get(item.source)
+        if known is None or item.source in sources:
+            return None
+        sources[item.source] = [known[0].hex(), item.index_no]
+    for entry in entries.values():
+        for targets in entry.relations.values():
+            edges.extend([entry.index_no, t] for t in targets if t in entries)
+    for interp in catalogue.interpretations.values():
+        edges.extend([interp.index_no, t] for t in interp.interprets if t in entries)
+    return sources, edges
 
 
 class Verified:
-    """The pages whose recorded lookups a build found unchanged, with the catalogue key of that build.
+    """The pages the last build placed or built, with that build's catalogue key and shape.
 
     When this build's :func:`catalogue_key` is the one recorded, every lookup in
     :data:`CATALOGUE_ONLY` gives the result it gave then, which was the recorded one: a page
     listed under its base key is placed after replaying only its other lookups (a body edit
-    then costs no replay of every page's lookups nor a read of every page's record). A page
-    is listed with what :func:`place` needs of its record (page key, files, cache keys read,
-    the lookups still to replay), so a record rewritten since does not matter. Only the pages
-    placed by this build are listed for the next; any mismatch falls back to the full replay.
+    then costs no replay of every page's lookups nor a read of every page's record).
+
+    When the catalogue changed (an entry added, deleted, its front matter edited), the sources
+    of the two builds are compared (:func:`catalogue_shape`): the *dirty* 索引号 are the items
+    whose source changed, appeared or went, and the items related to one of them in either
+    build. An item lookup (:data:`ITEM_LOOKUPS`) about any other item gives the result it gave
+    then; a listed page none of whose item lookups is about a dirty item is placed after
+    replaying its other catalogue lookups (listings, totals, …) and the ones read from disk.
+    A page with a dirty item falls back to the full replay of its record.
+
+    A page is listed with what :func:`place` needs of its record (page key, files, cache keys
+    read, the lookups still to replay), so a record rewritten since does not matter. Only the
+    pages placed or built by this build are listed for the next; anything unreadable falls back
+    to the full replay.
     """
 
-    def __init__(self, cache: BuildCache, catalogue: str) -> None:
+    def __init__(
+        self,
+        cache: BuildCache,
+        catalogue: str,
+        shape: Shape | None = None,
+        current: Catalogue | None = None,
+    ) -> None:
         self.path = cache.root / VERIFIED
         self.catalogue = catalogue
+        self.shape = shape
         self.old: dict[str, list[object]] = {}
         self.new: dict[str, list[object]] = {}
+        self.same = True  # the catalogue is the last build's: no catalogue lookup is replayed
+        self.dirty: set[str] = set()
+        if not catalogue:
+            return
         try:
             data = json.loads(self.path.read_bytes())
-            if data["layout"] == VERIFIED_LAYOUT and data["catalogue"] == catalogue and catalogue:
-                self.old = dict(data["pages"])
-        except (OSError, ValueError, KeyError, TypeError):
-            self.old = {}
+            if data["layout"] != VERIFIED_LAYOUT:
+                return
+            if data["catalogue"] != catalogue:
+                if shape is None or current is None or data["shape"] is None:
+                    return
+                self.same = False
+                self.dirty = dirty_items(data["shape"], shape, current)
+            self.old = dict(data["pages"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            self.old, self.same, self.dirty = {}, True, set()
 
     def save(self) -> None:
         """Keep this build's list for the next (never raises: without it, the next build replays all)."""
@@ -205,12 +279,45 @@ class Verified:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             tmp.write_text(
-                json.dumps({"layout": VERIFIED_LAYOUT, "catalogue": self.catalogue, "pages": self.new}),
+                json.dumps(
+                    {"layout": VERIFIED_LAYOUT, "catalogue": self.catalogue, "shape": self.shape, "pages": self.new}
+                ),
                 encoding="utf-8",
             )
             os.replace(tmp, self.path)
         except OSError:
             tmp.unlink(missing_ok=True)
+
+
+def dirty_items(old: Any, new: Shape, current: Catalogue) -> set[str]:
+    """The 索引号 whose item lookups may give another result than in the build whose shape is
+    ``old`` (see :class:`Verified`); ``current``: this build's public catalogue (shape ``new``)."""
+    old_sources: dict[str, list[str]] = {str(rel): [str(v[0]), str(v[1])] for rel, v in old[0].items()}
+    new_sources = new[0]
+    changed: set[str] = set()
+    for rel in old_sources.keys() | new_sources.keys():
+        before, now = old_sources.get(rel), new_sources.get(rel)
+        if before != now:
+            changed.update(v[1] for v in (before, now) if v is not None)
+    dirty = set(changed)
+    for a, b in old[1]:  # related before (a relation of an unchanged item to one that went, say)
+        a, b = str(a), str(b)
+        if a in changed:
+            dirty.add(b)
+        if b in changed:
+            dirty.add(a)
+    for number in changed:  # related now: both directions are indexed in the catalogue
+        entry = current.entries.get(number)
+        if entry is not None:
+            for targets in entry.relations.values():
+                dirty.update(targets)
+        for sources in current.reverse.get(number, {}).values():
+            dirty.update(sources)
+        dirty.update(current.interpreted_by.get(number, ()))
+        interp = current.interpretations.get(number)
+        if interp is not None:
+            dirty.update(interp.interprets)
+    return dirty
 
 
 def _place_verified(
@@ -222,13 +329,18 @@ def _place_verified(
     out: Path,
     root: Path,
     into: dict[str, tuple[str, int, int]] | None,
+    verified: Verified,
 ) -> bool:
     try:
-        page, raw_files, raw_read, raw_rest = known
+        page, raw_files, raw_read, raw_rest, raw_wide, raw_items = known
         page_key = str(page)
         files = tuple((str(s), str(t)) for s, t in raw_files)  # type: ignore[attr-defined]
         read = {str(kind): [str(k) for k in keys] for kind, keys in raw_read.items()}  # type: ignore[attr-defined]
         rest = [(str(name), tuple(args), str(d)) for name, args, d in raw_rest]  # type: ignore[attr-defined]
+        if not verified.same:
+            if not verified.dirty.isdisjoint(raw_items):  # type: ignore[arg-type]
+                return False
+            rest += [(str(name), tuple(args), str(d)) for name, args, d in raw_wide]  # type: ignore[attr-defined]
     except (ValueError, KeyError, TypeError, AttributeError):
         return False
     if rest and not view.replay(rest):
