@@ -175,7 +175,7 @@ def test_a_damaged_or_foreign_list_is_not_trusted(repo: Repo, tmp_path: Path, sh
         path.write_text(json.dumps(data), encoding="utf-8")
     elif damage == "other catalogue":  # every source another: every item is dirty
         data["catalogue"] = "0" * 64
-        data["shape"][0] = {rel: ["0" * 64, number] for rel, (_front, number) in data["shape"][0].items()}
+        data["shape"]["sources"] = {rel: ["0" * 64, n] for rel, (_front, n) in data["shape"]["sources"].items()}
         path.write_text(json.dumps(data), encoding="utf-8")
         items = {key for key, page in data["pages"].items() if page[5]}
         _body_edit(repo.files()[40])
