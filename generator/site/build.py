@@ -266,7 +266,8 @@ def _build(
         if standby is not None:
             try:
                 standby.stamp_of = store.stamp_of if store is not None else None
-                new = standby.sync(out)
+                with long_lived():  # its lists of the site's files (no cycles) set off a full collection
+                    new = standby.sync(out)
             except OSError:  # the standby is dirty now (the next build drops it): publish the fresh tree
                 if not standby.fill(out):
                     raise
