@@ -1,11 +1,13 @@
 """The verified-pages shortcut (incremental.Verified): when the catalogue key is the last
 build's, a page the last build placed is placed again after replaying only its lookups that
-do not follow from the catalogue (``file_size``).
+do not follow from the catalogue (``file_size``); when only front matter or paths changed, a
+page none of whose item lookups is about an item related to the change is placed after
+replaying its other catalogue lookups (tests/test_incremental_delta.py).
 
 Every scenario starts from a project whose last build placed pages (so the shortcut's list
 is full), makes one change, builds incrementally and cleanly and compares the trees; it also
 counts the pages placed through the shortcut, so that a change the shortcut must not cover
-(anything in the catalogue key) is seen not to take it, and a body edit is seen to take it.
+(site_config.yml, the build date) is seen not to take it, and a body edit is seen to take it.
 """
 
 from __future__ import annotations
@@ -104,15 +106,17 @@ def test_the_warm_project_lists_pages_for_its_catalogue(repo: Repo) -> None:
 def test_after_a_verified_build_an_incremental_build_equals_a_clean_build(
     repo: Repo, tmp_path: Path, shortcut: list[str], name: str
 ) -> None:
-    change, _extra = SCENARIOS[name]
+    change, extra = SCENARIOS[name]
     change(repo)
     stats = _build(repo.root)
     _same_as_clean(repo, tmp_path)
     if name == "body edit":  # the catalogue key is unchanged: every listed page takes the shortcut
         # (all but the page the last build built: it is listed only once a build has placed it)
         assert stats.placed - 1 <= len(shortcut) <= stats.placed and len(shortcut) > 100
-    else:  # every other change is in the catalogue key (front matter, paths, site_config.yml)
+    elif extra is None:  # site_config.yml is in every page's base key: no listed page is looked for
         assert shortcut == []
+    else:  # front matter or paths changed: the pages about no item related to the change take it
+        assert len(shortcut) > 100 and len(shortcut) <= stats.placed
 
 
 def test_two_body_edits_in_a_row_take_the_shortcut_and_stay_equal(
@@ -160,15 +164,26 @@ def test_a_new_build_date_does_not_take_the_shortcut(repo: Repo, tmp_path: Path,
     _same_as_clean(repo, tmp_path, day)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "other catalogue", "bad record"])
+@pytest.mark.parametrize("damage", ["garbage", "other catalogue", "other catalogue, no shape", "bad record"])
 def test_a_damaged_or_foreign_list_is_not_trusted(repo: Repo, tmp_path: Path, shortcut: list[str], damage: str) -> None:
     path = repo.root / CACHE_DIR / LAYOUT / incremental.VERIFIED
     data = _verified(repo.root)
     if damage == "garbage":
         path.write_text("{not json", encoding="utf-8")
-    elif damage == "other catalogue":
-        data["catalogue"] = "0" * 64
+    elif damage == "other catalogue, no shape":
+        data["catalogue"], data["shape"] = "0" * 64, None
         path.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "other catalogue":  # every source another: every item is dirty
+        data["catalogue"] = "0" * 64
+        data["shape"]["sources"] = {rel: ["0" * 64, n] for rel, (_front, n) in data["shape"]["sources"].items()}
+        path.write_text(json.dumps(data), encoding="utf-8")
+        items = {key for key, page in data["pages"].items() if page[5]}
+        _body_edit(repo.files()[40])
+        stats = _build(repo.root)
+        assert shortcut and not items & set(shortcut)  # pages about no item (listings) take it, replayed
+        assert stats.placed > len(shortcut) + 100  # the others are placed by the full replay
+        _same_as_clean(repo, tmp_path)
+        return
     else:
         data["pages"] = {key: [1, 2] for key in data["pages"]}
         path.write_text(json.dumps(data), encoding="utf-8")

@@ -30,7 +30,7 @@ from generator.progress import Progress
 from generator.project import Project
 from generator.site import incremental
 from generator.site.body import BodyError
-from generator.site.cache import CACHE_DIR, BuildCache, digest
+from generator.site.cache import CACHE_DIR, BuildCache, digest, long_lived
 from generator.site.engine import (
     Engine,
     EngineError,
@@ -190,7 +190,8 @@ def _build(
             # the search index reads only the catalogue: updated in another process meanwhile
             search = _Search.start(catalogue, project.root / CACHE_DIR / "search", target, work, standby, workers)
         builder = PageBuilder(catalogue, store, root=project.root)
-        jobs = builder.jobs()
+        with long_lived():  # a job of every page, kept all build
+            jobs = builder.jobs()
         built_here = len(jobs)  # PageBuilder's pages: keyed by their inputs (see incremental.py)
         for source in PAGE_SOURCES:
             jobs.extend(PageJob.ready(page) for page in source(catalogue))
@@ -205,11 +206,16 @@ def _build(
             state.standby = standby.pages if standby is not None else None
             known: dict[str, str] = {}
             if store is not None:
-                known = incremental.input_keys(project, jobs[:built_here], fp)
-                state.inputs = {
-                    j.url: k for j in jobs[:built_here] if not j.search and (k := incremental.key_of(known, j.url))
-                }
-                state.verified = incremental.Verified(store, known.get(incremental.CATALOGUE, ""))
+                with long_lived():  # the pages' keys, the last build's list of them: kept all build
+                    known = incremental.input_keys(project, jobs[:built_here], fp)
+                    state.inputs = {
+                        j.url: k for j in jobs[:built_here] if not j.search and (k := incremental.key_of(known, j.url))
+                    }
+                    members = builder.cat.plan_members()
+                    shape = incremental.catalogue_shape(project.source_digests, catalogue, members)
+                    state.verified = incremental.Verified(
+                        store, known.get(incremental.CATALOGUE, ""), shape, catalogue, members
+                    )
             # pages in the navigation (and content pages) are rendered here, in MkDocs' order
             parent = sorted(
                 (i for i, job in enumerate(jobs) if job.search or job.url in engine.nav_urls),
@@ -260,7 +266,8 @@ def _build(
         if standby is not None:
             try:
                 standby.stamp_of = store.stamp_of if store is not None else None
-                new = standby.sync(out)
+                with long_lived():  # its lists of the site's files (no cycles) set off a full collection
+                    new = standby.sync(out)
             except OSError:  # the standby is dirty now (the next build drops it): publish the fresh tree
                 if not standby.fill(out):
                     raise
@@ -299,7 +306,8 @@ def _build(
     if store is not None and key and not project.diagnostics and outputs is None:
         summary = [stats.entries, stats.interpretations, stats.pages, list(stats.warnings)]
         listing = standby.listing if standby is not None else None  # the synced site's files, known
-        store.record(key, target, summary, sources or source_stamps(project.root), listing)
+        with long_lived():
+            store.record(key, target, summary, sources or source_stamps(project.root), listing)
     if first and store is not None:
         # the target's first site: a standby of links to it, so that the next build syncs that
         # in place rather than linking a fresh tree of every page (last: all else is recorded)
@@ -462,7 +470,7 @@ class _Work:
     inputs: dict[str, str] = field(default_factory=dict)  # URL -> input key (see incremental.py)
     view: CatalogueView | None = None  # what the pages' recorded lookups are replayed on
     standby: dict[str, tuple[str, int, int]] | None = None  # where placed pages go instead (publish.Standby)
-    verified: incremental.Verified | None = None  # pages placed by the last build for the same catalogue
+    verified: incremental.Verified | None = None  # pages placed or built by the last build (see incremental.py)
 
 
 _WORK: _Work | None = None
@@ -559,7 +567,8 @@ def _render_bulk(
     try:
         # Pages whose inputs built a stored page are linked here: cheaper than forking for them
         # (the workers' copy-on-write faults cost more than linking at 10k pages).
-        rest = _place_stored(state, bulk)
+        with long_lived():  # what the pages placed add to the cache's and the list's records
+            rest = _place_stored(state, bulk)
         placed = len(bulk) - len(rest)
         reused += placed
         progress.advance(len(bulk) - len(rest))

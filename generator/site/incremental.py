@@ -40,7 +40,7 @@ from typing import Any
 from generator.model.catalogue import Catalogue
 from generator.parallel import paused_gc
 from generator.project import Project
-from generator.site.cache import BuildCache, _place, digest
+from generator.site.cache import BuildCache, _place, digest, long_lived
 from generator.site.engine import copy_page_files
 from generator.site.lookups import CatalogueView
 from generator.site.outputs import OutputWriter
@@ -110,10 +110,11 @@ def place(
     """Put the page these inputs built at ``dest`` (and its files below ``out``), when the
     lookups it made give the same results on ``view``'s catalogue. ``into``: see
     :meth:`~generator.site.cache.BuildCache.place` (the page goes to the standby site).
-    ``verified``: the pages the last build placed for the same catalogue (see :class:`Verified`)."""
+    ``verified``: the pages the last build placed or built, and how this catalogue differs
+    from that build's (see :class:`Verified`)."""
     if verified is not None:
         known = verified.old.get(key)
-        if known is not None and _place_verified(cache, key, known, view, dest, out, root, into):
+        if known is not None and _place_verified(cache, key, known, view, dest, out, root, into, verified):
             verified.new[key] = known
             return True
     stored = cache.get(KIND, key)
@@ -146,9 +147,20 @@ def verified_entry(
     read: dict[str, set[str]] | dict[str, list[str]],
     lookups: Iterable[Any],
 ) -> list[object]:
-    """What :class:`Verified` lists of a page placed or built by this build (see :func:`_place_verified`)."""
-    rest = [[name, list(args), d] for name, args, d in lookups if name not in CATALOGUE_ONLY]
-    return [page_key, [list(f) for f in files], {k: sorted(v) for k, v in read.items()}, rest]
+    """What :class:`Verified` lists of a page placed or built by this build (see :func:`_place_verified`):
+    its page key, files, cache keys read, the lookups replayed on every build, those replayed when
+    the catalogue changed, and the 索引号 its item lookups (:data:`ITEM_LOOKUPS`) were asked about."""
+    rest: list[list[Any]] = []
+    wide: list[list[Any]] = []
+    items: set[str] = set()
+    for name, args, d in lookups:
+        if name in ITEM_LOOKUPS:
+            items.add(str(args[0]))
+        elif name in CATALOGUE_ONLY:
+            wide.append([name, list(args), d])
+        else:
+            rest.append([name, list(args), d])
+    return [page_key, [list(f) for f in files], {k: sorted(v) for k, v in read.items()}, rest, wide, sorted(items)]
 
 
 # Lookups whose result follows from the catalogue alone, i.e. from what :func:`catalogue_key`
@@ -170,33 +182,114 @@ CATALOGUE_ONLY = frozenset(
         "hidden_target",
     }
 )
+# Of those, the lookups about one item, named by their first argument (a 索引号), whose result is
+# made of that item and the items related to it only: ``entry`` (the item's summary), ``related``
+# (its relations' targets, or the entries whose relations target it), ``interpretations_of`` (the
+# interpretations that explain it), ``sources_of`` (the entries an interpretation explains) — each
+# a list of summaries, in an order that follows from those items. An item is made from its own
+# source's front matter (and what every page's key holds), so such a result can change only when
+# the source of the item or of an item related to it (before or now) changed: see
+# :func:`dirty_items`. The other lookups of CATALOGUE_ONLY (listings, totals…) are replayed on a
+# change of the catalogue (a listing only when its group changed: :func:`clean_groups`).
+ITEM_LOOKUPS = frozenset({"entry", "related", "interpretations_of", "sources_of"})
 VERIFIED = "pagein-verified.json"
-VERIFIED_LAYOUT = "gongkai-pagein-verified-1"
+VERIFIED_LAYOUT = "gongkai-pagein-verified-2"
+
+
+Shape = dict[str, Any]  # see catalogue_shape
+GROUP = "\0"  # joins a listing's kind and group key in Shape["groups"]
+
+
+def catalogue_shape(
+    source_digests: dict[str, tuple[bytes, bytes]], catalogue: Catalogue, members: dict[str, list[str]] | None = None
+) -> Shape | None:
+    """What :class:`Verified` compares between two builds:
+
+    * ``sources``: each public item's source: path → [the SHA-256 of its front matter (from
+      ``source_digests``, the project's), its 索引号];
+    * ``edges``: the relations between public items, as pairs of 索引号 (an entry and an entry its
+      ``amends``/``repeals``/``replaces`` names, an interpretation and an entry it explains);
+    * ``groups``: each listing group (``members``: kind and key joined by :data:`GROUP` → its
+      members' 索引号 in listing order, see :meth:`CatalogueView.plan_members`) → a digest of them.
+
+    None when an item's source is not known (then nothing is taken from a comparison)."""
+    sources: dict[str, list[str]] = {}
+    edges: list[list[str]] = []
+    entries = catalogue.entries
+    for item in (*entries.values(), *catalogue.interpretations.values()):
+        known = source_digests.get(item.source)
+        if known is None or item.source in sources:
+            return None
+        sources[item.source] = [known[0].hex(), item.index_no]
+    for entry in entries.values():
+        for targets in entry.relations.values():
+            edges.extend([entry.index_no, t] for t in targets if t in entries)
+    for interp in catalogue.interpretations.values():
+        edges.extend([interp.index_no, t] for t in interp.interprets if t in entries)
+    groups = {group: digest(*numbers) for group, numbers in (members or {}).items()}
+    return {"sources": sources, "edges": edges, "groups": groups}
 
 
 class Verified:
-    """The pages whose recorded lookups a build found unchanged, with the catalogue key of that build.
+    """The pages the last build placed or built, with that build's catalogue key and shape.
 
     When this build's :func:`catalogue_key` is the one recorded, every lookup in
     :data:`CATALOGUE_ONLY` gives the result it gave then, which was the recorded one: a page
     listed under its base key is placed after replaying only its other lookups (a body edit
-    then costs no replay of every page's lookups nor a read of every page's record). A page
-    is listed with what :func:`place` needs of its record (page key, files, cache keys read,
-    the lookups still to replay), so a record rewritten since does not matter. Only the pages
-    placed by this build are listed for the next; any mismatch falls back to the full replay.
+    then costs no replay of every page's lookups nor a read of every page's record).
+
+    When the catalogue changed (an entry added, deleted, its front matter edited), the two
+    builds' shapes are compared (:func:`catalogue_shape`). The *changed* 索引号 are the items
+    whose source changed, appeared or went; the *dirty* ones those and the items related to
+    one of them in either build (:func:`dirty_items`). An item lookup (:data:`ITEM_LOOKUPS`)
+    about any other item gives the result it gave then: a listed page none of whose item
+    lookups is about a dirty item is placed after replaying its other catalogue lookups
+    (totals, group keys, hidden link targets, …) and the ones read from disk — but not its
+    ``listing`` lookups of a *clean* group, one whose members are the same in the same order
+    and none of them changed (:func:`clean_groups`): a listing shows its members' count and
+    summaries only, and an item's summary is made from its own source. A page with a dirty
+    item falls back to the full replay of its record.
+
+    A page is listed with what :func:`place` needs of its record (page key, files, cache keys
+    read, the lookups still to replay), so a record rewritten since does not matter. Only the
+    pages placed or built by this build are listed for the next; anything unreadable falls back
+    to the full replay.
     """
 
-    def __init__(self, cache: BuildCache, catalogue: str) -> None:
+    def __init__(
+        self,
+        cache: BuildCache,
+        catalogue: str,
+        shape: Shape | None = None,
+        current: Catalogue | None = None,
+        members: dict[str, list[str]] | None = None,
+    ) -> None:
         self.path = cache.root / VERIFIED
         self.catalogue = catalogue
+        self.shape = shape
         self.old: dict[str, list[object]] = {}
         self.new: dict[str, list[object]] = {}
+        self.same = True  # the catalogue is the last build's: no catalogue lookup is replayed
+        self.dirty: set[str] = set()
+        self.clean: set[str] = set()  # listing groups whose listing lookups are not replayed
+        if not catalogue:
+            return
         try:
-            data = json.loads(self.path.read_bytes())
-            if data["layout"] == VERIFIED_LAYOUT and data["catalogue"] == catalogue and catalogue:
-                self.old = dict(data["pages"])
-        except (OSError, ValueError, KeyError, TypeError):
-            self.old = {}
+            with long_lived():
+                data = json.loads(self.path.read_bytes())
+            if data["layout"] != VERIFIED_LAYOUT:
+                return
+            if data["catalogue"] != catalogue:
+                old = data["shape"]
+                if shape is None or current is None or not isinstance(old, dict):
+                    return
+                self.same = False
+                changed = changed_items(old, shape)
+                self.dirty = dirty_items(old, shape, current, changed)
+                self.clean = clean_groups(old, shape, changed, members or {})
+            self.old = dict(data["pages"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            self.old, self.same, self.dirty, self.clean = {}, True, set(), set()
 
     def save(self) -> None:
         """Keep this build's list for the next (never raises: without it, the next build replays all)."""
@@ -204,13 +297,67 @@ class Verified:
             return
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            tmp.write_text(
-                json.dumps({"layout": VERIFIED_LAYOUT, "catalogue": self.catalogue, "pages": self.new}),
-                encoding="utf-8",
-            )
+            with long_lived():  # the encoder's lists are garbage, but not cyclic
+                text = json.dumps(
+                    {"layout": VERIFIED_LAYOUT, "catalogue": self.catalogue, "shape": self.shape, "pages": self.new}
+                )
+            tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError:
             tmp.unlink(missing_ok=True)
+
+
+def changed_items(old: Shape, new: Shape) -> set[str]:
+    """The 索引号 of the public items whose source changed, appeared or went between two shapes."""
+    old_sources: dict[str, list[str]] = {str(rel): [str(v[0]), str(v[1])] for rel, v in old["sources"].items()}
+    new_sources: dict[str, list[str]] = new["sources"]
+    changed: set[str] = set()
+    for rel in old_sources.keys() | new_sources.keys():
+        before, now = old_sources.get(rel), new_sources.get(rel)
+        if before != now:
+            changed.update(v[1] for v in (before, now) if v is not None)
+    return changed
+
+
+def dirty_items(old: Shape, new: Shape, current: Catalogue, changed: set[str] | None = None) -> set[str]:
+    """The 索引号 whose item lookups may give another result than in the build whose shape is
+    ``old`` (see :class:`Verified`): the ``changed`` ones (:func:`changed_items`) and those related
+    to one of them then or now; ``current``: this build's public catalogue (shape ``new``)."""
+    if changed is None:
+        changed = changed_items(old, new)
+    dirty = set(changed)
+    for a, b in old["edges"]:  # related before (a relation of an unchanged item to one that went, say)
+        a, b = str(a), str(b)
+        if a in changed:
+            dirty.add(b)
+        if b in changed:
+            dirty.add(a)
+    for number in changed:  # related now: both directions are indexed in the catalogue
+        entry = current.entries.get(number)
+        if entry is not None:
+            for targets in entry.relations.values():
+                dirty.update(targets)
+        for sources in current.reverse.get(number, {}).values():
+            dirty.update(sources)
+        dirty.update(current.interpreted_by.get(number, ()))
+        interp = current.interpretations.get(number)
+        if interp is not None:
+            dirty.update(interp.interprets)
+    return dirty
+
+
+def clean_groups(old: Shape, new: Shape, changed: set[str], members: dict[str, list[str]]) -> set[str]:
+    """The listing groups (see :func:`catalogue_shape`) with the same members in the same order
+    as in the build whose shape is ``old``, none of them ``changed``: their listing lookups give
+    the results they gave then."""
+    before: dict[str, Any] = old["groups"]
+    now: dict[str, str] = new["groups"]
+    clean: set[str] = set()
+    for group, numbers in members.items():
+        made = now.get(group)
+        if made is not None and before.get(group) == made and changed.isdisjoint(numbers):
+            clean.add(group)
+    return clean
 
 
 def _place_verified(
@@ -222,13 +369,21 @@ def _place_verified(
     out: Path,
     root: Path,
     into: dict[str, tuple[str, int, int]] | None,
+    verified: Verified,
 ) -> bool:
     try:
-        page, raw_files, raw_read, raw_rest = known
+        page, raw_files, raw_read, raw_rest, raw_wide, raw_items = known
         page_key = str(page)
         files = tuple((str(s), str(t)) for s, t in raw_files)  # type: ignore[attr-defined]
         read = {str(kind): [str(k) for k in keys] for kind, keys in raw_read.items()}  # type: ignore[attr-defined]
         rest = [(str(name), tuple(args), str(d)) for name, args, d in raw_rest]  # type: ignore[attr-defined]
+        if not verified.same:
+            if not verified.dirty.isdisjoint(raw_items):  # type: ignore[arg-type]
+                return False
+            clean = verified.clean
+            for name, args, d in raw_wide:  # type: ignore[attr-defined]
+                if name != "listing" or f"{args[0]}{GROUP}{args[1]}" not in clean:
+                    rest.append((str(name), tuple(args), str(d)))
     except (ValueError, KeyError, TypeError, AttributeError):
         return False
     if rest and not view.replay(rest):

@@ -83,6 +83,10 @@ def summary(item: Item) -> Summary:
     )
 
 
+# the kinds of listing :meth:`CatalogueView.listing` knows (see _make_groups)
+LISTING_KINDS = ("topic", "agency", "year", "type", "library", "repealed", "entries", "interpretations")
+
+
 def _blake(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
@@ -199,7 +203,7 @@ class CatalogueView:
             groups = self.__groups[kind] = self._make_groups(kind)
         return groups
 
-    def _make_groups(self, kind: str) -> dict[str, list[Item]]:
+    def _make_groups(self, kind: str) -> dict[str, list[Item]]:  # one of LISTING_KINDS
         cat = self.__cat
         out: dict[str, list[Item]] = defaultdict(list)
         if kind == "topic":
@@ -239,6 +243,16 @@ class CatalogueView:
     def plan_content_pages(self) -> tuple[Page, ...]:
         self._planning()
         return self.__cat.pages
+
+    def plan_members(self) -> dict[str, list[str]]:
+        """Every listing group (its kind and key joined by a NUL) → its members' 索引号, in listing
+        order (what :func:`generator.site.incremental.clean_groups` compares between builds)."""
+        self._planning()
+        return {
+            f"{kind}\0{key}": [m.index_no for m in members]
+            for kind in LISTING_KINDS
+            for key, members in self._group(kind).items()
+        }
 
     def plan_sizes(self, kind: str) -> dict[str, int]:
         """Group key -> member count of a listing (how many pages it has)."""
