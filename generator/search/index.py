@@ -68,10 +68,19 @@ from generator.search.incremental import (
     update,
 )
 from generator.search.postings import K1, B, Grouped, Postings, first_ranks, merge, spill
-from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, TERM_COST, Layout, cost, heavy_name, shard_name
+from generator.search.shards import (
+    HEAVY_POSTINGS,
+    TARGET_COST,
+    TERM_COST,
+    Layout,
+    cost,
+    heavy_name,
+    same_postings,
+    shard_name,
+)
 from generator.search.tokenizer import PIPELINE_LABELS
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 LUNR_VERSION = "2.3.9"
 QUERY_PIPELINE = [PIPELINE_LABELS["query"]]
 PARALLEL_MIN_DOCUMENTS = 500  # below this, forking costs more than it saves
@@ -320,6 +329,12 @@ def _write_index(
 
     put("facets.json", dumps(facets(items, cat)))
     put("lengths.json", "[" + ",\n".join(ints(x.tolist()) for x in p.lengths) + "]\n")
+    same = same_postings(
+        layout.heavy, p.ids, counts, np.frombuffer(p.key, dtype=np.uint32), np.frombuffer(p.tf, dtype=np.uint32)
+    )
+    aliases = [  # [term, the term whose file holds its postings, origin, rank] (engine.js: record)
+        [t, same[t], int(p.origin[p.ids[t]]), int(ranks[p.ids[t]])] for t in layout.heavy if t in same
+    ]
     digest = hashlib.sha256()
     for rel, sha, _ in sorted(written):
         digest.update(f"{rel} {sha}\n".encode())
@@ -332,6 +347,7 @@ def _write_index(
         "fields": [{"name": f.name, "label": f.label, "boost": f.boost} for f in FIELDS],
         "shards": layout.counts,
         "heavy": layout.heavy,
+        "same": aliases,
         "documents": len(items),
         "docsPerFile": DOCS_PER_FILE,
     }

@@ -55,6 +55,9 @@
         self.boosts = manifest.fields.map(function (f) { return f.boost; });
         self.heavy = Object.create(null);
         manifest.heavy.forEach(function (term) { self.heavy[term] = "h" + fnv1a(term).toString(36); });
+        // heavy terms holding the same postings as an earlier one: [term, that term, origin, rank]
+        self.same = Object.create(null);
+        (manifest.same || []).forEach(function (alias) { self.same[alias[0]] = alias; });
         return Promise.all([self.load("facets.json" + self.version), self.load("lengths.json" + self.version)]);
       }).then(function (both) {
         // facets.json lists the facets (generator/search/facets.py, from the field registry);
@@ -173,9 +176,16 @@
     return { term: record[0], index: record[1] * ORIGIN + record[2], fields: fields };
   };
 
-  /** The decoded record of a term, or null when no document has it. */
+  /** The decoded record of a term, or null when no document has it. A term whose postings
+   * equal another heavy term's (manifest.same) takes them from that term's file: the
+   * bigrams of a phrase are often all in one query and then load one file. */
   Engine.prototype.record = function (term) {
-    var self = this;
+    var self = this, alias = this.same[term];
+    if (!this.records[term] && alias) {
+      this.records[term] = this.record(alias[1]).then(function (r) {
+        return r && { term: term, index: alias[2] * ORIGIN + alias[3], fields: r.fields };
+      });
+    }
     if (!this.records[term]) {
       var name = this.heavy[term] || shardOf(term, this.manifest.shards, this.tok);
       this.records[term] = this.shard(name).then(function (byTerm) {
