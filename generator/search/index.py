@@ -75,6 +75,8 @@ from generator.search.shards import (
     Layout,
     cost,
     heavy_name,
+    BLOCK_DOCS,
+    block_file,
     same_postings,
     shard_name,
 )
@@ -179,6 +181,8 @@ def _shards(names: Sequence[str]) -> list[Written]:
     costs: dict[str, int] = _SHARED["costs"]
     ranks: list[int] = _SHARED["ranks"]
     out: Path = _SHARED["out"]
+    block: int = _SHARED["block"]
+    blocks = -(-p.count // block)  # a heavy file is written a block of documents at a time
     written = []
     batch: list[str] = []
     load = 0  # the cost of the files in batch
@@ -187,12 +191,43 @@ def _shards(names: Sequence[str]) -> list[Written]:
         load += costs[name]
         if i + 1 < len(names) and load + costs[names[i + 1]] <= BATCH_POSTINGS:
             continue
-        grouped = Grouped(p, (p.ids[t] for n in batch for t in layout.files[n]))
-        for n in batch:
+        whole = batch if blocks <= 1 else [n for n in batch if n[0] != "h"]
+        grouped = Grouped(p, (p.ids[t] for n in whole for t in layout.files[n]))
+        for n in whole:
             text = shard_text(records(grouped, layout.files[n], p.ids, p.origin, ranks), ordered=True)
             written.append(_write(out, f"shards/{n}.json", text))
+        split = [n for n in batch if n not in whole]
+        for k in range(blocks if split else 0):  # each heavy file's terms with postings in block k
+            grouped = Grouped(
+                p, (p.ids[t] for n in split for t in layout.files[n]), (k * block, (k + 1) * block), _SHARED["counts"]
+            )
+            held = set(np.unique(grouped.run_term).tolist())
+            for n in split:
+                terms = [t for t in layout.files[n] if p.ids[t] in held]
+                if terms:
+                    text = shard_text(records(grouped, terms, p.ids, p.origin, ranks), ordered=True)
+                    written.append(_write(out, f"shards/{block_file(n, k)}.json", text))
         batch, load = [], 0
     return written
+
+
+def _blocks(heavy: list[str], p: Postings, counts: np.ndarray, written: list[Written], block: int) -> dict[str, Any]:
+    """The manifest's keys for an index of more than one block of documents: the block size,
+    per heavy term (as ``heavy`` lists them) its postings and the blocks its file has (a
+    hexadecimal mask, bit k for block k), for engine.js to fetch the rarest term first, then
+    only the other terms' blocks holding a document that has every term so far."""
+    if p.count <= block:
+        return {}
+    held: dict[str, int] = {}
+    for rel, _, _ in written:
+        if rel.startswith("shards/h"):
+            name, _, k = rel[len("shards/") : -len(".json")].partition("-")
+            held[name] = held.get(name, 0) | 1 << int(k or 0)
+    return {
+        "blockDocs": block,
+        "postings": [int(counts[p.ids[t]]) for t in heavy],
+        "blocks": [format(held.get(heavy_name(t), 0), "x") for t in heavy],
+    }
 
 
 def _run(fn: Callable[[T], R], tasks: Sequence[T], parallel: bool) -> list[R]:
@@ -227,6 +262,7 @@ def write_index(
     state: Path | None = None,
     previous: Path | None = None,
     into: dict[str, tuple[str, int, int]] | None = None,
+    block: int = BLOCK_DOCS,
 ) -> IndexStats:
     """Write ``search/`` for the public catalogue ``cat`` into ``out``.
 
@@ -242,7 +278,7 @@ def write_index(
     # The collector paused: the index makes many objects and little cyclic garbage, and each
     # collection would walk the whole heap (the catalogue's too): ~0.1 CPU-s of an edit at 10k.
     with paused_gc(_aged):
-        return _write_index(cat, out, url_of, workers, heavy, target, state, previous, into)
+        return _write_index(cat, out, url_of, workers, heavy, target, state, previous, into, block)
 
 
 def _aged() -> None:
@@ -262,6 +298,7 @@ def _write_index(
     state: Path | None,
     previous: Path | None,
     into: dict[str, tuple[str, int, int]] | None,
+    block: int,
 ) -> IndexStats:
     items = search_items(cat)
     workers = workers or min(2, os.cpu_count() or 1)
@@ -277,7 +314,7 @@ def _write_index(
         clock.append(time.perf_counter())
         seconds[phase] = clock[-1] - clock[-2]
 
-    params: list[Any] = [FORMAT_VERSION, heavy, target, DOCS_PER_FILE, [[f.name, f.boost, f.mode] for f in FIELDS]]
+    params: list[Any] = [FORMAT_VERSION, heavy, target, DOCS_PER_FILE, [[f.name, f.boost, f.mode] for f in FIELDS], block]
     params.append(code_fingerprint() if state is not None else "")
     keys = [document_key(item) for item in items] if state is not None else []
     old = load_state(state, params) if state is not None and previous is not None and previous.is_dir() else None
@@ -308,7 +345,7 @@ def _write_index(
             sizes = counts.tolist()
             layout = Layout(zip(p.ids, sizes, strict=True), heavy, target)
             costs = {name: sum(cost(sizes[p.ids[t]]) for t in terms) for name, terms in layout.files.items()}
-            _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out)
+            _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out, counts=counts, block=block)
             lap("merge")
             for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
                 written += share
@@ -348,6 +385,7 @@ def _write_index(
         "shards": layout.counts,
         "heavy": layout.heavy,
         "same": aliases,
+        **_blocks(layout.heavy, p, counts, written, block),
         "documents": len(items),
         "docsPerFile": DOCS_PER_FILE,
     }
@@ -434,11 +472,46 @@ def _incremental(
         kept.append(rel)
         return True
 
-    redo = [name for name in layout.files if name in regrouped or name in homes or not reuse(f"shards/{name}.json")]
+    blocks: dict[str, list[str]] = {}  # each heavy file's blocks in the previous build
+    for rel in old.files:
+        if rel.startswith("shards/h"):
+            blocks.setdefault(rel[len("shards/") : -len(".json")].partition("-")[0], []).append(rel)
+
+    def unchanged(rel: str) -> bool:
+        was = old.files.get(rel)
+        try:
+            st = os.stat(f"{old_dir}/{rel}")
+        except OSError:
+            return False
+        return was is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == was[1:]
+
+    def reuse_shard(name: str) -> bool:
+        """Take the previous build's file ``name`` (every block of a heavy file, or none)."""
+        rels = blocks.get(name)
+        if rels is None:
+            return reuse(f"shards/{name}.json")
+        if not all(map(unchanged, rels)):
+            return False
+        taken = [rel for rel in rels if reuse(rel)]
+        if len(taken) == len(rels):
+            return True
+        for rel in taken:  # (a copy whose bytes differ): none of them, the file is written again
+            if into is not None:
+                del into[f"{new_dir}/{rel}"]
+            elif rel in linked:
+                os.unlink(f"{new_dir}/{rel}")
+            linked.pop(rel, None)
+            kept.remove(rel)
+            written[:] = [w for w in written if w[0] != rel]
+        return False
+
+    redo = [name for name in layout.files if name in regrouped or name in homes or not reuse_shard(name)]
     if redo:  # in batches, on the workers when there are many (every file when the document count changes)
         per_term = sizes.__getitem__  # cost() of a file's terms, summed in C (every file when the count changes)
         costs = {name: sum(map(per_term, layout.files[name])) + TERM_COST * len(layout.files[name]) for name in redo}
-        _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out)
+        _SHARED.update(
+            postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out, counts=new_sizes, block=old.params[5]
+        )
         parallel = workers > 1 and len(redo) >= PARALLEL_MIN_SHARDS
         for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
             written += share

@@ -29,6 +29,13 @@ FNV_PRIME = 0x01000193
 HEAVY_POSTINGS = 1000  # a term with this many postings or more has its own file
 TARGET_COST = 2000  # per bucket, in cost units (≈ 6 bytes of JSON; ≈ 2 KB gzip per 1000 units)
 TERM_COST = 8  # a record's own cost (term, index, empty fields), in postings
+BLOCK_DOCS = 16384  # a heavy term's file holds its postings in one block of this many documents
+
+
+def block_file(name: str, block: int) -> str:
+    """The file of a heavy file's postings in documents ``block · BLOCK_DOCS`` … (engine.js: block):
+    ``h<x>`` for the first block (an index of fewer documents has just that), ``h<x>-<k>`` after."""
+    return name if block == 0 else f"{name}-{block}"
 
 
 def fnv1a(term: str) -> int:

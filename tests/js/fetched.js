@@ -1,11 +1,12 @@
 // Runs the real engine.js over a search/ folder (files read from disk) and reports, per query,
 // the result refs in order, every match's score and the files the query loaded.
+// With "whole" after the folder, heavy terms load every block (engine.partial = false).
 // stdin: JSON ["query", …]; stdout: per query {refs, scores, fetched}. A fresh engine per query
 // (a cold page), so that each query's files are its own.
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const [, , jsDir, searchDir] = process.argv;
+const [, , jsDir, searchDir, mode] = process.argv;  // mode "whole": every block of a heavy term
 const lunr = require(path.join(jsDir, "lunr.js"));
 const T = require(path.join(jsDir, "tokenizer.js"));
 const G = require(path.join(jsDir, "engine.js"));
@@ -21,6 +22,7 @@ process.stdin.on("end", async () => {
       load: (p) => Promise.resolve(JSON.parse(fs.readFileSync(path.join(searchDir, p.split("?")[0]), "utf8"))),
     });
     await engine.init();
+    if (mode === "whole") { engine.partial = false; }
     engine.fetched = [];
     const r = await engine.search(q, {}, "");
     const scores = {};

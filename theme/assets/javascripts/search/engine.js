@@ -41,6 +41,7 @@
     this.records = Object.create(null);
     this.docs = Object.create(null);
     this.texts = Object.create(null);
+    this.decoded = Object.create(null);
     this.fetched = [];
     this.tok.register(this.lunr);
   }
@@ -58,6 +59,13 @@
         // heavy terms holding the same postings as an earlier one: [term, that term, origin, rank]
         self.same = Object.create(null);
         (manifest.same || []).forEach(function (alias) { self.same[alias[0]] = alias; });
+        // an index of more than one block of documents: per heavy term its postings and the
+        // blocks its file has (heavy files are written a block of documents at a time)
+        self.blockDocs = manifest.blockDocs || 0;
+        self.split = Object.create(null);
+        (manifest.blocks || []).forEach(function (mask, k) {
+          self.split[manifest.heavy[k]] = { postings: manifest.postings[k], blocks: maskBlocks(mask) };
+        });
         return Promise.all([self.load("facets.json" + self.version), self.load("lengths.json" + self.version)]);
       }).then(function (both) {
         // facets.json lists the facets (generator/search/facets.py, from the field registry);
@@ -78,6 +86,16 @@
     this.fetched.push(path);
     return this.load(path + this.version);
   };
+
+  /* The block numbers of a hexadecimal mask (bit k: block k), ascending. */
+  function maskBlocks(mask) {
+    var out = [];
+    for (var i = 0; i < mask.length; i++) {
+      var digit = parseInt(mask.charAt(mask.length - 1 - i), 16);
+      for (var b = 0; b < 4; b++) { if (digit >> b & 1) { out.push(i * 4 + b); } }
+    }
+    return out;
+  }
 
   /** A shard file as {term: record}. */
   Engine.prototype.shard = function (name) {
@@ -181,6 +199,9 @@
    * bigrams of a phrase are often all in one query and then load one file. */
   Engine.prototype.record = function (term) {
     var self = this, alias = this.same[term];
+    if (!this.records[term] && this.splitOf(term)) {
+      this.records[term] = this.blocksRecord(term, this.splitOf(term).blocks);
+    }
     if (!this.records[term] && alias) {
       this.records[term] = this.record(alias[1]).then(function (r) {
         return r && { term: term, index: alias[2] * ORIGIN + alias[3], fields: r.fields };
@@ -193,6 +214,49 @@
       });
     }
     return this.records[term];
+  };
+
+  /** The blocks and postings of a heavy term of an index written in blocks (for a term
+   * with the same postings as another: that term's, whose file holds them); else null. */
+  Engine.prototype.splitOf = function (term) {
+    var alias = this.same[term];
+    return this.split[alias ? alias[1] : term] || null;
+  };
+
+  /** The decoded postings of a heavy term in block k of its file, or null. */
+  Engine.prototype.blockRecord = function (term, k) {
+    var self = this, name = this.heavy[term] + (k ? "-" + k : "");
+    return this.shard(name).then(function (byTerm) {
+      var key = name + " " + term;  // one decoded record per file and term
+      if (!(key in self.decoded)) { self.decoded[key] = byTerm[term] ? self.decode(byTerm[term]) : null; }
+      return self.decoded[key];
+    });
+  };
+
+  /**
+   * A heavy term's record from some blocks of its file (ascending): its postings in those
+   * blocks' documents only, or null when none holds the term. A term with the same postings
+   * as another (manifest.same) reads that term's blocks.
+   */
+  Engine.prototype.blocksRecord = function (term, blocks) {
+    var alias = this.same[term], self = this, held = alias ? alias[1] : term;
+    return Promise.all(blocks.map(function (k) { return self.blockRecord(held, k); })).then(function (parts) {
+      parts = parts.filter(function (r) { return r; });
+      if (!parts.length) { return null; }
+      var fields = parts[0].fields.map(function (first, f) {
+        if (parts.length === 1) { return first; }
+        var size = 0, at = 0, milli = [];
+        parts.forEach(function (r) { size += r.fields[f].docs.length; });
+        var docs = new Int32Array(size);
+        parts.forEach(function (r) {
+          docs.set(r.fields[f].docs, at);
+          at += r.fields[f].docs.length;
+          milli = milli.concat(r.fields[f].milli);
+        });
+        return size ? { docs: docs, milli: milli } : NONE;
+      });
+      return { term: term, index: alias ? alias[2] * ORIGIN + alias[3] : parts[0].index, fields: fields };
+    });
   };
 
   /** Query terms: {terms: required terms in query order, keys: exact keys}. */
@@ -275,9 +339,47 @@
   Engine.prototype.matchAll = function (plan) {
     var self = this;
     if (!plan.terms.length) { return Promise.resolve(null); }
+    if (plan.terms.some(function (t) { return self.splitOf(t); }) && this.partial !== false) { return this.matchBlocks(plan); }
     return Promise.all(plan.terms.map(function (t) { return self.record(t); })).then(function (records) {
       if (records.indexOf(null) >= 0) { return {}; }
       var found = candidates(records, self.manifest.documents);
+      return found.count ? self.score(records, found.has) : {};
+    });
+  };
+
+  /*
+   * matchAll on an index written in blocks, loading only what can match: first the light
+   * terms' records, or when there are none the heavy term with the fewest postings (in the
+   * blocks every heavy term of the query has); then, of every other heavy term, only the
+   * blocks holding a document that has every term loaded so far. A document outside those
+   * blocks lacks a term, so the matches and their scores are those of the whole records.
+   */
+  Engine.prototype.matchBlocks = function (plan) {
+    var self = this, n = this.manifest.documents, size = this.blockDocs;
+    var heavy = plan.terms.filter(function (t) { return self.splitOf(t); });
+    var light = plan.terms.filter(function (t) { return !self.splitOf(t); });
+    heavy.sort(function (a, b) { return self.splitOf(a).postings - self.splitOf(b).postings || (a < b ? -1 : a > b ? 1 : 0); });
+    var common = this.splitOf(heavy[0]).blocks.filter(function (k) {
+      return heavy.every(function (t) { return self.splitOf(t).blocks.indexOf(k) >= 0; });
+    });
+    var first = light.length ? [] : [heavy.shift()];
+    var loads = light.map(function (t) { return self.record(t); });
+    loads = loads.concat(first.map(function (t) { return self.blocksRecord(t, common); }));
+    return Promise.all(loads).then(function (records) {
+      if (records.indexOf(null) >= 0) { return null; }
+      var found = candidates(records, n);
+      if (!found.count) { return null; }
+      var wanted = Object.create(null);
+      for (var d = 0; d < n; d++) { if (found.has[d]) { wanted[Math.floor(d / size)] = true; } }
+      return Promise.all(heavy.map(function (t) {
+        return self.blocksRecord(t, self.splitOf(t).blocks.filter(function (k) { return wanted[k]; }));
+      })).then(function (more) { return more.indexOf(null) >= 0 ? null : records.concat(more); });
+    }).then(function (records) {
+      if (!records) { return {}; }
+      var byTerm = Object.create(null);
+      records.forEach(function (r) { byTerm[r.term] = r; });
+      records = plan.terms.map(function (t) { return byTerm[t]; });  // query order: lunr's order of first match
+      var found = candidates(records, n);
       return found.count ? self.score(records, found.has) : {};
     });
   };
