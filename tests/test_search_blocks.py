@@ -163,7 +163,10 @@ def test_a_blocked_index_expands_to_lunr_py_and_scores_as_lunr_js(catalogue: Cat
 def test_loading_only_the_candidates_blocks_finds_the_same(catalogue: Catalogue, index: Path) -> None:
     qs = queries(catalogue)
     js = str(js_folder(index))
-    partial, whole = run("fetched.js", js, str(index), queries=qs), run("fetched.js", js, str(index), "whole", queries=qs)
+    partial, whole = (
+        run("fetched.js", js, str(index), queries=qs),
+        run("fetched.js", js, str(index), "whole", queries=qs),
+    )
     for q, a, b in zip(qs, partial, whole, strict=True):
         assert (a["refs"], a["scores"]) == (b["refs"], b["scores"]), q
         assert set(a["fetched"]) <= set(b["fetched"]), q
@@ -176,7 +179,9 @@ def test_loading_only_the_candidates_blocks_finds_the_same(catalogue: Catalogue,
     gov = heavy_name("政府")
     # the rarest heavy term (债务: blocks 0 and 1) first, then only those blocks of the others
     assert 10 < len(got["债务风险 工作"]["refs"]) <= 20
-    assert heavy_files("债务风险 工作", "工作") == sorted([f"shards/{heavy_name('工作')}.json", f"shards/{heavy_name('工作')}-1.json"])
+    assert heavy_files("债务风险 工作", "工作") == sorted(
+        [f"shards/{heavy_name('工作')}.json", f"shards/{heavy_name('工作')}-1.json"]
+    )
     assert heavy_files("债务风险 政府 信息 公开", "政府") == sorted([f"shards/{gov}.json", f"shards/{gov}-1.json"])
     # a light term first: 专项审计 is in block 0 only
     assert 0 < len(got["专项审计 政府"]["refs"]) <= 5

@@ -159,9 +159,7 @@ def test_the_engine_loads_one_file_for_a_phrase_and_finds_the_same(index: Path, 
     assert len([f for f in with_[0]["fetched"] if f.startswith("shards/")]) == 2  # 容错 (错纠 with it), 纠错
 
 
-def test_results_scores_and_order_equal_without_the_aliases(
-    catalogue: Catalogue, index: Path, tmp_path: Path
-) -> None:
+def test_results_scores_and_order_equal_without_the_aliases(catalogue: Catalogue, index: Path, tmp_path: Path) -> None:
     """Random queries (substrings of the documents, word pairs, heavy terms only, light and
     heavy mixed): the same results in the same order with the same scores, never more files."""
     rng = random.Random(7)

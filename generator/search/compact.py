@@ -281,13 +281,13 @@ def expand(
     terms: dict[str, tuple[str, tuple[int, int], float, list[list[tuple[int, int]]]]] = {}
     for shard in shards:
         for rec in shard:
-            term, index, idf, per_field = decode(rec)
+            term, first, idf, per_field = decode(rec)
             if term in terms:  # a heavy term's postings in another block of documents (format 5)
                 for pairs, more in zip(terms[term][3], per_field, strict=True):
                     pairs.extend(more)
                     pairs.sort()
             else:
-                terms[term] = (term, index, idf, per_field)
+                terms[term] = (term, first, idf, per_field)
     decoded = sorted(terms.values(), key=lambda r: r[1])
     inverted: list[tuple[str, dict[str, Any]]] = []
     vectors: dict[tuple[int, int], list[tuple[int, float]]] = {

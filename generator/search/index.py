@@ -69,14 +69,14 @@ from generator.search.incremental import (
 )
 from generator.search.postings import K1, B, Grouped, Postings, first_ranks, merge, spill
 from generator.search.shards import (
+    BLOCK_DOCS,
     HEAVY_POSTINGS,
     TARGET_COST,
     TERM_COST,
     Layout,
+    block_file,
     cost,
     heavy_name,
-    BLOCK_DOCS,
-    block_file,
     same_postings,
     shard_name,
 )
@@ -314,7 +314,14 @@ def _write_index(
         clock.append(time.perf_counter())
         seconds[phase] = clock[-1] - clock[-2]
 
-    params: list[Any] = [FORMAT_VERSION, heavy, target, DOCS_PER_FILE, [[f.name, f.boost, f.mode] for f in FIELDS], block]
+    params: list[Any] = [
+        FORMAT_VERSION,
+        heavy,
+        target,
+        DOCS_PER_FILE,
+        [[f.name, f.boost, f.mode] for f in FIELDS],
+        block,
+    ]
     params.append(code_fingerprint() if state is not None else "")
     keys = [document_key(item) for item in items] if state is not None else []
     old = load_state(state, params) if state is not None and previous is not None and previous.is_dir() else None
@@ -345,7 +352,9 @@ def _write_index(
             sizes = counts.tolist()
             layout = Layout(zip(p.ids, sizes, strict=True), heavy, target)
             costs = {name: sum(cost(sizes[p.ids[t]]) for t in terms) for name, terms in layout.files.items()}
-            _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out, counts=counts, block=block)
+            _SHARED.update(
+                postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out, counts=counts, block=block
+            )
             lap("merge")
             for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
                 written += share

@@ -172,9 +172,9 @@ class Layout:
 def same_postings(
     heavy: Sequence[str],
     ids: Mapping[str, int],
-    sizes: Sequence[int],
-    key: Sequence[int],
-    tf: Sequence[int],
+    sizes: np.ndarray,
+    key: np.ndarray,
+    tf: np.ndarray,
 ) -> dict[str, str]:
     """Heavy terms whose postings (documents, fields, term frequencies: the whole record but
     the term's own first appearance) equal an earlier heavy term's (JavaScript order), each
