@@ -211,11 +211,10 @@ def _shards(names: Sequence[str]) -> list[Written]:
     return written
 
 
-def _blocks(heavy: list[str], p: Postings, counts: np.ndarray, written: list[Written], block: int) -> dict[str, Any]:
-    """The manifest's keys for an index of more than one block of documents: the block size,
-    per heavy term (as ``heavy`` lists them) its postings and the blocks its file has (a
-    hexadecimal mask, bit k for block k), for engine.js to fetch the rarest term first, then
-    only the other terms' blocks holding a document that has every term so far."""
+def _blocks(heavy: list[str], p: Postings, written: list[Written], block: int) -> dict[str, Any]:
+    """The manifest's keys for an index of more than one block of documents: the block size
+    and, per heavy term (as ``heavy`` lists them), the blocks its file has (a hexadecimal
+    mask, bit k for block k), for engine.js to load only blocks that can hold a match."""
     if p.count <= block:
         return {}
     held: dict[str, int] = {}
@@ -225,7 +224,6 @@ def _blocks(heavy: list[str], p: Postings, counts: np.ndarray, written: list[Wri
             held[name] = held.get(name, 0) | 1 << int(k or 0)
     return {
         "blockDocs": block,
-        "postings": [int(counts[p.ids[t]]) for t in heavy],
         "blocks": [format(held.get(heavy_name(t), 0), "x") for t in heavy],
     }
 
@@ -394,7 +392,7 @@ def _write_index(
         "shards": layout.counts,
         "heavy": layout.heavy,
         "same": aliases,
-        **_blocks(layout.heavy, p, counts, written, block),
+        **_blocks(layout.heavy, p, written, block),
         "documents": len(items),
         "docsPerFile": DOCS_PER_FILE,
     }

@@ -29,7 +29,7 @@ FNV_PRIME = 0x01000193
 HEAVY_POSTINGS = 1000  # a term with this many postings or more has its own file
 TARGET_COST = 2000  # per bucket, in cost units (≈ 6 bytes of JSON; ≈ 2 KB gzip per 1000 units)
 TERM_COST = 8  # a record's own cost (term, index, empty fields), in postings
-BLOCK_DOCS = 16384  # a heavy term's file holds its postings in one block of this many documents
+BLOCK_DOCS = 32768  # a heavy term's file holds its postings in one block of this many documents
 
 
 def block_file(name: str, block: int) -> str:

@@ -59,13 +59,11 @@
         // heavy terms holding the same postings as an earlier one: [term, that term, origin, rank]
         self.same = Object.create(null);
         (manifest.same || []).forEach(function (alias) { self.same[alias[0]] = alias; });
-        // an index of more than one block of documents: per heavy term its postings and the
-        // blocks its file has (heavy files are written a block of documents at a time)
+        // an index of more than one block of documents: per heavy term the blocks its file
+        // has (heavy files are written a block of documents at a time)
         self.blockDocs = manifest.blockDocs || 0;
         self.split = Object.create(null);
-        (manifest.blocks || []).forEach(function (mask, k) {
-          self.split[manifest.heavy[k]] = { postings: manifest.postings[k], blocks: maskBlocks(mask) };
-        });
+        (manifest.blocks || []).forEach(function (mask, k) { self.split[manifest.heavy[k]] = maskBlocks(mask); });
         return Promise.all([self.load("facets.json" + self.version), self.load("lengths.json" + self.version)]);
       }).then(function (both) {
         // facets.json lists the facets (generator/search/facets.py, from the field registry);
@@ -200,7 +198,7 @@
   Engine.prototype.record = function (term) {
     var self = this, alias = this.same[term];
     if (!this.records[term] && this.splitOf(term)) {
-      this.records[term] = this.blocksRecord(term, this.splitOf(term).blocks);
+      this.records[term] = this.blocksRecord(term, this.splitOf(term));
     }
     if (!this.records[term] && alias) {
       this.records[term] = this.record(alias[1]).then(function (r) {
@@ -216,8 +214,8 @@
     return this.records[term];
   };
 
-  /** The blocks and postings of a heavy term of an index written in blocks (for a term
-   * with the same postings as another: that term's, whose file holds them); else null. */
+  /** The blocks of a heavy term's file in an index written in blocks (for a term with the
+   * same postings as another: that term's, whose file holds them); else null. */
   Engine.prototype.splitOf = function (term) {
     var alias = this.same[term];
     return this.split[alias ? alias[1] : term] || null;
@@ -245,13 +243,14 @@
       if (!parts.length) { return null; }
       var fields = parts[0].fields.map(function (first, f) {
         if (parts.length === 1) { return first; }
-        var size = 0, at = 0, milli = [];
+        var size = 0, at = 0;
         parts.forEach(function (r) { size += r.fields[f].docs.length; });
-        var docs = new Int32Array(size);
+        var docs = new Int32Array(size), milli = new Array(size);
         parts.forEach(function (r) {
-          docs.set(r.fields[f].docs, at);
-          at += r.fields[f].docs.length;
-          milli = milli.concat(r.fields[f].milli);
+          var part = r.fields[f];
+          docs.set(part.docs, at);
+          for (var j = 0; j < part.milli.length; j++) { milli[at + j] = part.milli[j]; }
+          at += part.docs.length;
         });
         return size ? { docs: docs, milli: milli } : NONE;
       });
@@ -348,32 +347,33 @@
   };
 
   /*
-   * matchAll on an index written in blocks, loading only what can match: first the light
-   * terms' records, or when there are none the heavy term with the fewest postings (in the
-   * blocks every heavy term of the query has); then, of every other heavy term, only the
-   * blocks holding a document that has every term loaded so far. A document outside those
-   * blocks lacks a term, so the matches and their scores are those of the whole records.
+   * matchAll on an index written in blocks, loading only blocks that can hold a match: a
+   * document holding every term lies in a block every heavy term's file has (the manifest's
+   * masks), so only those blocks are loaded, all at once. A query with light terms loads
+   * their records first, then of each heavy term only those blocks that hold a document
+   * having every light term. A document outside the loaded blocks lacks a term, so the
+   * matches and their scores are those of the whole records.
    */
   Engine.prototype.matchBlocks = function (plan) {
     var self = this, n = this.manifest.documents, size = this.blockDocs;
     var heavy = plan.terms.filter(function (t) { return self.splitOf(t); });
     var light = plan.terms.filter(function (t) { return !self.splitOf(t); });
-    heavy.sort(function (a, b) { return self.splitOf(a).postings - self.splitOf(b).postings || (a < b ? -1 : a > b ? 1 : 0); });
-    var common = this.splitOf(heavy[0]).blocks.filter(function (k) {
-      return heavy.every(function (t) { return self.splitOf(t).blocks.indexOf(k) >= 0; });
+    var common = this.splitOf(heavy[0]).filter(function (k) {
+      return heavy.every(function (t) { return self.splitOf(t).indexOf(k) >= 0; });
     });
-    var first = light.length ? [] : [heavy.shift()];
-    var loads = light.map(function (t) { return self.record(t); });
-    loads = loads.concat(first.map(function (t) { return self.blocksRecord(t, common); }));
-    return Promise.all(loads).then(function (records) {
+    var first = Promise.all(light.map(function (t) { return self.record(t); }));
+    return first.then(function (records) {
       if (records.indexOf(null) >= 0) { return null; }
-      var found = candidates(records, n);
-      if (!found.count) { return null; }
-      var wanted = Object.create(null);
-      for (var d = 0; d < n; d++) { if (found.has[d]) { wanted[Math.floor(d / size)] = true; } }
-      return Promise.all(heavy.map(function (t) {
-        return self.blocksRecord(t, self.splitOf(t).blocks.filter(function (k) { return wanted[k]; }));
-      })).then(function (more) { return more.indexOf(null) >= 0 ? null : records.concat(more); });
+      var blocks = common;
+      if (records.length) {  // only the blocks holding a document that has every light term
+        var found = candidates(records, n), wanted = Object.create(null);
+        for (var d = 0; d < n; d++) { if (found.has[d]) { wanted[Math.floor(d / size)] = true; } }
+        blocks = common.filter(function (k) { return wanted[k]; });
+      }
+      if (!blocks.length) { return null; }
+      return Promise.all(heavy.map(function (t) { return self.blocksRecord(t, blocks); })).then(function (more) {
+        return more.indexOf(null) >= 0 ? null : records.concat(more);
+      });
     }).then(function (records) {
       if (!records) { return {}; }
       var byTerm = Object.create(null);
