@@ -7,7 +7,9 @@ Layout (UTF-8 JSON, deterministic; formats in docs/search.md)::
                                 document count
     search/facets.json          facet values; per document its values, date and sources
     search/lengths.json         per field, every document's length in terms (for the weights)
-    search/shards/h<x>.json     the term record of a heavy term, x its hash (generator/search/compact.py)
+    search/shards/h<x>.json     the term record of a heavy term, x its hash (generator/search/compact.py),
+                                restricted to documents 0 … BLOCK_DOCS − 1 (all of a smaller index)
+    search/shards/h<x>-<k>.json its record restricted to the documents of block k (k ≥ 1)
     search/shards/<ns><n>.json  the term records of a bucket of light terms
     search/docs/<g>.json        what results show (title, 文号, 索引号, URL, date, agency, …) of
                                 documents 4g … 4g+3
