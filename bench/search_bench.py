@@ -269,6 +269,8 @@ def main() -> None:
     parser.add_argument("--engine", type=Path, help="another engine.js (e.g. an older one, for before/after)")
     parser.add_argument("--index", type=Path,
                         help="query an index already built (the search/ folder) instead of building one")  # fmt: skip
+    parser.add_argument("--keep", type=Path,
+                        help="build the index into this folder (its search/ and state/) and keep it")  # fmt: skip
     parser.add_argument("--edit", action="store_true",
                         help="then edit one entry (a sentence added) and rebuild incrementally: time and files rewritten")  # fmt: skip
     args = parser.parse_args()
@@ -282,7 +284,8 @@ def main() -> None:
     print(f"catalogue: {len(cat.entries)} entries, {len(cat.interpretations)} interpretations "
           f"({time.perf_counter() - started:.1f} s to load)")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
+        root = Path(tmp) if args.keep is None else args.keep
+        root.mkdir(parents=True, exist_ok=True)
         print(f"load average before the build: {load_average()}")
         t0, cpu0 = time.perf_counter(), cpu_seconds()
         stats = write_index(cat, root / "search", U.item_url, workers=args.workers, state=root / "state")

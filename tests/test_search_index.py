@@ -272,7 +272,7 @@ def test_only_public_content_reaches_the_search_files(site: Path) -> None:
 def test_search_output_layout(site: Path) -> None:
     folder = site / "search"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["format"] == 4
+    assert manifest["format"] == 5
     assert manifest["lunr"] == "2.3.9"
     assert manifest["pipeline"] == ["gongkai-query"]
     assert [f["name"] for f in manifest["fields"]] == [f.name for f in FIELDS]

@@ -1,4 +1,4 @@
-"""The compact shard format (4): lunr's index as raw statistics, each posting once (docs/search.md).
+"""The compact shard format (5; the records are format 4's): lunr's index as raw statistics, each posting once (docs/search.md).
 
 lunr.js' serialized index stores every posting twice — in the inverted index (term →
 field → document) and in the field vectors (document/field → term index, weight) — and
@@ -21,7 +21,9 @@ string of codes, the first document then, for it and every following number up t
 last, the term frequency or ``0`` (:func:`field_text`). ``lengths.json`` holds every
 document's field lengths; with them the weight of a posting is lunr's BM25
 (:func:`generator.search.postings.weight`).
-A document number ``n`` is the lunr ref ``n`` in base 36.
+A document number ``n`` is the lunr ref ``n`` in base 36. A heavy term's record may be
+written in blocks of documents (one record per block, each with the term's idf):
+:func:`expand` joins them.
 
 Nothing is lost: :func:`expand` rebuilds lunr's serialized index from records and
 lengths, and ``tests/test_search_index.py`` checks that it equals lunr.py's
@@ -278,7 +280,17 @@ def expand(
     the documents' field lengths (``lengths.json``: per field, per document)."""
     documents = len(lengths[0]) if lengths else 0
     norms = [kd(per_doc, documents) for per_doc in lengths]
-    decoded = sorted((decode(rec) for shard in shards for rec in shard), key=lambda r: r[1])
+    terms: dict[str, tuple[str, tuple[int, int], float, list[list[tuple[int, int]]]]] = {}
+    for shard in shards:
+        for rec in shard:
+            term, first, idf, per_field = decode(rec)
+            if term in terms:  # a heavy term's postings in another block of documents (format 5)
+                for pairs, more in zip(terms[term][3], per_field, strict=True):
+                    pairs.extend(more)
+                    pairs.sort()
+            else:
+                terms[term] = (term, first, idf, per_field)
+    decoded = sorted(terms.values(), key=lambda r: r[1])
     inverted: list[tuple[str, dict[str, Any]]] = []
     vectors: dict[tuple[int, int], list[tuple[int, float]]] = {
         (d, f): [] for d in range(documents) for f in range(len(fields))

@@ -7,7 +7,9 @@ Layout (UTF-8 JSON, deterministic; formats in docs/search.md)::
                                 document count
     search/facets.json          facet values; per document its values, date and sources
     search/lengths.json         per field, every document's length in terms (for the weights)
-    search/shards/h<x>.json     the term record of a heavy term, x its hash (generator/search/compact.py)
+    search/shards/h<x>.json     the term record of a heavy term, x its hash (generator/search/compact.py),
+                                restricted to documents 0 … BLOCK_DOCS − 1 (all of a smaller index)
+    search/shards/h<x>-<k>.json its record restricted to the documents of block k (k ≥ 1)
     search/shards/<ns><n>.json  the term records of a bucket of light terms
     search/docs/<g>.json        what results show (title, 文号, 索引号, URL, date, agency, …) of
                                 documents 4g … 4g+3
@@ -68,10 +70,21 @@ from generator.search.incremental import (
     update,
 )
 from generator.search.postings import K1, B, Grouped, Postings, first_ranks, merge, spill
-from generator.search.shards import HEAVY_POSTINGS, TARGET_COST, TERM_COST, Layout, cost, heavy_name, shard_name
+from generator.search.shards import (
+    BLOCK_DOCS,
+    HEAVY_POSTINGS,
+    TARGET_COST,
+    TERM_COST,
+    Layout,
+    block_file,
+    cost,
+    heavy_name,
+    same_postings,
+    shard_name,
+)
 from generator.search.tokenizer import PIPELINE_LABELS
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 LUNR_VERSION = "2.3.9"
 QUERY_PIPELINE = [PIPELINE_LABELS["query"]]
 PARALLEL_MIN_DOCUMENTS = 500  # below this, forking costs more than it saves
@@ -170,6 +183,8 @@ def _shards(names: Sequence[str]) -> list[Written]:
     costs: dict[str, int] = _SHARED["costs"]
     ranks: list[int] = _SHARED["ranks"]
     out: Path = _SHARED["out"]
+    block: int = _SHARED["block"]
+    blocks = -(-p.count // block)  # a heavy file is written a block of documents at a time
     written = []
     batch: list[str] = []
     load = 0  # the cost of the files in batch
@@ -178,12 +193,41 @@ def _shards(names: Sequence[str]) -> list[Written]:
         load += costs[name]
         if i + 1 < len(names) and load + costs[names[i + 1]] <= BATCH_POSTINGS:
             continue
-        grouped = Grouped(p, (p.ids[t] for n in batch for t in layout.files[n]))
-        for n in batch:
+        whole = batch if blocks <= 1 else [n for n in batch if n[0] != "h"]
+        grouped = Grouped(p, (p.ids[t] for n in whole for t in layout.files[n]))
+        for n in whole:
             text = shard_text(records(grouped, layout.files[n], p.ids, p.origin, ranks), ordered=True)
             written.append(_write(out, f"shards/{n}.json", text))
+        split = [n for n in batch if n not in whole]
+        for k in range(blocks if split else 0):  # each heavy file's terms with postings in block k
+            grouped = Grouped(
+                p, (p.ids[t] for n in split for t in layout.files[n]), (k * block, (k + 1) * block), _SHARED["counts"]
+            )
+            held = set(np.unique(grouped.run_term).tolist())
+            for n in split:
+                terms = [t for t in layout.files[n] if p.ids[t] in held]
+                if terms:
+                    text = shard_text(records(grouped, terms, p.ids, p.origin, ranks), ordered=True)
+                    written.append(_write(out, f"shards/{block_file(n, k)}.json", text))
         batch, load = [], 0
     return written
+
+
+def _blocks(heavy: list[str], p: Postings, written: list[Written], block: int) -> dict[str, Any]:
+    """The manifest's keys for an index of more than one block of documents: the block size
+    and, per heavy term (as ``heavy`` lists them), the blocks its file has (a hexadecimal
+    mask, bit k for block k), for engine.js to load only blocks that can hold a match."""
+    if p.count <= block:
+        return {}
+    held: dict[str, int] = {}
+    for rel, _, _ in written:
+        if rel.startswith("shards/h"):
+            name, _, k = rel[len("shards/") : -len(".json")].partition("-")
+            held[name] = held.get(name, 0) | 1 << int(k or 0)
+    return {
+        "blockDocs": block,
+        "blocks": [format(held.get(heavy_name(t), 0), "x") for t in heavy],
+    }
 
 
 def _run(fn: Callable[[T], R], tasks: Sequence[T], parallel: bool) -> list[R]:
@@ -218,6 +262,7 @@ def write_index(
     state: Path | None = None,
     previous: Path | None = None,
     into: dict[str, tuple[str, int, int]] | None = None,
+    block: int = BLOCK_DOCS,
 ) -> IndexStats:
     """Write ``search/`` for the public catalogue ``cat`` into ``out``.
 
@@ -233,7 +278,7 @@ def write_index(
     # The collector paused: the index makes many objects and little cyclic garbage, and each
     # collection would walk the whole heap (the catalogue's too): ~0.1 CPU-s of an edit at 10k.
     with paused_gc(_aged):
-        return _write_index(cat, out, url_of, workers, heavy, target, state, previous, into)
+        return _write_index(cat, out, url_of, workers, heavy, target, state, previous, into, block)
 
 
 def _aged() -> None:
@@ -253,6 +298,7 @@ def _write_index(
     state: Path | None,
     previous: Path | None,
     into: dict[str, tuple[str, int, int]] | None,
+    block: int,
 ) -> IndexStats:
     items = search_items(cat)
     workers = workers or min(2, os.cpu_count() or 1)
@@ -268,7 +314,14 @@ def _write_index(
         clock.append(time.perf_counter())
         seconds[phase] = clock[-1] - clock[-2]
 
-    params: list[Any] = [FORMAT_VERSION, heavy, target, DOCS_PER_FILE, [[f.name, f.boost, f.mode] for f in FIELDS]]
+    params: list[Any] = [
+        FORMAT_VERSION,
+        heavy,
+        target,
+        DOCS_PER_FILE,
+        [[f.name, f.boost, f.mode] for f in FIELDS],
+        block,
+    ]
     params.append(code_fingerprint() if state is not None else "")
     keys = [document_key(item) for item in items] if state is not None else []
     old = load_state(state, params) if state is not None and previous is not None and previous.is_dir() else None
@@ -299,7 +352,9 @@ def _write_index(
             sizes = counts.tolist()
             layout = Layout(zip(p.ids, sizes, strict=True), heavy, target)
             costs = {name: sum(cost(sizes[p.ids[t]]) for t in terms) for name, terms in layout.files.items()}
-            _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out)
+            _SHARED.update(
+                postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out, counts=counts, block=block
+            )
             lap("merge")
             for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
                 written += share
@@ -320,6 +375,12 @@ def _write_index(
 
     put("facets.json", dumps(facets(items, cat)))
     put("lengths.json", "[" + ",\n".join(ints(x.tolist()) for x in p.lengths) + "]\n")
+    same = same_postings(
+        layout.heavy, p.ids, counts, np.frombuffer(p.key, dtype=np.uint32), np.frombuffer(p.tf, dtype=np.uint32)
+    )
+    aliases = [  # [term, the term whose file holds its postings, origin, rank] (engine.js: record)
+        [t, same[t], int(p.origin[p.ids[t]]), int(ranks[p.ids[t]])] for t in layout.heavy if t in same
+    ]
     digest = hashlib.sha256()
     for rel, sha, _ in sorted(written):
         digest.update(f"{rel} {sha}\n".encode())
@@ -332,6 +393,8 @@ def _write_index(
         "fields": [{"name": f.name, "label": f.label, "boost": f.boost} for f in FIELDS],
         "shards": layout.counts,
         "heavy": layout.heavy,
+        "same": aliases,
+        **_blocks(layout.heavy, p, written, block),
         "documents": len(items),
         "docsPerFile": DOCS_PER_FILE,
     }
@@ -418,11 +481,46 @@ def _incremental(
         kept.append(rel)
         return True
 
-    redo = [name for name in layout.files if name in regrouped or name in homes or not reuse(f"shards/{name}.json")]
+    blocks: dict[str, list[str]] = {}  # each heavy file's blocks in the previous build
+    for rel in old.files:
+        if rel.startswith("shards/h"):
+            blocks.setdefault(rel[len("shards/") : -len(".json")].partition("-")[0], []).append(rel)
+
+    def unchanged(rel: str) -> bool:
+        was = old.files.get(rel)
+        try:
+            st = os.stat(f"{old_dir}/{rel}")
+        except OSError:
+            return False
+        return was is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == was[1:]
+
+    def reuse_shard(name: str) -> bool:
+        """Take the previous build's file ``name`` (every block of a heavy file, or none)."""
+        rels = blocks.get(name)
+        if rels is None:
+            return reuse(f"shards/{name}.json")
+        if not all(map(unchanged, rels)):
+            return False
+        taken = [rel for rel in rels if reuse(rel)]
+        if len(taken) == len(rels):
+            return True
+        for rel in taken:  # (a copy whose bytes differ): none of them, the file is written again
+            if into is not None:
+                del into[f"{new_dir}/{rel}"]
+            elif rel in linked:
+                os.unlink(f"{new_dir}/{rel}")
+            linked.pop(rel, None)
+            kept.remove(rel)
+            written[:] = [w for w in written if w[0] != rel]
+        return False
+
+    redo = [name for name in layout.files if name in regrouped or name in homes or not reuse_shard(name)]
     if redo:  # in batches, on the workers when there are many (every file when the document count changes)
         per_term = sizes.__getitem__  # cost() of a file's terms, summed in C (every file when the count changes)
         costs = {name: sum(map(per_term, layout.files[name])) + TERM_COST * len(layout.files[name]) for name in redo}
-        _SHARED.update(postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out)
+        _SHARED.update(
+            postings=p, layout=layout, costs=costs, ranks=ranks.tolist(), out=out, counts=new_sizes, block=old.params[5]
+        )
         parallel = workers > 1 and len(redo) >= PARALLEL_MIN_SHARDS
         for share in _run(_shards, balance(costs, workers if parallel else 1), parallel):
             written += share

@@ -235,9 +235,17 @@ class Grouped:
     lunr's idf counts.
     """
 
-    def __init__(self, p: Postings, terms: Iterable[int] | None = None) -> None:
-        """The postings of the terms numbered ``terms`` (default: all). Memory is about 50
-        bytes per posting, so a large corpus is grouped a batch of terms at a time."""
+    def __init__(
+        self,
+        p: Postings,
+        terms: Iterable[int] | None = None,
+        docs: tuple[int, int] | None = None,
+        sizes: np.ndarray | None = None,
+    ) -> None:
+        """The postings of the terms numbered ``terms`` (default: all); with ``docs`` (a
+        range of document numbers) only theirs, ``sizes`` (each term's postings in all
+        documents, for the idf) given. Memory is about 50 bytes per posting, so a large
+        corpus is grouped a batch of terms at a time."""
         self.terms = p.terms
         self.fields = p.fields
         self.documents = p.count
@@ -252,13 +260,17 @@ class Grouped:
             wanted[np.fromiter(terms, dtype=np.intp)] = True
             rows = np.flatnonzero(wanted[every])
         key = np.frombuffer(p.key, dtype=np.uint32)[rows]
+        if docs is not None:  # the rows stay in order (term, field, document)
+            assert sizes is not None, "a block's records take the idf of all the term's postings"
+            held = (key >= docs[0] << FIELD_BITS) & (key < docs[1] << FIELD_BITS)
+            rows, key = rows[held], key[held]
         run = every[rows] << FIELD_BITS | (key & low)  # term and field
         if not p.ordered:
             order = np.argsort(run, kind="stable")  # stable: documents stay ascending
             run, key, rows = run[order], key[order], rows[order]
         term, fld, doc = run >> FIELD_BITS, (run & low).astype(np.int8), (key >> FIELD_BITS).astype(np.int32)
         self.tf = np.frombuffer(p.tf, dtype=np.uint32)[rows]
-        self.sizes = np.bincount(term, minlength=count)
+        self.sizes = np.bincount(term, minlength=count) if sizes is None else sizes
         starts = np.flatnonzero(np.diff(run, prepend=run[:1] + 1 if len(run) else run))
         self.doc = doc
         self._gaps: np.ndarray | None = None

@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
+
 from generator.search.compact import js_order, ref_of
 from generator.search.tokenizer import is_key
 
@@ -27,6 +29,13 @@ FNV_PRIME = 0x01000193
 HEAVY_POSTINGS = 1000  # a term with this many postings or more has its own file
 TARGET_COST = 2000  # per bucket, in cost units (≈ 6 bytes of JSON; ≈ 2 KB gzip per 1000 units)
 TERM_COST = 8  # a record's own cost (term, index, empty fields), in postings
+BLOCK_DOCS = 32768  # a heavy term's file holds its postings in one block of this many documents
+
+
+def block_file(name: str, block: int) -> str:
+    """The file of a heavy file's postings in documents ``block · BLOCK_DOCS`` … (engine.js: block):
+    ``h<x>`` for the first block (an index of fewer documents has just that), ``h<x>-<k>`` after."""
+    return name if block == 0 else f"{name}-{block}"
 
 
 def fnv1a(term: str) -> int:
@@ -158,3 +167,48 @@ class Layout:
                 del out.files[name]
         out.heavy = sorted((t for name, terms in out.files.items() if name[0] == "h" for t in terms), key=js_order)
         return out, changed
+
+
+def same_postings(
+    heavy: Sequence[str],
+    ids: Mapping[str, int],
+    sizes: np.ndarray,
+    key: np.ndarray,
+    tf: np.ndarray,
+) -> dict[str, str]:
+    """Heavy terms whose postings (documents, fields, term frequencies: the whole record but
+    the term's own first appearance) equal an earlier heavy term's (JavaScript order), each
+    mapped to the first term of its group. The manifest lists them (``same``) and engine.js
+    loads the first term's file for all of them: the bigrams of a phrase that never occurs
+    split (``容错纠错``: 容错, 错纠, 纠错) hold the same postings, and a query of the phrase
+    fetched them once per bigram.
+
+    ``key`` and ``tf`` are the postings' columns sorted by term number (then field and
+    document), ``sizes`` each term number's rows: a term's rows are one run. Only terms with
+    as many rows as another heavy term, and as large sums of keys and tfs, are compared."""
+    by_size: dict[int, list[str]] = {}
+    for term in heavy:
+        by_size.setdefault(int(sizes[ids[term]]), []).append(term)
+    if all(len(terms) < 2 for terms in by_size.values()):
+        return {}
+    size_of = np.asarray(sizes, dtype=np.int64)
+    starts = np.zeros(len(size_of) + 1, dtype=np.int64)
+    np.cumsum(size_of, out=starts[1:])
+    keys, tfs = np.asarray(key), np.asarray(tf)
+    out: dict[str, str] = {}
+    for size, terms in by_size.items():
+        if len(terms) < 2:
+            continue
+        firsts: dict[tuple[int, int], list[str]] = {}  # sums of the rows' keys and tfs → groups' first terms
+        for term in terms:  # already in JavaScript order
+            a = int(starts[ids[term]])
+            k, f = keys[a : a + size], tfs[a : a + size]
+            candidates = firsts.setdefault((int(k.sum(dtype=np.uint64)), int(f.sum(dtype=np.uint64))), [])
+            for first in candidates:
+                b = int(starts[ids[first]])
+                if np.array_equal(k, keys[b : b + size]) and np.array_equal(f, tfs[b : b + size]):
+                    out[term] = first
+                    break
+            else:
+                candidates.append(term)
+    return out

@@ -41,6 +41,7 @@
     this.records = Object.create(null);
     this.docs = Object.create(null);
     this.texts = Object.create(null);
+    this.decoded = Object.create(null);
     this.fetched = [];
     this.tok.register(this.lunr);
   }
@@ -55,6 +56,14 @@
         self.boosts = manifest.fields.map(function (f) { return f.boost; });
         self.heavy = Object.create(null);
         manifest.heavy.forEach(function (term) { self.heavy[term] = "h" + fnv1a(term).toString(36); });
+        // heavy terms holding the same postings as an earlier one: [term, that term, origin, rank]
+        self.same = Object.create(null);
+        (manifest.same || []).forEach(function (alias) { self.same[alias[0]] = alias; });
+        // an index of more than one block of documents: per heavy term the blocks its file
+        // has (heavy files are written a block of documents at a time)
+        self.blockDocs = manifest.blockDocs || 0;
+        self.split = Object.create(null);
+        (manifest.blocks || []).forEach(function (mask, k) { self.split[manifest.heavy[k]] = maskBlocks(mask); });
         return Promise.all([self.load("facets.json" + self.version), self.load("lengths.json" + self.version)]);
       }).then(function (both) {
         // facets.json lists the facets (generator/search/facets.py, from the field registry);
@@ -75,6 +84,16 @@
     this.fetched.push(path);
     return this.load(path + this.version);
   };
+
+  /* The block numbers of a hexadecimal mask (bit k: block k), ascending. */
+  function maskBlocks(mask) {
+    var out = [];
+    for (var i = 0; i < mask.length; i++) {
+      var digit = parseInt(mask.charAt(mask.length - 1 - i), 16);
+      for (var b = 0; b < 4; b++) { if (digit >> b & 1) { out.push(i * 4 + b); } }
+    }
+    return out;
+  }
 
   /** A shard file as {term: record}. */
   Engine.prototype.shard = function (name) {
@@ -173,9 +192,19 @@
     return { term: record[0], index: record[1] * ORIGIN + record[2], fields: fields };
   };
 
-  /** The decoded record of a term, or null when no document has it. */
+  /** The decoded record of a term, or null when no document has it. A term whose postings
+   * equal another heavy term's (manifest.same) takes them from that term's file: the
+   * bigrams of a phrase are often all in one query and then load one file. */
   Engine.prototype.record = function (term) {
-    var self = this;
+    var self = this, alias = this.same[term];
+    if (!this.records[term] && this.splitOf(term)) {
+      this.records[term] = this.blocksRecord(term, this.splitOf(term));
+    }
+    if (!this.records[term] && alias) {
+      this.records[term] = this.record(alias[1]).then(function (r) {
+        return r && { term: term, index: alias[2] * ORIGIN + alias[3], fields: r.fields };
+      });
+    }
     if (!this.records[term]) {
       var name = this.heavy[term] || shardOf(term, this.manifest.shards, this.tok);
       this.records[term] = this.shard(name).then(function (byTerm) {
@@ -183,6 +212,50 @@
       });
     }
     return this.records[term];
+  };
+
+  /** The blocks of a heavy term's file in an index written in blocks (for a term with the
+   * same postings as another: that term's, whose file holds them); else null. */
+  Engine.prototype.splitOf = function (term) {
+    var alias = this.same[term];
+    return this.split[alias ? alias[1] : term] || null;
+  };
+
+  /** The decoded postings of a heavy term in block k of its file, or null. */
+  Engine.prototype.blockRecord = function (term, k) {
+    var self = this, name = this.heavy[term] + (k ? "-" + k : "");
+    return this.shard(name).then(function (byTerm) {
+      var key = name + " " + term;  // one decoded record per file and term
+      if (!(key in self.decoded)) { self.decoded[key] = byTerm[term] ? self.decode(byTerm[term]) : null; }
+      return self.decoded[key];
+    });
+  };
+
+  /**
+   * A heavy term's record from some blocks of its file (ascending): its postings in those
+   * blocks' documents only, or null when none holds the term. A term with the same postings
+   * as another (manifest.same) reads that term's blocks.
+   */
+  Engine.prototype.blocksRecord = function (term, blocks) {
+    var alias = this.same[term], self = this, held = alias ? alias[1] : term;
+    return Promise.all(blocks.map(function (k) { return self.blockRecord(held, k); })).then(function (parts) {
+      parts = parts.filter(function (r) { return r; });
+      if (!parts.length) { return null; }
+      var fields = parts[0].fields.map(function (first, f) {
+        if (parts.length === 1) { return first; }
+        var size = 0, at = 0;
+        parts.forEach(function (r) { size += r.fields[f].docs.length; });
+        var docs = new Int32Array(size), milli = new Array(size);
+        parts.forEach(function (r) {
+          var part = r.fields[f];
+          docs.set(part.docs, at);
+          for (var j = 0; j < part.milli.length; j++) { milli[at + j] = part.milli[j]; }
+          at += part.docs.length;
+        });
+        return size ? { docs: docs, milli: milli } : NONE;
+      });
+      return { term: term, index: alias ? alias[2] * ORIGIN + alias[3] : parts[0].index, fields: fields };
+    });
   };
 
   /** Query terms: {terms: required terms in query order, keys: exact keys}. */
@@ -265,9 +338,48 @@
   Engine.prototype.matchAll = function (plan) {
     var self = this;
     if (!plan.terms.length) { return Promise.resolve(null); }
+    if (plan.terms.some(function (t) { return self.splitOf(t); }) && this.partial !== false) { return this.matchBlocks(plan); }
     return Promise.all(plan.terms.map(function (t) { return self.record(t); })).then(function (records) {
       if (records.indexOf(null) >= 0) { return {}; }
       var found = candidates(records, self.manifest.documents);
+      return found.count ? self.score(records, found.has) : {};
+    });
+  };
+
+  /*
+   * matchAll on an index written in blocks, loading only blocks that can hold a match: a
+   * document holding every term lies in a block every heavy term's file has (the manifest's
+   * masks), so only those blocks are loaded, all at once. A query with light terms loads
+   * their records first, then of each heavy term only those blocks that hold a document
+   * having every light term. A document outside the loaded blocks lacks a term, so the
+   * matches and their scores are those of the whole records.
+   */
+  Engine.prototype.matchBlocks = function (plan) {
+    var self = this, n = this.manifest.documents, size = this.blockDocs;
+    var heavy = plan.terms.filter(function (t) { return self.splitOf(t); });
+    var light = plan.terms.filter(function (t) { return !self.splitOf(t); });
+    var common = this.splitOf(heavy[0]).filter(function (k) {
+      return heavy.every(function (t) { return self.splitOf(t).indexOf(k) >= 0; });
+    });
+    var first = Promise.all(light.map(function (t) { return self.record(t); }));
+    return first.then(function (records) {
+      if (records.indexOf(null) >= 0) { return null; }
+      var blocks = common;
+      if (records.length) {  // only the blocks holding a document that has every light term
+        var found = candidates(records, n), wanted = Object.create(null);
+        for (var d = 0; d < n; d++) { if (found.has[d]) { wanted[Math.floor(d / size)] = true; } }
+        blocks = common.filter(function (k) { return wanted[k]; });
+      }
+      if (!blocks.length) { return null; }
+      return Promise.all(heavy.map(function (t) { return self.blocksRecord(t, blocks); })).then(function (more) {
+        return more.indexOf(null) >= 0 ? null : records.concat(more);
+      });
+    }).then(function (records) {
+      if (!records) { return {}; }
+      var byTerm = Object.create(null);
+      records.forEach(function (r) { byTerm[r.term] = r; });
+      records = plan.terms.map(function (t) { return byTerm[t]; });  // query order: lunr's order of first match
+      var found = candidates(records, n);
       return found.count ? self.score(records, found.has) : {};
     });
   };
