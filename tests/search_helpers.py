@@ -31,19 +31,24 @@ def node() -> str:
     return path
 
 
-def run_queries(site: Path, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Run engine.js (with the lunr.js copied into the site) over ``queries``."""
-    js = site / "assets" / "javascripts" / "search"
+def node_json(args: list[str], data: Any, timeout: int = 300) -> Any:
+    """Run node with ``args`` and ``data`` as JSON on its standard input; its output read as JSON."""
     result = subprocess.run(
-        [node(), str(QUERY_RUNNER), str(js), str(site / "search")],
-        input=json.dumps(queries, ensure_ascii=False),
+        [node(), *args],
+        input=json.dumps(data, ensure_ascii=False),
         capture_output=True,
         text=True,
         encoding="utf-8",
-        timeout=300,
+        timeout=timeout,
         check=True,
     )
     return json.loads(result.stdout)
+
+
+def run_queries(site: Path, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Run engine.js (with the lunr.js copied into the site) over ``queries``."""
+    js = site / "assets" / "javascripts" / "search"
+    return list(node_json([str(QUERY_RUNNER), str(js), str(site / "search")], queries))
 
 
 def documents(site: Path) -> dict[str, dict[str, Any]]:

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import random
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from generator.search.index import write_index
 from generator.search.shards import heavy_name
 from generator.site.engine import lunr_js_path
 from tests.conftest import ProjectFactory
-from tests.search_helpers import CJK_RUN, JS_DIR, node
+from tests.search_helpers import CJK_RUN, JS_DIR, node_json
 
 RUNNERS = Path(__file__).parent / "js"
 WORDS = ["政府", "信息", "公开", "工作", "通知", "关于", "做好", "办法", "实施", "容错纠错", "补助", "资金",
@@ -89,16 +88,7 @@ def js_folder(search: Path) -> Path:
 
 
 def run(runner: str, *args: str, queries: list[str]) -> list[dict[str, Any]]:
-    result = subprocess.run(
-        [node(), str(RUNNERS / runner), *args],
-        input=json.dumps(queries, ensure_ascii=False),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return list(node_json([str(RUNNERS / runner), *args], queries))
 
 
 def queries(catalogue: Catalogue) -> list[str]:

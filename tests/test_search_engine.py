@@ -13,7 +13,6 @@ import json
 import math
 import random
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from generator.search.index import write_index
 from generator.search.postings import thousandths
 from generator.site.engine import lunr_js_path
 from tests.conftest import ProjectFactory
-from tests.search_helpers import CJK_RUN, JS_DIR, node, run_queries
+from tests.search_helpers import CJK_RUN, JS_DIR, node_json, run_queries
 
 EXACT_RUNNER = Path(__file__).parent / "js" / "exact.js"
 WORDS = ["政府", "信息", "公开", "工作", "通知", "关于", "做好", "办法", "实施", "意见", "澜江", "市人民",
@@ -90,16 +89,7 @@ def exact_scores(search: Path, full: Path, queries: list[str]) -> list[dict[str,
         shutil.copyfile(lunr_js_path(), js / "lunr.js")
         for name in ("tokenizer.js", "engine.js"):
             shutil.copyfile(JS_DIR / name, js / name)
-    result = subprocess.run(
-        [node(), str(EXACT_RUNNER), str(js), str(search), str(full)],
-        input=json.dumps(queries, ensure_ascii=False),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return list(node_json([str(EXACT_RUNNER), str(js), str(search), str(full)], queries))
 
 
 def test_engine_scores_are_lunr_js_scores_on_the_lunr_py_index(corpus: tuple[Path, Path, list[str]]) -> None:
@@ -216,15 +206,7 @@ def test_engine_rounds_weights_as_python_rounds(tmp_path: Path) -> None:
         "const G = require(process.argv[1]); let s = ''; process.stdin.on('data', (c) => { s += c; });"
         "process.stdin.on('end', () => process.stdout.write(JSON.stringify(JSON.parse(s).map(G.thousandths))));"
     )
-    result = subprocess.run(
-        [node(), "-e", script, str(JS_DIR / "engine.js")],
-        input=json.dumps(values),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    got = json.loads(result.stdout)
+    got = node_json(["-e", script, str(JS_DIR / "engine.js")], values, timeout=120)
     assert [k / 1000 for k in got] == [round(x, 3) for x in values]
     assert got == [thousandths(x) for x in values]
 
@@ -241,15 +223,8 @@ def test_engine_reads_coded_numbers_as_python_writes_them() -> None:
         "const G = require(process.argv[1]); let s = ''; process.stdin.on('data', (c) => { s += c; });"
         "process.stdin.on('end', () => process.stdout.write(JSON.stringify(JSON.parse(s).map(G.uncodes))));"
     )
-    result = subprocess.run(
-        [node(), "-e", script, str(JS_DIR / "engine.js")],
-        input=json.dumps([codes(values) for values in lists]),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert json.loads(result.stdout) == lists
+    result = node_json(["-e", script, str(JS_DIR / "engine.js")], [codes(values) for values in lists], timeout=120)
+    assert result == lists
 
 
 def test_engine_reads_dense_and_sparse_fields_as_python_does() -> None:
@@ -266,16 +241,9 @@ def test_engine_reads_dense_and_sparse_fields_as_python_does() -> None:
         "process.stdin.on('end', () => process.stdout.write(JSON.stringify(JSON.parse(s).map((p) => {"
         "const r = G.postings(p); return Array.from(r.docs).map((d, k) => [d, r.tfs[k]]); }))));"
     )
-    result = subprocess.run(
-        [node(), "-e", script, str(JS_DIR / "engine.js")],
-        input=json.dumps(values),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    result = node_json(["-e", script, str(JS_DIR / "engine.js")], values, timeout=120)
     expected = [[list(pair) for pair in decode(["t", 0, 0, 1.0, v])[3][0]] for v in values]
-    assert json.loads(result.stdout) == expected
+    assert result == expected
 
 
 def test_equal_scores_rank_policies_first_then_newest_then_by_number(tmp_path: Path) -> None:

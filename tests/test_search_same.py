@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import random
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from generator.search.index import write_index
 from generator.search.shards import heavy_name, same_postings
 from generator.site.engine import lunr_js_path
 from tests.conftest import ProjectFactory
-from tests.search_helpers import CJK_RUN, JS_DIR, node
+from tests.search_helpers import CJK_RUN, JS_DIR, node_json
 
 FETCHED_RUNNER = Path(__file__).parent / "js" / "fetched.js"
 # phrases whose inner bigrams occur only inside them (容错纠错, 加装电梯, 老旧小区), beside words
@@ -107,16 +106,7 @@ def run(search: Path, queries: list[str]) -> list[dict[str, Any]]:
         shutil.copyfile(lunr_js_path(), js / "lunr.js")
         for name in ("tokenizer.js", "engine.js"):
             shutil.copyfile(JS_DIR / name, js / name)
-    result = subprocess.run(
-        [node(), str(FETCHED_RUNNER), str(js), str(search)],
-        input=json.dumps(queries, ensure_ascii=False),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return list(node_json([str(FETCHED_RUNNER), str(js), str(search)], queries))
 
 
 @pytest.fixture(scope="module")
