@@ -196,3 +196,19 @@ def test_the_header_box_leads_to_the_catalogue_search(csp_page: Any, sample_url:
     assert result_titles(csp_page)[0] == numbered["t"]
     assert csp_page.locator("#gk-search-q").input_value() == numbered["n"]
     assert csp_page.locator(".md-search").count() == 0  # Material's own search dialog is gone
+
+
+def test_the_same_search_again_keeps_the_results_and_the_focus(
+    csp_page: Any, sample_url: str, numbered: dict[str, Any]
+) -> None:
+    """An input event that changes nothing (an IME commit; the page's first search and a keystroke's
+    pending one) must not draw the results again: a keyboard user's focus stays on the result."""
+    search(csp_page, sample_url, numbered["n"])
+    csp_page.locator("#gk-search-q").focus()
+    csp_page.keyboard.press("ArrowDown")
+    csp_page.evaluate("document.activeElement.dataset.gkMark = 'first'")
+    csp_page.locator("#gk-search-q").dispatch_event("input")
+    csp_page.wait_for_timeout(1000)  # past the typing delay (150 ms) and a search: nothing may happen
+    assert csp_page.evaluate("document.activeElement.dataset.gkMark || ''") == "first"
+    csp_page.keyboard.press("Enter")
+    csp_page.wait_for_url(re.compile(re.escape(numbered["u"]) + "$"))

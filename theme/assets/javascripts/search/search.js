@@ -36,6 +36,10 @@
   var shown = PAGE_SIZE;
   var generation = 0;
   var typingTimer = null;
+  // The search shown (or on its way) and its promise: the same search asked again without a
+  // submit (the page's first run and a keystroke's pending one, an input event that changed
+  // nothing) leaves the results as they are, and a keyboard user's focus in them.
+  var current = null, currentRun = Promise.resolve();
   var refocus = null;  // data-gk-key of the control to focus once the facets are rebuilt, or "status"
 
   // ------------------------------------------------------------------ URL state
@@ -297,6 +301,9 @@
     state.q = input.value.trim();
     if (headerInput) { headerInput.value = state.q; }
     commit(push);
+    var key = toUrl(state);
+    if (!push && key === current) { return currentRun; }
+    current = key;
     shown = PAGE_SIZE;
     var gen = ++generation;
     if (!state.q && !hasFilters(state)) {
@@ -305,10 +312,11 @@
       aside.textContent = "";
       setStatus("请输入检索词。");
       document.title = baseTitle;
-      return Promise.resolve();
+      currentRun = Promise.resolve();
+      return currentRun;
     }
     setStatus("正在检索……");
-    return engine.search(state.q, state.filters, state.sort).then(function (result) {
+    currentRun = engine.search(state.q, state.filters, state.sort).then(function (result) {
       if (gen !== generation) { return; }
       document.title = (state.q ? state.q + " - " : "") + baseTitle;
       renderFacets(result);
@@ -322,9 +330,11 @@
       });
     }).catch(function (err) {
       if (gen !== generation) { return; }
+      current = null;  // a failed search is tried again when asked again
       setStatus("检索索引加载失败，请稍后重试。");
       if (window.console) { window.console.error(err); }
     });
+    return currentRun;
   }
 
   function focusResult(k) {
