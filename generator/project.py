@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 import hashlib
@@ -33,7 +32,7 @@ from generator.model.entry import (
 )
 from generator.model.links import body_links
 from generator.model.siteconfig import SiteConfig
-from generator.parallel import default_workers, fork_map, paused_gc
+from generator.parallel import aged, default_workers, fork_map, long_lived
 from generator.progress import Progress
 from generator.source.files import CONFIG_FILE, PAGES_DIR, PROBLEMS, SourceRef, discover, read_bounded
 from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, parse
@@ -256,7 +255,7 @@ def _load_all(
     try:
         workers = default_workers() if len(refs) >= PARALLEL_MIN_FILES else 1
         if (workers <= 1 or len(chunks) < 2) and not gc.isenabled():
-            _age()  # _load_chunk runs here and enables the collector: not over every cached result
+            aged()  # _load_chunk runs here and enables the collector: not over every cached result
         for chunk in fork_map(_load_chunk, chunks, workers):
             yield from chunk
     finally:
@@ -274,7 +273,7 @@ def load_project(
     # Loading makes tens of thousands of objects and no reference cycles (the parsers' own,
     # made in _load_chunk, are collected there): the collector's passes over them would cost
     # about a third of a cached check.
-    with _gc_paused():
+    with long_lived():
         return _load_project(root, build_date, progress, cache)
 
 
@@ -504,23 +503,6 @@ class SourceMap(dict[str, SourceFile]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (dict, (dict(self.items()),))
-
-
-def _gc_paused() -> contextlib.AbstractContextManager[None]:
-    """Pause the cyclic garbage collector (as it was before, afterwards; what was made meanwhile aged)."""
-    return paused_gc(_age)
-
-
-def _age() -> None:
-    """Move every object to the collector's oldest generation without walking them.
-
-    What loading made while the collector was paused is all in the youngest generation: the
-    first collection after enabling it would walk all of it (a third of a cached check). It
-    is long-lived (the project): freeze and unfreeze splice the lists; cyclic garbage among
-    it is still found by full collections.
-    """
-    gc.freeze()
-    gc.unfreeze()
 
 
 class source_digest:

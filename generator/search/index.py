@@ -31,7 +31,6 @@ lengths.json, the manifest).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import multiprocessing
@@ -46,7 +45,7 @@ import numpy as np
 
 from generator.model.catalogue import Catalogue
 from generator.model.entry import Item
-from generator.parallel import fork_map, paused_gc
+from generator.parallel import fork_map, long_lived
 from generator.search.compact import ints, records, ref_of, shard_text
 from generator.search.documents import (
     FIELDS,
@@ -277,15 +276,8 @@ def write_index(
     """
     # The collector paused: the index makes many objects and little cyclic garbage, and each
     # collection would walk the whole heap (the catalogue's too): ~0.1 CPU-s of an edit at 10k.
-    with paused_gc(_aged):
+    with long_lived():
         return _write_index(cat, out, url_of, workers, heavy, target, state, previous, into, block)
-
-
-def _aged() -> None:
-    """What was made while the collector was paused joins the oldest generation without a walk
-    (as generator.project does after loading)."""
-    gc.freeze()
-    gc.unfreeze()
 
 
 def _write_index(

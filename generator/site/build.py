@@ -25,12 +25,12 @@ from pathlib import Path
 from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.ownership import cache_problems, mark_site, target_problems
-from generator.parallel import Forked, can_fork, default_workers, deferred_signals, fork_map
+from generator.parallel import Forked, can_fork, default_workers, deferred_signals, fork_map, long_lived
 from generator.progress import Progress
 from generator.project import Project
 from generator.site import incremental
 from generator.site.body import BodyError
-from generator.site.cache import CACHE_DIR, BuildCache, digest, long_lived
+from generator.site.cache import CACHE_DIR, BuildCache, digest
 from generator.site.engine import (
     Engine,
     EngineError,

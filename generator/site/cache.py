@@ -16,34 +16,16 @@ edits the cache through the link) is treated as missing and rendered again.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
 import shutil
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
-
-from generator.parallel import paused_gc
 
 CACHE_DIR = ".gongkai-cache"
 LAYOUT = "v1"
 LAST_BUILD = "last-build.json"  # the inputs and digests of the output listing and source times of the last build
-
-
-def long_lived() -> AbstractContextManager[None]:
-    """The cyclic garbage collector paused for work that makes many objects and no cyclic garbage
-    (a build's list of pages, its records read and written): each full collection would walk the
-    whole heap (the loaded project: ~0.25 CPU-s at 10k entries, ten times that at 100k), and
-    reading or writing a record of every page set off one each. What was made meanwhile joins
-    the oldest generation without a walk (as :mod:`generator.project` does after loading)."""
-    return paused_gc(_aged)
-
-
-def _aged() -> None:
-    gc.freeze()
-    gc.unfreeze()
 
 
 def digest(*parts: str | bytes) -> str:

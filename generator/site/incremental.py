@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.model.catalogue import Catalogue
-from generator.parallel import paused_gc
+from generator.parallel import long_lived, paused_gc
 from generator.project import Project
-from generator.site.cache import BuildCache, _place, digest, long_lived
+from generator.site.cache import BuildCache, _place, digest
 from generator.site.engine import copy_page_files
 from generator.site.lookups import CatalogueView
 from generator.site.outputs import OutputWriter
