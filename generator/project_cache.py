@@ -192,6 +192,10 @@ def source_blob(src: SourceFile) -> bytes:
     return pickle.dumps(dataclasses.replace(src, body="") if src.body else src, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _stat(st: os.stat_result) -> Stat:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
 class CheckCache:
     """The per-file results of the last check, valid for one configuration and one gongkai."""
 
@@ -277,6 +281,12 @@ class CheckCache:
         if isinstance(hashes, dict):
             self.hashes = hashes
 
+    def _settled(self, recorded: Stat, sig: Stat) -> bool:
+        """A file whose stat is ``sig`` is unchanged since ``recorded`` was taken: the same size,
+        times, inode and device, last modified or changed more than RACY_NS before the
+        recording run began (a change sets its change time to the clock)."""
+        return tuple(recorded) == sig and max(sig[1], sig[2]) < self.written - RACY_NS
+
     def size_of(self, rel: str) -> int:
         """The size ``rel`` had when its result was recorded, or -1 (a hint for reading it)."""
         stored = self.files.get(rel)
@@ -292,15 +302,10 @@ class CheckCache:
         """
         if st is None:
             return hashlib.sha256(raw).digest()
-        sig: Stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        sig = _stat(st)
         self.stats[rel] = sig
         stored = self.files.get(rel)
-        if (
-            stored is not None
-            and stored[4] == sig
-            and st.st_size == len(raw)
-            and max(st.st_mtime_ns, st.st_ctime_ns) < self.written - RACY_NS
-        ):
+        if stored is not None and st.st_size == len(raw) and self._settled(stored[4], sig):
             return stored[1]
         return hashlib.sha256(raw).digest()
 
@@ -314,15 +319,13 @@ class CheckCache:
         from generator.checks.crossref import _sha256
 
         key = os.fspath(path)
-        st = os.stat(key)
-        sig: Stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        sig = _stat(os.stat(key))
         known = self.hashes.get(key)
-        if known is not None and tuple(known[0]) == sig and max(sig[1], sig[2]) < self.written - RACY_NS:
+        if known is not None and self._settled(known[0], sig):
             sha = known[1]
         else:
             sha = _sha256(path)
-            st = os.stat(key)  # after hashing: a change meanwhile is seen next time
-            sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+            sig = _stat(os.stat(key))  # after hashing: a change meanwhile is seen next time
         self.new_hashes[key] = (sig, sha)
         return sha
 
