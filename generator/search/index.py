@@ -445,19 +445,26 @@ def _incremental(
 
     old_dir, new_dir = os.fspath(previous), os.fspath(out)
 
-    def reuse(rel: str, sha: str | None = None, was_rel: str | None = None) -> bool:
-        """Link (or copy) an unchanged file of the previous build (``was_rel``, default
-        ``rel``), if it is what the build wrote (and, given ``sha``, what this build would write)."""
-        was = old.files.get(was_rel or rel)
-        if was is None or (sha is not None and was[0] != sha):
-            return False
-        source = f"{old_dir}/{was_rel or rel}"
+    def recorded(rel: str) -> tuple[str, os.stat_result, Any] | None:
+        """The previous build's file ``rel`` (its path, stat and state record) when it is still
+        what that build wrote (the size, time and inode the state recorded), else None."""
+        was = old.files.get(rel)
+        if was is None:
+            return None
+        source = f"{old_dir}/{rel}"
         try:
             st = os.stat(source)
         except OSError:
+            return None
+        return (source, st, was) if (st.st_size, st.st_mtime_ns, st.st_ino) == was[1:] else None
+
+    def reuse(rel: str, sha: str | None = None, was_rel: str | None = None) -> bool:
+        """Link (or copy) an unchanged file of the previous build (``was_rel``, default
+        ``rel``), if it is what the build wrote (and, given ``sha``, what this build would write)."""
+        found = recorded(was_rel or rel)
+        if found is None or (sha is not None and found[2][0] != sha):
             return False
-        if (st.st_size, st.st_mtime_ns, st.st_ino) != was[1:]:
-            return False
+        source, st, was = found
         try:
             if into is not None:  # the standby links it (see BuildCache.into)
                 into[f"{new_dir}/{rel}"] = (source, st.st_dev, st.st_ino)
@@ -478,20 +485,12 @@ def _incremental(
         if rel.startswith("shards/h"):
             blocks.setdefault(rel[len("shards/") : -len(".json")].partition("-")[0], []).append(rel)
 
-    def unchanged(rel: str) -> bool:
-        was = old.files.get(rel)
-        try:
-            st = os.stat(f"{old_dir}/{rel}")
-        except OSError:
-            return False
-        return was is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == was[1:]
-
     def reuse_shard(name: str) -> bool:
         """Take the previous build's file ``name`` (every block of a heavy file, or none)."""
         rels = blocks.get(name)
         if rels is None:
             return reuse(f"shards/{name}.json")
-        if not all(map(unchanged, rels)):
+        if any(recorded(rel) is None for rel in rels):
             return False
         taken = [rel for rel in rels if reuse(rel)]
         if len(taken) == len(rels):
