@@ -52,8 +52,10 @@ class BodyRenderer:
     a traceback. Plain bodies (paragraphs, headings, simple lists, tables) skip both: see
     :mod:`generator.site.plainbody`, which writes the same HTML directly.
 
-    With a :class:`BuildCache`, a body already rendered by the same code is read back
-    instead of rendered again (the key covers the text and the renderer's fingerprint).
+    With a :class:`BuildCache`, a body that takes the full path and was already rendered by
+    the same code is read back instead of rendered again (the key covers the text and the
+    renderer's fingerprint). A plain body is not stored: writing it to the cache costs more
+    than rendering it again (10k clean build: ~0.17 ms a file against ~0.11 ms a body).
     """
 
     def __init__(
@@ -69,21 +71,18 @@ class BodyRenderer:
         return unlink_hidden(self._cached(text, source, line), source, self.hidden)
 
     def _cached(self, text: str, source: str, line: int) -> str:
+        plain = render_plain(text)
+        if plain is not None:  # the same HTML as render_markdown, written directly
+            return plain
         if self.cache is None:
-            return self._render(text, source, line)
+            return self.render_markdown(text, source, line)
         key = digest(self._fingerprint, text)
         hit = self.cache.get("body", key)
         if hit is not None:
             return hit.decode("utf-8")
-        html = self._render(text, source, line)
+        html = self.render_markdown(text, source, line)
         self.cache.put("body", key, html.encode("utf-8"))
         return html
-
-    def _render(self, text: str, source: str, line: int) -> str:
-        plain = render_plain(text)
-        if plain is not None:  # the same HTML as below, written directly
-            return plain
-        return self.render_markdown(text, source, line)
 
     def render_markdown(self, text: str, source: str = "", line: int = 1) -> str:
         """Python-Markdown, then the sanitizer: the full path for any body."""

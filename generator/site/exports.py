@@ -53,7 +53,64 @@ CSV_NAME, JSON_NAME, PACKAGE_NAME, ITEM_JSON = "catalogue.csv", "catalogue.json"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # json.dumps with these options, without making an encoder for every call (11k calls at 10k entries)
 compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_indented = json.JSONEncoder(ensure_ascii=False, indent=2).encode
+_indented_json = json.JSONEncoder(ensure_ascii=False, indent=2).encode
+_json_str: Callable[[str], str] = json.encoder.encode_basestring
+
+
+class _Unusual(Exception):
+    """A value :func:`_indented` leaves to the json module (any type but the plain JSON ones)."""
+
+
+def _indented(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``: the json module writes an indented
+    document with its pure-Python encoder (its C encoder does not indent), ~3x this for the
+    11k item files at 10k entries; anything but str/int/bool/None/list/tuple/dict with str
+    keys goes to the json module itself."""
+    out: list[str] = []
+    try:
+        _emit(value, "\n", out)
+    except _Unusual:
+        return _indented_json(value)
+    return "".join(out)
+
+
+def _emit(value: Any, nl: str, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(_json_str(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif type(value) is int:
+        out.append(int.__repr__(value))
+    elif type(value) is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = nl + "  "
+        sep = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            out.append(sep + _json_str(key) + ": ")
+            sep = "," + inner
+            _emit(item, inner, out)
+        out.append(nl + "}")
+    elif type(value) is list or type(value) is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = nl + "  "
+        sep = "[" + inner
+        for item in value:
+            out.append(sep)
+            sep = "," + inner
+            _emit(item, inner, out)
+        out.append(nl + "]")
+    else:
+        raise _Unusual
 
 
 @dataclass(frozen=True)

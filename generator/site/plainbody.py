@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markdown.extensions.toc import slugify, unique
 
@@ -48,8 +49,12 @@ _REFUSED = re.compile(r"[\\`*_\[\]!<>&\t\r\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u202
 _HEADING = re.compile(r"(#{1,6})[ ]+([^#]+)")
 _ITEM = {"ol": re.compile(r"(\d+)\.[ ]+(.*)"), "ul": re.compile(r"()-[ ]+(.*)")}
 _LINE_START = frozenset("#-+=:~>")  # a block with "|" anywhere is a table or refused
-_BLOCKS = re.compile(r"\n{2,}")
 _LISTISH = re.compile(r"\d+\.")
+# Whitespace after a line break: a line starting with it (searched for in the reversed text
+# too, for a line ending with it; an anchored ``^\s|\s$`` under re.M costs five times as much)
+_LEADING_SPACE = re.compile(r"\n[^\S\n]")
+# A line that is not text to Python-Markdown in a paragraph (what ``_plain`` refuses, line by line)
+_NOT_PLAIN = re.compile(r"^(?:[#\-+=:~>]|\d+\.)", re.M)
 
 
 class _Refused(Exception):
@@ -81,26 +86,27 @@ class _Body:
     def html(self) -> str:
         return "\n".join(part if isinstance(part, str) else part.html() for part in self.out)
 
-    def block(self, lines: list[str]) -> None:
-        """One block, in the order Python-Markdown's block processors try it."""
-        if any("|" in line for line in lines):
+    def block(self, lines: list[str], text: str) -> None:
+        """One block (``text``, its ``lines``), in the order Python-Markdown's block processors try it."""
+        if "|" in text:
             self.out.append(_table(lines))  # tables (priority 75) come before headings
             return
-        for i, line in enumerate(lines):
-            if line[0] == "#":  # a heading anywhere splits the block (priority 70)
-                if i:
-                    self.block(lines[:i])
-                self.heading(line)
-                if lines[i + 1 :]:
-                    self.block(lines[i + 1 :])
-                return
+        if text[0] == "#" or "\n#" in text:
+            for i, line in enumerate(lines):
+                if line[0] == "#":  # a heading anywhere splits the block (priority 70)
+                    if i:
+                        self.block(lines[:i], "\n".join(lines[:i]))
+                    self.heading(line)
+                    if lines[i + 1 :]:
+                        self.block(lines[i + 1 :], "\n".join(lines[i + 1 :]))
+                    return
         for kind, pattern in _ITEM.items():
-            if pattern.match(lines[0]):
+            if pattern.match(text):
                 self.list(kind, [pattern.fullmatch(line) for line in lines])
                 return
-        if not all(_plain(line) for line in lines):
+        if _NOT_PLAIN.search(text):  # no line may start like a list, rule, quote or heading
             raise _Refused
-        self.out.append("<p>" + "\n".join(lines) + "</p>")
+        self.out.append(f"<p>{text}</p>")
 
     def heading(self, line: str) -> None:
         m = _HEADING.fullmatch(line)
@@ -108,10 +114,9 @@ class _Body:
             raise _Refused
         text = m.group(2).strip()
         # the toc extension's id: the slug of the whitespace-collapsed text, made unique
-        slug = unique(slugify(" ".join(text.split()), "-"), self.ids)
-        kept = clean_attr("h2", "id", slug)  # the sanitizer drops reserved or malformed ids
+        kept = _kept_id(unique(_slug(text), self.ids))
         tag = f"h{max(len(m.group(1)), 2)}"  # a body's h1 becomes h2: the page title is the only h1
-        attr = f' id="{kept[1]}"' if kept else ""
+        attr = f' id="{kept}"' if kept is not None else ""
         self.out.append(f"<{tag}{attr}>{text}</{tag}>")
 
     def list(self, kind: str, matches: list[re.Match[str] | None]) -> None:
@@ -139,16 +144,32 @@ def render_plain(text: str) -> str | None:
         return None
     if not text.strip():
         return ""
+    text = text.strip("\n")
+    # a line starting or ending with whitespace (indentation, trailing spaces, a line of spaces)
+    if text[0].isspace() or text[-1].isspace() or _LEADING_SPACE.search(text) or _LEADING_SPACE.search(text[::-1]):
+        return None
     body = _Body()
     try:
-        for block in _BLOCKS.split(text.strip("\n")):
-            lines = block.split("\n")
-            if any(not line or line != line.strip() for line in lines):
-                return None
-            body.block(lines)
+        for block in text.split("\n\n"):  # blocks: text between runs of two or more line breaks
+            block = block.lstrip("\n")  # an odd run's third line break (text ends in no line break)
+            if block:
+                body.block(block.split("\n"), block)
     except _Refused:
         return None
     return body.html()
+
+
+@lru_cache(maxsize=4096)
+def _slug(text: str) -> str:
+    """The toc extension's slug of a heading's text (before it is made unique)."""
+    return slugify(" ".join(text.split()), "-")
+
+
+@lru_cache(maxsize=4096)
+def _kept_id(slug: str) -> str | None:
+    """The id as the sanitizer writes it, or ``None`` when it drops it (reserved or malformed)."""
+    kept = clean_attr("h2", "id", slug)
+    return kept[1] if kept else None
 
 
 def _plain(line: str) -> bool:

@@ -75,6 +75,19 @@ class _Pages(Mapping[str, "Page"]):
         return len(self.files)
 
 
+class _Filled:
+    """What a skeleton reads of a page (:meth:`Skeletons.slots`, :meth:`Skeletons.shape`), as the
+    MkDocs page :meth:`Engine._render` makes would hold it: the front matter, the content the
+    staged-HTML plugin hands over, and ``Page.url`` (the file's URL, ``""`` for ``./``)."""
+
+    __slots__ = ("content", "meta", "url")
+
+    def __init__(self, staged: StagedPage, file_url: str) -> None:
+        self.meta = front_matter(staged)
+        self.content = page_content(staged)
+        self.url = "" if file_url in (".", "./") else file_url
+
+
 class Engine:
     """``mkdocs build`` taken apart: prepare once, render pages one by one, finish.
 
@@ -211,6 +224,12 @@ class Engine:
         from mkdocs.structure.toc import get_toc
 
         s = self.shared
+        if self.skeletons is not None and isinstance(s.by_url, _Pages) and not self.in_parent(staged):
+            # a page of a shape already learnt: filled without MkDocs' Page, context or template
+            # (sound only with no plugin but the engine's own, which ``_Pages`` implies: see _prepare)
+            filled = self.skeletons.fill_known(_Filled(staged, s.by_url.files[staged.url].url))
+            if filled is not None:
+                return filled.encode("utf-8", errors="xmlcharrefreplace") if filled.strip() else b""
         config, files, plugins = s.config, s.files, s.config.plugins
         page = s.by_url[staged.url]
         config._current_page = page

@@ -93,6 +93,22 @@ class Skeletons:
         text = json.dumps(structure, ensure_ascii=False, sort_keys=True, default=repr)
         return (folder_of(page.url), text, "<h1" in (page.content or ""))
 
+    def fill_known(self, page: Any) -> str | None:
+        """The page's output from a skeleton already learnt for its shape, or ``None`` when
+        :meth:`render` must see the page (a shape not learnt yet or refused, a URL a template
+        compares, or the page on which the skeleton is checked against a full render). The
+        page needs only ``meta``, ``content`` and ``url`` (no MkDocs page, context or template)."""
+        if folder_of(page.url) not in self.folders or not page.url:
+            return None
+        skeleton = self.shapes.get(self.shape(page))
+        if skeleton is None or (skeleton.rendered + 1) % self.check_every == 0:
+            return None
+        if any(page.url in target for target in skeleton.targets):
+            return None
+        skeleton.rendered += 1
+        self.filled += 1
+        return self._fill(skeleton, page)
+
     def render(self, page: Any, template: Any, full: Callable[[], str]) -> str | None:
         """The page's template output via its shape's skeleton, or ``None`` to render in full."""
         folder = folder_of(page.url)
