@@ -8,6 +8,7 @@ catalogue's browse views.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +23,7 @@ from generator.site.pagetypes import StagedPage
 SEARCH = "search/"
 SCRIPTS_DIR = "assets/javascripts/search"
 SCRIPTS = ("lunr.js", "tokenizer.js", "engine.js", "search.js")
+VERSION_CHARS = 12  # hexadecimal digits of SHA-256 in a script URL's ?v=
 EXAMPLE_DOC_NUMBER = "澜政办发〔2024〕1号"
 
 
@@ -34,8 +36,29 @@ def _example(cat: Catalogue) -> str:
     return numbers[0] if numbers else EXAMPLE_DOC_NUMBER
 
 
+def script_sources() -> dict[str, Path]:
+    """Where :func:`write_scripts` takes each search script from: lunr.js from the installed
+    MkDocs package, the others from gongkai's theme."""
+    return {name: lunr_js_path() if name == "lunr.js" else THEME_DIR / SCRIPTS_DIR / name for name in SCRIPTS}
+
+
+def script_version(data: bytes) -> str:
+    """The ``?v=`` of a script URL: the start of the SHA-256 of its bytes. A browser that
+    cached a script of another release never runs it against this release's index: a new
+    script has a new URL, and unchanged bytes keep theirs (rebuilds stay byte-identical)."""
+    return hashlib.sha256(data).hexdigest()[:VERSION_CHARS]
+
+
+def script_urls(page: str = SEARCH) -> list[str]:
+    """The search scripts' URLs relative to ``page``, each with its content version."""
+    return [
+        f"{rel(page, f'{SCRIPTS_DIR}/{name}')}?v={script_version(path.read_bytes())}"
+        for name, path in script_sources().items()
+    ]
+
+
 def search_html(cat: Catalogue) -> str:
-    scripts = "".join(f'<script src="{esc(rel(SEARCH, f"{SCRIPTS_DIR}/{name}"))}" defer></script>' for name in SCRIPTS)
+    scripts = "".join(f'<script src="{esc(url)}" defer></script>' for url in script_urls())
     browse = rel(SEARCH, U.CATALOGUE)
     return f"""<h1>站内检索</h1>
 <form class="gk-search-form" id="gk-search-form" role="search" action="./" method="get" data-gk-root="{esc(rel(SEARCH, U.HOME))}">
@@ -93,8 +116,7 @@ def write_scripts(site: Path) -> None:
     """The search scripts, after the engine copied the theme's (a theme's own are kept)."""
     scripts = site / SCRIPTS_DIR
     scripts.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(lunr_js_path(), scripts / "lunr.js")
-    for name in SCRIPTS[1:]:
+    for name, source in script_sources().items():
         # A project with its own theme/ may lack the search scripts: use gongkai's.
-        if not (scripts / name).is_file():
-            shutil.copyfile(THEME_DIR / SCRIPTS_DIR / name, scripts / name)
+        if name == "lunr.js" or not (scripts / name).is_file():
+            shutil.copyfile(source, scripts / name)

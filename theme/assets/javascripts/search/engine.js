@@ -10,6 +10,21 @@
 
   var FNV_OFFSET = 0x811c9dc5, FNV_PRIME = 0x01000193;
 
+  /* The index format this engine reads (generator/search/index.py: FORMAT_VERSION). An index
+   * of another format (a cached engine of an older release, or an index older or newer than
+   * the engine) is refused, never read: its records would give wrong results. */
+  var FORMAT = 5;
+
+  /** The error init() rejects with when the index's format is not FORMAT: err.stale is true. */
+  function staleIndex(manifest) {
+    var format = manifest && typeof manifest === "object" ? manifest.format : undefined;
+    var err = new Error("search index format " + format + ", engine reads format " + FORMAT);
+    err.stale = true;
+    err.format = format;
+    err.build = manifest && typeof manifest === "object" ? manifest.build : undefined;
+    return err;
+  }
+
   /** 32-bit FNV-1a over code points (generator/search/shards.py). */
   function fnv1a(term) {
     var h = FNV_OFFSET;
@@ -50,6 +65,7 @@
     var self = this;
     if (!this._init) {
       this._init = this.load("manifest.json").then(function (manifest) {
+        if (!manifest || manifest.format !== FORMAT) { throw staleIndex(manifest); }
         self.manifest = manifest;
         self.version = "?v=" + manifest.build;
         self.fields = manifest.fields.map(function (f) { return f.name; });
@@ -629,7 +645,7 @@
   }
 
   return {
-    create: function (options) { return new Engine(options); },
+    create: function (options) { return new Engine(options); }, format: FORMAT,
     fnv1a: fnv1a, shardOf: shardOf, namespace: namespace, thousandths: thousandths, uncodes: uncodes, postings: postings,
     highlight: highlight, snippet: snippet
   };
