@@ -441,10 +441,10 @@
         }).sort(function (a, b) { return a - b; });
         var k = 0;
         for (var j = 0; j < docs.length; j++) {
-          for (; k < only.length && only[k] < docs[j]; k++) { hits.push({ i: only[k], score: 0, exact: true }); }
-          hits.push({ i: docs[j], score: found.scores[docs[j]], exact: !!exact[docs[j]] });
+          for (; k < only.length && only[k] < docs[j]; k++) { hits.push({ i: only[k], score: 0, exact: true, rank: 0, tie: 0 }); }
+          hits.push({ i: docs[j], score: found.scores[docs[j]], exact: !!exact[docs[j]], rank: 0, tie: 0 });
         }
-        for (; k < only.length; k++) { hits.push({ i: only[k], score: 0, exact: true }); }
+        for (; k < only.length; k++) { hits.push({ i: only[k], score: 0, exact: true, rank: 0, tie: 0 }); }
         hits.terms = plan.terms;
         return hits;
       });
@@ -552,12 +552,12 @@
    * take part.
    */
   function byRelevance(rows, col, hits, weights, ties) {
-    var rank = Object.create(null);
-    hits.forEach(function (h) { rank[h.i] = h; h.rank = h.score; });
+    var at = new Int32Array(rows.length).fill(-1);  // document → its place in hits (not an object of numbered keys)
+    hits.forEach(function (h, k) { at[h.i] = k; h.rank = h.score; });
     hits.forEach(function (h) {
       if (h.exact) { return; }
       (rows[h.i][col.sources] || []).forEach(function (s) {
-        var policy = rank[s];
+        var policy = at[s] >= 0 ? hits[at[s]] : null;
         if (policy && policy.rank < h.score) { policy.rank = h.score; }
       });
     });
@@ -605,7 +605,7 @@
     filters = filters || {};
     return this.match(query).then(function (hits) {
       var browse = hits === null, terms = browse ? [] : hits.terms;
-      if (browse) { hits = self.rows.map(function (row, i) { return { i: i, score: 0, exact: false }; }); }
+      if (browse) { hits = self.rows.map(function (row, i) { return { i: i, score: 0, exact: false, rank: 0, tie: 0 }; }); }
       var shown = self.filter(hits, filters);
       shown.sort(browse || sort === "date" ? byDate(self.rows, self.col.date) : byRelevance(self.rows, self.col, shown, self.weights(), self.ties()));
       return { hits: shown, all: hits, counts: self.counts(hits, filters), terms: terms, browse: browse };
