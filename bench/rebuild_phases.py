@@ -66,6 +66,7 @@ def main() -> int:
     B.BuildCache.prune = timed("cache prune", B.BuildCache.prune)  # type: ignore[method-assign]
     target = sorted((root / "catalogue").rglob("*.md"))[number]
     text, stamp = target.read_text(encoding="utf-8"), int(time.time())
+    added = target.parent / f"bench-{stamp}.md"
     if edit == "body":
         target.write_text(text + f"\n（阶段计时修改 {stamp}）\n", encoding="utf-8")
     elif edit == "title":
@@ -75,7 +76,7 @@ def main() -> int:
         index_no, _, rest = tail.partition("\n")
         new_no = f"{index_no.rsplit('-', 1)[0]}-9{stamp % 10000:04d}"
         rest = "\n".join(line for line in rest.split("\n") if not line.startswith("doc_number:"))  # 文号 are unique
-        (target.parent / f"bench-{stamp}.md").write_text(f"{head}\nindex_no: {new_no}\n{rest}", encoding="utf-8")
+        added.write_text(f"{head}\nindex_no: {new_no}\n{rest}", encoding="utf-8")
     elif edit == "delete":
         target.unlink()
     else:
@@ -84,6 +85,15 @@ def main() -> int:
     wall, used = time.monotonic(), cpu()
     project = load_project(root, cache=True)
     marks["check (load_project)"] = (time.monotonic() - wall, cpu() - used)
+    if errors := project.errors:
+        # e.g. an added 规范性文件 without 文号 (E105), a deleted entry that others cite (E501):
+        # the edit is undone so that the corpus stays buildable; pick another FILE_NUMBER
+        added.unlink(missing_ok=True)
+        target.write_text(text, encoding="utf-8")
+        first = errors[0]
+        print(f"the {edit} of file {number} makes the corpus invalid ({first.code} at {first.path}); "
+              "undone: pick another FILE_NUMBER", file=sys.stderr)  # fmt: skip
+        return 2
     project.sources.clear()  # as `gongkai build` does
     stats = timed("build_site total", B.build_site)(project, root / "site")
     marks["whole"] = (time.monotonic() - wall, cpu() - used)

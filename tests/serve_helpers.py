@@ -43,11 +43,12 @@ def wait_for(predicate: Any, seconds: float = 90) -> Any:
 
 
 @contextmanager
-def serving(root: Path, scratch: Path) -> Iterator[str]:
-    """``gongkai serve`` on a free loopback port; yields the base URL, SIGTERMs it afterwards."""
+def serving(root: Path, scratch: Path, *args: str, stderr: list[str] | None = None) -> Iterator[str]:
+    """``gongkai serve`` on a free loopback port (with ``args``); yields the base URL, SIGTERMs
+    it afterwards (then appends what it wrote to stderr to ``stderr``, when given)."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", str(root), "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "generator", "serve", str(root), "-a", f"127.0.0.1:{port}", *args],
         env={**os.environ, "TMPDIR": str(scratch)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -64,3 +65,5 @@ def serving(root: Path, scratch: Path) -> Iterator[str]:
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
         assert "Traceback" not in err, err
+        if stderr is not None:
+            stderr.append(err)

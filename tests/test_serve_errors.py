@@ -101,3 +101,40 @@ def test_pages_load_the_reload_script_as_a_file_allowed_by_the_csp(make_project:
     assert built.returncode == 0
     published = (p.root / "site" / ENTRY_URL / "index.html").read_text(encoding="utf-8")
     assert "livereload" not in published  # the published site is not touched
+
+
+def test_serve_speaks_english_with_lang_en(make_project: Any, tmp_path: Path) -> None:
+    """`gongkai serve --lang en`: the terminal lines, the problems page, the banner on the last
+    good site and the 404 before any site are in English, like every other command's --lang en."""
+    p = make_project()
+    p.entry(title="第一版标题", disclosure="主动公示")  # E401 at line 12
+    err: list[str] = []
+    with serving(p.root, _scratch(tmp_path), "--lang", "en", stderr=err) as url:
+        got = fetch(url)
+        assert got is not None and got[0] == 200
+        page = got[1]
+        assert '<html lang="en">' in page and "No site yet: please fix these problems" in page
+        assert "<code>catalogue/e1.md:12:13</code> error[E401]: " in page
+        assert "网站尚未生成" not in page and "错误[" not in page and "提示：" not in page
+        assert "1 error(s), 0 warning(s)" in page
+        missing = fetch(url + "style.css")  # not a page: a plain 404 before any site
+        assert missing is not None and missing[0] == 404 and missing[1] == "no site yet"
+        p.entry(title="第一版标题")
+        assert wait_for(lambda: "第一版标题" in ((fetch(url + ENTRY_URL) or (0, ""))[1]))
+        p.entry(title="坏的标题", disclosure="主动公示")
+        shown = wait_for(lambda: "gk-serve-problems" in ((fetch(url + ENTRY_URL) or (0, ""))[1]))
+        assert shown
+        entry = (fetch(url + ENTRY_URL) or (0, ""))[1]
+        assert "1 error(s): this is the last good build of the site." in entry
+        assert "这里显示的是上一次成功构建的网站" not in entry
+    text = err[0]
+    assert "preview at http://127.0.0.1:" in text and "(Ctrl+C to stop)" in text
+    assert "errors, and no site yet" in text and "errors: still showing the last good build" in text
+    assert "error[E401]" in text
+    for chinese in ("预览地址", "已构建", "有错误", "构建失败", "错误["):  # none of the Chinese lines
+        assert chinese not in text, text
+
+
+def test_serve_help_offers_lang() -> None:
+    result = run_cli("serve", "--help")
+    assert result.returncode == 0 and "--lang [zh|en]" in result.stdout

@@ -194,8 +194,9 @@ def stage(dest: Path, root_path: Path, lang: str, build_date: dt.datetime | None
     metavar="地址:端口",
     help="预览服务的地址（默认 127.0.0.1:8000）。",
 )
+@lang_option
 @build_date_option()
-def serve(path: Path, dev_addr: str, build_date: dt.datetime | None) -> None:
+def serve(path: Path, dev_addr: str, lang: str, build_date: dt.datetime | None) -> None:
     """在本机预览网站：保存文件后自动重新构建，浏览器中打开的页面随之刷新。
 
     文件有错误时继续显示上一次成功构建的网站；从未构建成功时，页面列出所有问题。
@@ -203,5 +204,5 @@ def serve(path: Path, dev_addr: str, build_date: dt.datetime | None) -> None:
     """
     from generator.site.serve import serve as run_server
 
-    root, _ = resolve_root(path, "zh")
-    run_server(root, dev_addr, build_date.date() if build_date else None)
+    root, _ = resolve_root(path, lang)
+    run_server(root, dev_addr, build_date.date() if build_date else None, lang)

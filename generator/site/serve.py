@@ -115,6 +115,7 @@ class _State:
     pending: bool = False  # a preview is shown and its full build has not finished yet
     reshaped: bool = False  # a preview added or removed pages: the full build changes listings too
     partial: bool = False  # the site shown came from a fast build: its outputs are the previous ones
+    lang: str = "zh"  # the editor's messages, in the terminal and the browser (--lang)
 
 
 def watched_stamps(root: Path) -> dict[str, tuple[int, int]]:
@@ -327,7 +328,11 @@ def _preview(root: Path, state: _State) -> bool:
         state.pending = True
     took = time.monotonic() - started
     shown = sum(data is not None for data in pages.values())
-    click.echo(f"已预览 {shown} 个页面（{took:.2f} 秒）；完整构建在后台进行", err=True)
+    _say(
+        state,
+        f"已预览 {shown} 个页面（{took:.2f} 秒）；完整构建在后台进行",
+        f"previewed {shown} page(s) ({took:.2f} s); the full build runs in the background",
+    )
     return True
 
 
@@ -383,8 +388,8 @@ def _rebuild(
     stamps = watched_stamps(root)
     project = load_project(root, build_date, progress, cache=True)
     if project.diagnostics:
-        click.echo(render_text(project.diagnostics), err=True)
-        click.echo(summary(project.diagnostics), err=True)
+        click.echo(render_text(project.diagnostics, state.lang), err=True)
+        click.echo(summary(project.diagnostics, state.lang), err=True)
     if project.errors:
         _failed(state, project.diagnostics, "")
         return False
@@ -396,9 +401,10 @@ def _rebuild(
         stats = build_site(project, target, progress=progress, outputs=outputs)
     except BuildError as exc:
         if exc.diagnostics:
-            click.echo(render_text(list(exc.diagnostics)), err=True)
-        click.echo(f"构建失败：{exc}", err=True)
-        _failed(state, list(exc.diagnostics), str(exc))
+            click.echo(render_text(list(exc.diagnostics), state.lang), err=True)
+        failure = exc.en if state.lang == "en" and exc.en else str(exc)
+        _say(state, f"构建失败：{failure}", f"build failed: {failure}")
+        _failed(state, list(exc.diagnostics), failure)
         return False
     public = project.public()
     preview: _Preview | None = None
@@ -418,10 +424,19 @@ def _rebuild(
         shutil.rmtree(previous.scratch, ignore_errors=True)
     took = time.monotonic() - started
     if outputs is not None:
-        click.echo(f"已构建 {stats.pages} 个页面（{took:.2f} 秒）；搜索索引、数据导出和订阅源在后台生成", err=True)
+        _say(
+            state,
+            f"已构建 {stats.pages} 个页面（{took:.2f} 秒）；搜索索引、数据导出和订阅源在后台生成",
+            f"built {stats.pages} pages ({took:.2f} s); the search index, data exports and feeds follow in the background",
+        )
     else:
-        click.echo(f"已构建 {stats.pages} 个页面", err=True)
+        _say(state, f"已构建 {stats.pages} 个页面", f"built {stats.pages} pages")
     return True
+
+
+def _say(state: _State, zh: str, en: str) -> None:
+    """One line for the editor on stderr, in the language of ``--lang``."""
+    click.echo(en if state.lang == "en" else zh, err=True)
 
 
 def _failed(state: _State, problems: list[Diagnostic], failure: str) -> None:
@@ -431,9 +446,17 @@ def _failed(state: _State, problems: list[Diagnostic], failure: str) -> None:
         _unpreview(state, set(state.previewed))  # the banner says: the last good build
         state.pending = False
     if shown is None:
-        click.echo("有错误，网站尚未生成：浏览器中显示问题清单，修正后自动刷新。", err=True)
+        _say(
+            state,
+            "有错误，网站尚未生成：浏览器中显示问题清单，修正后自动刷新。",
+            "errors, and no site yet: the browser lists the problems and reloads once they are fixed.",
+        )
     else:
-        click.echo(f"有错误，继续显示上一次成功构建的网站（{shown}）。", err=True)
+        _say(
+            state,
+            f"有错误，继续显示上一次成功构建的网站（{shown}）。",
+            f"errors: still showing the last good build of the site ({shown}).",
+        )
 
 
 def previous_site(root: Path) -> Path | None:
@@ -452,9 +475,9 @@ def _injector(state: _State) -> Callable[[bytes, int], bytes]:
     def inject(content: bytes, epoch: int) -> bytes:
         with state.lock:
             problems, failure, pending = list(state.problems), state.failure, state.pending or state.partial
-        extra = banner(problems, failure) if problems or failure else b""
+        extra = banner(problems, failure, state.lang) if problems or failure else b""
         if pending and getattr(_request, "path", "").startswith("/search/"):
-            extra += STALE_SEARCH
+            extra += STALE_SEARCH[state.lang]
         return inject_tags(content, epoch, extra)
 
     return inject
@@ -477,9 +500,10 @@ def _app(server: Any, state: _State) -> Callable[[dict[str, Any], Respond], Iter
             site, problems, failure = state.site, list(state.problems), state.failure
         if site is None and not path.startswith("/livereload/"):
             if _is_page(path):
-                page = inject_tags(problems_page(problems, failure), server.visible_epoch())
+                page = inject_tags(problems_page(problems, failure, state.lang), server.visible_epoch())
                 return _respond(start_response, "200 OK", "text/html; charset=utf-8", page)
-            return _respond(start_response, "404 Not Found", "text/plain; charset=utf-8", "网站尚未生成".encode())
+            missing = "no site yet" if state.lang == "en" else "网站尚未生成"
+            return _respond(start_response, "404 Not Found", "text/plain; charset=utf-8", missing.encode())
         if site is not None:
             server.root = str(site)
         _request.path = path
@@ -498,11 +522,11 @@ def _respond(start_response: Respond, status: str, kind: str, body: bytes) -> li
     return [body]
 
 
-def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
+def serve(root: Path, dev_addr: str, build_date: dt.date | None, lang: str = "zh") -> None:
     host, _, port = dev_addr.rpartition(":")
     work = Path(tempfile.mkdtemp(prefix="gongkai-serve-"))
     target = work / "site"
-    state = _State(site=previous_site(root))  # shown only if the first build below fails
+    state = _State(site=previous_site(root), lang=lang)  # shown only if the first build below fails
     full_lock = threading.Lock()  # one full build at a time
     wanted = threading.Event()  # a full build is due (after a preview)
     cancel = threading.Event()  # a full build is due now: the background one stops
@@ -560,7 +584,8 @@ def serve(root: Path, dev_addr: str, build_date: dt.date | None) -> None:
         path = root / name
         if path.exists():
             server.watch(str(path))
-    click.echo(f"预览地址：http://{host or '127.0.0.1'}:{port}/  （按 Ctrl+C 停止）", err=True)
+    address = f"http://{host or '127.0.0.1'}:{port}/"
+    _say(state, f"预览地址：{address}  （按 Ctrl+C 停止）", f"preview at {address}  (Ctrl+C to stop)")
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

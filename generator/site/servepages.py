@@ -72,34 +72,38 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f3f3f
 """
 
 
-def problem_items(problems: list[Diagnostic]) -> str:
+def problem_items(problems: list[Diagnostic], lang: str = "zh") -> str:
     items = []
+    en = lang == "en"
     for d in problems:
-        word = "错误" if d.is_error else "警告"
-        hint = d.hint()
-        hint_html = f'<span class="hint">提示：{html.escape(hint)}</span>' if hint else ""
+        word = ("error" if en else "错误") if d.is_error else ("warning" if en else "警告")
+        hint = d.hint(lang)
+        hint_html = f'<span class="hint">{"hint: " if en else "提示："}{html.escape(hint)}</span>' if hint else ""
         items.append(
             f'<li class="{d.severity.value}"><code>{html.escape(d.location())}</code> '
-            f"{word}[{html.escape(d.code)}]：{html.escape(d.message())}{hint_html}</li>"
+            f"{word}[{html.escape(d.code)}]{': ' if en else '：'}{html.escape(d.message(lang))}{hint_html}</li>"
         )
     return f"<ol>{''.join(items)}</ol>"
 
 
-def problems_page(problems: list[Diagnostic], failure: str) -> bytes:
-    """The page shown instead of a site that was never built: every problem, in Chinese."""
-    failed = f"<p>构建失败：{html.escape(failure)}</p>" if failure else ""
-    listing = f"{problem_items(problems)}<p>{html.escape(summary(problems))}</p>" if problems else ""
+def problems_page(problems: list[Diagnostic], failure: str, lang: str = "zh") -> bytes:
+    """The page shown instead of a site that was never built: every problem, in Chinese (or
+    English: ``gongkai serve --lang en``)."""
+    en = lang == "en"
+    title = "No site yet: please fix these problems" if en else "网站尚未生成：请修正以下问题"
+    failed = f"<p>{'build failed: ' if en else '构建失败：'}{html.escape(failure)}</p>" if failure else ""
+    listing = f"{problem_items(problems, lang)}<p>{html.escape(summary(problems, lang))}</p>" if problems else ""
     return (
         "<!doctype html>\n"
-        '<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<html lang="{"en" if en else "zh-CN"}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{html.escape(engine.CONTENT_SECURITY_POLICY)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>网站尚未生成：请修正以下问题</title>"
+        f"<title>{title}</title>"
         '<link rel="icon" href="data:,">'
         f'<link rel="stylesheet" href="{PROBLEMS_STYLE}">'
         "</head><body><main>"
-        "<h1>网站尚未生成：请修正以下问题</h1>"
-        "<p>修正文件并保存后，本页会自动刷新。</p>"
+        f"<h1>{title}</h1>"
+        f"<p>{'This page reloads itself once a fixed file is saved.' if en else '修正文件并保存后，本页会自动刷新。'}</p>"
         f"{failed}{listing}"
         "</main></body></html>\n"
     ).encode()
@@ -110,14 +114,17 @@ def reload_tag(epoch: int) -> bytes:
     return f'<script src="{RELOAD_SCRIPT}" data-epoch="{epoch}" data-request="{request}"></script>'.encode()
 
 
-def banner(problems: list[Diagnostic], failure: str) -> bytes:
+def banner(problems: list[Diagnostic], failure: str, lang: str = "zh") -> bytes:
     """Shown on the pages of the last good site while the sources have errors."""
     errors = sum(1 for d in problems if d.is_error)
-    head = f"有 {errors} 个错误，这里显示的是上一次成功构建的网站。" if errors else f"构建失败：{failure}"
+    if lang == "en":
+        head = f"{errors} error(s): this is the last good build of the site." if errors else f"build failed: {failure}"
+    else:
+        head = f"有 {errors} 个错误，这里显示的是上一次成功构建的网站。" if errors else f"构建失败：{failure}"
     return (
         f'<link rel="stylesheet" href="{PROBLEMS_STYLE}">'
         f'<aside class="gk-serve-problems" role="alert"><strong>{html.escape(head)}</strong>'
-        f"{problem_items([d for d in problems if d.is_error])}</aside>"
+        f"{problem_items([d for d in problems if d.is_error], lang)}</aside>"
     ).encode()
 
 
@@ -129,8 +136,16 @@ def inject_tags(content: bytes, epoch: int, extra: bytes = b"") -> bytes:
 
 
 # What the search page says while the full build after a preview is still running.
-STALE_SEARCH = (
-    f'<link rel="stylesheet" href="{PROBLEMS_STYLE}">'
-    '<aside class="gk-serve-pending" role="status">预览：刚保存的修改已显示在其页面上；'
-    "搜索索引、数据导出和订阅源正在后台重新生成，完成前搜索结果仍是修改前的内容。</aside>"
-).encode()
+STALE_SEARCH = {
+    "zh": (
+        f'<link rel="stylesheet" href="{PROBLEMS_STYLE}">'
+        '<aside class="gk-serve-pending" role="status">预览：刚保存的修改已显示在其页面上；'
+        "搜索索引、数据导出和订阅源正在后台重新生成，完成前搜索结果仍是修改前的内容。</aside>"
+    ).encode(),
+    "en": (
+        f'<link rel="stylesheet" href="{PROBLEMS_STYLE}">'
+        '<aside class="gk-serve-pending" role="status" lang="en">Preview: the change just saved is shown '
+        "on its page; the search index, data exports and feeds are being made again in the background, "
+        "and until then search results show the content before the change.</aside>"
+    ).encode(),
+}

@@ -41,6 +41,35 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# The theme's own files the pages load by a fixed name (Material's are named by their hash:
+# bundle.<hash>.min.js): each URL carries ``?v=`` and the start of the file's SHA-256, so a
+# browser that kept one of another release (or of the site's own theme/ before an edit)
+# never runs it with these pages. The templates read the versions from config.extra.gk_assets.
+STYLES = ("assets/stylesheets/gongkai.css", "assets/stylesheets/search.css")
+SCRIPTS = ("assets/javascripts/gongkai.js",)
+TEMPLATE_ASSETS = ("assets/javascripts/gk-text.js", "assets/javascripts/md-base.js",
+                   "assets/javascripts/md-palette.js", "assets/javascripts/md-content.js")  # fmt: skip
+VERSION_CHARS = 12  # hexadecimal digits of SHA-256 in an asset URL's ?v=
+
+
+def asset_version(data: bytes) -> str:
+    """The ``?v=`` of an asset URL: the start of the SHA-256 of the file's bytes (unchanged
+    bytes keep their URL: rebuilds stay byte-identical; changed bytes get a new one)."""
+    return hashlib.sha256(data).hexdigest()[:VERSION_CHARS]
+
+
+def asset_versions(theme: Path) -> dict[str, str]:
+    """The version of each of the theme's fixed-name assets, from the files the site gets
+    (``theme``: the shipped theme, or the site's own files layered over it)."""
+    out: dict[str, str] = {}
+    for rel in (*STYLES, *SCRIPTS, *TEMPLATE_ASSETS):
+        try:
+            out[rel] = asset_version((theme / rel).read_bytes())
+        except OSError as exc:
+            raise EngineError(f"theme asset {rel} cannot be read: {exc}") from exc
+    return out
+
+
 def lunr_js_path() -> Path:
     """lunr.js as shipped inside the installed MkDocs package (the project carries no copy)."""
     import mkdocs
@@ -69,6 +98,7 @@ def engine_config(
         {"政策解读": U.to_file(U.INTERPRETATIONS)},
         *({esc(title): U.to_file(url)} for title, url in nav_pages),
     ]
+    versions = asset_versions(theme)
     return {
         # Material prints these without escaping; they are HTML here.
         "site_name": esc(cfg.name),
@@ -104,14 +134,15 @@ def engine_config(
         # No engine search: the catalogue search (generator/search, theme/partials/search.html) is the only one.
         "plugins": [],
         "markdown_extensions": ["md_in_html"],
-        "extra_css": ["assets/stylesheets/gongkai.css", "assets/stylesheets/search.css"],
-        "extra_javascript": ["assets/javascripts/gongkai.js"],
+        "extra_css": [f"{rel}?v={versions[rel]}" for rel in STYLES],
+        "extra_javascript": [f"{rel}?v={versions[rel]}" for rel in SCRIPTS],
         "extra": {
             # site_domain: 47号 SiteDomain is the host name; computed here, as Zensical's templates have no str.split
             "gongkai": {**cfg.footer, "site_name": cfg.name, "site_domain": urlsplit(cfg.url).hostname or ""},
             "generator": False,
             "gongkai_version": __version__,  # <meta name="generator" content="gongkai X.Y.Z"> (theme/main.html)
             "csp": CONTENT_SECURITY_POLICY,
+            "gk_assets": {rel: versions[rel] for rel in TEMPLATE_ASSETS},  # ?v= of the templates' scripts
         },
         "validation": {
             "nav": {"omitted_files": "ignore", "not_found": "warn"},
