@@ -6,24 +6,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from generator.model.catalogue import Catalogue
-from generator.model.siteconfig import SiteConfig
 from generator.search.index import FORMAT_VERSION
 from generator.site import search as S
+from generator.site.engine.config import SEARCH_SCRIPTS, VERSION_CHARS, asset_versions
+from generator.site.themes import THEME_DIR
 from tests.search_helpers import JS_DIR, node_json
 
 STALE_RUNNER = Path(__file__).parent / "js" / "stale.js"
 SCRIPT_SRC = re.compile(r'<script src="([^"]+)" defer></script>')
-
-
-def _cat() -> Catalogue:
-    return Catalogue(config=SiteConfig(), entries={}, interpretations={})
 
 
 def _srcs(html: str) -> list[str]:
@@ -36,32 +32,25 @@ def test_engine_reads_the_format_the_index_writes() -> None:
     assert found == [str(FORMAT_VERSION)]
 
 
-def test_every_search_script_url_carries_the_hash_of_its_bytes() -> None:
-    srcs = _srcs(S.search_html(_cat()))
-    assert len(srcs) == len(S.SCRIPTS)
-    for name, src in zip(S.SCRIPTS, srcs, strict=True):
-        path, _, version = src.partition("?v=")
-        assert path == f"../{S.SCRIPTS_DIR}/{name}"
-        data = S.script_sources()[name].read_bytes()
-        assert version == hashlib.sha256(data).hexdigest()[: S.VERSION_CHARS]
-
-
-def test_the_version_changes_with_the_bytes_and_only_with_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    files = {name: tmp_path / name for name in S.SCRIPTS}
-    for name, path in files.items():
-        path.write_text(f"/* {name} */\n", encoding="utf-8")
-    monkeypatch.setattr(S, "script_sources", lambda: dict(files))
-    first = _srcs(S.search_html(_cat()))
-    assert _srcs(S.search_html(_cat())) == first  # stable: same bytes, same URLs
-    for k, name in enumerate(S.SCRIPTS):
-        files[name].write_text(f"/* {name}, next release */\n", encoding="utf-8")
-        now = _srcs(S.search_html(_cat()))
-        assert now[k] != first[k], name
-        assert now[:k] + now[k + 1 :] == first[:k] + first[k + 1 :], name  # the others keep theirs
-        files[name].write_text(f"/* {name} */\n", encoding="utf-8")
-        assert _srcs(S.search_html(_cat())) == first  # back to the same bytes: back to the same URL
-        files[name].touch()  # a newer time alone changes nothing
-        assert _srcs(S.search_html(_cat())) == first
+def test_the_version_changes_with_the_bytes_and_only_with_them(tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME_DIR, theme)
+    first = asset_versions(theme)
+    assert set(SEARCH_SCRIPTS) <= set(first)
+    assert asset_versions(theme) == first  # stable: same bytes, same URLs
+    for rel in first:
+        if rel == SEARCH_SCRIPTS[0]:
+            continue  # lunr.js: MkDocs' own, whatever the theme holds (write_scripts)
+        path = theme / rel
+        old = path.read_bytes()
+        path.write_bytes(old + b"\n/* next release */\n")
+        now = asset_versions(theme)
+        assert now[rel] != first[rel], rel
+        assert {k: v for k, v in now.items() if k != rel} == {k: v for k, v in first.items() if k != rel}, rel
+        path.write_bytes(old)
+        assert asset_versions(theme) == first, rel  # back to the same bytes: back to the same URL
+        os.utime(path, (1, 1))  # another time alone changes nothing
+        assert asset_versions(theme) == first, rel
 
 
 def test_the_built_page_names_the_scripts_it_ships(sample_site: Path) -> None:
@@ -71,7 +60,7 @@ def test_the_built_page_names_the_scripts_it_ships(sample_site: Path) -> None:
     for src in srcs:
         path, _, version = src.partition("?v=")
         data = (sample_site / "search" / path).resolve().read_bytes()
-        assert version == hashlib.sha256(data).hexdigest()[: S.VERSION_CHARS], src
+        assert version == hashlib.sha256(data).hexdigest()[:VERSION_CHARS], src
 
 
 def _stale(site: Path, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:

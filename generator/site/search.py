@@ -8,7 +8,6 @@ catalogue's browse views.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,12 +22,15 @@ from generator.site.pagetypes import StagedPage
 SEARCH = "search/"
 SCRIPTS_DIR = "assets/javascripts/search"
 SCRIPTS = ("lunr.js", "tokenizer.js", "engine.js", "search.js")
-VERSION_CHARS = 12  # hexadecimal digits of SHA-256 in a script URL's ?v=
 EXAMPLE_DOC_NUMBER = "澜政办发〔2024〕1号"
 
 
 def search_pages(cat: Catalogue) -> Iterable[StagedPage]:
-    yield StagedPage(SEARCH, "站内检索", search_html(cat), {"ColumnName": "站内检索", "layout": "wide"})
+    # search_scripts: theme/main.html loads the search scripts on this page, each URL with its
+    # file's version (generator/site/engine/config.py: of the file the site serves, a site's
+    # own theme/ version included)
+    meta = {"ColumnName": "站内检索", "layout": "wide", "search_scripts": "1"}
+    yield StagedPage(SEARCH, "站内检索", search_html(cat), meta)
 
 
 def _example(cat: Catalogue) -> str:
@@ -42,23 +44,7 @@ def script_sources() -> dict[str, Path]:
     return {name: lunr_js_path() if name == "lunr.js" else THEME_DIR / SCRIPTS_DIR / name for name in SCRIPTS}
 
 
-def script_version(data: bytes) -> str:
-    """The ``?v=`` of a script URL: the start of the SHA-256 of its bytes. A browser that
-    cached a script of another release never runs it against this release's index: a new
-    script has a new URL, and unchanged bytes keep theirs (rebuilds stay byte-identical)."""
-    return hashlib.sha256(data).hexdigest()[:VERSION_CHARS]
-
-
-def script_urls(page: str = SEARCH) -> list[str]:
-    """The search scripts' URLs relative to ``page``, each with its content version."""
-    return [
-        f"{rel(page, f'{SCRIPTS_DIR}/{name}')}?v={script_version(path.read_bytes())}"
-        for name, path in script_sources().items()
-    ]
-
-
 def search_html(cat: Catalogue) -> str:
-    scripts = "".join(f'<script src="{esc(url)}" defer></script>' for url in script_urls())
     browse = rel(SEARCH, U.CATALOGUE)
     return f"""<h1>站内检索</h1>
 <form class="gk-search-form" id="gk-search-form" role="search" action="./" method="get" data-gk-root="{esc(rel(SEARCH, U.HOME))}">
@@ -77,8 +63,7 @@ def search_html(cat: Catalogue) -> str:
 </div>
 <aside id="gk-search-facets" class="gk-search-facets" aria-label="筛选检索结果"></aside>
 </div>
-<noscript><p class="gk-notice">检索功能需要启用浏览器的 JavaScript。也可以在<a href="{esc(browse)}">信息公开目录</a>中按主题、发布机构、年份和信息类别浏览。</p></noscript>
-{scripts}"""
+<noscript><p class="gk-notice">检索功能需要启用浏览器的 JavaScript。也可以在<a href="{esc(browse)}">信息公开目录</a>中按主题、发布机构、年份和信息类别浏览。</p></noscript>"""
 
 
 def write_search(

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from generator.search.index import FORMAT_VERSION
-from generator.site.search import SCRIPTS_DIR, script_version
+from generator.site.engine.config import asset_version
+from generator.site.search import SCRIPTS_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +77,7 @@ def relabel_engine(root: Path, fmt: int) -> None:
     engine.write_text(source.replace(FORMAT_LINE, f"var FORMAT = {fmt};"), encoding="utf-8")
     page = root / "search" / "index.html"
     html = page.read_text(encoding="utf-8")
-    html, n = re.subn(r"(engine\.js\?v=)[0-9a-f]+", rf"\g<1>{script_version(engine.read_bytes())}", html)
+    html, n = re.subn(r"(engine\.js\?v=)[0-9a-f]+", rf"\g<1>{asset_version(engine.read_bytes())}", html)
     assert n == 1
     page.write_text(html, encoding="utf-8")
 
