@@ -17,7 +17,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.site.engine.config import STYLES, TEMPLATE_ASSETS, VERSION_CHARS, asset_versions
+from generator.site.engine.config import (
+    SEARCH_SCRIPTS,
+    STYLES,
+    TEMPLATE_ASSETS,
+    VERSION_CHARS,
+    asset_versions,
+    lunr_js_path,
+)
 from generator.site.themes import THEME_DIR
 
 REF = re.compile(r'<(?:script|link)\b[^>]*?\b(?:src|href)="([^"#]+)"')
@@ -40,8 +47,6 @@ def fixed_name_refs(site: Path) -> list[tuple[str, str, str]]:
             path, _, query = url.partition("?")
             if not path.endswith((".js", ".css")) or NAMED_BY_HASH.search(path):
                 continue
-            if "/search/" in path:  # TODO(lead, this round): the search page's scripts: versioned by branch query8
-                continue
             target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
             found.append((rel, target, query))
     return found
@@ -60,7 +65,7 @@ def test_every_fixed_name_asset_of_the_sample_carries_its_hash(sample_site: Path
     assert assert_versioned(sample_site) > 100
     targets = {target for _, target, _ in fixed_name_refs(sample_site)}
     # each of the theme's own files is loaded somewhere (a name dropped from the lists would go unversioned)
-    assert {*STYLES, *TEMPLATE_ASSETS, "assets/javascripts/gongkai.js"} <= targets
+    assert {*STYLES, *TEMPLATE_ASSETS, *SEARCH_SCRIPTS, "assets/javascripts/gongkai.js"} <= targets
 
 
 def test_an_overridden_asset_carries_the_hash_of_the_site_s_file(make_project: Any) -> None:
@@ -69,6 +74,7 @@ def test_an_overridden_asset_carries_the_hash_of_the_site_s_file(make_project: A
     shipped = asset_versions(THEME_DIR)
     p.write("theme/assets/stylesheets/gongkai.css", "/* 本站样式 第一版 */\n")
     p.write("theme/assets/javascripts/md-base.js", "/* 本站脚本 */\n")
+    p.write("theme/assets/javascripts/search/search.js", "/* 本站检索脚本 */\n")
     site = p.build()
     assert assert_versioned(site)
     index = (site / "index.html").read_text(encoding="utf-8")
@@ -77,6 +83,9 @@ def test_an_overridden_asset_carries_the_hash_of_the_site_s_file(make_project: A
     own_script = _sha("/* 本站脚本 */\n".encode())
     assert f"md-base.js?v={own_script}" in index
     assert f"search.css?v={shipped['assets/stylesheets/search.css']}" in index  # not overridden: shipped bytes
+    search = (site / "search" / "index.html").read_text(encoding="utf-8")
+    assert f"search/search.js?v={_sha('/* 本站检索脚本 */'.encode() + bytes([10]))}" in search
+    assert f"search/engine.js?v={shipped['assets/javascripts/search/engine.js']}" in search
     # an edit of the override: every page of the next (cached) build names the new bytes
     p.write("theme/assets/stylesheets/gongkai.css", "/* 本站样式 第二版 */\n")
     p.build()
@@ -87,5 +96,6 @@ def test_an_overridden_asset_carries_the_hash_of_the_site_s_file(make_project: A
 def test_the_versions_are_those_of_the_shipped_files() -> None:
     versions = asset_versions(THEME_DIR)
     for rel, version in versions.items():
-        assert version == _sha((THEME_DIR / rel).read_bytes()), rel
+        file = lunr_js_path() if rel == SEARCH_SCRIPTS[0] else THEME_DIR / rel  # lunr.js: MkDocs' own
+        assert version == _sha(file.read_bytes()), rel
     assert len(set(versions.values())) == len(versions)  # distinct files, distinct versions

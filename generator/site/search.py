@@ -26,7 +26,11 @@ EXAMPLE_DOC_NUMBER = "澜政办发〔2024〕1号"
 
 
 def search_pages(cat: Catalogue) -> Iterable[StagedPage]:
-    yield StagedPage(SEARCH, "站内检索", search_html(cat), {"ColumnName": "站内检索", "layout": "wide"})
+    # search_scripts: theme/main.html loads the search scripts on this page, each URL with its
+    # file's version (generator/site/engine/config.py: of the file the site serves, a site's
+    # own theme/ version included)
+    meta = {"ColumnName": "站内检索", "layout": "wide", "search_scripts": "1"}
+    yield StagedPage(SEARCH, "站内检索", search_html(cat), meta)
 
 
 def _example(cat: Catalogue) -> str:
@@ -34,8 +38,13 @@ def _example(cat: Catalogue) -> str:
     return numbers[0] if numbers else EXAMPLE_DOC_NUMBER
 
 
+def script_sources() -> dict[str, Path]:
+    """Where :func:`write_scripts` takes each search script from: lunr.js from the installed
+    MkDocs package, the others from gongkai's theme."""
+    return {name: lunr_js_path() if name == "lunr.js" else THEME_DIR / SCRIPTS_DIR / name for name in SCRIPTS}
+
+
 def search_html(cat: Catalogue) -> str:
-    scripts = "".join(f'<script src="{esc(rel(SEARCH, f"{SCRIPTS_DIR}/{name}"))}" defer></script>' for name in SCRIPTS)
     browse = rel(SEARCH, U.CATALOGUE)
     return f"""<h1>站内检索</h1>
 <form class="gk-search-form" id="gk-search-form" role="search" action="./" method="get" data-gk-root="{esc(rel(SEARCH, U.HOME))}">
@@ -54,8 +63,7 @@ def search_html(cat: Catalogue) -> str:
 </div>
 <aside id="gk-search-facets" class="gk-search-facets" aria-label="筛选检索结果"></aside>
 </div>
-<noscript><p class="gk-notice">检索功能需要启用浏览器的 JavaScript。也可以在<a href="{esc(browse)}">信息公开目录</a>中按主题、发布机构、年份和信息类别浏览。</p></noscript>
-{scripts}"""
+<noscript><p class="gk-notice">检索功能需要启用浏览器的 JavaScript。也可以在<a href="{esc(browse)}">信息公开目录</a>中按主题、发布机构、年份和信息类别浏览。</p></noscript>"""
 
 
 def write_search(
@@ -93,8 +101,7 @@ def write_scripts(site: Path) -> None:
     """The search scripts, after the engine copied the theme's (a theme's own are kept)."""
     scripts = site / SCRIPTS_DIR
     scripts.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(lunr_js_path(), scripts / "lunr.js")
-    for name in SCRIPTS[1:]:
+    for name, source in script_sources().items():
         # A project with its own theme/ may lack the search scripts: use gongkai's.
-        if not (scripts / name).is_file():
-            shutil.copyfile(THEME_DIR / SCRIPTS_DIR / name, scripts / name)
+        if name == "lunr.js" or not (scripts / name).is_file():
+            shutil.copyfile(source, scripts / name)

@@ -25,9 +25,9 @@ process.stdin.on("end", async () => {
     full.query((query) => {
       plan.terms.forEach((t) => query.term(t, { usePipeline: false, presence: lunr.Query.presence.REQUIRED }));
     }).forEach((r) => { viaLunr[r.ref] = r.score; });
-    const scores = (await engine.matchAll(plan)) || {};
+    const found = await engine.matchAll(plan);
     const viaEngine = {};
-    Object.keys(scores).forEach((i) => { viaEngine[Number(i).toString(36)] = scores[i]; });
+    if (found) { found.docs.forEach((i) => { viaEngine[i.toString(36)] = found.scores[i]; }); }
     out.push({ terms: plan.terms, lunr: viaLunr, engine: viaEngine });
   }
   process.stdout.write(JSON.stringify(out));

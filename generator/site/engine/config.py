@@ -49,6 +49,11 @@ STYLES = ("assets/stylesheets/gongkai.css", "assets/stylesheets/search.css")
 SCRIPTS = ("assets/javascripts/gongkai.js",)
 TEMPLATE_ASSETS = ("assets/javascripts/gk-text.js", "assets/javascripts/md-base.js",
                    "assets/javascripts/md-palette.js", "assets/javascripts/md-content.js")  # fmt: skip
+# the search page's scripts, in the order it loads them (theme/main.html); lunr.js is MkDocs'
+# own (generator/site/search.py: write_scripts copies it over any other)
+SEARCH_SCRIPTS = tuple(
+    f"assets/javascripts/search/{name}" for name in ("lunr.js", "tokenizer.js", "engine.js", "search.js")
+)
 VERSION_CHARS = 12  # hexadecimal digits of SHA-256 in an asset URL's ?v=
 
 
@@ -62,9 +67,10 @@ def asset_versions(theme: Path) -> dict[str, str]:
     """The version of each of the theme's fixed-name assets, from the files the site gets
     (``theme``: the shipped theme, or the site's own files layered over it)."""
     out: dict[str, str] = {}
-    for rel in (*STYLES, *SCRIPTS, *TEMPLATE_ASSETS):
+    for rel in (*STYLES, *SCRIPTS, *TEMPLATE_ASSETS, *SEARCH_SCRIPTS):
+        path = lunr_js_path() if rel == SEARCH_SCRIPTS[0] else theme / rel
         try:
-            out[rel] = asset_version((theme / rel).read_bytes())
+            out[rel] = asset_version(path.read_bytes())
         except OSError as exc:
             raise EngineError(f"theme asset {rel} cannot be read: {exc}") from exc
     return out
@@ -142,7 +148,9 @@ def engine_config(
             "generator": False,
             "gongkai_version": __version__,  # <meta name="generator" content="gongkai X.Y.Z"> (theme/main.html)
             "csp": CONTENT_SECURITY_POLICY,
-            "gk_assets": {rel: versions[rel] for rel in TEMPLATE_ASSETS},  # ?v= of the templates' scripts
+            # the ?v= of the scripts the templates load (theme/main.html, theme/partials/javascripts/)
+            "gk_assets": {rel: versions[rel] for rel in (*TEMPLATE_ASSETS, *SEARCH_SCRIPTS)},
+            "gk_search_scripts": list(SEARCH_SCRIPTS),
         },
         "validation": {
             "nav": {"omitted_files": "ignore", "not_found": "warn"},

@@ -10,6 +10,21 @@
 
   var FNV_OFFSET = 0x811c9dc5, FNV_PRIME = 0x01000193;
 
+  /* The index format this engine reads (generator/search/index.py: FORMAT_VERSION). An index
+   * of another format (a cached engine of an older release, or an index older or newer than
+   * the engine) is refused, never read: its records would give wrong results. */
+  var FORMAT = 5;
+
+  /** The error init() rejects with when the index's format is not FORMAT: err.stale is true. */
+  function staleIndex(manifest) {
+    var format = manifest && typeof manifest === "object" ? manifest.format : undefined;
+    var err = new Error("search index format " + format + ", engine reads format " + FORMAT);
+    err.stale = true;
+    err.format = format;
+    err.build = manifest && typeof manifest === "object" ? manifest.build : undefined;
+    return err;
+  }
+
   /** 32-bit FNV-1a over code points (generator/search/shards.py). */
   function fnv1a(term) {
     var h = FNV_OFFSET;
@@ -50,6 +65,7 @@
     var self = this;
     if (!this._init) {
       this._init = this.load("manifest.json").then(function (manifest) {
+        if (!manifest || manifest.format !== FORMAT) { throw staleIndex(manifest); }
         self.manifest = manifest;
         self.version = "?v=" + manifest.build;
         self.fields = manifest.fields.map(function (f) { return f.name; });
@@ -300,7 +316,7 @@
     // Per (document, field): lunr's dot product of the query vector (1 at every query term)
     // with the field vector, added up as Vector.dot adds it: ascending term index, from 0.
     var dots = new Float64Array(n * nf), seen = new Uint8Array(n * nf);
-    var firsts = new Int8Array(n * nf), count = new Uint8Array(n), matched = [], scores = {};
+    var firsts = new Int8Array(n * nf), count = new Uint8Array(n), matched = [], scores = new Float64Array(n);
     records.forEach(function (r) {  // query order: the order in which fields first match
       for (var f = 0; f < nf; f++) {
         var docs = r.fields[f].docs;
@@ -331,18 +347,23 @@
       }
       scores[d] = score;
     }
-    return scores;
+    return { docs: Int32Array.from(matched).sort(), scores: scores };
   };
 
-  /** lunr.js scores of the documents holding every term (AND): {docNumber: score}. */
+  /* No document holds every term. */
+  var NO_MATCH = { docs: new Int32Array(0), scores: new Float64Array(0) };
+
+  /** lunr.js scores of the documents holding every term (AND): {docs: their numbers, ascending
+   * (Int32Array), scores: a Float64Array over all documents, the score of d at scores[d]}. (Not
+   * an object keyed by number: 60,000 keys, then their names parsed back, took ~50 ms.) */
   Engine.prototype.matchAll = function (plan) {
     var self = this;
     if (!plan.terms.length) { return Promise.resolve(null); }
     if (plan.terms.some(function (t) { return self.splitOf(t); }) && this.partial !== false) { return this.matchBlocks(plan); }
     return Promise.all(plan.terms.map(function (t) { return self.record(t); })).then(function (records) {
-      if (records.indexOf(null) >= 0) { return {}; }
+      if (records.indexOf(null) >= 0) { return NO_MATCH; }
       var found = candidates(records, self.manifest.documents);
-      return found.count ? self.score(records, found.has) : {};
+      return found.count ? self.score(records, found.has) : NO_MATCH;
     });
   };
 
@@ -375,14 +396,25 @@
         return more.indexOf(null) >= 0 ? null : records.concat(more);
       });
     }).then(function (records) {
-      if (!records) { return {}; }
+      if (!records) { return NO_MATCH; }
       var byTerm = Object.create(null);
       records.forEach(function (r) { byTerm[r.term] = r; });
       records = plan.terms.map(function (t) { return byTerm[t]; });  // query order: lunr's order of first match
       var found = candidates(records, n);
-      return found.count ? self.score(records, found.has) : {};
+      return found.count ? self.score(records, found.has) : NO_MATCH;
     });
   };
+
+  /* Does the ascending array hold i? */
+  function binaryHas(sorted, i) {
+    var lo = 0, hi = sorted.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] === i) { return true; }
+      if (sorted[mid] < i) { lo = mid + 1; } else { hi = mid - 1; }
+    }
+    return false;
+  }
 
   /** Documents whose 文号 or 索引号 equals one of the query's exact keys: {docNumber: true}. */
   Engine.prototype.matchKeys = function (plan) {
@@ -402,12 +434,17 @@
       var plan = self.plan(query || "");
       if (!plan.terms.length && !plan.keys.length) { return null; }
       return Promise.all([self.matchAll(plan), self.matchKeys(plan)]).then(function (both) {
-        var scores = both[0] || {}, exact = both[1], hits = [];
-        Object.keys(exact).forEach(function (i) { if (!(i in scores)) { scores[i] = 0; } });
-        Object.keys(scores).forEach(function (key) {
-          var i = parseInt(key, 10);
-          hits.push({ i: i, score: scores[key], exact: !!exact[i] });
-        });
+        var found = both[0] || NO_MATCH, exact = both[1], docs = found.docs, hits = [];
+        // the exact matches holding some term not: score 0; all in ascending document order
+        var only = Object.keys(exact).map(Number).filter(function (i) {
+          return !binaryHas(docs, i);
+        }).sort(function (a, b) { return a - b; });
+        var k = 0;
+        for (var j = 0; j < docs.length; j++) {
+          for (; k < only.length && only[k] < docs[j]; k++) { hits.push({ i: only[k], score: 0, exact: true, rank: 0, tie: 0 }); }
+          hits.push({ i: docs[j], score: found.scores[docs[j]], exact: !!exact[docs[j]], rank: 0, tie: 0 });
+        }
+        for (; k < only.length; k++) { hits.push({ i: only[k], score: 0, exact: true, rank: 0, tie: 0 }); }
         hits.terms = plan.terms;
         return hits;
       });
@@ -443,6 +480,7 @@
     this.facetKeys.forEach(function (key) {
       if (key !== skip && filters[key]) { wanted.push([self.col[key], self.valueIndex(key, filters[key])]); }
     });
+    if (!wanted.length) { return hits.slice(); }
     return hits.filter(function (h) {
       var row = self.rows[h.i];
       return wanted.every(function (w) { return hasValue(row, w[0], w[1]); });
@@ -451,15 +489,29 @@
 
   /** Counts per facet value, each facet counted with the other facets' filters applied. */
   Engine.prototype.counts = function (hits, filters) {
-    var self = this, out = {};
+    var self = this, out = {}, nk = this.facetKeys.length, wanted = [], all = [];
     this.facetKeys.forEach(function (key, k) {
-      var counts = self.facets[k].values.map(function () { return 0; });
-      self.filter(hits, filters, key).forEach(function (h) {
-        var cell = self.rows[h.i][k];
-        (Array.isArray(cell) ? cell : [cell]).forEach(function (v) { if (v >= 0) { counts[v] += 1; } });
-      });
-      out[key] = counts;
+      all.push(k);
+      if (filters[key]) { wanted.push([k, self.valueIndex(key, filters[key])]); }
     });
+    var counts = this.facets.map(function (facet) { return new Int32Array(facet.values.length); });
+    // One pass: a hit passing every filter counts in every facet; one failing the filter of
+    // facet k alone counts in facet k only (each facet counted with the others' filters).
+    for (var h = 0; h < hits.length; h++) {
+      var row = this.rows[hits[h].i], failed = -1, fails = 0;
+      for (var w = 0; w < wanted.length && fails < 2; w++) {
+        if (!hasValue(row, wanted[w][0], wanted[w][1])) { failed = wanted[w][0]; fails++; }
+      }
+      if (fails > 1) { continue; }
+      var facets = fails ? [failed] : all;
+      for (var f = 0; f < facets.length; f++) {
+        var cell = row[facets[f]], c = counts[facets[f]];
+        if (Array.isArray(cell)) {
+          for (var v = 0; v < cell.length; v++) { if (cell[v] >= 0) { c[cell[v]] += 1; } }
+        } else if (cell >= 0) { c[cell] += 1; }
+      }
+    }
+    for (var k = 0; k < nk; k++) { out[this.facetKeys[k]] = Array.prototype.slice.call(counts[k]); }
     return out;
   };
 
@@ -500,12 +552,12 @@
    * take part.
    */
   function byRelevance(rows, col, hits, weights, ties) {
-    var rank = Object.create(null);
-    hits.forEach(function (h) { rank[h.i] = h; h.rank = h.score; });
+    var at = new Int32Array(rows.length).fill(-1);  // document → its place in hits (not an object of numbered keys)
+    hits.forEach(function (h, k) { at[h.i] = k; h.rank = h.score; });
     hits.forEach(function (h) {
       if (h.exact) { return; }
       (rows[h.i][col.sources] || []).forEach(function (s) {
-        var policy = rank[s];
+        var policy = at[s] >= 0 ? hits[at[s]] : null;
         if (policy && policy.rank < h.score) { policy.rank = h.score; }
       });
     });
@@ -553,7 +605,7 @@
     filters = filters || {};
     return this.match(query).then(function (hits) {
       var browse = hits === null, terms = browse ? [] : hits.terms;
-      if (browse) { hits = self.rows.map(function (row, i) { return { i: i, score: 0, exact: false }; }); }
+      if (browse) { hits = self.rows.map(function (row, i) { return { i: i, score: 0, exact: false, rank: 0, tie: 0 }; }); }
       var shown = self.filter(hits, filters);
       shown.sort(browse || sort === "date" ? byDate(self.rows, self.col.date) : byRelevance(self.rows, self.col, shown, self.weights(), self.ties()));
       return { hits: shown, all: hits, counts: self.counts(hits, filters), terms: terms, browse: browse };
@@ -629,7 +681,7 @@
   }
 
   return {
-    create: function (options) { return new Engine(options); },
+    create: function (options) { return new Engine(options); }, format: FORMAT,
     fnv1a: fnv1a, shardOf: shardOf, namespace: namespace, thousandths: thousandths, uncodes: uncodes, postings: postings,
     highlight: highlight, snippet: snippet
   };

@@ -379,10 +379,41 @@
       input.focus();
     });
   }
+  /*
+   * The index is of another format than this engine reads (engine.js refuses it: err.stale):
+   * the page was built by another release than the index, or the browser kept an old copy of
+   * the page. Reload once — the page fetched anew, so that its scripts' ?v= are this
+   * release's — and, if that did not help (the flag in sessionStorage names this index
+   * already), ask the reader to reload later instead of showing wrong results.
+   */
+  var STALE_KEY = "gk-search-stale";
+
+  function stale(err) {
+    var mark = String(err.build) + "/" + String(err.format) + "/" + window.GongkaiSearch.format, seen = null;
+    try { seen = window.sessionStorage.getItem(STALE_KEY); } catch (e) { seen = mark; }  // no storage: no reload
+    if (seen !== mark) {
+      try { window.sessionStorage.setItem(STALE_KEY, mark); } catch (e) { /* the reload happens once anyway */ }
+      setStatus("检索索引已更新，正在重新加载本页……");
+      fetch(window.location.href, { cache: "reload" }).catch(function () { return null; }).then(function () {
+        window.location.reload();
+      });
+      return;
+    }
+    setStatus("检索索引已更新，本页的检索程序与之不匹配，暂时无法检索。请稍后重新加载本页（或清除浏览器缓存后再打开）。");
+    var button = el("button", "md-button gk-search-reload", "重新加载本页");
+    button.type = "button";
+    button.addEventListener("click", function () { window.location.reload(); });
+    more.textContent = "";
+    more.appendChild(button);
+  }
+
   engine.init().then(function () {
+    try { window.sessionStorage.removeItem(STALE_KEY); } catch (e) { /* nothing to forget */ }
     filterKeys = engine.facetKeys;
     ready = true;
     state.filters = readUrl().filters;
     run(false);
-  }, function () { setStatus("检索索引加载失败，请稍后重试。"); });
+  }, function (err) {
+    if (err && err.stale) { stale(err); } else { setStatus("检索索引加载失败，请稍后重试。"); }
+  });
 })();

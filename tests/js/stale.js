@@ -1,0 +1,45 @@
+// Runs the real engine.js over a search/ folder whose manifest is replaced by the one given,
+// and reports whether init() and search() refuse it. argv: jsDir searchDir.
+// stdin: JSON [{manifest: {...} | null (the folder's own), query}]; stdout: per case
+// {ok, stale, format, message, hits, again, loaded} (hits: the refs a search found, when it ran).
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const [, , jsDir, searchDir] = process.argv;
+const lunr = require(path.join(jsDir, "lunr.js"));
+const T = require(path.join(jsDir, "tokenizer.js"));
+const G = require(path.join(jsDir, "engine.js"));
+let input = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (c) => { input += c; });
+process.stdin.on("end", async () => {
+  lunr.utils.warn = () => {};
+  const out = [];
+  for (const c of JSON.parse(input)) {
+    const loaded = [];
+    const read = (p) => JSON.parse(fs.readFileSync(path.join(searchDir, p.split("?")[0]), "utf8"));
+    const engine = G.create({
+      lunr, tokenizer: T,
+      load: (p) => {
+        loaded.push(p.split("?")[0]);
+        return Promise.resolve(p === "manifest.json" && c.manifest !== null ? c.manifest : read(p));
+      },
+    });
+    const row = { engineFormat: G.format };
+    try {
+      const r = await engine.search(c.query, {}, "");
+      row.ok = true;
+      row.hits = r.hits.map((h) => h.i.toString(36));
+    } catch (err) {
+      row.ok = false;
+      row.stale = !!err.stale;
+      row.format = err.format === undefined ? null : err.format;
+      row.message = String(err.message);
+    }
+    // a second search on the same engine is refused too (nothing is computed from the index)
+    try { await engine.search(c.query, {}, ""); row.again = true; } catch (err) { row.again = !!err.stale && "stale"; }
+    row.loaded = loaded.filter((p) => p !== "manifest.json");
+    out.push(row);
+  }
+  process.stdout.write(JSON.stringify(out));
+});
