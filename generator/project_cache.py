@@ -192,6 +192,7 @@ def pack(root: Path, loaded: _Loaded) -> Packed | None:
 # cached check. The class's fields decide the order; gongkai's code is part of the cache's
 # key, so a record is only read by the classes that wrote it.
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_LOADED: type[_Loaded] | None = None
 
 
 def _fields(cls: type) -> tuple[str, ...]:
@@ -212,11 +213,14 @@ def _flat(loaded: _Loaded) -> bytes:
 def _unflat(blob: bytes) -> _Loaded:
     """What :func:`_flat` pickled: the same result, made without its classes' ``__init__``
     (as unpickling makes it)."""
-    from generator.project import _Loaded
+    global _LOADED
+    if _LOADED is None:  # (imported once: project imports this module)
+        from generator.project import _Loaded
 
+        _LOADED = _Loaded
     values, own = pickle.loads(blob)
-    loaded: _Loaded = object.__new__(_Loaded)
-    loaded.__dict__.update(zip(_fields(_Loaded), values, strict=True))
+    loaded: _Loaded = object.__new__(_LOADED)
+    loaded.__dict__.update(zip(_fields(_LOADED), values, strict=True))
     if own is not None:
         cls, item_values = own
         if not dataclasses.is_dataclass(cls) or not isinstance(cls, type):
