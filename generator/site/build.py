@@ -189,6 +189,10 @@ def _build(
         if store is not None and outputs is None:
             # the search index reads only the catalogue: updated in another process meanwhile
             search = _Search.start(catalogue, project.root / CACHE_DIR / "search", target, work, standby, workers)
+        if standby is not None:
+            # nothing changes the standby before its sync: read meanwhile, beside (forked after
+            # the index's process, never while a thread runs: see parallel.can_fork)
+            standby.scan_beside()
         builder = PageBuilder(catalogue, store, root=project.root)
         with long_lived():  # a job of every page, kept all build
             jobs = builder.jobs()
@@ -296,6 +300,8 @@ def _build(
     finally:
         if search is not None:
             search.cancel()  # when the build failed before it was collected
+        if standby is not None:
+            standby.cancel_scan()  # likewise
         if engine is not None:
             engine.abort()
         progress.close()

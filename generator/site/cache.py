@@ -16,6 +16,7 @@ edits the cache through the link) is treated as missing and rendered again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -26,6 +27,8 @@ from typing import Any
 CACHE_DIR = ".gongkai-cache"
 LAYOUT = "v1"
 LAST_BUILD = "last-build.json"  # the inputs and digests of the output listing and source times of the last build
+STAMPS = "stamps.txt"  # linked entries' sizes and times (see BuildCache.save_stamps)
+_STAMPS_HEADER = "gongkai-stamps-1"
 
 
 def digest(*parts: str | bytes) -> str:
@@ -50,11 +53,7 @@ class BuildCache:
         # where place() notes entries instead of linking them (a standby site: publish.Standby);
         # set by the build only in its own process, never while worker processes are forked
         self.into: dict[str, tuple[str, int, int]] | None = None
-        try:
-            raw = json.loads((self.root / "stamps.json").read_text(encoding="utf-8"))
-            self.stamps = {k: (int(v[0]), int(v[1])) for k, v in raw.items()}
-        except (OSError, ValueError, TypeError, IndexError):
-            self.stamps = {}
+        self.stamps = _read_stamps(self.root / STAMPS)
 
     def path(self, kind: str, key: str) -> Path:
         return Path(self._file(kind, key))
@@ -119,7 +118,11 @@ class BuildCache:
         return self.new_stamps.get(stored.rpartition("/")[2])
 
     def save_stamps(self, stamps: dict[str, tuple[int, int]]) -> None:
-        _replace(self.root / "stamps.json", json.dumps(stamps, sort_keys=True))
+        """Record ``stamps`` (what the next build's :attr:`stamps` will be); not rewritten when
+        they are the ones read."""
+        if stamps == self.stamps and (self.root / STAMPS).is_file():
+            return
+        _write_stamps(self.root / STAMPS, stamps)
 
     # -- the whole site ------------------------------------------------------
     def record(
@@ -190,12 +193,37 @@ class BuildCache:
             folder = self.root / kind
             if not folder.is_dir():
                 continue
-            for sub in folder.iterdir():
-                for path in sub.iterdir():
-                    if path.name not in keep:
-                        path.unlink(missing_ok=True)
-                        removed += 1
+            base = os.fspath(folder)
+            for sub in os.listdir(base):  # plain names and set operations: a large site has 100k+ entries
+                try:
+                    names = os.listdir(f"{base}/{sub}")
+                except NotADirectoryError:
+                    continue
+                for name in set(names).difference(keep):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(f"{base}/{sub}/{name}")
+                    removed += 1
         return removed
+
+
+def _write_stamps(path: Path, stamps: dict[str, tuple[int, int]]) -> None:
+    """One line per entry, ``key size mtime_ns``, after a header with their count (a JSON
+    object of 100k+ entries took seconds to write and to read back)."""
+    lines = [f"{_STAMPS_HEADER} {len(stamps)}\n"]
+    lines += [f"{key} {size} {mtime}\n" for key, (size, mtime) in stamps.items()]
+    _replace(path, "".join(lines))
+
+
+def _read_stamps(path: Path) -> dict[str, tuple[int, int]]:
+    """What :func:`_write_stamps` wrote; empty when the file is missing or not whole (every
+    entry then counts as altered: rendered again, never trusted)."""
+    try:
+        parts = path.read_text(encoding="utf-8").split()
+        if len(parts) < 2 or parts[0] != _STAMPS_HEADER or len(parts) != 3 * int(parts[1]) + 2:
+            return {}
+        return dict(zip(parts[2::3], zip(map(int, parts[3::3]), map(int, parts[4::3]), strict=True), strict=True))
+    except (OSError, ValueError):
+        return {}
 
 
 def _replace(path: Path, text: str) -> None:

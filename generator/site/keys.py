@@ -49,18 +49,22 @@ def inputs_key(root: Path, inputs: str, build_date: dt.date, target: Path, known
     for rel in _files(package, ".py"):
         parts += [rel, sha(package / rel)]
     for top in ("catalogue", "content"):
-        for rel in _files(root / top):
+        for rel in _files(root / top, sources=top):  # the sources are in ``inputs``
             rel = f"{top}/{rel}"
-            if not rel.endswith(".md") or is_attachment_path(rel):  # sources: in ``inputs``
-                parts += [rel, sha(root / rel)]
+            parts += [rel, sha(root / rel)]
     if known is not None:
         known.save()
     return digest(*parts)
 
 
-def _files(folder: Path, suffix: str = "") -> list[str]:
+def _files(folder: Path, suffix: str = "", sources: str = "") -> list[str]:
     """Files below ``folder`` (relative, in ``sorted(folder.rglob("*"))`` order): links to files
-    count, links to folders are not entered (as ``rglob``)."""
+    count, links to folders are not entered (as ``rglob``).
+
+    ``sources``: ``folder``'s path in the project (``catalogue`` or ``content``): its Markdown
+    sources are left out (a ``.md`` file outside the attachment folders, see
+    :func:`~generator.source.files.is_attachment_path`), without a string or a sort for each.
+    """
     found: list[str] = []
     todo = [(os.fspath(folder), "")]
     while todo:
@@ -69,10 +73,14 @@ def _files(folder: Path, suffix: str = "") -> list[str]:
             entries = list(os.scandir(path))
         except OSError:
             continue
+        # a file is an attachment when its folder is in an attachment folder (or is one)
+        skip_md = bool(sources) and not is_attachment_path(f"{sources}/{prefix}")
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     todo.append((entry.path, f"{prefix}{entry.name}/"))
+                elif skip_md and entry.name.endswith(".md"):
+                    continue
                 elif entry.is_file() and entry.name.endswith(suffix):
                     found.append(prefix + entry.name)
             except OSError:

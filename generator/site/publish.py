@@ -49,6 +49,7 @@ from pathlib import Path
 from types import FrameType
 
 from generator.ownership import WORK_MARKER, mark_work, owned_work
+from generator.parallel import Forked
 from generator.site.cache import _place
 from generator.site.result import BuildError
 
@@ -179,12 +180,28 @@ class Standby:
         self.listing: dict[str, list[int]] | None = None  # the synced site's files (see sync)
         self.stamp_of: Callable[[str], tuple[int, int] | None] | None = None
         self._have: tuple[dict[str, int], set[str]] | None = None  # see scan
+        self._scanning: Forked[tuple[dict[str, int], set[str]]] | None = None  # see scan_beside
+
+    def scan_beside(self) -> None:
+        """Start reading the standby's tree in a forked process (:class:`generator.parallel.Forked`):
+        a folder read for every page of the site, off the build's own path; :meth:`scan` takes
+        the result. The same rule as for :meth:`scan`: nothing may change the standby from
+        here until the sync. Where forking is not possible, :meth:`scan` reads it then."""
+        self.cancel_scan()
+        self._scanning = Forked(_scan, os.fspath(self.site))
+
+    def cancel_scan(self) -> None:
+        """End a scan started by :meth:`scan_beside` whose result is not wanted (never raises)."""
+        if self._scanning is not None:
+            self._scanning.cancel()
+            self._scanning = None
 
     def scan(self) -> None:
-        """Read the standby's tree now, for :meth:`sync` (the build may do it while it waits
-        for something else). Nothing may change the standby between this and the sync: the
-        build only notes what goes there (:attr:`pages`) until then."""
-        self._have = _scan(os.fspath(self.site))
+        """Read the standby's tree now (or take what :meth:`scan_beside` read), for :meth:`sync`
+        (the build may do it while it waits for something else). Nothing may change the standby
+        between this and the sync: the build only notes what goes there (:attr:`pages`) until then."""
+        scanning, self._scanning = self._scanning, None
+        self._have = scanning.result() if scanning is not None else _scan(os.fspath(self.site))
 
     @classmethod
     def take(cls, target: Path) -> Standby | None:
@@ -244,7 +261,10 @@ class Standby:
         want_dirs = out_dirs | page_dirs
         for rel, ino in out_files.items():
             want[rel] = (f"{base}/{rel}", ino, True)  # what the build wrote wins
-        have, have_dirs = self._have if self._have is not None else _scan(site)
+        if self._have is None:
+            self.scan()
+        assert self._have is not None
+        have, have_dirs = self._have
         self._have = None
         kept = {
             rel for rel, ino in have.items() if ino >= 0 and (wanted := want.get(rel)) is not None and wanted[1] == ino
