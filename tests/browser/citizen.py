@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import QuietServer
+
 AXE_JS = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 # One representative URL (relative to the site root) per page type.
@@ -148,7 +150,7 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 def serve_site(root: Path, prefix: str = "/") -> tuple[http.server.ThreadingHTTPServer, str]:
     """The site on a loopback server below ``prefix`` (any base path), with a real 404 page."""
     handler = type("Handler", (_SiteHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    server = QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
 

@@ -6,6 +6,7 @@ import functools
 import http.server
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,9 +30,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         return
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A test server that says nothing when the browser drops a connection it no longer
+    needs (a page reloaded or left mid-transfer): that is the browser's right, not an error."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # BrokenPipeError, ConnectionResetError, …
+            return
+        super().handle_error(request, client_address)
+
+
 def serve_dir(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 

@@ -24,6 +24,7 @@ import pytest
 from generator.search.index import FORMAT_VERSION
 from generator.site.engine.config import asset_version
 from generator.site.search import SCRIPTS_DIR
+from tests.browser.conftest import QuietServer
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, type[_Cached]]]:
     root = tmp_path / "www"
     root.mkdir()
     handler_class = type("Handler", (_Cached,), {})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler_class, directory=str(root)))
+    server = QuietServer(("127.0.0.1", 0), functools.partial(handler_class, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield root, f"http://127.0.0.1:{server.server_address[1]}/", handler_class
     server.shutdown()
