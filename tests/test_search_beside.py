@@ -95,17 +95,34 @@ def test_edit_add_delete_rename_with_the_index_made_beside_equal_clean_builds(
     assert all(gone(pid) for pid in beside.pids)
 
 
-def test_one_worker_or_no_index_yet_makes_it_here(make_project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_worker_or_a_large_first_index_makes_it_here(make_project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     p = make_project()
     catalogue(p, 4)
     beside = Beside(monkeypatch)
-    build(p)  # no index to update yet: a first index is made here
+    monkeypatch.setattr(B, "FIRST_BESIDE_MAX", 3)  # 4 entries + interpretations: a "large" site
+    build(p)  # no index to update yet, a site above the limit: a first index is made here
+    assert beside.started == 0
     put(p, 1, body="一。\n")
     build(p, workers=1)
     assert beside.started == 0
     put(p, 1, body="二。\n")
-    build(p)
+    build(p)  # an update: beside, whatever the size
     assert beside.started == 1
+
+
+def test_a_small_site_s_first_index_is_made_beside_and_equals_a_clean_build(
+    make_project: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = make_project()
+    catalogue(p, 4)
+    beside = Beside(monkeypatch)
+    build(p)  # the first build: no index yet
+    assert beside.started == beside.finished == 1
+    assert snapshot(p.root / "site") == clean(p.root, tmp_path / "clean")
+    put(p, 2, body="第一次修改之后的正文。\n")  # and the state it left serves the next build's update
+    build(p)
+    assert beside.started == beside.finished == 2
+    assert snapshot(p.root / "site") == clean(p.root, tmp_path / "clean2")
 
 
 def test_a_failing_index_fails_the_build_and_leaves_the_site(

@@ -83,6 +83,7 @@ __all__ = [  # the build's API: cli, serve and the tests reach it through this m
 
 # Below this many bulk pages, forking workers costs more than it saves.
 PARALLEL_MIN_PAGES = 300
+FIRST_BESIDE_MAX = 50_000  # public items up to which a first search index is made beside the pages (_Search)
 CHUNK = 40
 
 
@@ -370,8 +371,11 @@ class _Search:
     the live site's ``search/``, and writes into a folder of its own in the scratch folder
     (``search-site/``), whose ``search/`` is moved into the new site when it is collected
     (:meth:`finish`, where :func:`write_search` would have run). The same bytes as writing it
-    there: same function, same inputs. Only an update (a search state and a live site's index
-    to update from) runs beside: a first index takes both cores for itself.
+    there: same function, same inputs. An update (a search state and a live site's index to
+    update from) always runs beside; a first index too, up to :data:`FIRST_BESIDE_MAX` items:
+    the pages and the index then fill each other's idle core (the parent's serial steps, the
+    index's merge). A larger site's first index takes both cores for itself after the pages,
+    so that their memory and its do not add up (the target at 100k items is 4 GB).
     """
 
     def __init__(self, job: Forked[dict[str, tuple[str, int, int]]], staging: Path) -> None:
@@ -383,7 +387,10 @@ class _Search:
         cls, catalogue: Catalogue, state: Path, target: Path, work: Path, standby: Standby | None, workers: int | None
     ) -> _Search | None:
         previous = target / "search"
-        if (workers or default_workers()) < 2 or not can_fork() or not state.is_dir() or not previous.is_dir():
+        if (workers or default_workers()) < 2 or not can_fork():
+            return None
+        first = not state.is_dir() or not previous.is_dir()
+        if first and len(catalogue.entries) + len(catalogue.interpretations) > FIRST_BESIDE_MAX:
             return None
         staging = work / "search-site"
         staging.mkdir()
