@@ -35,12 +35,31 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_clean_build_writes_its_search_index_first(make_project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     p: ProjectFactory = make_project()
     write_rich_catalogue(p)
+    monkeypatch.setattr(B, "FIRST_BESIDE_MAX", 0)  # a site too large for a first index beside the pages
     names = [w.__name__ for w in B.OUTPUT_WRITERS]
     assert names[0] != "write_search"  # (registered last)
     calls = spied(monkeypatch)
     p.build()
     assert calls[0] == "write_search"
     assert sorted(calls) == sorted(names)  # each once
+
+
+def test_a_small_site_s_first_index_made_beside_is_collected_last(
+    make_project: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p: ProjectFactory = make_project()
+    write_rich_catalogue(p)
+    others = [w.__name__ for w in B.OUTPUT_WRITERS if w is not B.write_search]
+    calls = spied(monkeypatch)
+    finish = B._Search.finish
+
+    def collected(search: B._Search, *args: Any) -> None:
+        calls.append("collected")
+        finish(search, *args)
+
+    monkeypatch.setattr(B._Search, "finish", collected)
+    p.build()  # a clean build: no index yet, a small site
+    assert calls == [*others, "collected"]
 
 
 def test_without_the_search_writer_the_others_keep_their_order(
