@@ -2,21 +2,11 @@
 // hits passing every OTHER facet's filter, counted by their values of that facet.
 // argv: jsDir searchDir; stdin: JSON [{query, filters}]; stdout: per case {engine, naive, hits, shown}.
 "use strict";
-const fs = require("fs");
-const path = require("path");
+const H = require("./harness.js");
 const [, , jsDir, searchDir] = process.argv;
-const lunr = require(path.join(jsDir, "lunr.js"));
-const T = require(path.join(jsDir, "tokenizer.js"));
-const G = require(path.join(jsDir, "engine.js"));
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (c) => { input += c; });
-process.stdin.on("end", async () => {
-  lunr.utils.warn = () => {};
-  const engine = G.create({
-    lunr, tokenizer: T,
-    load: (p) => Promise.resolve(JSON.parse(fs.readFileSync(path.join(searchDir, p.split("?")[0]), "utf8"))),
-  });
+const S = H.scripts(jsDir);
+H.run(async (cases) => {
+  const engine = H.engineOver(S, searchDir);
   await engine.init();
   const naive = (hits, filters) => {
     const out = {};
@@ -35,9 +25,9 @@ process.stdin.on("end", async () => {
     return out;
   };
   const out = [];
-  for (const c of JSON.parse(input)) {
+  for (const c of cases) {
     const r = await engine.search(c.query, c.filters, "");
     out.push({ engine: r.counts, naive: naive(r.all, c.filters), hits: r.all.length, shown: r.hits.length });
   }
-  process.stdout.write(JSON.stringify(out));
+  return out;
 });

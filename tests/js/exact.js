@@ -3,23 +3,16 @@
 // stdin: JSON ["query", …]; stdout: per query {lunr: {ref: score}, engine: {ref: score}}.
 "use strict";
 const fs = require("fs");
-const path = require("path");
+const H = require("./harness.js");
 const [, , jsDir, searchDir, fullIndex] = process.argv;
-const lunr = require(path.join(jsDir, "lunr.js"));
-const T = require(path.join(jsDir, "tokenizer.js"));
-const G = require(path.join(jsDir, "engine.js"));
-const engine = G.create({
-  lunr, tokenizer: T,
-  load: (p) => Promise.resolve(JSON.parse(fs.readFileSync(path.join(searchDir, p.split("?")[0]), "utf8"))),
-});
+const S = H.scripts(jsDir);
+const { lunr } = S;
+const engine = H.engineOver(S, searchDir);
 const full = lunr.Index.load(JSON.parse(fs.readFileSync(fullIndex, "utf8")));
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (c) => { input += c; });
-process.stdin.on("end", async () => {
+H.run(async (cases) => {
   await engine.init();
   const out = [];
-  for (const q of JSON.parse(input)) {
+  for (const q of cases) {
     const plan = engine.plan(q);
     const viaLunr = {};
     full.query((query) => {
@@ -30,5 +23,5 @@ process.stdin.on("end", async () => {
     if (found) { found.docs.forEach((i) => { viaEngine[i.toString(36)] = found.scores[i]; }); }
     out.push({ terms: plan.terms, lunr: viaLunr, engine: viaEngine });
   }
-  process.stdout.write(JSON.stringify(out));
+  return out;
 });

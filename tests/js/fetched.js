@@ -4,23 +4,13 @@
 // stdin: JSON ["query", …]; stdout: per query {refs, scores, fetched}. A fresh engine per query
 // (a cold page), so that each query's files are its own.
 "use strict";
-const fs = require("fs");
-const path = require("path");
+const H = require("./harness.js");
 const [, , jsDir, searchDir, mode] = process.argv;  // mode "whole": every block of a heavy term
-const lunr = require(path.join(jsDir, "lunr.js"));
-const T = require(path.join(jsDir, "tokenizer.js"));
-const G = require(path.join(jsDir, "engine.js"));
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (c) => { input += c; });
-process.stdin.on("end", async () => {
-  lunr.utils.warn = () => {};
+const S = H.scripts(jsDir);
+H.run(async (cases) => {
   const out = [];
-  for (const q of JSON.parse(input)) {
-    const engine = G.create({
-      lunr, tokenizer: T,
-      load: (p) => Promise.resolve(JSON.parse(fs.readFileSync(path.join(searchDir, p.split("?")[0]), "utf8"))),
-    });
+  for (const q of cases) {
+    const engine = H.engineOver(S, searchDir);
     await engine.init();
     if (mode === "whole") { engine.partial = false; }
     engine.fetched = [];
@@ -33,5 +23,5 @@ process.stdin.on("end", async () => {
       fetched: engine.fetched.map((f) => f.split("?")[0]),
     });
   }
-  process.stdout.write(JSON.stringify(out));
+  return out;
 });

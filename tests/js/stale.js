@@ -3,27 +3,18 @@
 // stdin: JSON [{manifest: {...} | null (the folder's own), query}]; stdout: per case
 // {ok, stale, format, message, hits, again, loaded} (hits: the refs a search found, when it ran).
 "use strict";
-const fs = require("fs");
-const path = require("path");
+const H = require("./harness.js");
 const [, , jsDir, searchDir] = process.argv;
-const lunr = require(path.join(jsDir, "lunr.js"));
-const T = require(path.join(jsDir, "tokenizer.js"));
-const G = require(path.join(jsDir, "engine.js"));
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (c) => { input += c; });
-process.stdin.on("end", async () => {
-  lunr.utils.warn = () => {};
+const S = H.scripts(jsDir);
+const { G } = S;
+H.run(async (cases) => {
   const out = [];
-  for (const c of JSON.parse(input)) {
+  for (const c of cases) {
     const loaded = [];
-    const read = (p) => JSON.parse(fs.readFileSync(path.join(searchDir, p.split("?")[0]), "utf8"));
-    const engine = G.create({
-      lunr, tokenizer: T,
-      load: (p) => {
-        loaded.push(p.split("?")[0]);
-        return Promise.resolve(p === "manifest.json" && c.manifest !== null ? c.manifest : read(p));
-      },
+    const read = H.reader(searchDir);
+    const engine = H.engineOver(S, searchDir, (p) => {
+      loaded.push(p.split("?")[0]);
+      return Promise.resolve(p === "manifest.json" && c.manifest !== null ? c.manifest : read(p));
     });
     const row = { engineFormat: G.format };
     try {
@@ -41,5 +32,5 @@ process.stdin.on("end", async () => {
     row.loaded = loaded.filter((p) => p !== "manifest.json");
     out.push(row);
   }
-  process.stdout.write(JSON.stringify(out));
+  return out;
 });
