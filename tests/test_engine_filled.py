@@ -4,30 +4,21 @@ render gives; the pages a skeleton is checked on still go through MkDocs."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 from mkdocs.structure.pages import Page
 
-from bench.make_corpus import generate
-from generator.project import load_project
 from generator.site import build as B
 from generator.site.engine import THEME_DIR, Engine, engine_config
-from generator.site.outputs import PAGE_SOURCES
-from generator.site.pages import PageBuilder, StagedPage
+from generator.site.pages import StagedPage
+from tests.test_engine_sound import staged_corpus
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, list[StagedPage]]:
-    root = tmp_path_factory.mktemp("filled") / "c"
-    generate(120, root, seed=3)
-    project = load_project(root, dt.date(2026, 1, 15))
-    catalogue = project.public()
-    pages = [job.build() for job in PageBuilder(catalogue, root=root).jobs()]
-    pages += [page for source in PAGE_SOURCES for page in source(catalogue)]
-    return project, catalogue, pages
+    return staged_corpus(tmp_path_factory.mktemp("filled") / "c", 120, seed=3)
 
 
 def render(corpus: Any, work: Path, skeletons: bool, check_every: int | None = None) -> tuple[dict[str, bytes], Engine]:

@@ -83,15 +83,19 @@ PRINTING = {
 }
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, list[StagedPage]]:
-    root = tmp_path_factory.mktemp("sound") / "c"
-    generate(260, root, seed=11)
+def staged_corpus(root: Path, entries: int, seed: int) -> tuple[Any, Any, list[StagedPage]]:
+    """A generated catalogue of ``entries`` in ``root``: its project, public catalogue and every staged page."""
+    generate(entries, root, seed=seed)
     project = load_project(root, dt.date(2026, 1, 15))
     catalogue = project.public()
     pages = [job.build() for job in PageBuilder(catalogue, root=root).jobs()]
     pages += [page for source in PAGE_SOURCES for page in source(catalogue)]
     return project, catalogue, pages
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, list[StagedPage]]:
+    return staged_corpus(tmp_path_factory.mktemp("sound") / "c", 260, seed=11)
 
 
 def theme_with(tmp: Path, extrahead: str = "", block: str = "") -> Path:

@@ -11,21 +11,11 @@ from __future__ import annotations
 import itertools
 import sys
 
-from generator.site.body import BodyRenderer
 from generator.site.plainbody import render_plain
-
-FULL = BodyRenderer()
+from tests.test_plainbody import same_or_refused
 
 # every character str.strip() removes (the rule is "line != line.strip()")
 SPACES = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) != "\n"]
-
-
-def same_or_refused(text: str) -> bool:
-    fast = render_plain(text)
-    if fast is None:
-        return False
-    assert fast == FULL.render_markdown(text), repr(text)
-    return True
 
 
 def test_whitespace_at_either_end_of_any_line_is_refused() -> None:
