@@ -16,12 +16,13 @@ from generator.model import urls as U
 from generator.model.catalogue import Catalogue
 from generator.search.index import write_index
 from generator.site.engine import THEME_DIR, lunr_js_path
+from generator.site.engine.config import SEARCH_SCRIPT_NAMES, SEARCH_SCRIPTS_DIR
 from generator.site.htmlkit import esc, rel
 from generator.site.pagetypes import StagedPage
 
 SEARCH = "search/"
-SCRIPTS_DIR = "assets/javascripts/search"
-SCRIPTS = ("lunr.js", "tokenizer.js", "engine.js", "search.js")
+SCRIPTS_DIR = SEARCH_SCRIPTS_DIR  # the page's script tags: theme/main.html, with their versions
+SCRIPTS = SEARCH_SCRIPT_NAMES
 EXAMPLE_DOC_NUMBER = "澜政办发〔2024〕1号"
 
 
@@ -36,12 +37,6 @@ def search_pages(cat: Catalogue) -> Iterable[StagedPage]:
 def _example(cat: Catalogue) -> str:
     numbers = [e.doc_number for e in cat.newest_entries() if e.doc_number]
     return numbers[0] if numbers else EXAMPLE_DOC_NUMBER
-
-
-def script_sources() -> dict[str, Path]:
-    """Where :func:`write_scripts` takes each search script from: lunr.js from the installed
-    MkDocs package, the others from gongkai's theme."""
-    return {name: lunr_js_path() if name == "lunr.js" else THEME_DIR / SCRIPTS_DIR / name for name in SCRIPTS}
 
 
 def search_html(cat: Catalogue) -> str:
@@ -101,7 +96,8 @@ def write_scripts(site: Path) -> None:
     """The search scripts, after the engine copied the theme's (a theme's own are kept)."""
     scripts = site / SCRIPTS_DIR
     scripts.mkdir(parents=True, exist_ok=True)
-    for name, source in script_sources().items():
+    shutil.copyfile(lunr_js_path(), scripts / "lunr.js")
+    for name in SCRIPTS[1:]:
         # A project with its own theme/ may lack the search scripts: use gongkai's.
-        if name == "lunr.js" or not (scripts / name).is_file():
-            shutil.copyfile(source, scripts / name)
+        if not (scripts / name).is_file():
+            shutil.copyfile(THEME_DIR / SCRIPTS_DIR / name, scripts / name)

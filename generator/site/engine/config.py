@@ -51,9 +51,9 @@ TEMPLATE_ASSETS = ("assets/javascripts/gk-text.js", "assets/javascripts/md-base.
                    "assets/javascripts/md-palette.js", "assets/javascripts/md-content.js")  # fmt: skip
 # the search page's scripts, in the order it loads them (theme/main.html); lunr.js is MkDocs'
 # own (generator/site/search.py: write_scripts copies it over any other)
-SEARCH_SCRIPTS = tuple(
-    f"assets/javascripts/search/{name}" for name in ("lunr.js", "tokenizer.js", "engine.js", "search.js")
-)
+SEARCH_SCRIPTS_DIR = "assets/javascripts/search"
+SEARCH_SCRIPT_NAMES = ("lunr.js", "tokenizer.js", "engine.js", "search.js")
+SEARCH_SCRIPTS = tuple(f"{SEARCH_SCRIPTS_DIR}/{name}" for name in SEARCH_SCRIPT_NAMES)
 VERSION_CHARS = 12  # hexadecimal digits of SHA-256 in an asset URL's ?v=
 
 
