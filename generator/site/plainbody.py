@@ -48,12 +48,12 @@ from generator.site.sanitize import clean_attr
 _REFUSED = re.compile(r"[\\`*_\[\]!<>&\t\r\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _HEADING = re.compile(r"(#{1,6})[ ]+([^#]+)")
 _ITEM = {"ol": re.compile(r"(\d+)\.[ ]+(.*)"), "ul": re.compile(r"()-[ ]+(.*)")}
-_LINE_START = frozenset("#-+=:~>")  # a block with "|" anywhere is a table or refused
-_LISTISH = re.compile(r"\d+\.")
 # Whitespace after a line break: a line starting with it (searched for in the reversed text
 # too, for a line ending with it; an anchored ``^\s|\s$`` under re.M costs five times as much)
 _LEADING_SPACE = re.compile(r"\n[^\S\n]")
-# A line that is not text to Python-Markdown in a paragraph (what ``_plain`` refuses, line by line)
+# A line that is not text to Python-Markdown in a paragraph: one starting like a heading, list,
+# rule, quote or definition (under re.M, for every line of a block at once; a block with "|"
+# anywhere is a table or refused)
 _NOT_PLAIN = re.compile(r"^(?:[#\-+=:~>]|\d+\.)", re.M)
 
 
@@ -174,7 +174,7 @@ def _kept_id(slug: str) -> str | None:
 
 def _plain(line: str) -> bool:
     """A line that is text to Python-Markdown wherever it stands in a paragraph."""
-    return line[0] not in _LINE_START and not _LISTISH.match(line)
+    return not _NOT_PLAIN.match(line)
 
 
 def _table(lines: list[str]) -> str:
