@@ -25,10 +25,19 @@ A new code goes at the end of its range's part (and of its section in docs/schem
 from __future__ import annotations
 
 from generator.diagnostics.catalogue import MESSAGES
-from generator.diagnostics.core import Diagnostic, diag, render_json, render_text, sort_diagnostics, summary
+from generator.diagnostics.core import (
+    HINT_WORD,
+    Diagnostic,
+    diag,
+    render_json,
+    render_text,
+    sort_diagnostics,
+    summary,
+)
 from generator.diagnostics.message import Message, Severity
 
 __all__ = [
+    "HINT_WORD",
     "MESSAGES",
     "Diagnostic",
     "Message",

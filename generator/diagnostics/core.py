@@ -44,12 +44,15 @@ class Diagnostic:
             return f"{self.path}:{self.line}:{self.col}"
         return self.path
 
+    def severity_word(self, lang: str = "zh") -> str:
+        """错误 / 警告 (error / warning), as every rendering of a diagnostic names it."""
+        return _SEVERITY_WORD[lang][self.severity]
+
     def format(self, lang: str = "zh") -> str:
-        word = _SEVERITY_WORD[lang][self.severity]
-        text = f"{self.location()}: {word}[{self.code}]: {self.message(lang)}"
+        text = f"{self.location()}: {self.severity_word(lang)}[{self.code}]: {self.message(lang)}"
         hint = self.hint(lang)
         if hint:
-            text += f"\n  {_HINT_WORD[lang]}{hint}"
+            text += f"\n  {HINT_WORD[lang]}{hint}"
         return text
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
@@ -68,7 +71,7 @@ _SEVERITY_WORD = {
     "zh": {Severity.ERROR: "错误", Severity.WARNING: "警告"},
     "en": {Severity.ERROR: "error", Severity.WARNING: "warning"},
 }
-_HINT_WORD = {"zh": "提示：", "en": "hint: "}
+HINT_WORD = {"zh": "提示：", "en": "hint: "}  # before a diagnostic's hint, wherever it is shown
 
 
 class _Missing(dict[str, Any]):

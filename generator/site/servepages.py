@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import time
 
-from generator.diagnostics import Diagnostic, summary
+from generator.diagnostics import HINT_WORD, Diagnostic, summary
 from generator.site import engine
 
 ASSETS = "/.gongkai/"
@@ -74,14 +74,13 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #f3f3f
 
 def problem_items(problems: list[Diagnostic], lang: str = "zh") -> str:
     items = []
-    en = lang == "en"
+    colon = ": " if lang == "en" else "："
     for d in problems:
-        word = ("error" if en else "错误") if d.is_error else ("warning" if en else "警告")
         hint = d.hint(lang)
-        hint_html = f'<span class="hint">{"hint: " if en else "提示："}{html.escape(hint)}</span>' if hint else ""
+        hint_html = f'<span class="hint">{HINT_WORD[lang]}{html.escape(hint)}</span>' if hint else ""
         items.append(
             f'<li class="{d.severity.value}"><code>{html.escape(d.location())}</code> '
-            f"{word}[{html.escape(d.code)}]{': ' if en else '：'}{html.escape(d.message(lang))}{hint_html}</li>"
+            f"{d.severity_word(lang)}[{html.escape(d.code)}]{colon}{html.escape(d.message(lang))}{hint_html}</li>"
         )
     return f"<ol>{''.join(items)}</ol>"
 
