@@ -405,6 +405,11 @@
     });
   };
 
+  /* A result: every field the sorts set is there from the start (one object shape). */
+  function hit(i, score, exact) {
+    return { i: i, score: score, exact: exact, rank: 0, tie: 0 };
+  }
+
   /* Does the ascending array hold i? */
   function binaryHas(sorted, i) {
     var lo = 0, hi = sorted.length - 1;
@@ -441,10 +446,10 @@
         }).sort(function (a, b) { return a - b; });
         var k = 0;
         for (var j = 0; j < docs.length; j++) {
-          for (; k < only.length && only[k] < docs[j]; k++) { hits.push({ i: only[k], score: 0, exact: true, rank: 0, tie: 0 }); }
-          hits.push({ i: docs[j], score: found.scores[docs[j]], exact: !!exact[docs[j]], rank: 0, tie: 0 });
+          for (; k < only.length && only[k] < docs[j]; k++) { hits.push(hit(only[k], 0, true)); }
+          hits.push(hit(docs[j], found.scores[docs[j]], !!exact[docs[j]]));
         }
-        for (; k < only.length; k++) { hits.push({ i: only[k], score: 0, exact: true, rank: 0, tie: 0 }); }
+        for (; k < only.length; k++) { hits.push(hit(only[k], 0, true)); }
         hits.terms = plan.terms;
         return hits;
       });
@@ -605,7 +610,7 @@
     filters = filters || {};
     return this.match(query).then(function (hits) {
       var browse = hits === null, terms = browse ? [] : hits.terms;
-      if (browse) { hits = self.rows.map(function (row, i) { return { i: i, score: 0, exact: false, rank: 0, tie: 0 }; }); }
+      if (browse) { hits = self.rows.map(function (row, i) { return hit(i, 0, false); }); }
       var shown = self.filter(hits, filters);
       shown.sort(browse || sort === "date" ? byDate(self.rows, self.col.date) : byRelevance(self.rows, self.col, shown, self.weights(), self.ties()));
       return { hits: shown, all: hits, counts: self.counts(hits, filters), terms: terms, browse: browse };
