@@ -103,8 +103,10 @@ class ItemPages(PageKit):
     def meta_table(self, e: Entry, here: str) -> str:
         rows, wide = self.meta_rows(e, here)
         cells = [f'<th scope="row">{label}</th><td>{value}</td>' for label, value in rows]
-        if len(cells) % 2:
-            cells.append("<th></th><td></td>")
+        if len(cells) % 2:  # the odd last field's value takes the row (no empty header cell)
+            label, value = rows[-1]
+            cells[-1] = f'<th scope="row">{label}</th><td colspan="3">{value}</td>'
+            cells.append("")
         body = "".join(f"<tr>{cells[i]}{cells[i + 1]}</tr>" for i in range(0, len(cells), 2))
         body += "".join(f'<tr><th scope="row">{k}</th><td colspan="3">{v}</td></tr>' for k, v in wide)
         return (

@@ -103,19 +103,25 @@ def set_mode(page: Any, base: str, mode: str) -> None:
         wait_until(page, "document.documentElement.getAttribute('data-gk-text') === 'large'")
 
 
-def run_axe(page: Any) -> list[dict[str, Any]]:
-    """axe-core (WCAG 2.0/2.1 A and AA rules) on the current page: serious and critical violations."""
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+
+def run_axe(
+    page: Any, tags: tuple[str, ...] = WCAG_TAGS, impacts: tuple[str, ...] = ("serious", "critical")
+) -> list[dict[str, Any]]:
+    """axe-core on the current page: the violations of the rules tagged ``tags`` (by default WCAG
+    2.0/2.1 A and AA) whose impact is one of ``impacts``."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate(
-        """async () => {
-          const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-                                             resultTypes: ['violations']});
-          return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({
+        """async ([tags, impacts]) => {
+          const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+          return r.violations.filter(v => impacts.includes(v.impact)).map(v => ({
             id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))
           }));
-        }"""
+        }""",
+        [list(tags), list(impacts)],
     )
     return list(result)
 

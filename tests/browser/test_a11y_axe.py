@@ -71,6 +71,45 @@ def test_every_page_type_has_no_serious_axe_violation(
     assert watched.problems == []
 
 
+# Material's palette toggles are <label>s; gongkai.js gives them role="button" (and a name and
+# tabindex) so that a screen reader announces a button it can press. ARIA in HTML allows no role
+# on <label>, hence axe's best-practice rule aria-allowed-role: a deliberate exception.
+BEST_PRACTICE_EXCEPTIONS = {"aria-allowed-role"}
+
+
+@pytest.mark.browser_allows(
+    r"^HTTP 404: .*/no-such-page/$",
+    r"^HTTP 404: .*/favicon\.ico$",
+    r"^console error: Failed to load resource: the server responded with a status of 404",
+)
+@pytest.mark.parametrize("width", ["390", "1366"])
+def test_every_page_type_follows_axe_best_practices(
+    chromium: Any, site_url: str, axe_installed: None, width: str
+) -> None:
+    """axe's best-practice rules (beyond the WCAG bar above), every impact: unique landmarks (the
+    search page has two search forms), no empty table header cell (an entry's metadata table with an
+    odd number of fields), one main landmark, headings in order."""
+    context = chromium.new_context(locale="zh-CN", viewport=PHONE if width == "390" else DESKTOP, bypass_csp=True)
+    watched = Watched(context.new_page(), expect_404="no-such-page/")
+    watched.also_expected = ("/favicon.ico",)
+    page = watched.page
+    found: dict[str, list[Any]] = {}
+    for name, url in PAGE_TYPES.items():
+        page.goto(site_url + url)
+        if name in ("search", "search-empty"):
+            page.wait_for_selector("#gk-search-results li.gk-result, #gk-search-status:not(:empty)")
+        violations = [
+            v
+            for v in run_axe(page, tags=("best-practice",), impacts=("minor", "moderate", "serious", "critical"))
+            if v["id"] not in BEST_PRACTICE_EXCEPTIONS
+        ]
+        if violations:
+            found[name] = violations
+    context.close()
+    assert found == {}
+    assert watched.problems == []
+
+
 # ----------------------------------------------------------------------------- keyboard and focus
 
 
