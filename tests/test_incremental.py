@@ -185,6 +185,9 @@ def test_cross_file_checks_see_the_whole_catalogue(repo: Repo) -> None:
 
 def test_an_edit_rereads_one_file_and_rebuilds_one_page(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     """Work proportional to the edit: fails where every file is checked and every page built."""
+    for i in (5, 17, 30):  # bodies outside the plain subset (generator/site/plainbody.py) are cached
+        f = repo.files()[i]
+        f.write_text(f.read_text(encoding="utf-8") + "\n**特别提示**：以本文为准。\n", encoding="utf-8")
     repo.build(workers=1)
     checked: list[str] = []
     real_load = P._load_one
@@ -210,6 +213,7 @@ def test_an_edit_rereads_one_file_and_rebuilds_one_page(repo: Repo, monkeypatch:
     assert checked == [rel]
     bodies = repo.root / ".gongkai-cache" / "v1" / "body"
     before = sum(1 for p in bodies.rglob("*") if p.is_file())
+    assert before >= 3
     B.build_site(project, repo.root / "site", workers=1)
     assert built == [rel]
     assert computed == []  # the exports show no body: the last build's files are linked
