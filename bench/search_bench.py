@@ -145,7 +145,7 @@ window.engine = GongkaiSearch.create({lunr: lunr, tokenizer: GongkaiTokenizer,
   load: function (p) { return fetch("search/" + p).then(function (r) { return r.json(); }); }});
 window.timeQuery = function (q) {
   var t0 = performance.now(), marks = {};
-  return engine.search(q, {}).then(function (r) {
+  return engine.search(q, {}, "", 20).then(function (r) {  // as the page asks: the first page sorted first
     marks.scored = performance.now() - t0;
     var top = r.hits.slice(0, 20), docs = top.map(function (h) { return engine.doc(h.i); });
     if (docs.length) { docs[0].then(function () { marks.one = performance.now() - t0; }); }
