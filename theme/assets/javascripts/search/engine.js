@@ -643,7 +643,7 @@
       }
       return hits;
     }
-    if (!(first > 0) || n <= first * 4) { hits.sort(order); sorted = true; return rest; }
+    if (!(first > 0) || n <= first) { hits.sort(order); sorted = true; return rest; }
     var top = [], picked = new Uint8Array(n), tail = [], j;  // top: positions in hits, in order
     for (j = 0; j < n; j++) {
       if (top.length === first && order(hits[j], hits[top[first - 1]]) >= 0) { continue; }
