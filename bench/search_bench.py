@@ -194,7 +194,7 @@ def browser_figures(root: Path, runs: int, engine: Path | None = None) -> dict[s
     (root / "bench.js").write_text(HARNESS_JS, encoding="utf-8")
     (root / "index.html").write_text(HARNESS, encoding="utf-8")
     server, url = serve(root)
-    out: dict[str, Any] = {"queries": []}
+    out: dict[str, Any] = {"queries": [], "preload_gzip": sum(gz(root / "search" / name) for name in PRELOAD)}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -205,7 +205,6 @@ def browser_figures(root: Path, runs: int, engine: Path | None = None) -> dict[s
                     page.on("requestfinished", lambda r, f=fetched: f.append(r.url))
                     page.goto(url)
                     page.evaluate("engine.init()")
-                    out["preload_gzip"] = sum(gz(root / "search" / name) for name in PRELOAD)
                     fetched.clear()
                     marks = page.evaluate("q => timeQuery(q)", query)
                     files = [root / u.split(url, 1)[1].split("?")[0] for u in fetched]
