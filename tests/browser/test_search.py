@@ -212,3 +212,29 @@ def test_the_same_search_again_keeps_the_results_and_the_focus(
     assert csp_page.evaluate("document.activeElement.dataset.gkMark || ''") == "first"
     csp_page.keyboard.press("Enter")
     csp_page.wait_for_url(re.compile(re.escape(numbered["u"]) + "$"))
+
+
+def test_show_more_continues_the_whole_order(
+    csp_page: Any, sample_url: str, sample_site: Path, docs: dict[str, dict[str, Any]]
+) -> None:
+    """The page sorts only its first page before showing it (engine.search(…, first)); the
+    results shown after "显示更多" continue the whole relevance order, none twice, none lost."""
+    from tests.search_helpers import run_queries
+
+    agencies = sorted({d["a"] for d in docs.values()})
+    query = CJK_RUN.findall(agencies[0])[0][:2]  # the city name: in nearly every item
+    whole = [docs[ref]["u"] for ref in run_queries(sample_site, [{"q": query}])[0]["refs"]]
+    if len(whole) <= 20:
+        pytest.skip("the sample has one page of results for its city name")
+    search(csp_page, sample_url, query)
+    while csp_page.locator("#gk-search-more button").count():
+        expected = min(len(whole), csp_page.locator(".gk-result").count() + 20)
+        csp_page.locator("#gk-search-more button").click()
+        csp_page.wait_for_function(
+            "([n, all]) => document.querySelectorAll('.gk-result').length === n"
+            " && (n === all || document.querySelector('#gk-search-more button') !== null)",
+            arg=[expected, len(whole)],
+        )
+    links = csp_page.locator(".gk-result__title a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert [link.split("../", 1)[-1].lstrip("/") for link in links] == [u.lstrip("/") for u in whole]
+    assert not own_errors(csp_page)

@@ -129,7 +129,7 @@
    * snippets as their text/ files follow. Resolves once everything is in.
    */
   function renderResults(result, gen) {
-    var hits = result.hits.slice(0, shown), next = 0, items = [];
+    var hits = result.upTo(shown).slice(0, shown), next = 0, items = [];
     var docs = hits.map(function (h) { return engine.doc(h.i); });
     var shownInOrder = docs.map(function (promise, k) {
       return promise.then(function (doc) {
@@ -316,7 +316,7 @@
       return currentRun;
     }
     setStatus("正在检索……");
-    currentRun = engine.search(state.q, state.filters, state.sort).then(function (result) {
+    currentRun = engine.search(state.q, state.filters, state.sort, PAGE_SIZE).then(function (result) {
       if (gen !== generation) { return; }
       document.title = (state.q ? state.q + " - " : "") + baseTitle;
       renderFacets(result);
