@@ -100,8 +100,9 @@ def annual_stats(entries: Iterable[Entry], today: dt.date | None = None) -> list
     """Statistics for every year from the first dated 规章/行政规范性文件 to ``today``'s year."""
     docs = tuple(sorted((e for e in entries if e.info_type in ROWS), key=lambda e: e.index_no))
     # (the same entries, or equal ones, give the same statistics: the items are immutable)
-    if _LAST and _LAST[0][1] == today and _LAST[0][0] == docs:
-        return list(_LAST[0][2])
+    last = _LAST[0] if _LAST else None  # (one read: a build in another thread may replace it)
+    if last is not None and last[1] == today and last[0] == docs:
+        return list(last[2])
     out = _annual_stats(docs, today)
     _LAST[:] = [(docs, today, out)]
     return list(out)
