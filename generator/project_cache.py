@@ -288,7 +288,7 @@ class CheckCache:
             raw = path.read_bytes()
         except OSError:
             return None
-        mac, blob = raw[:_MAC], raw[_MAC:]
+        mac, blob = raw[:_MAC], memoryview(raw)[_MAC:]  # (not a copy of some 300 MB at 100k files)
         if len(raw) < _MAC or not hmac.compare_digest(mac, hmac.new(self.secret, blob, "sha256").digest()):
             return None
         try:

@@ -91,9 +91,24 @@ class YearStats:
         return all(r.balanced for r in self.rows)
 
 
+# The last call's documents, date and result: a build asks twice (the page and annual.json),
+# and the count walks every document once for every year.
+_LAST: list[tuple[tuple[Entry, ...], dt.date | None, list[YearStats]]] = []
+
+
 def annual_stats(entries: Iterable[Entry], today: dt.date | None = None) -> list[YearStats]:
     """Statistics for every year from the first dated 规章/行政规范性文件 to ``today``'s year."""
-    docs = sorted((e for e in entries if e.info_type in ROWS), key=lambda e: e.index_no)
+    docs = tuple(sorted((e for e in entries if e.info_type in ROWS), key=lambda e: e.index_no))
+    # (the same entries, or equal ones, give the same statistics: the items are immutable)
+    last = _LAST[0] if _LAST else None  # (one read: a build in another thread may replace it)
+    if last is not None and last[1] == today and last[0] == docs:
+        return list(last[2])
+    out = _annual_stats(docs, today)
+    _LAST[:] = [(docs, today, out)]
+    return list(out)
+
+
+def _annual_stats(docs: tuple[Entry, ...], today: dt.date | None) -> list[YearStats]:
     dates = [d for e in docs for d in (e.written_date, *(ev.date for ev in e.validity_history))]
     if today is not None:
         dates = [d for d in dates if d <= today]
@@ -101,11 +116,12 @@ def annual_stats(entries: Iterable[Entry], today: dt.date | None = None) -> list
         return []
     first = min(dates).year
     last = today.year if today is not None else max(dates).year
+    of_kind = {kind: [e for e in docs if e.info_type == kind] for kind in ROWS}  # (not again for every year)
     out = []
     for year in range(first, last + 1):
         end = dt.date(year, 12, 31)
         as_of = min(end, today) if today is not None else end
-        rows = tuple(_row(kind, [e for e in docs if e.info_type == kind], year, as_of) for kind in ROWS)
+        rows = tuple(_row(kind, of_kind[kind], year, as_of) for kind in ROWS)
         out.append(YearStats(year, as_of, as_of == end, rows))
     return out
 

@@ -52,20 +52,35 @@ class Catalogue:
     ) -> Catalogue:
         by_id = {e.index_no: e for e in sorted(entries, key=lambda e: e.index_no)}
         interps = {i.index_no: i for i in sorted(interpretations, key=lambda i: i.index_no)}
+        newest = tuple(_newest_first(by_id.values()))
+        newest_interps = tuple(_newest_first(interps.values()))
+        return cls._made(config, by_id, interps, pages, build_date, newest, newest_interps)  # type: ignore[arg-type]
+
+    @classmethod
+    def _made(
+        cls,
+        config: SiteConfig,
+        by_id: dict[str, Entry],
+        interps: dict[str, Interpretation],
+        pages: Iterable[Page],
+        build_date: dt.date | None,
+        newest: tuple[Entry, ...],
+        newest_interps: tuple[Interpretation, ...],
+    ) -> Catalogue:
+        """The catalogue of ``by_id`` and ``interps`` (each in 索引号 order) whose newest-first
+        orders (see :func:`_newest_first`) are ``newest`` and ``newest_interps``."""
         interpreted: dict[str, list[str]] = defaultdict(list)
-        for interp in _newest_first(interps.values()):
-            assert isinstance(interp, Interpretation)
+        for interp in newest_interps:
             for target in interp.interprets:
                 if target in by_id:
                     interpreted[target].append(interp.index_no)
         reverse: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for entry in _newest_first(by_id.values()):
-            assert isinstance(entry, Entry)
+        for entry in newest:
             for rel, targets in entry.relations.items():
                 for target in targets:
                     if target in by_id:
                         reverse[target][REVERSE[rel]].append(entry.index_no)
-        return cls(
+        made = cls(
             config=config,
             entries=by_id,
             interpretations=interps,
@@ -74,15 +89,30 @@ class Catalogue:
             interpreted_by={k: tuple(v) for k, v in sorted(interpreted.items())},
             reverse={k: {r: tuple(ids) for r, ids in sorted(v.items())} for k, v in sorted(reverse.items())},
         )
+        # the orders, sorted once (the cached properties below would sort them again)
+        made.__dict__["_newest_entries"] = newest
+        made.__dict__["_newest_interpretations"] = newest_interps
+        return made
 
     def public(self, build_date: dt.date) -> Catalogue:
         """The catalogue as the public may see it on ``build_date``."""
-        entries = [e if e.body_public else without_body(e) for e in self.entries.values() if e.is_published(build_date)]
-        interps = [i for i in self.interpretations.values() if i.is_published(build_date)]
+        entries = {
+            e.index_no: e if e.body_public else without_body(e)
+            for e in sorted(self.entries.values(), key=lambda e: e.index_no)  # (in that order already)
+            if e.is_published(build_date)
+        }
+        interps = {
+            i.index_no: i
+            for i in sorted(self.interpretations.values(), key=lambda i: i.index_no)
+            if i.is_published(build_date)
+        }
         pages = [p for p in self.pages if not p.draft]
-        public = Catalogue.build(self.config, entries, interps, pages, build_date)
+        # this catalogue's newest-first orders, less what is not public: the public one's
+        newest = tuple(entries[e.index_no] for e in self._newest_entries if e.index_no in entries)
+        newest_interps = tuple(i for i in self._newest_interpretations if i.index_no in interps)
+        public = Catalogue._made(self.config, entries, interps, pages, build_date, newest, newest_interps)
         hidden = hidden_targets(self.entries.values(), self.interpretations.values(), build_date)
-        return replace(public, hidden=hidden)
+        return _with_hidden(public, hidden)
 
     # --- lookups -----------------------------------------------------------
     def get(self, index_no: str) -> Item | None:
@@ -152,6 +182,15 @@ class Catalogue:
             for e in self.newest_entries()
             if e.info_type in ("规章", "行政规范性文件") and e.validity in ("废止", "失效", "已修改")
         ]
+
+
+def _with_hidden(catalogue: Catalogue, hidden: Hidden) -> Catalogue:
+    """``catalogue`` with ``hidden`` (and its sorted orders: ``replace`` would drop them)."""
+    made = replace(catalogue, hidden=hidden)
+    for name in ("_newest_entries", "_newest_interpretations"):
+        if name in catalogue.__dict__:
+            made.__dict__[name] = catalogue.__dict__[name]
+    return made
 
 
 def _group(entries: list[Entry], key: Callable[[Entry], K]) -> dict[K, list[Entry]]:

@@ -216,10 +216,8 @@ def _build(
                     state.inputs = {
                         j.url: k for j in jobs[:built_here] if not j.search and (k := incremental.key_of(known, j.url))
                     }
-                    members = builder.cat.plan_members()
-                    shape = incremental.catalogue_shape(project.source_digests, catalogue, members)
-                    state.verified = incremental.Verified(
-                        store, known.get(incremental.CATALOGUE, ""), shape, catalogue, members
+                    state.verified = incremental.verified_for(
+                        store, known.get(incremental.CATALOGUE, ""), project.source_digests, catalogue, builder.cat
                     )
             # pages in the navigation (and content pages) are rendered here, in MkDocs' order
             parent = sorted(
@@ -613,7 +611,7 @@ def _place_stored(w: _Work, bulk: list[int]) -> list[int]:
         url = w.jobs[i].url
         inputs = w.inputs.get(url)
         if not inputs or not incremental.place(
-            w.cache, inputs, w.view, w.engine.path_of(url), w.out, w.root, w.standby, w.verified
+            w.cache, inputs, w.view, w.engine.dest_of(url), w.out, w.root, w.standby, w.verified
         ):
             rest.append(i)
     return rest

@@ -88,7 +88,7 @@ class BuildCache:
         st = stored.stat()
         self.new_stamps[key] = (st.st_size, st.st_mtime_ns)
 
-    def place(self, kind: str, key: str, dest: Path, into: dict[str, tuple[str, int, int]] | None = None) -> bool:
+    def place(self, kind: str, key: str, dest: Path | str, into: dict[str, tuple[str, int, int]] | None = None) -> bool:
         """Put a stored entry at ``dest``; ``False`` when there is none or it was altered.
 
         ``into`` (default :attr:`into`): instead of linking it, note ``dest`` → (the stored file,

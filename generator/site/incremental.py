@@ -101,7 +101,7 @@ def place(
     cache: BuildCache,
     key: str,
     view: CatalogueView,
-    dest: Path,
+    dest: Path | str,
     out: Path,
     root: Path,
     into: dict[str, tuple[str, int, int]] | None = None,
@@ -263,10 +263,13 @@ class Verified:
         shape: Shape | None = None,
         current: Catalogue | None = None,
         members: dict[str, list[str]] | None = None,
+        shape_of: Callable[[], tuple[Shape | None, dict[str, list[str]]]] | None = None,
     ) -> None:
         self.path = cache.root / VERIFIED
         self.catalogue = catalogue
         self.shape = shape
+        # ``shape_of``: makes ``shape`` and ``members`` when they are needed (see verified_for)
+        self._shape_of = shape_of if shape is None else None
         self.old: dict[str, list[object]] = {}
         self.new: dict[str, list[object]] = {}
         self.same = True  # the catalogue is the last build's: no catalogue lookup is replayed
@@ -281,20 +284,33 @@ class Verified:
                 return
             if data["catalogue"] != catalogue:
                 old = data["shape"]
+                if self._shape_of is not None:
+                    shape, members = self._take_shape()
                 if shape is None or current is None or not isinstance(old, dict):
                     return
                 self.same = False
                 changed = changed_items(old, shape)
                 self.dirty = dirty_items(old, shape, current, changed)
                 self.clean = clean_groups(old, shape, changed, members or {})
+            elif self._shape_of is not None and isinstance(data["shape"], dict):
+                # the same catalogue key: the same shape (it follows from what the key holds)
+                self.shape, self._shape_of = data["shape"], None
             self.old = dict(data["pages"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             self.old, self.same, self.dirty, self.clean = {}, True, set(), set()
+
+    def _take_shape(self) -> tuple[Shape | None, dict[str, list[str]]]:
+        assert self._shape_of is not None
+        shape, members = self._shape_of()
+        self.shape, self._shape_of = shape, None
+        return shape, members
 
     def save(self) -> None:
         """Keep this build's list for the next (never raises: without it, the next build replays all)."""
         if not self.catalogue:
             return
+        if self._shape_of is not None:
+            self._take_shape()
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             with long_lived():  # the encoder's lists are garbage, but not cyclic
@@ -305,6 +321,25 @@ class Verified:
             os.replace(tmp, self.path)
         except OSError:
             tmp.unlink(missing_ok=True)
+
+
+def verified_for(
+    cache: BuildCache,
+    catalogue_key: str,
+    source_digests: dict[str, tuple[bytes, bytes]],
+    catalogue: Catalogue,
+    view: CatalogueView,
+) -> Verified:
+    """:class:`Verified` for ``catalogue`` (the public one; ``view`` a view of it), whose shape
+    (:func:`catalogue_shape`, its listing groups' members) is made only when the recorded
+    catalogue key is not ``catalogue_key`` or nothing was recorded: a body edit does not
+    change it, and walking every item and listing group for it was seconds at 100,000 entries."""
+
+    def shape_of() -> tuple[Shape | None, dict[str, list[str]]]:
+        members = view.plan_members()
+        return catalogue_shape(source_digests, catalogue, members), members
+
+    return Verified(cache, catalogue_key, current=catalogue, shape_of=shape_of)
 
 
 def changed_items(old: Shape, new: Shape) -> set[str]:
@@ -365,7 +400,7 @@ def _place_verified(
     key: str,
     known: list[object],
     view: CatalogueView,
-    dest: Path,
+    dest: Path | str,
     out: Path,
     root: Path,
     into: dict[str, tuple[str, int, int]] | None,

@@ -134,9 +134,9 @@ class Engine:
         self._order: dict[str, int] | None = None
         self._paths: dict[str, Path] = {}
         site_dir = self.shared.config.site_dir
-        if self.shared.lazy and os.path.normpath(site_dir) == site_dir:
-            with _gc_paused():  # File.abs_dest_path of each ``{url}index.md``, without making its page
-                self._paths = {url: Path(f"{site_dir}/{url}index.html") for url in urls if _plain(url)}
+        # File.abs_dest_path of each ``{url}index.md`` is ``{site_dir}/{url}index.html``, made
+        # when asked for (see dest_of) without making its page; None: asked of MkDocs' File
+        self._plain_dir = site_dir if self.shared.lazy and os.path.normpath(site_dir) == site_dir else None
         folders: dict[str, int] = {}
         for url in urls:
             folders[folder_of(url)] = folders.get(folder_of(url), 0) + 1
@@ -281,8 +281,22 @@ class Engine:
             s.by_url.files[url] = file
         return True
 
+    def dest_of(self, url: str) -> str:
+        """Where the page at ``url`` is written (:meth:`path_of` as a string, made faster: the
+        build places every stored page there)."""
+        if self._plain_known(url):
+            return f"{self._plain_dir}/{url}index.html"
+        return os.fspath(self.path_of(url))
+
+    def _plain_known(self, url: str) -> bool:
+        """A page of the site whose destination :meth:`dest_of` spells out (see ``_plain_dir``)."""
+        by_url = self.shared.by_url
+        return self._plain_dir is not None and _plain(url) and isinstance(by_url, _Pages) and url in by_url.files
+
     def path_of(self, url: str) -> Path:
         path = self._paths.get(url)
+        if path is None and self._plain_known(url):
+            path = self._paths[url] = Path(f"{self._plain_dir}/{url}index.html")
         if path is None:
             s = self.shared
             if isinstance(s.by_url, _Pages):
@@ -358,7 +372,9 @@ def _plain(url: str) -> bool:
     """A directory URL whose path MkDocs would not normalise: ``a/b/`` (or the home page's ``""``)."""
     if not url:
         return True
-    return url.endswith("/") and all(seg not in ("", ".", "..") for seg in url[:-1].split("/"))
+    # no segment of ``url[:-1].split("/")`` is "", "." or "..": in "/" + url, no "//", "/./", "/../"
+    slashed = "/" + url
+    return url.endswith("/") and "//" not in slashed and "/./" not in slashed and "/../" not in slashed
 
 
 def _lazy_pages_sound(config: MkDocsConfig) -> bool:
