@@ -1,4 +1,5 @@
-"""The exports written by a forked process beside the pages (generator/site/build.py, ``_Exports``).
+"""The exports written by a forked process beside the pages (generator/site/build.py, ``_Exports``)
+when the build cache holds no run of them to update (a clean build: every item serialized).
 
 Made there, they leave the same site and the same build cache as made in the build's own
 process: the child hands the cache's bookkeeping (entries used, stamps, what it noted for a
@@ -11,6 +12,7 @@ behind.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import time
 from pathlib import Path
@@ -76,10 +78,8 @@ def cache_state(root: Path) -> dict[str, object]:
     return {**kinds, "stamps": sorted(line.split()[0] for line in lines if line)}
 
 
-def wipe(p: ProjectFactory) -> None:
-    import shutil
-
-    for name in ("site", ".site.standby", CACHE_DIR):
+def wipe(p: ProjectFactory, *names: str) -> None:
+    for name in names or ("site", ".site.standby", CACHE_DIR):
         shutil.rmtree(p.root / name, ignore_errors=True)
 
 
@@ -131,8 +131,7 @@ def test_the_build_after_exports_made_beside_reuses_their_pieces(
     build(p)  # clean: every piece made in the exports' process
     assert beside.started == 1
     site = p.root / "site"
-    here(monkeypatch)  # the next builds make them here, where what they serialize is seen
-    made = Made(monkeypatch)
+    made = Made(monkeypatch)  # the next builds update the kept run here, where what they serialize is seen
     before = inodes(site)
     put(p, 2, body="只改正文。\n")
     if fresh:
@@ -149,6 +148,7 @@ def test_the_build_after_exports_made_beside_reuses_their_pieces(
     made.items.clear()  # (the clean build above made every item's)
     build(p)
     assert made.items == ["000000002/2024-00003"]  # the other items' pieces came from the cache
+    assert beside.started == 1  # both updates written here
     assert snapshot(site) == clean(p.root, tmp_path / "clean-title")
 
 
@@ -156,6 +156,7 @@ def test_the_build_after_exports_made_beside_reuses_their_pieces(
 def test_edit_add_delete_rename_with_the_exports_made_beside_equal_clean_builds(
     make_project: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh: bool
 ) -> None:
+    """Each change built without a cache (the site and its standby kept): every export made beside."""
     p = make_project()
     catalogue(p, 8)
     build(p)
@@ -172,17 +173,15 @@ def test_edit_add_delete_rename_with_the_exports_made_beside_equal_clean_builds(
         ("delete", lambda: (p.root / "catalogue" / "e5.md").unlink()),
         ("rename", rename),
         ("interpretation", lambda: p.interpretation(index_no="000000002/2024-00100", body="改过的解读。\n")),
-        ("nothing", lambda: None),
+        ("nothing", lambda: None),  # (no cache: built again)
     ]
     for number, (name, change) in enumerate(steps):
         change()
         if fresh:
             publish.drop_standby(site)  # the next build links a fresh tree
-        stats = build(p)
-        if name != "nothing":
-            assert beside.started == beside.finished == number + 1, name
-        else:
-            assert stats.unchanged  # nothing built, nothing forked
+        wipe(p, CACHE_DIR)
+        build(p)
+        assert beside.started == beside.finished == number + 1, name
         assert snapshot(site) == clean(p.root, tmp_path / f"clean-{number}"), name
         assert temp_dirs(site) == [], name
     assert all(gone(pid) for pid in beside.pids)
@@ -199,7 +198,11 @@ def test_one_worker_or_no_cache_writes_them_here(make_project: Any, monkeypatch:
     B.build_site(project, p.root / "site", workers=2, cache=False)
     assert beside.started == 0
     put(p, 1, body="二。\n")
-    build(p)
+    build(p)  # a run kept in the cache: updated here
+    assert beside.started == 0
+    wipe(p, CACHE_DIR)
+    put(p, 1, body="三。\n")
+    build(p)  # none: every item made, beside
     assert beside.started == 1
 
 
@@ -228,7 +231,8 @@ def test_a_failing_or_killed_export_process_fails_the_build_and_leaves_the_site(
     before = inodes(site)
     beside = Beside(monkeypatch)
     monkeypatch.setattr(X, "entry_pieces", broken)  # in the forked process, as it was forked
-    put(p, 2, title="改过的标题")  # an item's pieces to make again
+    put(p, 2, title="改过的标题")
+    wipe(p, CACHE_DIR)  # every item's pieces to make: beside
     with pytest.raises(B.BuildError, match=message):
         build(p)
     assert beside.started == 1 and beside.finished == 0
@@ -266,6 +270,7 @@ def test_a_build_failing_while_the_exports_are_made_ends_their_process(
     monkeypatch.setattr(incremental, "cached_writer", slow_writer)
     monkeypatch.setattr(B, "_render_bulk", failing_pages)
     put(p, 2, title="改过的标题")
+    wipe(p, CACHE_DIR)
     began = time.monotonic()
     with pytest.raises(B.BuildError, match="页面坏了"):
         build(p)
