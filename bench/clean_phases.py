@@ -137,6 +137,12 @@ def main() -> int:
     B.Engine.__init__ = timed("Engine.__init__", B.Engine.__init__)
     B.Engine.finish = timed("Engine.finish", B.Engine.finish)
     B.Engine.templates = timed("Engine.templates", B.Engine.templates)
+    # made beside the pages (forked): the parent's wait for them, not their CPU (their process's
+    # CPU counts when it is reaped, within the phase that collects it)
+    if hasattr(B, "_Search"):
+        B._Search.finish = timed("search collected", B._Search.finish)
+    if hasattr(B, "_Exports"):
+        B._Exports.finish = timed("exports collected", B._Exports.finish)
     B.BuildCache.prune = timed("cache prune", B.BuildCache.prune)
     B.BuildCache.record = timed("cache record", B.BuildCache.record)
     B.BuildCache.save_stamps = timed("cache save_stamps", B.BuildCache.save_stamps)

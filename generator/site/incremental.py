@@ -488,7 +488,7 @@ def cached_writer(writer: OutputWriter, cache: BuildCache, keys: dict[str, str],
     if not keys or writer is not write_exports or EXPORTS not in keys:
         return writer
     run_key = digest(keys[CATALOGUE], RUN_LAYOUT, keys[EXPORTS])
-    last = digest(keys[EXPORTS], "last exports run")  # names the run whose pieces the next one may reuse
+    last = _last_run(keys)
 
     def write(catalogue: Catalogue, out: Path) -> None:
         # tens of thousands of small lists, no cycles: the collector's passes over the build's heap cost more
@@ -500,6 +500,17 @@ def cached_writer(writer: OutputWriter, cache: BuildCache, keys: dict[str, str],
 
     write.__name__ = getattr(writer, "__name__", "writer")
     return write
+
+
+def _last_run(keys: dict[str, str]) -> str:
+    """The key naming the run whose pieces the next one may reuse."""
+    return digest(keys[EXPORTS], "last exports run")
+
+
+def exports_kept(cache: BuildCache, keys: dict[str, str]) -> bool:
+    """Whether :func:`cached_writer` (same ``keys``) finds a last run to reuse pieces of: then it
+    serializes only the items that changed, else every item."""
+    return EXPORTS in keys and cache.path(OUTPUTS, _last_run(keys)).is_file()
 
 
 Pieces = dict[str, tuple[str, bytes, bytes]]  # an entry's key -> its file, CSV line and catalogue.json element
