@@ -25,4 +25,11 @@ python3 -m mypy
 # In parallel (pytest-xdist), one test process per CPU, at most 4: each takes a contiguous
 # share of the tests (so a module's fixtures are mostly made once) and steals from the
 # others' queues when idle. Every test runs, as it would serially; pass -n 0 to run them in one process.
-python3 -m pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist worksteal "$@"
+# Two runs: the browser tests leave threads in their process (their web servers, and
+# Playwright's asyncio-waitpid watcher, which outlives the browser), and a build forks its
+# workers only in a process where no other thread runs (generator/parallel.py: can_fork), so a
+# test of the forked paths after a browser test in the same process would test the serial ones.
+# (Exit status 5: arguments that select no test of one of the two runs.)
+run() { python3 -m pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist worksteal "$@" || [ $? -eq 5 ]; }
+run -m "not browser" "$@"
+run -m browser "$@"

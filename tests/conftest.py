@@ -7,6 +7,7 @@ import hashlib
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -273,6 +274,25 @@ class GitProject(ProjectFactory):
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message)
         return self.git("rev-parse", "HEAD").strip()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests last: they leave threads in their process (their web servers, and
+    Playwright's asyncio-waitpid watcher, which outlives the browser), and a build forks its
+    workers only where no other thread runs (generator/parallel.py: ``can_fork``). In one process
+    (``pytest -q``), every other test therefore runs before them; scripts/test.sh runs the two
+    kinds in two runs."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)  # (a stable sort)
+
+
+@pytest.fixture(autouse=True)
+def no_other_thread(request: pytest.FixtureRequest) -> None:
+    """A test outside the browser tests starts in a process where no other thread runs, so that
+    the builds it makes take their forked paths (see above): fails, rather than testing the
+    serial paths unawares, after a browser test in the same process."""
+    if request.node.get_closest_marker("browser") is None:
+        others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+        assert not others, f"threads left by an earlier test in this process: {others} (run browser tests apart)"
 
 
 @pytest.fixture(scope="session", autouse=True)
