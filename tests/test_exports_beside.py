@@ -26,44 +26,19 @@ from generator.site import incremental, publish
 from generator.site.cache import CACHE_DIR, STAMPS
 from tests.conftest import ProjectFactory
 from tests.test_publish import snapshot, temp_dirs
-from tests.test_search_beside import gone
+from tests.test_search_beside import Beside as Counted
+from tests.test_search_beside import build, each_change_equals_clean, gone
 from tests.test_standby import catalogue, clean, inodes, put
 
 
-class Beside:
+def counted(monkeypatch: pytest.MonkeyPatch) -> Counted:
     """Counts the builds whose exports were written beside the pages, and their processes."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.started = 0
-        self.finished = 0
-        self.pids: list[int] = []
-        start, finish = B._Exports.start.__func__, B._Exports.finish  # type: ignore[attr-defined]
-
-        def counted_start(cls: type[B._Exports], *args: Any) -> B._Exports | None:
-            exports = start(cls, *args)
-            if exports is not None:
-                self.started += 1
-                assert exports.job._pid  # a process of its own
-                self.pids.append(exports.job._pid)
-            return exports
-
-        def counted_finish(exports: B._Exports, *args: Any) -> None:
-            finish(exports, *args)
-            self.finished += 1
-
-        monkeypatch.setattr(B._Exports, "start", classmethod(counted_start))
-        monkeypatch.setattr(B._Exports, "finish", counted_finish)
+    return Counted(monkeypatch, B._Exports)
 
 
 def here(monkeypatch: pytest.MonkeyPatch) -> None:
     """The exports written in the build's own process (as before they had a process of their own)."""
     monkeypatch.setattr(B._Exports, "start", classmethod(lambda cls, *args: None))
-
-
-def build(p: ProjectFactory, workers: int = 2) -> B.BuildStats:
-    project = p.load()
-    assert not project.errors, [d.format() for d in project.errors]
-    return B.build_site(project, p.root / "site", workers=workers)
 
 
 def cache_state(root: Path) -> dict[str, object]:
@@ -113,7 +88,7 @@ def test_exports_made_beside_leave_the_same_site_and_cache_as_made_here(
     site_here, cache_here = snapshot(p.root / "site"), cache_state(p.root)
     assert cache_here["output"], "the exports were not written through the cache"
     wipe(p)
-    beside = Beside(monkeypatch)
+    beside = counted(monkeypatch)
     build(p)
     assert beside.started == beside.finished == 1
     assert snapshot(p.root / "site") == site_here == clean(p.root, tmp_path / "clean")
@@ -127,7 +102,7 @@ def test_the_build_after_exports_made_beside_reuses_their_pieces(
 ) -> None:
     p = make_project()
     catalogue(p, 6)
-    beside = Beside(monkeypatch)
+    beside = counted(monkeypatch)
     build(p)  # clean: every piece made in the exports' process
     assert beside.started == 1
     site = p.root / "site"
@@ -160,37 +135,16 @@ def test_edit_add_delete_rename_with_the_exports_made_beside_equal_clean_builds(
     p = make_project()
     catalogue(p, 8)
     build(p)
-    beside = Beside(monkeypatch)
-    site = p.root / "site"
-
-    def rename() -> None:
-        (p.root / "catalogue" / "e4.md").rename(p.root / "catalogue" / "renamed.md")
-
-    steps = [
-        ("body", lambda: put(p, 3, body="改过的正文。\n")),
-        ("title", lambda: put(p, 2, title="改过的标题")),
-        ("add", lambda: put(p, 9, body="新的一条。\n")),
-        ("delete", lambda: (p.root / "catalogue" / "e5.md").unlink()),
-        ("rename", rename),
-        ("interpretation", lambda: p.interpretation(index_no="000000002/2024-00100", body="改过的解读。\n")),
-        ("nothing", lambda: None),  # (no cache: built again)
-    ]
-    for number, (name, change) in enumerate(steps):
-        change()
-        if fresh:
-            publish.drop_standby(site)  # the next build links a fresh tree
-        wipe(p, CACHE_DIR)
-        build(p)
-        assert beside.started == beside.finished == number + 1, name
-        assert snapshot(site) == clean(p.root, tmp_path / f"clean-{number}"), name
-        assert temp_dirs(site) == [], name
-    assert all(gone(pid) for pid in beside.pids)
+    texts = ("改过的正文。\n", "改过的标题", "新的一条。\n")
+    each_change_equals_clean(
+        p, tmp_path, counted(monkeypatch), fresh, 9, texts, before_build=lambda: wipe(p, CACHE_DIR), again=True
+    )
 
 
 def test_one_worker_or_no_cache_writes_them_here(make_project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     p = make_project()
     catalogue(p, 4)
-    beside = Beside(monkeypatch)
+    beside = counted(monkeypatch)
     build(p, workers=1)
     assert beside.started == 0
     put(p, 1, body="一。\n")
@@ -234,7 +188,7 @@ def test_a_failing_or_killed_export_process_fails_the_build_and_leaves_the_site(
     build(p)
     site = p.root / "site"
     before = inodes(site)
-    beside = Beside(monkeypatch)
+    beside = counted(monkeypatch)
     monkeypatch.setattr(X, "entry_pieces", broken)  # in the forked process, as it was forked
     put(p, 2, title="改过的标题")
     wipe(p, CACHE_DIR)  # every item's pieces to make: beside
@@ -257,7 +211,7 @@ def test_a_build_failing_while_the_exports_are_made_ends_their_process(
     build(p)
     site = p.root / "site"
     before = inodes(site)
-    beside = Beside(monkeypatch)
+    beside = counted(monkeypatch)
     real = incremental.cached_writer
 
     def slow_writer(*args: Any) -> Any:

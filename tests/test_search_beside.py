@@ -25,27 +25,29 @@ from tests.test_standby import catalogue, clean, inodes, put
 
 
 class Beside:
-    """Counts the builds whose index was made beside the pages, and the children they forked."""
+    """Counts the builds whose index (``kind`` :class:`B._Search`) or exports (:class:`B._Exports`)
+    were made beside the pages, and the processes they forked."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, kind: Any = B._Search) -> None:
         self.started = 0
         self.finished = 0
         self.pids: list[int] = []
-        start, finish = B._Search.start.__func__, B._Search.finish  # type: ignore[attr-defined]
+        start, finish = kind.start.__func__, kind.finish
 
-        def counted_start(cls: type[B._Search], *args: Any) -> B._Search | None:
-            search = start(cls, *args)
-            if search is not None:
+        def counted_start(cls: Any, *args: Any) -> Any:
+            job = start(cls, *args)
+            if job is not None:
                 self.started += 1
-                self.pids.append(search.job._pid)
-            return search
+                assert job.job._pid  # a process of its own
+                self.pids.append(job.job._pid)
+            return job
 
-        def counted_finish(search: B._Search, *args: Any) -> None:
-            finish(search, *args)
+        def counted_finish(job: Any, *args: Any) -> None:
+            finish(job, *args)
             self.finished += 1
 
-        monkeypatch.setattr(B._Search, "start", classmethod(counted_start))
-        monkeypatch.setattr(B._Search, "finish", counted_finish)
+        monkeypatch.setattr(kind, "start", classmethod(counted_start))
+        monkeypatch.setattr(kind, "finish", counted_finish)
 
 
 def build(p: ProjectFactory, workers: int = 2) -> B.BuildStats:
@@ -63,6 +65,49 @@ def gone(pid: int) -> bool:
     return bool(done)
 
 
+def each_change_equals_clean(
+    p: ProjectFactory,
+    tmp_path: Path,
+    beside: Beside,
+    fresh: bool,
+    new: int,
+    texts: tuple[str, str, str],
+    before_build: Any = lambda: None,
+    again: bool = False,
+) -> None:
+    """Edit a body, a title, add entry ``new``, delete, rename, change an interpretation, one at
+    a time (``texts``: the edited body, title and the new entry's body), each built with a job
+    made beside the pages (``fresh``: into a fresh tree, not the standby) and equal to a clean
+    build of the same sources; no process is left behind. ``before_build`` runs before each
+    build; ``again``: a last build with no change."""
+    site = p.root / "site"
+
+    def rename() -> None:
+        (p.root / "catalogue" / "e4.md").rename(p.root / "catalogue" / "renamed.md")
+
+    body, title, added = texts
+    steps = [
+        ("body", lambda: put(p, 3, body=body)),
+        ("title", lambda: put(p, 2, title=title)),
+        ("add", lambda: put(p, new, body=added)),
+        ("delete", lambda: (p.root / "catalogue" / "e5.md").unlink()),
+        ("rename", rename),
+        ("interpretation", lambda: p.interpretation(index_no="000000002/2024-00100", body="改过的解读。\n")),
+    ]
+    if again:
+        steps.append(("nothing", lambda: None))
+    for number, (name, change) in enumerate(steps):
+        change()
+        if fresh:
+            publish.drop_standby(site)  # the next build links a fresh tree
+        before_build()
+        build(p)
+        assert beside.started == beside.finished == number + 1, name
+        assert snapshot(site) == clean(p.root, tmp_path / f"clean-{number}"), name
+        assert temp_dirs(site) == [], name
+    assert all(gone(pid) for pid in beside.pids)
+
+
 @pytest.mark.parametrize("fresh", [False, True], ids=["standby", "fresh tree"])
 def test_edit_add_delete_rename_with_the_index_made_beside_equal_clean_builds(
     make_project: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh: bool
@@ -70,29 +115,8 @@ def test_edit_add_delete_rename_with_the_index_made_beside_equal_clean_builds(
     p = make_project()
     catalogue(p, 10)
     build(p)
-    beside = Beside(monkeypatch)
-    site = p.root / "site"
-
-    def rename() -> None:
-        (p.root / "catalogue" / "e4.md").rename(p.root / "catalogue" / "renamed.md")
-
-    steps = [
-        ("body", lambda: put(p, 3, body="改过的正文，检索词澜江应急预案。\n")),
-        ("title", lambda: put(p, 2, title="改过的标题加装电梯")),
-        ("add", lambda: put(p, 11, body="新的一条，老旧小区。\n")),
-        ("delete", lambda: (p.root / "catalogue" / "e5.md").unlink()),
-        ("rename", rename),
-        ("interpretation", lambda: p.interpretation(index_no="000000002/2024-00100", body="改过的解读。\n")),
-    ]
-    for number, (name, change) in enumerate(steps):
-        change()
-        if fresh:
-            publish.drop_standby(site)  # the next build links a fresh tree
-        build(p)
-        assert beside.started == beside.finished == number + 1, name
-        assert snapshot(site) == clean(p.root, tmp_path / f"clean-{number}"), name
-        assert temp_dirs(site) == [], name
-    assert all(gone(pid) for pid in beside.pids)
+    texts = ("改过的正文，检索词澜江应急预案。\n", "改过的标题加装电梯", "新的一条，老旧小区。\n")
+    each_change_equals_clean(p, tmp_path, Beside(monkeypatch), fresh, 11, texts)
 
 
 def test_one_worker_or_a_large_first_index_makes_it_here(make_project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
