@@ -25,9 +25,9 @@ from generator.site import exports as X
 from generator.site import incremental, publish
 from generator.site.cache import CACHE_DIR, STAMPS
 from tests.conftest import ProjectFactory
-from tests.test_publish import snapshot, temp_dirs
+from tests.test_publish import snapshot
 from tests.test_search_beside import Beside as Counted
-from tests.test_search_beside import build, each_change_equals_clean, gone
+from tests.test_search_beside import assert_left_as_it_was, build, each_change_equals_clean, gone
 from tests.test_standby import catalogue, clean, inodes, put
 
 
@@ -194,13 +194,7 @@ def test_a_failing_or_killed_export_process_fails_the_build_and_leaves_the_site(
     wipe(p, CACHE_DIR)  # every item's pieces to make: beside
     with pytest.raises(B.BuildError, match=message):
         build(p)
-    assert beside.started == 1 and beside.finished == 0
-    assert all(gone(pid) for pid in beside.pids)
-    assert inodes(site) == before
-    assert temp_dirs(site) == []
-    monkeypatch.undo()
-    build(p)
-    assert snapshot(site) == clean(p.root, tmp_path / "clean")
+    assert_left_as_it_was(p, tmp_path, beside, before, monkeypatch)
 
 
 def test_a_build_failing_while_the_exports_are_made_ends_their_process(
@@ -234,10 +228,4 @@ def test_a_build_failing_while_the_exports_are_made_ends_their_process(
     with pytest.raises(B.BuildError, match="页面坏了"):
         build(p)
     assert time.monotonic() - began < 30
-    assert beside.started == 1 and beside.finished == 0
-    assert all(gone(pid) for pid in beside.pids)
-    assert inodes(site) == before
-    assert temp_dirs(site) == []
-    monkeypatch.undo()
-    build(p)
-    assert snapshot(site) == clean(p.root, tmp_path / "clean")
+    assert_left_as_it_was(p, tmp_path, beside, before, monkeypatch)

@@ -65,6 +65,22 @@ def gone(pid: int) -> bool:
     return bool(done)
 
 
+def assert_left_as_it_was(
+    p: ProjectFactory, tmp_path: Path, beside: Beside, before: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a failed build whose job beside the pages was started and never collected: no
+    process left, the live site's inodes as ``before``, no temporary folder; then, the fault
+    undone (``monkeypatch``), the next build equals a clean one."""
+    site = p.root / "site"
+    assert beside.started == 1 and beside.finished == 0
+    assert all(gone(pid) for pid in beside.pids)
+    assert inodes(site) == before
+    assert temp_dirs(site) == []
+    monkeypatch.undo()
+    build(p)
+    assert snapshot(site) == clean(p.root, tmp_path / "clean")
+
+
 def each_change_equals_clean(
     p: ProjectFactory,
     tmp_path: Path,
@@ -168,13 +184,7 @@ def test_a_failing_index_fails_the_build_and_leaves_the_site(
     put(p, 2, body="二。\n")
     with pytest.raises(B.BuildError, match="索引坏了"):
         build(p)
-    assert beside.started == 1
-    assert inodes(site) == before
-    assert temp_dirs(site) == []
-    assert all(gone(pid) for pid in beside.pids)
-    monkeypatch.undo()
-    build(p)
-    assert snapshot(site) == clean(p.root, tmp_path / "clean")
+    assert_left_as_it_was(p, tmp_path, beside, before, monkeypatch)
 
 
 def test_a_build_failing_while_the_index_is_made_ends_its_process(
@@ -204,13 +214,7 @@ def test_a_build_failing_while_the_index_is_made_ends_its_process(
     with pytest.raises(B.BuildError, match="页面坏了"):
         build(p)
     assert time.monotonic() - began < 30
-    assert beside.started == 1 and beside.finished == 0
-    assert all(gone(pid) for pid in beside.pids)
-    assert inodes(site) == before
-    assert temp_dirs(site) == []
-    monkeypatch.undo()
-    build(p)
-    assert snapshot(site) == clean(p.root, tmp_path / "clean")
+    assert_left_as_it_was(p, tmp_path, beside, before, monkeypatch)
 
 
 # ------------------------------------------------------------------ Forked
@@ -281,13 +285,7 @@ def test_ctrl_c_while_the_index_is_made_stops_it_and_leaves_the_site(
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert time.monotonic() - began < 30
-    assert beside.started == 1 and beside.finished == 0
-    assert all(gone(pid) for pid in beside.pids)
-    assert inodes(site) == before
-    assert temp_dirs(site) == []
-    monkeypatch.undo()
-    build(p)
-    assert snapshot(site) == clean(p.root, tmp_path / "clean")
+    assert_left_as_it_was(p, tmp_path, beside, before, monkeypatch)
 
 
 KILLED = """
