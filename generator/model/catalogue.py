@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from generator.model.entry import Entry, Interpretation, Item, Page, without_body
@@ -66,9 +66,11 @@ class Catalogue:
         build_date: dt.date | None,
         newest: tuple[Entry, ...],
         newest_interps: tuple[Interpretation, ...],
+        hidden: Hidden | None = None,
     ) -> Catalogue:
         """The catalogue of ``by_id`` and ``interps`` (each in 索引号 order) whose newest-first
-        orders (see :func:`_newest_first`) are ``newest`` and ``newest_interps``."""
+        orders (see :func:`_newest_first`) are ``newest`` and ``newest_interps``; ``hidden``:
+        what its body links must not reach (the public view's)."""
         interpreted: dict[str, list[str]] = defaultdict(list)
         for interp in newest_interps:
             for target in interp.interprets:
@@ -88,6 +90,7 @@ class Catalogue:
             build_date=build_date,
             interpreted_by={k: tuple(v) for k, v in sorted(interpreted.items())},
             reverse={k: {r: tuple(ids) for r, ids in sorted(v.items())} for k, v in sorted(reverse.items())},
+            hidden=hidden if hidden is not None else Hidden(),
         )
         # the orders, sorted once (the cached properties below would sort them again)
         made.__dict__["_newest_entries"] = newest
@@ -110,9 +113,8 @@ class Catalogue:
         # this catalogue's newest-first orders, less what is not public: the public one's
         newest = tuple(entries[e.index_no] for e in self._newest_entries if e.index_no in entries)
         newest_interps = tuple(i for i in self._newest_interpretations if i.index_no in interps)
-        public = Catalogue._made(self.config, entries, interps, pages, build_date, newest, newest_interps)
         hidden = hidden_targets(self.entries.values(), self.interpretations.values(), build_date)
-        return _with_hidden(public, hidden)
+        return Catalogue._made(self.config, entries, interps, pages, build_date, newest, newest_interps, hidden)
 
     # --- lookups -----------------------------------------------------------
     def get(self, index_no: str) -> Item | None:
@@ -182,15 +184,6 @@ class Catalogue:
             for e in self.newest_entries()
             if e.info_type in ("规章", "行政规范性文件") and e.validity in ("废止", "失效", "已修改")
         ]
-
-
-def _with_hidden(catalogue: Catalogue, hidden: Hidden) -> Catalogue:
-    """``catalogue`` with ``hidden`` (and its sorted orders: ``replace`` would drop them)."""
-    made = replace(catalogue, hidden=hidden)
-    for name in ("_newest_entries", "_newest_interpretations"):
-        if name in catalogue.__dict__:
-            made.__dict__[name] = catalogue.__dict__[name]
-    return made
 
 
 def _group(entries: list[Entry], key: Callable[[Entry], K]) -> dict[K, list[Entry]]:
