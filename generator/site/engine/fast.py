@@ -32,6 +32,7 @@ from generator.site.engine.skeletons import (
     folder_of,
 )
 from generator.site.engine.staging import front_matter, page_content, walk_order, write_file
+from generator.site.engine.themefiles import add_theme_files
 from generator.site.pagetypes import StagedPage
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ class Engine:
             file = by_file[url] = file_class(src, docs_dir, site_dir, directory_urls)
             files.append(file)
         env = config.theme.get_env()
-        files.add_files_from_theme(env, config)
+        add_theme_files(files, env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
         if lazy:
