@@ -175,12 +175,15 @@ class Engine:
             # for the others (MkDocs logs those only below the warnings collected here)
             named = _nav_paths(config["nav"], config)
             nav = get_navigation(Files([f for f in files if f.src_uri in named]), config)
-            for file in files.documentation_pages():
+            # (listed once: the engine's own plugin, the only one here, changes no file in on_nav)
+            doc_files = list(files.documentation_pages())
+            for file in doc_files:
                 file.lazy_config = config  # type: ignore[attr-defined]
         else:
             nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
-        doc_files = list(files.documentation_pages())
+        if not lazy:
+            doc_files = list(files.documentation_pages())
         by_url: Mapping[str, Page]
         if lazy:
             by_url = _Pages(by_file)
