@@ -1,5 +1,5 @@
-"""The ``gongkai`` command line: the ``main`` group (console script ``generator.cli:main``,
-``python -m generator``) and its commands, each defined in generator/commands/ or, for the
+"""The ``gongkai`` command line: the ``main`` group (run by the console script
+``generator.cli:run`` and by ``python -m generator``) and its commands, each defined in generator/commands/ or, for the
 auditors' commands, generator/cli_audit.py."""
 
 from __future__ import annotations
@@ -37,3 +37,11 @@ for command in (
     authoring.import_,
 ):
     main.add_command(command)
+
+
+def run() -> None:
+    """The console script and ``python -m generator``: :func:`main`, then a quick exit
+    (generator/quickexit.py: no teardown of the heap a build leaves)."""
+    from generator.quickexit import run_and_exit
+
+    run_and_exit(main)
