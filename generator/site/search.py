@@ -14,7 +14,6 @@ from pathlib import Path
 
 from generator.model import urls as U
 from generator.model.catalogue import Catalogue
-from generator.search.index import write_index
 from generator.site.engine import THEME_DIR, lunr_js_path
 from generator.site.engine.config import SEARCH_SCRIPT_NAMES, SEARCH_SCRIPTS_DIR
 from generator.site.htmlkit import esc, rel
@@ -88,7 +87,13 @@ def write_search_index(
     into: dict[str, tuple[str, int, int]] | None = None,
 ) -> None:
     """The part of :func:`write_search` that reads nothing the engine writes: ``search/``
-    without its page (the build may run it beside the pages, in another process)."""
+    without its page (the build may run it beside the pages, in another process).
+
+    The index's modules (NumPy among them, ~0.1-0.15 CPU-s to import) are imported here, not
+    with this module: a build that updates the index in its process beside the pages imports
+    them there, after the fork, not in the build's own process."""
+    from generator.search.index import write_index
+
     write_index(cat, site / "search", U.item_url, state=state, previous=previous, into=into)
 
 
