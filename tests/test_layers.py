@@ -8,7 +8,7 @@ higher room is still a dependency on that room's meaning, and it is how cycles h
 Layers, lowest first; a module may import only its own layer or a lower one:
 
 0. ``diagnostics`` and the small stdlib-only utilities (``parallel``, ``progress``,
-   ``ownership``, the package root)
+   ``ownership``, ``quickexit``, the package root)
 1. ``source``, ``model``
 2. ``checks``
 3. ``project`` (``project.py``, ``project_cache.py``)
@@ -58,6 +58,7 @@ MODULE_ROOMS: dict[str, str] = {
     "parallel": "utilities",
     "progress": "utilities",
     "ownership": "utilities",
+    "quickexit": "utilities",
     "project": "project",
     "project_cache": "project",
     "scaffold": "scaffold",
