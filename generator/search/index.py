@@ -106,8 +106,13 @@ class IndexStats:
     reused: int = 0  # files copied from the previous build (an incremental build)
 
 
+# json.dumps with these arguments makes an encoder per call (~a third of its CPU for a small record)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``."""
+    return _ENCODER.encode(value)
 
 
 def new_postings(start: int = 0) -> Postings:
