@@ -158,7 +158,11 @@ def agency_of(item: Item) -> str:
 
 def display(doc: SearchDoc, cat: Catalogue, url: str) -> dict[str, Any]:
     """What a result shows before its snippet: the file ``search/docs/<ref>.json``."""
-    item = doc.item
+    return display_item(doc.item, cat, url)
+
+
+def display_item(item: Item, cat: Catalogue, url: str) -> dict[str, Any]:
+    """:func:`display` of the document of ``item``."""
     out: dict[str, Any] = {
         "t": item.title,
         "i": item.index_no,

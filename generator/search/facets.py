@@ -31,41 +31,73 @@ def _index(values: list[str], value: Any) -> int:
     return values.index(value) if isinstance(value, str) and value in values else -1
 
 
-def _column(facet: F.Facet, items: Sequence[Item], cat: Catalogue) -> tuple[list[str], Callable[[Item], Any]]:
-    """The values of ``facet`` in display order, and the cell of one document."""
+def _positions(values: list[str]) -> dict[str, int]:
+    """Each value's first index (``values.index``)."""
+    out: dict[str, int] = {}
+    for n, value in enumerate(values):
+        out.setdefault(value, n)
+    return out
+
+
+def _column(facet: F.Facet, items: Sequence[Item], cat: Catalogue) -> tuple[list[str], list[Any]]:
+    """The values of ``facet`` in display order, and the cell of each document.
+
+    (Computed a column at a time, with dictionaries for ``values.index``: the cells of every
+    document are recomputed on each build, ~110k documents at 100k entries.)"""
     cfg = cat.config
     kinds = {kind: F.declaring(kind, facet.key, "facet") for kind in ("entry", "interpretation")}
     typ = next(f.type for f in kinds.values() if f is not None)
+    names = {kind: fld.name for kind, fld in kinds.items() if fld is not None}
 
-    def raw(item: Item) -> Any:
-        fld = kinds.get(item.kind)
-        return field_value(item, fld.name) if fld is not None else None
+    def raws() -> list[Any]:  # per document the field's value (None where its kind has no such field)
+        return [field_value(item, names[item.kind]) if item.kind in names else None for item in items]
 
-    def many(values: list[str], convert: Callable[[Any], str]) -> Callable[[Item], Any]:
-        def cell(item: Item) -> Any:
-            fld = kinds.get(item.kind)
-            if fld is None:
-                return _index(values, facet.others) if facet.others else -1
-            value = raw(item)
+    def many(values: list[str], convert: Callable[[Any], str]) -> list[Any]:
+        pos = _positions(values)
+        converted: dict[str, Any] = {}  # convert of each text met (only texts: 1 == True == 1.0)
+
+        def conv(v: Any) -> Any:
+            if type(v) is not str:
+                return convert(v)
+            out = converted.get(v, _ABSENT)
+            if out is _ABSENT:
+                out = converted[v] = convert(v)
+            return out
+
+        def index(c: Any) -> int:
+            return pos[c] if isinstance(c, str) and c in pos else -1
+
+        absent = _index(values, facet.others) if facet.others else -1
+        cells: list[Any] = []
+        for item in items:
+            if item.kind not in names:
+                cells.append(absent)
+                continue
+            value = field_value(item, names[item.kind])
             if isinstance(value, list | tuple):
-                return sorted({values.index(convert(v)) for v in value if convert(v) in values})
-            return _index(values, convert(value) if value is not None else "")
-
-        return cell
+                cells.append(sorted({n for v in value if (n := index(conv(v))) >= 0}))
+            else:
+                cells.append(index(conv(value)) if value is not None else index(""))
+        return cells
 
     if typ in ("agency", "agency_list"):
         return [a.name for a in cfg.agencies], many([a.name for a in cfg.agencies], cfg.agency_name)
     if typ == "topics":
         tops = [t.name for t in cfg.vocab.topics.top]
-        return tops, lambda item: sorted({tops.index(t) for t, _ in raw(item) or () if t in tops})
+        top_pos = _positions(tops)
+        return tops, [
+            sorted({top_pos[t] for t, _ in value or () if isinstance(t, str) and t in top_pos}) for value in raws()
+        ]
     if typ == "date":
-        years = sorted({v.year for v in map(raw, items) if isinstance(v, dt.date)}, reverse=True)
-        return [str(y) for y in years], lambda item: years.index(v.year) if isinstance(v := raw(item), dt.date) else -1
+        dates = raws()
+        years = sorted({v.year for v in dates if isinstance(v, dt.date)}, reverse=True)
+        year_pos = {y: n for n, y in enumerate(years)}
+        return [str(y) for y in years], [year_pos[v.year] if isinstance(v, dt.date) else -1 for v in dates]
     if typ in ("vocab", "vocab_list"):
         fld = next(f for f in kinds.values() if f is not None)
         values = getattr(cfg.vocab, fld.vocab).names() + ([facet.others] if facet.others else [])
         return values, many(values, str)
-    entered = {str(v) for value in map(raw, items) for v in (value if isinstance(value, list | tuple) else [value])}
+    entered = {str(v) for value in raws() for v in (value if isinstance(value, list | tuple) else [value])}
     values = sorted(entered - {"None", ""}) + ([facet.others] if facet.others else [])
     return values, many(values, str)
 
@@ -77,18 +109,19 @@ def facets(items: Sequence[Item], cat: Catalogue) -> dict[str, Any]:
     declared = F.search_facets()
     columns = [_column(facet, items, cat) for facet in declared]
     number = {item.index_no: n for n, item in enumerate(items)}
-
-    def row(item: Item) -> list[Any]:
-        out = [cell(item) for _, cell in columns]
+    rows = (
+        [list(cells) for cells in zip(*(cells for _, cells in columns), strict=True)]
+        if columns
+        else [[] for _ in items]
+    )
+    for out, item in zip(rows, items, strict=True):
         out.append(item.published_date.toordinal())
         if isinstance(item, Interpretation):
             out.append(sorted(number[s.index_no] for s in cat.sources_of(item) if s.index_no in number))
-        return out
-
     return {
         "facets": [
             {"key": facet.key, "label": facet.label, "values": values}
             for facet, (values, _) in zip(declared, columns, strict=True)
         ],
-        "docs": [row(item) for item in items],
+        "docs": rows,
     }

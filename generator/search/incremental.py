@@ -34,7 +34,7 @@ from generator.parallel import paused_gc
 from generator.search.documents import FIELDS, front_texts, search_doc
 from generator.search.postings import FIELD_BITS, Postings, term_rows
 
-STATE_VERSION = 6
+STATE_VERSION = 7
 STATE_FILE = "search-state.pickle"
 MAX_CHANGED = 0.02  # above this share of edited documents, a clean build is as fast
 UNSEEN = 0xFFFFFFFF  # the origin of a term new to the postings, until computed
@@ -49,14 +49,26 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def document_key(item: Item) -> str:
+def _text_bytes(text: str) -> bytes:
+    """``text`` as bytes, a different text never the same bytes: UTF-16 (half the CPU of
+    UTF-8 for Chinese text, a copy for most bodies) when every character is one code unit
+    (then each character is its own unit, surrogates included), else UTF-8; a first byte
+    says which."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) == 2 * len(text):  # no character above U+FFFF
+        return b"\x10" + data
+    return b"\x08" + text.encode("utf-8", "surrogatepass")
+
+
+def document_key(item: Item) -> bytes:
     """Everything a document's postings and snippet text are made from."""
     # every field of FIELDS (documents.py) but the body, each after its length (no text can
-    # end one field and begin the next), then the body
-    front = "".join(f"{len(text)}:{text}" for text, _ in front_texts(item))
-    h = hashlib.sha256(front.encode("utf-8", "surrogatepass"))
-    h.update(item.body.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+    # end one field and begin the next), then the body, after the length of the fields' bytes
+    front = _text_bytes("".join(f"{len(text)}:{text}" for text, _ in front_texts(item)))
+    h = hashlib.sha256(len(front).to_bytes(8, "little"))
+    h.update(front)
+    h.update(_text_bytes(item.body))
+    return h.digest()
 
 
 Stamp = tuple[str, int, int, int]  # sha256, size, mtime_ns, inode
@@ -70,16 +82,45 @@ def stamp(path: Path, sha: str) -> Stamp:
 @dataclass
 class State:
     params: list[Any]  # what else decides the files (thresholds, fields, format)
-    keys: list[str]  # per document: document_key
+    keys: list[bytes]  # per document: document_key
     postings: Postings
     ranks: np.ndarray  # per term number: rank among the terms of its origin
     layout: dict[str, list[str]]  # shard file → its terms
     files: dict[str, Stamp]  # file (relative to search/) → its sha256 and what stat said after the build
     sizes: np.ndarray | None = None  # per term number: its rows (kept beside the rows, not in the pickle)
-    rows: str | None = None  # the row files already holding the postings' rows (none changed since they were saved)
+    rows: tuple[str, int] | None = None  # the row files already holding the postings' rows (none
+    # changed since they were saved): their token and the bytes of a term frequency there
 
 
 ROWS = ("key", "tf")  # the postings' row arrays, kept in files of their own
+_WIDTHS = {1: np.uint8, 2: np.uint16, 4: np.uint32}
+
+
+def _read_rows(path: Path, count: int, width: int) -> array[int]:
+    """``count`` values of ``width`` bytes each from the file ``path`` (exactly its size), as uint32."""
+    with path.open("rb") as f:
+        if os.fstat(f.fileno()).st_size != count * width:
+            raise ValueError(f"{path.name}: not {count} rows of {width} bytes")
+        if width == 4:
+            values: array[int] = array("I")
+            values.fromfile(f, count)
+            return values
+        return _array(np.fromfile(f, dtype=_WIDTHS[width], count=count))
+
+
+def _write_rows(path: Path, values: array[int], narrow: bool) -> int:
+    """Write ``values`` (uint32) into ``path``, each in the fewest of 1, 2 or 4 bytes that holds
+    them all when ``narrow``; the bytes a value took."""
+    view = np.frombuffer(values, dtype=np.uint32)
+    top = int(view.max()) if narrow and len(view) else 1 << 32
+    width = 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
+    with path.open("wb") as f:
+        if width == 4:
+            values.tofile(f)
+        else:
+            view.astype(_WIDTHS[width]).tofile(f)
+    del view  # (the array may be resized only once no view holds its buffer)
+    return width
 
 
 def load_state(folder: Path, params: list[Any]) -> State | None:
@@ -88,12 +129,9 @@ def load_state(folder: Path, params: list[Any]) -> State | None:
             version, state, rows = pickle.load(f)
         if version != STATE_VERSION or not isinstance(state, State) or state.params != params:
             return None
-        token, count, sizes = rows
-        for name in ROWS:
-            values: array[int] = array("I")
-            with (folder / f"{name}-{token}.bin").open("rb") as f:
-                values.fromfile(f, count)
-            setattr(state.postings, name, values)
+        token, count, sizes, tf_width = rows
+        state.postings.key = _read_rows(folder / f"key-{token}.bin", count, 4)
+        state.postings.tf = _read_rows(folder / f"tf-{token}.bin", count, tf_width)
         per_term = np.frombuffer(sizes, dtype=np.uint32)
         if int(per_term.sum()) != count or len(per_term) != len(state.postings.ids):
             return None
@@ -101,8 +139,8 @@ def load_state(folder: Path, params: list[Any]) -> State | None:
         term = np.repeat(np.arange(len(per_term), dtype=np.uint32), per_term)
         state.postings.term = _array(term)
         state.sizes = per_term.astype(np.int64)
-        state.rows = token
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        state.rows = token, tf_width
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError, KeyError):
         return None
     return state
 
@@ -111,16 +149,16 @@ def save_state(folder: Path, state: State) -> None:
     """The state, its postings' rows written straight from their arrays (a pickle would copy
     them); the pickle names the row files it belongs with. The rows are sorted by term, so
     the term of every row is not kept, only each term's number of rows (the rows were
-    ~1 GB at 100k documents, now two thirds of that)."""
+    ~1 GB at 100k documents, now two thirds of that); a term frequency takes one byte when
+    none is above 255 (then the rows are ~400 MB at 100k: less to write and read at each edit)."""
     folder.mkdir(parents=True, exist_ok=True)
     p = state.postings
     assert p.ordered, "the state keeps the rows sorted by term"
-    token = state.rows
-    if token is None or not all((folder / f"{name}-{token}.bin").is_file() for name in ROWS):
+    if state.rows is None or not all((folder / f"{name}-{state.rows[0]}.bin").is_file() for name in ROWS):
         token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]
-        for name in ROWS:
-            with (folder / f"{name}-{token}.bin").open("wb") as f:
-                getattr(p, name).tofile(f)
+        _write_rows(folder / f"key-{token}.bin", p.key, False)
+        state.rows = token, _write_rows(folder / f"tf-{token}.bin", p.tf, True)
+    token, tf_width = state.rows
     if state.sizes is None:
         state.sizes = np.bincount(np.frombuffer(p.term, dtype=np.uint32), minlength=len(p.ids))
     sizes = state.sizes.astype(np.uint32).tobytes()
@@ -132,18 +170,20 @@ def save_state(folder: Path, state: State) -> None:
             setattr(p, name, array("I"))
         state.sizes = state.rows = None
         with tmp.open("wb") as f, paused_gc():
-            pickle.dump((STATE_VERSION, state, (token, len(rows["term"]), sizes)), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                (STATE_VERSION, state, (token, len(rows["term"]), sizes, tf_width)), f, protocol=pickle.HIGHEST_PROTOCOL
+            )
     finally:
         for name, values in rows.items():
             setattr(p, name, values)
-        state.sizes, state.rows = kept, token
+        state.sizes, state.rows = kept, (token, tf_width)
     os.replace(tmp, folder / STATE_FILE)
     for old in folder.glob("*-*.bin"):  # the rows of earlier states
         if not old.name.endswith(f"-{token}.bin"):
             old.unlink(missing_ok=True)
 
 
-def changed_documents(old: Sequence[str], new: Sequence[str]) -> list[int] | None:
+def changed_documents(old: Sequence[bytes], new: Sequence[bytes]) -> list[int] | None:
     """The documents whose key changed; None when the documents are not the same ones
     (added, removed, reordered: every later document is renumbered) or too many changed."""
     if len(old) != len(new):
@@ -155,7 +195,7 @@ def changed_documents(old: Sequence[str], new: Sequence[str]) -> list[int] | Non
 Segment = tuple[int, int, int, int]  # old documents lo … hi - 1 replaced by the new documents lo … hi - 1
 
 
-def segments(old: Sequence[str], new: Sequence[str]) -> list[Segment] | None:
+def segments(old: Sequence[bytes], new: Sequence[bytes]) -> list[Segment] | None:
     """What changed from the documents ``old`` to ``new`` (by key): per edited document
     ``(d, d + 1, d, d + 1)``, or, when documents were added or removed, the one run
     between the longest common beginning and end; None when too much changed."""
