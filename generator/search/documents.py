@@ -156,13 +156,9 @@ def agency_of(item: Item) -> str:
     )
 
 
-def display(doc: SearchDoc, cat: Catalogue, url: str) -> dict[str, Any]:
-    """What a result shows before its snippet: the file ``search/docs/<ref>.json``."""
-    return display_item(doc.item, cat, url)
-
-
-def display_item(item: Item, cat: Catalogue, url: str) -> dict[str, Any]:
-    """:func:`display` of the document of ``item``."""
+def display(item: Item, cat: Catalogue, url: str) -> dict[str, Any]:
+    """What the result of ``item``'s document shows before its snippet: its record in the
+    file ``search/docs/<n>.json``."""
     out: dict[str, Any] = {
         "t": item.title,
         "i": item.index_no,

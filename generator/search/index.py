@@ -49,9 +49,7 @@ from generator.parallel import fork_map, long_lived
 from generator.search.compact import ints, records, ref_of, shard_text
 from generator.search.documents import (
     FIELDS,
-    SearchDoc,
     display,
-    display_item,
     search_doc,
     search_items,
     snippet_text,
@@ -126,11 +124,11 @@ Written = tuple[str, str, int]  # (path relative to search/, sha256, bytes)
 _ROWS = ".rows-"  # a phase-1 worker's rows, in search/ until merged (postings.spill)
 
 
-def _shown(doc: SearchDoc, cat: Catalogue, url: str) -> str:
-    """The JSON text of ``doc``'s display record. (Keeping the texts in the state for the next
+def _shown(item: Item, cat: Catalogue, url: str) -> str:
+    """The JSON text of the display record of ``item``'s document. (Keeping the texts in the state for the next
     build cost more than dumping them again: ~0.15 CPU-s with the lookups and the pickling
     at 10k documents, against ~0.1 s without.)"""
-    return dumps(display(doc, cat, url))
+    return dumps(display(item, cat, url))
 
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
@@ -167,7 +165,7 @@ def _documents(span: tuple[int, int]) -> tuple[Postings, list[Written]]:
         doc = search_doc(n, items[n])
         p.add([doc.field_counts(i, p.ids) for i in range(len(FIELDS))])
         written.append(_write(out, f"text/{doc.ref}.json", dumps(snippet_text(doc))))
-        shown.append(_shown(doc, cat, url_of(doc.item)))
+        shown.append(_shown(doc.item, cat, url_of(doc.item)))
         if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == hi:
             written.append(_write(out, f"docs/{n // DOCS_PER_FILE}.json", "[" + ",\n".join(shown) + "]\n"))
             shown = []
@@ -531,7 +529,7 @@ def _incremental(
         if n in edited or not reuse(rels[n], was_rel=rels[was_number[n]]):
             doc = search_doc(n, item)
             written.append(_write(out, rels[n], dumps(snippet_text(doc))))
-        texts.append(dumps(display_item(item, cat, url_of(item))))  # (_shown)
+        texts.append(_shown(item, cat, url_of(item)))
         if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == len(items):
             # display records also show other items (agency names, the policies interpreted):
             # computed for every document, written only where they differ from the previous build's
