@@ -52,17 +52,21 @@ def quick_exit(code: int) -> None:
     """Flush, run the atexit handlers and end the process with ``code`` without tearing the
     heap down. Returns (doing nothing more) when a standard stream cannot be flushed, so that
     the ordinary exit reports it."""
+    if not _flushed():
+        return
+    atexit._run_exitfuncs()
+    _flushed()  # what the handlers wrote (too late now to report a failure)
+    os._exit(code & 0xFF)  # the status an ordinary exit(code) gives
+
+
+def _flushed() -> bool:
+    """Flush standard output and error (each, whatever the other did); False when one of them
+    cannot be."""
+    ok = True
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream is not None:
                 stream.flush()
         except (OSError, ValueError):
-            return
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):  # what the handlers wrote
-        try:
-            if stream is not None:
-                stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code & 0xFF)  # the status an ordinary exit(code) gives
+            ok = False
+    return ok
