@@ -27,10 +27,6 @@ def field_value(item: Item, name: str) -> Any:
     return item.extra.get(name) if value is _ABSENT else value
 
 
-def _index(values: list[str], value: Any) -> int:
-    return values.index(value) if isinstance(value, str) and value in values else -1
-
-
 def _positions(values: list[str]) -> dict[str, int]:
     """Each value's first index (``values.index``)."""
     out: dict[str, int] = {}
@@ -67,7 +63,7 @@ def _column(facet: F.Facet, items: Sequence[Item], cat: Catalogue) -> tuple[list
         def index(c: Any) -> int:
             return pos[c] if isinstance(c, str) and c in pos else -1
 
-        absent = _index(values, facet.others) if facet.others else -1
+        absent = index(facet.others) if facet.others else -1
         cells: list[Any] = []
         for item in items:
             if item.kind not in names:
