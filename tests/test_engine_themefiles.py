@@ -17,15 +17,13 @@ from generator.site.engine.themefiles import add_theme_files
 
 
 def _added(settings: dict[str, Any], root: Path, ours: bool) -> list[tuple[str, str, str, str]]:
-    from mkdocs.structure.files import Files
+    from mkdocs.structure.files import File, Files
 
     config = load_config(settings, root / "mkdocs.yml")
     files = Files([])
     docs = Path(config.docs_dir)
     for path in sorted(docs.rglob("*")):  # the docs' own files first, as the engine has them
         if path.is_file():
-            from mkdocs.structure.files import File
-
             files.append(File(path.relative_to(docs).as_posix(), str(docs), config.site_dir, True))
     env = config.theme.get_env()
     if ours:
