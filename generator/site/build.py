@@ -29,6 +29,7 @@ from generator.ownership import cache_problems, mark_site, target_problems
 from generator.parallel import Forked, can_fork, default_workers, deferred_signals, fork_map, long_lived
 from generator.progress import Progress
 from generator.project import Project
+from generator.project_cache import SourceChangedError
 from generator.site import incremental
 from generator.site.body import BodyError
 from generator.site.cache import CACHE_DIR, BuildCache, digest
@@ -143,6 +144,10 @@ def build_site(
 
                 return build_staged(project, target, engine)
             return _build(project, target, workers, cache, progress or Progress(), outputs, sources)
+        except SourceChangedError as exc:  # a body read on demand (project_cache.LazyBody): nothing published
+            raise BuildError(
+                "源文件在检查之后被修改", (exc.diagnostic,), en="a source file changed after it was checked"
+            ) from exc
         except BuildInterrupted:
             # a signal between making the scratch folder and entering the block that discards
             # it would leave the folder behind: the lock is still ours, so remove what is stale
