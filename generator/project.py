@@ -7,7 +7,7 @@ import gc
 import hashlib
 import os
 import pickle
-from collections.abc import ItemsView, Iterator, ValuesView
+from collections.abc import Callable, ItemsView, Iterator, ValuesView
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -122,8 +122,9 @@ class _Loaded:
     front: bytes = b""  # SHA-256 of the source's raw front matter (what pages are keyed by)
     # the UTF-8 length of the body when the file's bytes end with it, else -1 (project_cache)
     body_at: int = -1
-    # a cached result's source file, still pickled, and its body (see SourceMap); src is None
-    deferred: tuple[bytes, str] | None = None
+    # a cached result's source file, still pickled, and its body or what reads it (see
+    # SourceMap, project_cache.LazyBody); src is None
+    deferred: tuple[bytes, str | Callable[[], str]] | None = None
     known: str | None = None  # the 索引号 its front matter gives, as text
     summary: bytes = b""  # what the cached cross-file checks read of it (see _summary)
     # what the check cache keeps of it, prepared by the worker that checked it (project_cache.pack)
@@ -263,21 +264,31 @@ def _load_all(
 
 
 def load_project(
-    root: Path, build_date: dt.date | None = None, progress: Progress | None = None, cache: bool = False
+    root: Path,
+    build_date: dt.date | None = None,
+    progress: Progress | None = None,
+    cache: bool = False,
+    lazy: bool = False,
 ) -> Project:
     """Read, check and model the project at ``root``.
 
     ``cache=True`` reuses per-file results of earlier runs (see :mod:`generator.project_cache`);
-    the diagnostics and the project are the same either way.
+    the diagnostics and the project are the same either way. ``lazy`` (with ``cache``): a file
+    whose ``stat`` shows it unchanged since its result was recorded is not read; its body is
+    read when first asked for (:class:`generator.project_cache.LazyBody`, which raises
+    ``SourceChangedError`` if the file changed since). For a run that reads few bodies soon
+    after the check (``check``, ``build``), not for one that keeps the project (``serve``).
     """
     # Loading makes tens of thousands of objects and no reference cycles (the parsers' own,
     # made in _load_chunk, are collected there): the collector's passes over them would cost
     # about a third of a cached check.
     with long_lived():
-        return _load_project(root, build_date, progress, cache)
+        return _load_project(root, build_date, progress, cache, lazy)
 
 
-def _load_project(root: Path, build_date: dt.date | None, progress: Progress | None, cache: bool) -> Project:
+def _load_project(
+    root: Path, build_date: dt.date | None, progress: Progress | None, cache: bool, lazy: bool = False
+) -> Project:
     build_date = build_date or default_build_date()
     config, diags = load_config(root)
     # Without a readable site_config.yml every entry would fail the agency and vocabulary
@@ -306,7 +317,7 @@ def _load_project(root: Path, build_date: dt.date | None, progress: Progress | N
     for loaded in (
         _load_all(root, refs, config, config_ok)
         if store is None
-        else _load_cached(store, root, refs, config, config_ok)
+        else _load_cached(store, root, refs, config, config_ok, lazy)
     ):
         if progress:
             progress.advance()
@@ -414,14 +425,17 @@ def _read_stat(base: str, rel: str, size: int = -1) -> tuple[bytes, os.stat_resu
 
 
 def _load_cached(
-    store: CheckCache, root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool
+    store: CheckCache, root: Path, refs: list[SourceRef], config: SiteConfig, config_ok: bool, lazy: bool = False
 ) -> Iterator[_Loaded]:
-    """Like :func:`_load_all`, taking each file's result from the check cache when its bytes are known."""
+    """Like :func:`_load_all`, taking each file's result from the check cache when its bytes are
+    known (``lazy``: or when its ``stat`` shows it unchanged, see :meth:`CheckCache.settled`)."""
     found: list[_Loaded | None] = []
     base = os.fspath(root)
     for ref in refs:
         hit = None
-        if ref.problem is None:
+        if ref.problem is None and lazy:
+            hit = store.settled(ref.kind, ref.rel)
+        if ref.problem is None and hit is None:
             read = _read_stat(base, ref.rel, store.size_of(ref.rel))
             if read is not None:
                 raw, st = read
@@ -440,7 +454,7 @@ def _load_cached(
 
 class _Deferred(NamedTuple):
     blob: bytes  # the pickled SourceFile without its body
-    body: str
+    body: str | Callable[[], str]  # or what reads it (project_cache.LazyBody)
 
 
 class SourceMap(dict[str, SourceFile]):
@@ -451,14 +465,14 @@ class SourceMap(dict[str, SourceFile]):
     (``[]``, ``get``, ``values``, ``items``, iteration into another dict, ``==``) unpickles.
     """
 
-    def defer(self, rel: str, blob: bytes, body: str) -> None:
+    def defer(self, rel: str, blob: bytes, body: str | Callable[[], str]) -> None:
         dict.__setitem__(self, rel, _Deferred(blob, body))  # type: ignore[misc]
 
     def __getitem__(self, rel: str) -> SourceFile:
         value: SourceFile | _Deferred = dict.__getitem__(self, rel)
         if isinstance(value, _Deferred):
             src: SourceFile = pickle.loads(value.blob)
-            src.body = value.body
+            src.body = value.body if isinstance(value.body, str) else value.body()
             dict.__setitem__(self, rel, src)
             return src
         return value

@@ -43,12 +43,14 @@ import pickle
 import secrets
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.diagnostics import Diagnostic, diag
 from generator.model.links import body_links
 from generator.source.files import CONFIG_FILE, safe_join
-from generator.source.frontmatter import SourceFile, decode
+from generator.source.frontmatter import MAX_FILE_BYTES, SourceFile, decode
 
 if TYPE_CHECKING:
     from generator.project import _Loaded
@@ -161,6 +163,45 @@ def _body_of(src_body_line: int, path: str, raw: bytes, cut: int, want: bytes) -
     return body
 
 
+class SourceChangedError(Exception):
+    """A body left in its file (:class:`LazyBody`) is no longer the body that was checked."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.format())
+        self.diagnostic = diagnostic
+
+    def __reduce__(self) -> tuple[type[SourceChangedError], tuple[Diagnostic]]:
+        return (SourceChangedError, (self.diagnostic,))  # raised in a worker, it reaches the parent pickled
+
+
+class LazyBody:
+    """The body of a file found unchanged by its ``stat`` (:meth:`CheckCache.settled`), read
+    when first asked for (see :class:`generator.model.entry.Body`).
+
+    The file is read then and the body cut from it as :func:`_body_of` does; it must be the
+    body that was checked (its recorded SHA-256), whichever way it was cut: a file changed
+    since the check raises :class:`SourceChangedError` (E028), so nothing unchecked is ever
+    published."""
+
+    __slots__ = ("body_line", "cut", "path", "rel", "want")
+
+    def __init__(self, path: str, rel: str, body_line: int, cut: int, want: bytes) -> None:
+        self.path, self.rel, self.body_line, self.cut, self.want = path, rel, body_line, cut, want
+
+    def __call__(self) -> str:
+        body = None
+        try:
+            with open(self.path, "rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            raw = None
+        if raw is not None and len(raw) <= MAX_FILE_BYTES:
+            body = _body_of(self.body_line, self.rel, raw, self.cut, self.want)
+        if body is None or hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() != self.want:
+            raise SourceChangedError(diag(self.rel, (1, 1), "E028"))
+        return body
+
+
 def pack(root: Path, loaded: _Loaded) -> Packed | None:
     """What the cache keeps of a freshly checked file, but for its kind, digest and stat: its
     attachment dependencies, the pickled result without its source and body, the pickled
@@ -247,6 +288,7 @@ class CheckCache:
         from generator.ownership import cache_problems  # the build's own rule for .gongkai-cache/
 
         self.root = root
+        self._base = os.fspath(root)
         self.path = root / CHECK_FILE
         # a cache folder that is a link or a file is never read or written (build reports E025)
         self.secret = None if cache_problems(root, self.path.parent.parent) else _secret()
@@ -382,18 +424,40 @@ class CheckCache:
         stored = self.files.get(rel)
         if stored is None or stored[0] != kind or stored[1] != sha:
             return None
+        body_line, cut, want, _ = stored[6]
+        return self._hit(rel, stored, lambda: _body_of(body_line, rel, raw, cut, want))
+
+    def settled(self, kind: str, rel: str) -> _Loaded | None:
+        """The stored result for ``rel`` when its ``stat`` shows it unchanged (the rule of
+        :meth:`digest`), without reading the file: its body is read when first asked for
+        (:class:`LazyBody`, which fails if it is not the body checked). None: read it."""
+        stored = self.files.get(rel)
+        if stored is None or stored[0] != kind:
+            return None
+        try:
+            st = os.stat(f"{self._base}/{rel}")
+        except OSError:
+            return None
+        sig = _stat(st)
+        if not self._settled(stored[4], sig):
+            return None
+        self.seen.add(rel)
+        self.stats[rel] = sig
+        body_line, cut, want, _ = stored[6]
+        return self._hit(rel, stored, lambda: LazyBody(f"{self._base}/{rel}", rel, body_line, cut, want) if cut else "")
+
+    def _hit(self, rel: str, stored: Record, body_of: Callable[[], str | LazyBody | None]) -> _Loaded | None:
         for base, file, h in stored[2]:
             if attachment_hash(self.root, base, file) != h:
                 return None
         try:
             loaded = _unflat(stored[3])
-            body_line, cut, want, item_cut = stored[6]
-            body = _body_of(body_line, rel, raw, cut, want)
+            body = body_of()
         except Exception:
             return None
         if body is None:
             return None
-        if item_cut and loaded.item is not None:
+        if stored[6][3] and loaded.item is not None:
             object.__setattr__(loaded.item, "body", body)
         loaded.deferred = (stored[5], body)
         self.hits += 1

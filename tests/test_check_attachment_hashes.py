@@ -15,7 +15,14 @@ from generator import project_cache as PC
 from generator.checks import crossref
 from generator.project import load_project
 from tests.conftest import BUILD_DATE
-from tests.test_project_cache_warm import Runs, cache_file, prime, proj, runs, same  # noqa: F401
+from tests.test_project_cache_warm import Runs, cache_file, prime, proj, same  # noqa: F401
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> Runs:
+    """Warm checks that read every file (this module is about what they read)."""
+    return Runs(monkeypatch)
+
 
 A = "catalogue/files/a.txt"
 
@@ -39,7 +46,7 @@ def codes_of(warm: Any, rel: str = "catalogue/e1.md") -> list[str]:
 
 
 def test_an_unchanged_attachment_is_not_hashed_again(
-    runs: Runs,  # noqa: F811
+    runs: Runs,
     proj: Any,  # noqa: F811
     hashed: list[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -52,7 +59,7 @@ def test_an_unchanged_attachment_is_not_hashed_again(
 
 
 def test_a_freshly_written_attachment_is_hashed_every_time(
-    runs: Runs,  # noqa: F811
+    runs: Runs,
     proj: Any,  # noqa: F811
     hashed: list[str],
 ) -> None:
@@ -66,7 +73,7 @@ def test_a_freshly_written_attachment_is_hashed_every_time(
 
 @pytest.mark.parametrize("change", ["same-size-time-set-back", "other-size", "deleted", "folder", "link"])
 def test_a_changed_attachment_is_found(
-    runs: Runs,  # noqa: F811
+    runs: Runs,
     proj: Any,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
     change: str,
@@ -98,7 +105,7 @@ def test_a_changed_attachment_is_found(
 
 
 def test_a_cache_without_or_with_damaged_hashes_hashes_again(
-    runs: Runs,  # noqa: F811
+    runs: Runs,
     proj: Any,  # noqa: F811
     hashed: list[str],
     monkeypatch: pytest.MonkeyPatch,

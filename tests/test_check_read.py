@@ -15,13 +15,20 @@ from generator import project as P
 from generator.project import load_project
 from generator.source.frontmatter import MAX_FILE_BYTES
 from tests.conftest import BUILD_DATE
-from tests.test_project_cache_warm import E2, Runs, edit, prime, proj, runs, same  # noqa: F401
+from tests.test_project_cache_warm import E2, Runs, edit, prime, proj, same  # noqa: F401
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> Runs:
+    """Warm checks that read every file (this module is about what they read)."""
+    return Runs(monkeypatch)
+
 
 E2_FILE = "catalogue/e2.md"
 
 
 def test_an_unchanged_source_is_read_with_one_read(
-    runs: Runs,  # noqa: F811
+    runs: Runs,
     proj: Any,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -54,7 +61,7 @@ GROWN = "正文。" + "增加的正文。" * 2000  # far beyond the recorded siz
     ],
 )
 def test_a_source_of_another_size_than_recorded_is_read_whole(
-    runs: Runs,  # noqa: F811
+    runs: Runs,
     proj: Any,  # noqa: F811
     change: Any,
 ) -> None:
@@ -71,7 +78,7 @@ def test_a_source_of_another_size_than_recorded_is_read_whole(
 
 
 def test_a_source_growing_while_it_is_read_is_read_to_its_end(
-    runs: Runs,  # noqa: F811
+    runs: Runs,
     proj: Any,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

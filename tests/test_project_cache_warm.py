@@ -40,9 +40,11 @@ def same(warm: Project, cold: Project) -> None:
 
 
 class Runs:
-    """Warm checks, each with the check cache it used."""
+    """Warm checks, each with the check cache it used; ``lazy``: files found unchanged by their
+    ``stat`` are not read and their bodies are read when compared (``load_project(lazy=True)``)."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, lazy: bool = False) -> None:
+        self.lazy = lazy
         self.caches: list[PC.CheckCache] = []
         real = PC.CheckCache.save
 
@@ -53,7 +55,7 @@ class Runs:
         monkeypatch.setattr(PC.CheckCache, "save", save)
 
     def warm(self, root: Path, build_date: dt.date = BUILD_DATE) -> tuple[Project, PC.CheckCache]:
-        project = load_project(root, build_date, cache=True)
+        project = load_project(root, build_date, cache=True, lazy=self.lazy)
         return project, self.caches[-1]
 
     def check(self, root: Path, build_date: dt.date = BUILD_DATE) -> tuple[Project, PC.CheckCache]:
@@ -63,9 +65,13 @@ class Runs:
         return warm, cache
 
 
-@pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> Runs:
-    return Runs(monkeypatch)
+@pytest.fixture(params=[False, True], ids=["read", "lazy"])
+def runs(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Runs:
+    if request.param:
+        # the files were written a moment ago: without this none would count as unchanged by
+        # its stat, and the lazy runs would read every file as the others do
+        monkeypatch.setattr(PC, "RACY_NS", 0)
+    return Runs(monkeypatch, lazy=request.param)
 
 
 @pytest.fixture

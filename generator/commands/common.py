@@ -52,7 +52,7 @@ def load(
     path: Path, lang: str, build_date: dt.datetime | None, progress: Progress | None = None
 ) -> tuple[Project, list[Path]]:
     root, only = resolve_root(path, lang)
-    return load_project(root, build_date.date() if build_date else None, progress, cache=True), only
+    return load_project(root, build_date.date() if build_date else None, progress, cache=True, lazy=True), only
 
 
 def report(diags: list[Diagnostic], lang: str, fmt: str, quiet: bool = False) -> None:

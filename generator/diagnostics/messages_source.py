@@ -163,6 +163,12 @@ SOURCE: dict[str, Message] = {
         "检查文件权限（例如 chmod a+r），或从元数据中删除这个文件",
         "check the file's permissions (e.g. chmod a+r), or remove it from the front matter",
     ),
+    "E028": Message(
+        "检查之后文件又被修改，本次构建未使用它",
+        "the file changed after it was checked; this build did not use it",
+        "保存完成后重新运行构建",
+        "run the build again once the file is saved",
+    ),
     # --- schema (E1xx) ---
     "E101": Message("缺少必填字段 {key}（{label}）", "missing required field {key}", "{hint}", "{hint}"),
     "E102": Message("未知字段 {key}", "unknown field {key}", "{hint}", "{hint}"),

@@ -11,6 +11,28 @@ from generator.model.identifiers import slugify_index_no
 Topic = tuple[str, str | None]
 
 
+class Body:
+    """The ``body`` field of items and pages: its text, possibly left in the source file until read.
+
+    A cached check's result (:mod:`generator.project_cache`) may leave the body in its file; the
+    field then holds a callable (``project_cache.LazyBody``) that reads it, checks it against the
+    body that was checked, and returns it: called once, on the first read of ``body``. Anything
+    else set (``__init__``, :func:`dataclasses.replace`) is the text itself. Stored in the
+    instance's ``__dict__`` under the field's name, as a plain field is."""
+
+    def __get__(self, obj: object | None, objtype: type | None = None) -> str:
+        if obj is None:
+            return ""  # the field's default
+        value = obj.__dict__["body"]
+        if value.__class__ is not str:
+            value = value()
+            obj.__dict__["body"] = value
+        return value
+
+    def __set__(self, obj: object, value: str) -> None:  # or what reads it (set untyped: see above)
+        obj.__dict__["body"] = value
+
+
 @dataclass(frozen=True)
 class ValidityEvent:
     date: dt.date
@@ -68,7 +90,7 @@ class Item:
     # Registry fields (model/fields.py) without an attribute of their own: a plain field
     # declared there needs no change here. Read them with :func:`value_of`.
     extra: dict[str, Any] = field(default_factory=dict)
-    body: str = ""
+    body: Body = Body()  # the text (see Body)
     body_line: int = 1
     missing: frozenset[str] = frozenset()  # required fields absent (see partial_item): never published
 
@@ -150,7 +172,7 @@ class Page:
     nav_order: int | None = None
     draft: bool = False
     privacy_ack: tuple[PrivacyAck, ...] = ()
-    body: str = ""
+    body: Body = Body()  # the text (see Body)
     body_line: int = 1
 
 
