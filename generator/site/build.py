@@ -715,6 +715,7 @@ def _render_bulk(
         held: tuple[dict[str, set[str]], dict[str, tuple[int, int]]] = ({}, {})
         if cache is not None:  # the workers (or _run here) report only what they add
             held, (cache.used, cache.new_stamps) = (cache.used, cache.new_stamps), ({}, {})
+            _ = cache.stamps  # read (lazily) once here, before forking: the workers inherit them
         try:
             # fork after the engine is prepared: the workers inherit it
             chunks = list(_chunks(rest, CHUNK))
