@@ -238,7 +238,11 @@ class Forked(Generic[R]):
             raise
         self._reap()
         try:
-            ok, value = pickle.loads(b"".join(chunks))
+            # a large answer (150k noted search files, a standby's 385k-file scan) is as many
+            # objects, kept by the build: a full collection while they are made walked the whole
+            # heap (1.6 CPU-s at 100k entries)
+            with long_lived():
+                ok, value = pickle.loads(b"".join(chunks))
         except Exception as exc:
             raise WorkerLost("a worker process ended unexpectedly") from exc
         if ok:

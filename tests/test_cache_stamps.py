@@ -57,3 +57,13 @@ def test_prune_deletes_exactly_the_unused_entries_of_the_kinds_given(tmp_path: P
     assert removed == len(keys) - len(keep)
     assert {key for key in keys if cache.path("page", key).exists()} == keep
     assert all(cache.path("body", key).exists() for key in keys)  # a kind not given is left alone
+
+
+def test_stamps_are_read_when_first_asked_for_and_once(tmp_path: Path) -> None:
+    first = {"a" * 64: (1, 2)}
+    BuildCache(tmp_path).save_stamps(first)
+    cache = BuildCache(tmp_path)
+    BuildCache(tmp_path).save_stamps({"b" * 64: (3, 4)})  # before the first ask: what is read
+    assert cache.stamps == {"b" * 64: (3, 4)}
+    BuildCache(tmp_path).save_stamps(first)  # after it: the stamps read stay
+    assert cache.stamps == {"b" * 64: (3, 4)}

@@ -103,3 +103,37 @@ def test_pages_copied_instead_of_linked_are_listed_by_their_own_stat(
     site = repo / "site"
     assert listings and listings[-1] == C._listing(site)
     assert keys.unchanged_site(repo, site, DAY) is not None
+
+
+def test_the_search_files_noted_for_the_standby_are_listed_without_a_stat(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _build(repo)
+    for n in (3, 4):
+        _edit(repo, n)
+        _build(repo)
+    stated: list[str] = []
+    noted: set[str] = set()  # the search files noted for the standby, at their path in the synced site
+    real_sync, real_lstat = publish.Standby.sync, os.lstat
+
+    def lstat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        stated.append(os.fspath(path))
+        return real_lstat(path, *args, **kwargs)
+
+    def sync(self: publish.Standby, *args: Any) -> Path:
+        out = os.fspath(args[0])
+        noted.update(f"{self.site}/{dest[len(out) + 1 :]}" for dest in self.pages if "/search/" in dest)
+        monkeypatch.setattr(os, "lstat", lstat)
+        try:
+            return real_sync(self, *args)
+        finally:
+            monkeypatch.setattr(os, "lstat", real_lstat)
+
+    monkeypatch.setattr(publish.Standby, "sync", sync)
+    _edit(repo, 5)
+    _build(repo)
+    site = repo / "site"
+    assert noted and stated  # unchanged index files were noted; the files the build wrote were stat-ed
+    assert noted.isdisjoint(stated)
+    assert _recorded(repo) == C.listing_digest(C._listing(site))
+    assert keys.unchanged_site(repo, site, DAY) is not None

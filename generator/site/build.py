@@ -290,7 +290,7 @@ def _build(
         new = out
         if standby is not None:
             try:
-                standby.stamp_of = store.stamp_of if store is not None else None
+                standby.stamp_of = _stamps_of(store, search.stamps if search is not None else {})
                 with long_lived():  # its lists of the site's files (no cycles) set off a full collection
                     new = standby.sync(out)
             except OSError:  # the standby is dirty now (the next build drops it): publish the fresh tree
@@ -350,6 +350,19 @@ def _build(
         if mirror is not None:
             mirror.join()  # the build returns (or fails) with the standby made or not, nothing running
     return stats
+
+
+def _stamps_of(
+    store: BuildCache | None, searched: dict[str, tuple[int, int]]
+) -> Callable[[str], tuple[int, int] | None] | None:
+    """The sizes and times of stored files this build has just taken (:attr:`Standby.stamp_of`):
+    the cache's (:meth:`BuildCache.stamp_of`) and the search index's noted files' (``searched``)."""
+    if store is None:
+        return None
+    if not searched:
+        return store.stamp_of
+    cached = store.stamp_of
+    return lambda stored: searched.get(stored) or cached(stored)
 
 
 class _Mirror:
@@ -438,9 +451,10 @@ class _Search:
     so that their memory and its do not add up (the target at 100k items is 4 GB).
     """
 
-    def __init__(self, job: Forked[dict[str, tuple[str, int, int]]], staging: Path) -> None:
+    def __init__(self, job: Forked[_Indexed], staging: Path) -> None:
         self.job = job
         self.staging = staging
+        self.stamps: dict[str, tuple[int, int]] = {}  # the noted files' sizes and times (see _search_index)
 
     @classmethod
     def start(
@@ -460,7 +474,7 @@ class _Search:
     def finish(self, out: Path, into: dict[str, tuple[str, int, int]] | None) -> None:
         """Collect the index: move it into ``out/search/``, note its unchanged files in ``into``
         (as the standby's: their paths in ``out``), then write the scripts."""
-        noted = self.job.result()
+        noted, self.stamps = self.job.result()
         made = self.staging / "search"
         dest = out / "search"
         dest.mkdir(parents=True, exist_ok=True)
@@ -553,14 +567,27 @@ def _cached_exports(writer: OutputWriter, catalogue: Catalogue, out: Path, store
         store.used, store.new_stamps, store.into = held
 
 
-def _search_index(
-    catalogue: Catalogue, staging: Path, state: Path, previous: Path, noted: bool
-) -> dict[str, tuple[str, int, int]]:
+# what the index's child hands back: the files noted for the standby site, their stored files' stamps
+_Indexed = tuple[dict[str, tuple[str, int, int]], dict[str, tuple[int, int]]]
+
+
+def _search_index(catalogue: Catalogue, staging: Path, state: Path, previous: Path, noted: bool) -> _Indexed:
     """In the forked process: the index into ``staging``; returns the unchanged files noted for
-    the standby site (when ``noted``) instead of linked."""
+    the standby site (when ``noted``) instead of linked, and the size and modification time of
+    each one's stored file (by its path; left out when it is no longer the inode noted), which the
+    standby's listing of the synced site takes instead of a ``stat`` of each (150k files at 100k
+    entries) in the build's own process (:meth:`generator.site.publish.Standby.sync`)."""
     into: dict[str, tuple[str, int, int]] | None = {} if noted else None
     write_search_index(catalogue, staging, state, previous, into)
-    return into or {}
+    stamps: dict[str, tuple[int, int]] = {}
+    for stored, dev, ino in (into or {}).values():
+        try:
+            st = os.stat(stored)
+        except OSError:
+            continue
+        if st.st_ino == ino and st.st_dev == dev:
+            stamps[stored] = (st.st_size, st.st_mtime_ns)
+    return into or {}, stamps
 
 
 def _nav_pages(catalogue: Catalogue) -> list[tuple[str, str]]:
@@ -720,6 +747,7 @@ def _render_bulk(
         held: tuple[dict[str, set[str]], dict[str, tuple[int, int]]] = ({}, {})
         if cache is not None:  # the workers (or _run here) report only what they add
             held, (cache.used, cache.new_stamps) = (cache.used, cache.new_stamps), ({}, {})
+            _ = cache.stamps  # read (lazily) once here, before forking: the workers inherit them
         try:
             # fork after the engine is prepared: the workers inherit it
             chunks = list(_chunks(rest, CHUNK))

@@ -24,6 +24,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from generator.parallel import long_lived
+
 CACHE_DIR = ".gongkai-cache"
 LAYOUT = "v1"
 LAST_BUILD = "last-build.json"  # the inputs and digests of the output listing and source times of the last build
@@ -47,13 +49,24 @@ class BuildCache:
         self.root = root / LAYOUT
         self._root = os.fspath(self.root)
         self.used: dict[str, set[str]] = {}
-        self.stamps: dict[str, tuple[int, int]] = {}  # linked entries: key -> (size, mtime_ns)
+        self._stamps: dict[str, tuple[int, int]] | None = None  # see stamps
         self.new_stamps: dict[str, tuple[int, int]] = {}
         self.made: set[str] = set()  # folders made by _place in this build
         # where place() notes entries instead of linking them (a standby site: publish.Standby);
         # set by the build only in its own process, never while worker processes are forked
         self.into: dict[str, tuple[str, int, int]] | None = None
-        self.stamps = _read_stamps(self.root / STAMPS)
+
+    @property
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """Linked entries: key -> (size, mtime_ns), as the last build left them (see
+        :meth:`save_stamps`). Read when first asked for: a build that places nothing (or
+        :func:`~generator.site.keys.unchanged_site`) never reads the 200k+ lines of a large site."""
+        if self._stamps is None:
+            # 230k tuples at 100k entries: a full collection meanwhile walked the whole
+            # heap (the project's too) for 0.8 CPU-s
+            with long_lived():
+                self._stamps = _read_stamps(self.root / STAMPS)
+        return self._stamps
 
     def path(self, kind: str, key: str) -> Path:
         return Path(self._file(kind, key))
