@@ -192,7 +192,9 @@ def _build(
         docs.mkdir()
         if store is not None and outputs is None:
             # the search index reads only the catalogue: updated in another process meanwhile
-            search = _Search.start(catalogue, project.root / CACHE_DIR / "search", target, work, standby, workers)
+            search = _Search.start(
+                catalogue, project.root / CACHE_DIR / "search", target, work, standby, workers, project.source_digests
+            )
         if standby is not None:
             # nothing changes the standby before its sync: read meanwhile, beside (forked after
             # the index's process, never while a thread runs: see parallel.can_fork)
@@ -439,8 +441,17 @@ class _Search:
 
     @classmethod
     def start(
-        cls, catalogue: Catalogue, state: Path, target: Path, work: Path, standby: Standby | None, workers: int | None
+        cls,
+        catalogue: Catalogue,
+        state: Path,
+        target: Path,
+        work: Path,
+        standby: Standby | None,
+        workers: int | None,
+        digests: dict[str, tuple[bytes, bytes]] | None = None,
     ) -> _Search | None:
+        """``digests``: the project's source digests, by which the index knows unchanged items
+        without reading their bodies (:func:`write_search_index`)."""
         previous = target / "search"
         if (workers or default_workers()) < 2 or not can_fork():
             return None
@@ -449,7 +460,7 @@ class _Search:
             return None
         staging = work / "search-site"
         staging.mkdir()
-        job = Forked(_search_index, catalogue, staging, state, previous, standby is not None)
+        job = Forked(_search_index, catalogue, staging, state, previous, standby is not None, digests)
         return cls(job, staging)
 
     def finish(self, out: Path, into: dict[str, tuple[str, int, int]] | None) -> None:
@@ -549,12 +560,17 @@ def _cached_exports(writer: OutputWriter, catalogue: Catalogue, out: Path, store
 
 
 def _search_index(
-    catalogue: Catalogue, staging: Path, state: Path, previous: Path, noted: bool
+    catalogue: Catalogue,
+    staging: Path,
+    state: Path,
+    previous: Path,
+    noted: bool,
+    digests: dict[str, tuple[bytes, bytes]] | None = None,
 ) -> dict[str, tuple[str, int, int]]:
     """In the forked process: the index into ``staging``; returns the unchanged files noted for
     the standby site (when ``noted``) instead of linked."""
     into: dict[str, tuple[str, int, int]] | None = {} if noted else None
-    write_search_index(catalogue, staging, state, previous, into)
+    write_search_index(catalogue, staging, state, previous, into, digests)
     return into or {}
 
 
