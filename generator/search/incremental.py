@@ -446,7 +446,9 @@ def update(
             first[t] = origin[t]  # dropped from the edited documents, kept where it first appeared
     affected = {d << FIELD_BITS | f for d in edited for f in range(len(FIELDS))}
     dead = []
-    arrived: set[int] = set()  # terms whose first appearance moved
+    # terms whose first appearance moved (or was looked for: one in a removed document may
+    # land on the document renumbered into its place, the same number)
+    arrived: set[int] = set(scan)
     for t in sorted(candidates):
         new = int(first[t])
         if new == none:
