@@ -139,9 +139,11 @@ def front_texts(item: Item) -> list[tuple[str, str]]:
     return out
 
 
-def search_doc(n: int, item: Item) -> SearchDoc:
+def search_doc(n: int, item: Item, body: bool = True) -> SearchDoc:
+    """The search document ``n`` of ``item``; without ``body`` its body field is left empty
+    and ``item.body`` is not read (a body may be loaded on demand)."""
     front = front_texts(item)
-    texts = (*(text for text, _ in front), plain_text(item.body) if item.body else "")
+    texts = (*(text for text, _ in front), plain_text(item.body) if body and item.body else "")
     keys = tuple((key,) if (key := _exact_key(typ, text)) else () for text, typ in front)
     return SearchDoc(ref_of(n), item, texts, (*keys, ()))
 

@@ -56,14 +56,17 @@ from generator.search.documents import (
 )
 from generator.search.facets import facets
 from generator.search.incremental import (
+    Digests,
     Segment,
     Stamp,
     State,
+    basis,
     code_fingerprint,
-    document_key,
+    document_keys,
     load_state,
     save_state,
     segments,
+    shown_keys,
     stamp,
     update,
 )
@@ -266,6 +269,7 @@ def write_index(
     previous: Path | None = None,
     into: dict[str, tuple[str, int, int]] | None = None,
     block: int = BLOCK_DOCS,
+    digests: Digests | None = None,
 ) -> IndexStats:
     """Write ``search/`` for the public catalogue ``cat`` into ``out``.
 
@@ -277,11 +281,14 @@ def write_index(
     the same bytes. ``into`` (a standby site's :attr:`~generator.site.cache.BuildCache.into`):
     an unchanged file is not linked into ``out`` but noted there (destination → the previous
     build's file, its device and inode) for the standby to link; nothing reads it from ``out``.
+    ``digests`` (the project's :attr:`~generator.project.Project.source_digests`): an item whose
+    source file is unchanged is known by it, its body not read (see ``incremental.document_keys``),
+    and the display records of unchanged documents are not made again.
     """
     # The collector paused: the index makes many objects and little cyclic garbage, and each
     # collection would walk the whole heap (the catalogue's too): ~0.1 CPU-s of an edit at 10k.
     with long_lived():
-        return _write_index(cat, out, url_of, workers, heavy, target, state, previous, into, block)
+        return _write_index(cat, out, url_of, workers, heavy, target, state, previous, into, block, digests)
 
 
 def _write_index(
@@ -295,6 +302,7 @@ def _write_index(
     previous: Path | None,
     into: dict[str, tuple[str, int, int]] | None,
     block: int,
+    digests: Digests | None,
 ) -> IndexStats:
     items = search_items(cat)
     workers = workers or min(2, os.cpu_count() or 1)
@@ -319,8 +327,10 @@ def _write_index(
         block,
     ]
     params.append(code_fingerprint() if state is not None else "")
-    keys = [document_key(item) for item in items] if state is not None else []
     old = load_state(state, params) if state is not None and previous is not None and previous.is_dir() else None
+    now = basis(cat, url_of) if state is not None and digests is not None else None
+    keys, sources = document_keys(items, digests, old, now) if state is not None else ([], [])
+    shown = shown_keys(items, sources, cat, digests) if sources and digests is not None else []
     changed = segments(old.keys, keys) if old is not None else None
     linked: dict[str, Stamp] = {}  # files hard-linked from the previous build: their stamps
     kept: list[str] = []  # files taken from the previous build
@@ -328,7 +338,18 @@ def _write_index(
     if old is not None and previous is not None and changed is not None:
         try:
             p, ranks, layout, written, reuse, counts = _incremental(
-                items, cat, url_of, out, old, changed, previous, linked, kept, into, workers if parallel else 1
+                items,
+                cat,
+                url_of,
+                out,
+                old,
+                changed,
+                previous,
+                linked,
+                kept,
+                into,
+                workers if parallel else 1,
+                shown if now is not None and old.basis == now else [],
             )
         finally:
             _SHARED.clear()
@@ -398,7 +419,13 @@ def _write_index(
         files = layout.files  # each file's terms in JavaScript order
         stamps = {rel: linked.get(rel) or stamp(out / rel, sha) for rel, sha, _ in written}  # a link: its stamp
         new = State(params, keys, p, ranks, files, stamps, counts, old.rows if changed == [] and old else None)
-        if not (old is not None and changed == [] and stamps == old.files):
+        new.basis, new.sources, new.shown = now, sources, shown
+        if not (
+            old is not None
+            and changed == []
+            and stamps == old.files
+            and (old.basis, old.sources, old.shown) == (now, sources, shown)
+        ):
             save_state(state, new)  # else it is the state loaded: nothing to save
         lap("state")
     size = sum(n for _, _, n in written)
@@ -422,10 +449,13 @@ def _incremental(
     kept: list[str],
     into: dict[str, tuple[str, int, int]] | None,
     workers: int,
+    shown: list[bytes],
 ) -> tuple[Postings, np.ndarray, Layout, list[Written], Callable[[str, str], bool], np.ndarray]:
     """Update the previous build's postings with the ``changed`` documents; compute the
     files they change, link the others from ``previous`` (or note them in ``into``, and
-    in ``kept``); also returns what takes a file of the previous build if it has a hash."""
+    in ``kept``); also returns what takes a file of the previous build if it has a hash.
+    ``shown``: per document its ``shown_keys`` when the state's were made on the same basis
+    (else empty: every display record is made again)."""
     p = old.postings
     was_sizes = old.sizes if old.sizes is not None else _sizes(p)
     ranks, touched, gone, resized, new_sizes = update(p, old.ranks, items, changed, was_sizes)
@@ -523,20 +553,24 @@ def _incremental(
     for olo, ohi, nlo, nhi in changed:
         shift = (ohi - olo) - (nhi - nlo)
         was_number[nhi:] = [n + shift for n in was_number[nhi:]]
-    texts = []
     rels = [f"text/{ref_of(n)}.json" for n in range(max(len(items), len(old.keys)))]
     for n, item in enumerate(items):
         if n in edited or not reuse(rels[n], was_rel=rels[was_number[n]]):
             doc = search_doc(n, item)
             written.append(_write(out, rels[n], dumps(snippet_text(doc))))
-        texts.append(_shown(item, cat, url_of(item)))
-        if (n + 1) % DOCS_PER_FILE == 0 or n + 1 == len(items):
-            # display records also show other items (agency names, the policies interpreted):
-            # computed for every document, written only where they differ from the previous build's
-            rel, data = f"docs/{n // DOCS_PER_FILE}.json", ("[" + ",\n".join(texts) + "]\n").encode()
-            sha = hashlib.sha256(data).hexdigest()
-            if not reuse(rel, sha):
-                _put(f"{new_dir}/{rel}", data)
-                written.append((rel, sha, len(data)))
-            texts = []
+    # display records also show other items (agency names, the policies interpreted): a docs/
+    # file whose documents' shown_keys are the previous build's (same basis) is that build's;
+    # the others are computed and written only where they differ from the previous build's
+    same = len(shown) == len(items) and len(old.shown) == len(old.keys)  # (shown: given with the state's basis)
+    for lo in range(0, len(items), DOCS_PER_FILE):
+        hi = min(lo + DOCS_PER_FILE, len(items))
+        rel = f"docs/{lo // DOCS_PER_FILE}.json"
+        if same and b"" not in shown[lo:hi] and shown[lo:hi] == old.shown[lo:hi] and reuse(rel):
+            continue
+        texts = [_shown(item, cat, url_of(item)) for item in items[lo:hi]]
+        data = ("[" + ",\n".join(texts) + "]\n").encode()
+        sha = hashlib.sha256(data).hexdigest()
+        if not reuse(rel, sha):
+            _put(f"{new_dir}/{rel}", data)
+            written.append((rel, sha, len(data)))
     return p, ranks, layout, written, reuse, new_sizes

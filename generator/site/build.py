@@ -197,7 +197,9 @@ def _build(
         docs.mkdir()
         if store is not None and outputs is None:
             # the search index reads only the catalogue: updated in another process meanwhile
-            search = _Search.start(catalogue, project.root / CACHE_DIR / "search", target, work, standby, workers)
+            search = _Search.start(
+                catalogue, project.root / CACHE_DIR / "search", target, work, standby, workers, project.source_digests
+            )
         if standby is not None:
             # nothing changes the standby before its sync: read meanwhile, beside (forked after
             # the index's process, never while a thread runs: see parallel.can_fork)
@@ -458,8 +460,17 @@ class _Search:
 
     @classmethod
     def start(
-        cls, catalogue: Catalogue, state: Path, target: Path, work: Path, standby: Standby | None, workers: int | None
+        cls,
+        catalogue: Catalogue,
+        state: Path,
+        target: Path,
+        work: Path,
+        standby: Standby | None,
+        workers: int | None,
+        digests: dict[str, tuple[bytes, bytes]] | None = None,
     ) -> _Search | None:
+        """``digests``: the project's source digests, by which the index knows unchanged items
+        without reading their bodies (:func:`write_search_index`)."""
         previous = target / "search"
         if (workers or default_workers()) < 2 or not can_fork():
             return None
@@ -468,7 +479,7 @@ class _Search:
             return None
         staging = work / "search-site"
         staging.mkdir()
-        job = Forked(_search_index, catalogue, staging, state, previous, standby is not None)
+        job = Forked(_search_index, catalogue, staging, state, previous, standby is not None, digests)
         return cls(job, staging)
 
     def finish(self, out: Path, into: dict[str, tuple[str, int, int]] | None) -> None:
@@ -571,14 +582,22 @@ def _cached_exports(writer: OutputWriter, catalogue: Catalogue, out: Path, store
 _Indexed = tuple[dict[str, tuple[str, int, int]], dict[str, tuple[int, int]]]
 
 
-def _search_index(catalogue: Catalogue, staging: Path, state: Path, previous: Path, noted: bool) -> _Indexed:
+def _search_index(
+    catalogue: Catalogue,
+    staging: Path,
+    state: Path,
+    previous: Path,
+    noted: bool,
+    digests: dict[str, tuple[bytes, bytes]] | None = None,
+) -> _Indexed:
     """In the forked process: the index into ``staging``; returns the unchanged files noted for
     the standby site (when ``noted``) instead of linked, and the size and modification time of
     each one's stored file (by its path; left out when it is no longer the inode noted), which the
     standby's listing of the synced site takes instead of a ``stat`` of each (150k files at 100k
-    entries) in the build's own process (:meth:`generator.site.publish.Standby.sync`)."""
+    entries) in the build's own process (:meth:`generator.site.publish.Standby.sync`).
+    ``digests``: the project's source digests (unchanged items known without their bodies)."""
     into: dict[str, tuple[str, int, int]] | None = {} if noted else None
-    write_search_index(catalogue, staging, state, previous, into)
+    write_search_index(catalogue, staging, state, previous, into, digests)
     stamps: dict[str, tuple[int, int]] = {}
     for stored, dev, ino in (into or {}).values():
         try:

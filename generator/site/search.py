@@ -9,7 +9,7 @@ catalogue's browse views.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from generator.model import urls as U
@@ -85,16 +85,19 @@ def write_search_index(
     state: Path | None = None,
     previous: Path | None = None,
     into: dict[str, tuple[str, int, int]] | None = None,
+    digests: Mapping[str, tuple[bytes, bytes]] | None = None,
 ) -> None:
     """The part of :func:`write_search` that reads nothing the engine writes: ``search/``
     without its page (the build may run it beside the pages, in another process).
+    ``digests``: the project's :attr:`~generator.project.Project.source_digests`, by which an
+    update knows the unchanged items without reading their bodies.
 
     The index's modules (NumPy among them, ~0.1-0.15 CPU-s to import) are imported here, not
     with this module: a build that updates the index in its process beside the pages imports
     them there, after the fork, not in the build's own process."""
     from generator.search.index import write_index
 
-    write_index(cat, site / "search", U.item_url, state=state, previous=previous, into=into)
+    write_index(cat, site / "search", U.item_url, state=state, previous=previous, into=into, digests=digests)
 
 
 def write_scripts(site: Path) -> None:
