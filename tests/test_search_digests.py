@@ -24,7 +24,7 @@ from generator.search.incremental import STATE_FILE, document_key
 from generator.search.index import IndexStats, search_items, write_index
 from generator.site.search import write_search_index
 from tests.conftest import ProjectFactory
-from tests.test_search_incremental import HEAVY, TARGET, differing, text
+from tests.test_search_incremental import HEAVY, TARGET, differing, random_catalogue, text
 
 POISON = "本段不应被读取"  # the body an unchanged item is given: read, it would change the index
 
@@ -33,25 +33,9 @@ POISON = "本段不应被读取"  # the body an unchanged item is given: read, i
 def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
     """Entries and interpretations of random text (as test_search_incremental's), each
     interpretation explaining an entry."""
-    rng = random.Random(20261208)
-    p = ProjectFactory(tmp_path_factory.mktemp("digests") / "repo")
-    for n in range(1, 41):
-        p.entry(
-            f"e{n}",
-            index_no=f"000000002/2024-{n:05d}",
-            title=text(rng, rng.randint(2, 6)),
-            doc_number=f"测政办发〔2024〕{n}号",
-            keywords=[text(rng, 1)],
-            abstract=text(rng, 3),
-            body=text(rng, rng.randint(0, 120)) + "\n",
-            published_date=dt.date(2024, 1 + n % 12, 1 + n % 28),
-        )
-    for n in range(41, 44):
-        p.interpretation(
-            f"i{n}", index_no=f"000000002/2024-{n:05d}", title=text(rng, 4), interprets=[f"000000002/2024-{n - 40:05d}"],
-            body=text(rng, 40) + "\n",
-        )  # fmt: skip
-    return p.load().public()
+    return random_catalogue(
+        tmp_path_factory.mktemp("digests") / "repo", random.Random(20261208), lambda rng: text(rng, 1)
+    )
 
 
 def digests_of(cat: Catalogue) -> dict[str, tuple[bytes, bytes]]:

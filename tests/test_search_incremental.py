@@ -33,17 +33,16 @@ def text(rng: random.Random, words: int) -> str:
     return "".join(rng.choice(WORDS) + rng.choice(["", "", "，", "。", " 2024 ", "的"]) for _ in range(words))
 
 
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
-    rng = random.Random(20261206)
-    p = ProjectFactory(tmp_path_factory.mktemp("incremental") / "repo")
+def random_catalogue(root: Path, rng: random.Random, keyword: Callable[[random.Random], str]) -> Catalogue:
+    """40 entries and 3 interpretations of random text, each interpretation explaining an entry."""
+    p = ProjectFactory(root)
     for n in range(1, 41):
         p.entry(
             f"e{n}",
             index_no=f"000000002/2024-{n:05d}",
             title=text(rng, rng.randint(2, 6)),
             doc_number=f"测政办发〔2024〕{n}号",
-            keywords=[rng.choice(WORDS)],
+            keywords=[keyword(rng)],
             abstract=text(rng, 3),
             body=text(rng, rng.randint(0, 120)) + "\n",
             published_date=dt.date(2024, 1 + n % 12, 1 + n % 28),
@@ -54,6 +53,13 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
             body=text(rng, 40) + "\n",
         )  # fmt: skip
     return p.load().public()
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    return random_catalogue(
+        tmp_path_factory.mktemp("incremental") / "repo", random.Random(20261206), lambda rng: rng.choice(WORDS)
+    )
 
 
 Edit = Callable[[Entry], Entry]
