@@ -38,13 +38,9 @@ def last_change(item: Item, until: dt.date | None) -> dt.date:
     return max(d for d in dates if until is None or d <= until or d == item.published_date)
 
 
-def by_change(items: Sequence[Item], until: dt.date | None) -> list[Item]:
-    """Newest change first; ``items`` (newest publication first) keep their order at equal dates."""
-    return sorted(items, key=lambda item: last_change(item, until), reverse=True)
-
-
 def newest_changes(items: Sequence[Item], until: dt.date | None, n: int) -> list[Item]:
-    """``by_change(items, until)[:n]``, without sorting all of them (a feed shows 50 of 100k):
+    """The first ``n`` of ``items`` by newest change; ``items`` (newest publication first) keep
+    their order at equal dates. Without sorting all of them (a feed shows 50 of 100k):
     :func:`heapq.nlargest` is documented as equal to ``sorted(…, reverse=True)[:n]``, ties included."""
     return heapq.nlargest(n, items, key=lambda item: last_change(item, until))
 
