@@ -143,21 +143,28 @@ def _dependencies(root: Path, loaded: _Loaded) -> tuple[tuple[str, str, str], ..
 _TAIL_UNKNOWN = -1
 
 
-def _body_of(src_body_line: int, path: str, raw: bytes, cut: int, want: bytes) -> str | None:
-    """The body of a file whose bytes are those recorded (see above); None if it cannot be cut."""
+def _body_of(src_body_line: int, path: str, raw: bytes, cut: int, want: bytes, recorded: bool = True) -> str | None:
+    """The body of a file's bytes ``raw``; None if it cannot be cut or is not the body recorded.
+
+    ``recorded``: ``raw`` are the bytes recorded (see above), so a body cut as their last ``cut``
+    bytes needs no hash; otherwise (:class:`LazyBody`) every body cut is checked against ``want``.
+    """
     if cut == 0:
         return ""
     if 0 < cut <= len(raw):
         try:
-            return raw[len(raw) - cut :].decode("utf-8")
+            body = raw[len(raw) - cut :].decode("utf-8")
         except UnicodeDecodeError:
             return None
-    text, _ = decode(path, raw)
-    if text is None:
-        return None
-    skip = src_body_line - 1  # the body: from line body_line on (as parse() cuts it)
-    parts = text.split("\n", skip) if skip > 0 else [text]
-    body = parts[skip] if len(parts) > skip else ""
+        if recorded:
+            return body
+    else:
+        text, _ = decode(path, raw)
+        if text is None:
+            return None
+        skip = src_body_line - 1  # the body: from line body_line on (as parse() cuts it)
+        parts = text.split("\n", skip) if skip > 0 else [text]
+        body = parts[skip] if len(parts) > skip else ""
     if hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() != want:
         return None
     return body
@@ -196,8 +203,8 @@ class LazyBody:
         except OSError:
             raw = None
         if raw is not None and len(raw) <= MAX_FILE_BYTES:
-            body = _body_of(self.body_line, self.rel, raw, self.cut, self.want)
-        if body is None or hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest() != self.want:
+            body = _body_of(self.body_line, self.rel, raw, self.cut, self.want, recorded=False)
+        if body is None:
             raise SourceChangedError(diag(self.rel, (1, 1), "E028"))
         return body
 
@@ -425,7 +432,7 @@ class CheckCache:
         if stored is None or stored[0] != kind or stored[1] != sha:
             return None
         body_line, cut, want, _ = stored[6]
-        return self._hit(rel, stored, lambda: _body_of(body_line, rel, raw, cut, want))
+        return self._hit(stored, lambda: _body_of(body_line, rel, raw, cut, want))
 
     def settled(self, kind: str, rel: str) -> _Loaded | None:
         """The stored result for ``rel`` when its ``stat`` shows it unchanged (the rule of
@@ -444,9 +451,9 @@ class CheckCache:
         self.seen.add(rel)
         self.stats[rel] = sig
         body_line, cut, want, _ = stored[6]
-        return self._hit(rel, stored, lambda: LazyBody(f"{self._base}/{rel}", rel, body_line, cut, want) if cut else "")
+        return self._hit(stored, lambda: LazyBody(f"{self._base}/{rel}", rel, body_line, cut, want) if cut else "")
 
-    def _hit(self, rel: str, stored: Record, body_of: Callable[[], str | LazyBody | None]) -> _Loaded | None:
+    def _hit(self, stored: Record, body_of: Callable[[], str | LazyBody | None]) -> _Loaded | None:
         for base, file, h in stored[2]:
             if attachment_hash(self.root, base, file) != h:
                 return None
